@@ -1,0 +1,5 @@
+//! Pure types and rules of a readiness assessment. Nothing here touches a terminal or a file.
+
+pub mod framework;
+pub mod questionnaire;
+pub mod scale;
