@@ -1,7 +1,13 @@
 //! aiready: a terminal workshop that gets an AI system ready for a SOC 2 audit.
 //!
 //! - [`domain`]: pure types and rules (questionnaires, the readiness scale, frameworks).
+//! - [`content`]: loads and validates questionnaires; the built-in set.
 //! - [`config`]: where data and user configuration live.
+//! - [`cli`]: the command line and its non-interactive commands.
+//! - [`error`]: errors of the command line, for people.
 
+pub mod cli;
 pub mod config;
+pub mod content;
 pub mod domain;
+pub mod error;
