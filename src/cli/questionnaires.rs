@@ -2,6 +2,8 @@
 
 use super::{Context, QuestionnairesCommand};
 use crate::content::{self, BUILTIN_FILES, ContentError};
+use crate::domain::coverage::Coverage;
+use crate::domain::framework::Stage;
 use crate::domain::questionnaire::QuestionBank;
 use crate::error::CliError;
 use std::io::Write;
@@ -13,6 +15,7 @@ pub fn run(context: &Context, command: &QuestionnairesCommand) -> Result<ExitCod
     match command {
         QuestionnairesCommand::List => list(&context.bank()?),
         QuestionnairesCommand::Validate { paths } => validate(context, paths),
+        QuestionnairesCommand::Coverage => coverage(&context.bank()?),
         QuestionnairesCommand::Export { dir, force } => export(dir, *force),
     }
 }
@@ -94,6 +97,62 @@ fn validate(context: &Context, paths: &[std::path::PathBuf]) -> Result<ExitCode,
         }
         Err(other) => Err(other.into()),
     }
+}
+
+fn coverage(bank: &QuestionBank) -> Result<ExitCode, CliError> {
+    let coverage = Coverage::of(bank, content::reference::catalog());
+    let mut out = std::io::stdout().lock();
+    for framework in &coverage.frameworks {
+        let percent = framework.cited * 100 / framework.total.max(1);
+        writeln!(
+            out,
+            "{}: {} of {} cited ({percent}%)",
+            framework.framework.title(),
+            framework.cited,
+            framework.total
+        )?;
+        if framework.uncited.is_empty() {
+            writeln!(out, "  every identifier is cited")?;
+        }
+        for (family, references) in &framework.uncited {
+            writeln!(out, "  not cited in {family}:")?;
+            for reference in references {
+                writeln!(out, "    {:<14} {}", reference.id, reference.title)?;
+            }
+        }
+        writeln!(out)?;
+    }
+    writeln!(out, "Questions per category and stage:")?;
+    let stages: Vec<Stage> = Stage::ALL.to_vec();
+    write!(out, "{:<22}", "")?;
+    for stage in &stages {
+        write!(out, "{:>11}", stage.title())?;
+    }
+    writeln!(out, "{:>8}", "Total")?;
+    let mut column_totals = vec![0usize; stages.len()];
+    for questionnaire in &bank.questionnaires {
+        let category = questionnaire.category;
+        write!(out, "{:<22}", category.title())?;
+        let mut row = 0;
+        for (i, stage) in stages.iter().enumerate() {
+            let n = coverage.count(category, *stage);
+            row += n;
+            column_totals[i] += n;
+            let cell = if n == 0 {
+                "-".to_string()
+            } else {
+                n.to_string()
+            };
+            write!(out, "{cell:>11}")?;
+        }
+        writeln!(out, "{row:>8}")?;
+    }
+    write!(out, "{:<22}", "Total")?;
+    for n in &column_totals {
+        write!(out, "{n:>11}")?;
+    }
+    writeln!(out, "{:>8}", column_totals.iter().sum::<usize>())?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn plural(n: usize) -> &'static str {
