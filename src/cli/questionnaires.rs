@@ -71,10 +71,13 @@ fn validate(context: &Context, paths: &[std::path::PathBuf]) -> Result<ExitCode,
     match result {
         Ok(bank) => {
             let questions: usize = bank.questionnaires.iter().map(|q| q.question_count()).sum();
+            let count = bank.questionnaires.len();
+            let keys = bank.profile.questions.len();
             println!(
-                "valid: {} questionnaires, {questions} questions, {} scoping keys",
-                bank.questionnaires.len(),
-                bank.profile.questions.len()
+                "valid: {count} questionnaire{}, {questions} question{}, {keys} scoping key{}",
+                plural(count),
+                plural(questions),
+                plural(keys)
             );
             Ok(ExitCode::SUCCESS)
         }

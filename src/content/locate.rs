@@ -352,7 +352,9 @@ impl Walker<'_> {
         let named =
             matches!(self.peek(0), Some(Kind::Ident(_))) && self.peek(1) == Some(&Kind::Colon);
         if !named {
-            self.positional_items(path, ')', true);
+            // A tuple variant such as `Yes("key")` or `Any([...])`: its contents stand for the
+            // variant itself, which is how validation names them.
+            self.positional_items(path, ')', false);
             return;
         }
         while let Some(kind) = self.peek(0).cloned() {
@@ -456,7 +458,7 @@ Questionnaire(
             map.location_of(TEXT, "sections[0].questions[0].maps_to.tsc[1]"),
             Location {
                 line: 8,
-                column: 56
+                column: 60
             }
         );
         assert_eq!(
@@ -470,7 +472,7 @@ Questionnaire(
             map.location_of(TEXT, "sections[0].questions[1].applies_if[1]"),
             Location {
                 line: 9,
-                column: 61
+                column: 62
             }
         );
     }
@@ -498,7 +500,7 @@ Questionnaire(
             TEXT,
             Location {
                 line: 8,
-                column: 57,
+                column: 61,
             },
         );
         assert_eq!(path, "sections[0].questions[0].maps_to.tsc[1]");

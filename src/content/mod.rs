@@ -303,13 +303,17 @@ fn parse(source: &Source) -> Result<ParsedFile<'_>, Problem> {
             parsed,
         }),
         Err(err) => {
-            let at = Location {
+            let mut at = Location {
                 line: err.span.start.line.max(1),
                 column: err.span.start.col.max(1),
             };
             let mut path = map.path_at(&source.text, at);
-            if let ron::Error::NoSuchStructField { found, .. } = &err.code {
-                path = join_path(&path, found);
+            match &err.code {
+                ron::Error::NoSuchStructField { found, .. } => path = join_path(&path, found),
+                // ron notices a missing field at the closing parenthesis; the start of the
+                // struct is where a person looks for it.
+                ron::Error::MissingStructField { .. } => at = map.location_of(&source.text, &path),
+                _ => {}
             }
             Err(Problem {
                 file: source.name.clone(),
