@@ -1,5 +1,7 @@
 //! The `questionnaires` and `completions` commands, run through the built binary.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::Path;
 use std::process::{Command, Output};
 

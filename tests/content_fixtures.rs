@@ -1,6 +1,8 @@
 //! One fixture per kind of broken questionnaire, each pinned to its exact message with file,
 //! line, column and field path.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use aiready::content::{self, ContentError};
 use std::path::Path;
 

@@ -1,6 +1,8 @@
 //! Arbitrary bytes and mutated valid files never make the loader panic: they give either a
 //! question bank or problems that each carry a location.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use aiready::content::{self, BUILTIN_FILES, Source};
 use proptest::prelude::*;
 
