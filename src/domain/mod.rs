@@ -3,3 +3,4 @@
 pub mod framework;
 pub mod questionnaire;
 pub mod scale;
+pub mod session;
