@@ -4,3 +4,4 @@ pub mod coverage;
 pub mod framework;
 pub mod questionnaire;
 pub mod scale;
+pub mod session;

@@ -1,0 +1,619 @@
+//! A readiness session: who took part, what is in scope, and every answer with its notes,
+//! evidence, follow-up action and votes. Pure data and rules; the store saves it.
+
+use super::framework::{Category, Stage};
+use super::questionnaire::{Question, QuestionBank, QuestionnaireVersion};
+use super::scale::Answer;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// The longest session name accepted, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// The SOC 2 report the team is preparing for.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub enum Target {
+    /// Controls designed and in place at a point in time.
+    Type1,
+    /// Controls operating effectively over a period.
+    #[default]
+    Type2,
+}
+
+impl Target {
+    /// The readiness level every applicable question should reach for this target.
+    pub fn level(self) -> u8 {
+        match self {
+            Target::Type1 => 3,
+            Target::Type2 => 4,
+        }
+    }
+
+    /// The name a person reads.
+    pub fn title(self) -> &'static str {
+        match self {
+            Target::Type1 => "Type 1",
+            Target::Type2 => "Type 2",
+        }
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.title())
+    }
+}
+
+/// How the session is run.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub enum Mode {
+    /// A facilitated workshop with participants who vote.
+    #[default]
+    Workshop,
+    /// One person answering alone.
+    Solo,
+}
+
+impl Mode {
+    /// The name a person reads.
+    pub fn title(self) -> &'static str {
+        match self {
+            Mode::Workshop => "workshop",
+            Mode::Solo => "solo",
+        }
+    }
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.title())
+    }
+}
+
+/// A person taking part in a workshop.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Participant {
+    /// Their name, also the key of their votes.
+    pub name: String,
+    /// Their role, e.g. "ML engineer", "security", "legal".
+    #[serde(default)]
+    pub role: String,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+/// Everything recorded about one question.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct QuestionRecord {
+    /// The agreed answer; None while the question is open.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer: Option<Answer>,
+    /// Free-text notes (for N/A, the justification).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+    /// References to evidence: ticket ids, document links, file names.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
+    /// Who owns the follow-up action.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub action_owner: String,
+    /// When the follow-up action is due.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due: Option<Date>,
+    /// Flagged to come back to ("parking lot").
+    #[serde(skip_serializing_if = "is_false")]
+    pub discuss_later: bool,
+    /// Each participant's vote, keyed by participant name.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub votes: BTreeMap<String, Answer>,
+}
+
+impl QuestionRecord {
+    /// Whether nothing at all has been recorded.
+    pub fn is_empty(&self) -> bool {
+        *self == QuestionRecord::default()
+    }
+
+    /// The difference between the highest and lowest rated vote (N/A and Unknown votes are not
+    /// levels and do not count); None with fewer than one rated vote.
+    pub fn vote_spread(&self) -> Option<u8> {
+        let levels = self.votes.values().filter_map(|a| a.level());
+        let (min, max) = levels.fold(None, |acc: Option<(u8, u8)>, l| match acc {
+            None => Some((l, l)),
+            Some((lo, hi)) => Some((lo.min(l), hi.max(l))),
+        })?;
+        Some(max - min)
+    }
+
+    /// The median of the rated votes, rounding down between two middle levels so the result is
+    /// a level someone could defend; None without rated votes.
+    pub fn vote_median(&self) -> Option<Answer> {
+        let mut levels: Vec<u8> = self.votes.values().filter_map(|a| a.level()).collect();
+        if levels.is_empty() {
+            return None;
+        }
+        levels.sort_unstable();
+        let mid = (levels.len() - 1) / 2;
+        levels.get(mid).and_then(|l| Answer::from_level(*l))
+    }
+}
+
+/// Why a session name cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NameError {
+    /// Empty or only spaces.
+    #[error("a session needs a name")]
+    Empty,
+    /// Longer than [`MAX_NAME_CHARS`].
+    #[error("a session name can have at most {max} characters; this one has {len}")]
+    TooLong {
+        /// Characters in the name given.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// Contains NUL, a line break or another control character.
+    #[error(
+        "a session name cannot contain control characters (such as NUL, tab or a line break); found U+{code:04X} at character {position}"
+    )]
+    ControlCharacter {
+        /// The code point found.
+        code: u32,
+        /// Its position, counting from 1.
+        position: usize,
+    },
+}
+
+/// Checks a session name and returns it trimmed.
+pub fn validate_name(name: &str) -> Result<String, NameError> {
+    let trimmed = name.trim();
+    if trimmed.is_empty() {
+        return Err(NameError::Empty);
+    }
+    if let Some((i, c)) = trimmed.chars().enumerate().find(|(_, c)| c.is_control()) {
+        return Err(NameError::ControlCharacter {
+            code: u32::from(c),
+            position: i + 1,
+        });
+    }
+    let len = trimmed.chars().count();
+    if len > MAX_NAME_CHARS {
+        return Err(NameError::TooLong {
+            len,
+            max: MAX_NAME_CHARS,
+        });
+    }
+    Ok(trimmed.to_string())
+}
+
+/// One readiness assessment of one AI system.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    /// Stable identifier, also the file name in the store.
+    pub id: String,
+    /// The name people gave it.
+    pub name: String,
+    /// The organisation assessed.
+    #[serde(default)]
+    pub organisation: String,
+    /// The AI system in scope.
+    #[serde(default)]
+    pub system: String,
+    /// The report the team prepares for.
+    #[serde(default)]
+    pub target: Target,
+    /// Workshop or solo.
+    #[serde(default)]
+    pub mode: Mode,
+    /// Who runs the workshop.
+    #[serde(default)]
+    pub facilitator: String,
+    /// Who takes part, with their roles.
+    #[serde(default)]
+    pub participants: Vec<Participant>,
+    /// Answers to the scoping profile's yes/no questions.
+    #[serde(default)]
+    pub scoping: BTreeMap<String, bool>,
+    /// Categories assessed; Security and AI risk always count, whatever this holds.
+    #[serde(default)]
+    pub categories: BTreeSet<Category>,
+    /// Ids and versions of the questionnaires the session was started with.
+    #[serde(default)]
+    pub questionnaires: Vec<QuestionnaireVersion>,
+    /// Hash of the content the session was started with.
+    #[serde(default)]
+    pub content_hash: String,
+    /// When the session was created.
+    pub created: Timestamp,
+    /// When anything in it last changed.
+    pub updated: Timestamp,
+    /// Per question, keyed by question id. Records of questions the content no longer has are
+    /// kept here untouched.
+    #[serde(default)]
+    pub records: BTreeMap<String, QuestionRecord>,
+    /// Seconds spent per section.
+    #[serde(default)]
+    pub time_spent: BTreeMap<Category, BTreeMap<Stage, u64>>,
+    /// Minutes planned per section in the workshop agenda.
+    #[serde(default)]
+    pub agenda_minutes: BTreeMap<Category, BTreeMap<Stage, u32>>,
+}
+
+impl Session {
+    /// A new, empty session for this content: records its versions and hash, takes the scoping
+    /// profile's default answers and puts every category in scope.
+    pub fn new(id: String, name: String, bank: &QuestionBank, now: Timestamp) -> Session {
+        let mut categories: BTreeSet<Category> =
+            bank.profile.optional_categories.iter().copied().collect();
+        categories.extend(
+            Category::ALL
+                .iter()
+                .copied()
+                .filter(|c| c.always_in_scope()),
+        );
+        Session {
+            id,
+            name,
+            organisation: String::new(),
+            system: String::new(),
+            target: Target::default(),
+            mode: Mode::default(),
+            facilitator: String::new(),
+            participants: Vec::new(),
+            scoping: bank.profile.default_answers(),
+            categories,
+            questionnaires: bank.versions(),
+            content_hash: bank.content_hash.clone(),
+            created: now,
+            updated: now,
+            records: BTreeMap::new(),
+            time_spent: BTreeMap::new(),
+            agenda_minutes: BTreeMap::new(),
+        }
+    }
+
+    /// Whether a category is assessed in this session.
+    pub fn in_scope(&self, category: Category) -> bool {
+        category.always_in_scope() || self.categories.contains(&category)
+    }
+
+    /// The scoping answers with the profile's defaults filled in for keys not answered.
+    pub fn resolved_scoping(&self, bank: &QuestionBank) -> BTreeMap<String, bool> {
+        let mut answers = bank.profile.default_answers();
+        answers.extend(self.scoping.iter().map(|(k, v)| (k.clone(), *v)));
+        answers
+    }
+
+    /// Whether a question counts in this session, given resolved scoping answers: its category
+    /// is in scope and its condition holds.
+    pub fn applies(&self, question: &Question, scoping: &BTreeMap<String, bool>) -> bool {
+        self.in_scope(question.category) && question.applies_if.holds(scoping)
+    }
+
+    /// The questions that count in this session, in questionnaire order.
+    pub fn applicable_questions<'b>(&self, bank: &'b QuestionBank) -> Vec<&'b Question> {
+        let scoping = self.resolved_scoping(bank);
+        bank.questions()
+            .filter(|q| self.applies(q, &scoping))
+            .collect()
+    }
+
+    /// The record of a question, if anything was recorded.
+    pub fn record(&self, question_id: &str) -> Option<&QuestionRecord> {
+        self.records.get(question_id)
+    }
+
+    /// The agreed answer to a question.
+    pub fn answer(&self, question_id: &str) -> Option<Answer> {
+        self.records.get(question_id).and_then(|r| r.answer)
+    }
+
+    /// The record of a question, created empty if needed, for editing.
+    pub fn record_mut(&mut self, question_id: &str) -> &mut QuestionRecord {
+        self.records.entry(question_id.to_string()).or_default()
+    }
+
+    /// Sets (or clears, with None) the agreed answer and stamps the change.
+    pub fn set_answer(&mut self, question_id: &str, answer: Option<Answer>, now: Timestamp) {
+        self.record_mut(question_id).answer = answer;
+        self.tidy(question_id);
+        self.updated = now;
+    }
+
+    /// Records (or withdraws, with None) one participant's vote and stamps the change.
+    pub fn record_vote(
+        &mut self,
+        question_id: &str,
+        participant: &str,
+        vote: Option<Answer>,
+        now: Timestamp,
+    ) {
+        let votes = &mut self.record_mut(question_id).votes;
+        match vote {
+            Some(v) => {
+                votes.insert(participant.to_string(), v);
+            }
+            None => {
+                votes.remove(participant);
+            }
+        }
+        self.tidy(question_id);
+        self.updated = now;
+    }
+
+    /// The spread of the votes on a question (highest minus lowest rated level).
+    pub fn vote_spread(&self, question_id: &str) -> Option<u8> {
+        self.records.get(question_id).and_then(|r| r.vote_spread())
+    }
+
+    /// The median of the votes on a question.
+    pub fn vote_median(&self, question_id: &str) -> Option<Answer> {
+        self.records.get(question_id).and_then(|r| r.vote_median())
+    }
+
+    /// Ids of recorded questions that the bank does not contain. They are kept, never dropped,
+    /// and reported so that nobody loses an answer when the content changes.
+    pub fn orphaned(&self, bank: &QuestionBank) -> Vec<&str> {
+        let known: BTreeSet<&str> = bank.questions().map(|q| q.id.as_str()).collect();
+        self.records
+            .iter()
+            .filter(|(id, record)| !known.contains(id.as_str()) && !record.is_empty())
+            .map(|(id, _)| id.as_str())
+            .collect()
+    }
+
+    /// Adds seconds spent on a section.
+    pub fn add_time(&mut self, category: Category, stage: Stage, seconds: u64) {
+        let spent = self
+            .time_spent
+            .entry(category)
+            .or_default()
+            .entry(stage)
+            .or_default();
+        *spent = spent.saturating_add(seconds);
+    }
+
+    /// Seconds spent on a section so far.
+    pub fn time_spent_on(&self, category: Category, stage: Stage) -> u64 {
+        self.time_spent
+            .get(&category)
+            .and_then(|m| m.get(&stage))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Minutes planned for a section, if the agenda has it.
+    pub fn planned_minutes(&self, category: Category, stage: Stage) -> Option<u32> {
+        self.agenda_minutes
+            .get(&category)
+            .and_then(|m| m.get(&stage))
+            .copied()
+    }
+
+    /// Plans minutes for a section; None removes it from the agenda.
+    pub fn set_planned_minutes(&mut self, category: Category, stage: Stage, minutes: Option<u32>) {
+        match minutes {
+            Some(m) => {
+                self.agenda_minutes
+                    .entry(category)
+                    .or_default()
+                    .insert(stage, m);
+            }
+            None => {
+                if let Some(stages) = self.agenda_minutes.get_mut(&category) {
+                    stages.remove(&stage);
+                    if stages.is_empty() {
+                        self.agenda_minutes.remove(&category);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Drops a record that holds nothing, so files list only questions someone touched.
+    fn tidy(&mut self, question_id: &str) {
+        if self.records.get(question_id).is_some_and(|r| r.is_empty()) {
+            self.records.remove(question_id);
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::domain::framework::Category;
+    use crate::domain::questionnaire::{
+        Condition, Mappings, Questionnaire, ScopingProfile, ScopingQuestion, Section, Thresholds,
+    };
+
+    pub(crate) fn question(id: &str, category: Category, stage: Stage) -> Question {
+        Question {
+            id: id.to_string(),
+            category,
+            stage,
+            prompt: format!("Prompt {id}?"),
+            guidance: String::new(),
+            good_looks_like: String::new(),
+            evidence: Vec::new(),
+            weight: 1,
+            critical: false,
+            maps_to: Mappings {
+                tsc: vec!["CC6.1".into()],
+                nist: Vec::new(),
+                iso: Vec::new(),
+            },
+            remediation: format!("Fix {id}."),
+            applies_if: Condition::Always,
+            themes: Vec::new(),
+        }
+    }
+
+    /// A bank from questions, grouped by category and stage in the order given.
+    pub(crate) fn bank(questions: Vec<Question>) -> QuestionBank {
+        let mut questionnaires: Vec<Questionnaire> = Vec::new();
+        for category in Category::ALL {
+            let mut sections: Vec<Section> = Vec::new();
+            for q in questions.iter().filter(|q| q.category == category) {
+                match sections.iter_mut().find(|s| s.stage == q.stage) {
+                    Some(s) => s.questions.push(q.clone()),
+                    None => sections.push(Section {
+                        stage: q.stage,
+                        questions: vec![q.clone()],
+                    }),
+                }
+            }
+            if !sections.is_empty() {
+                questionnaires.push(Questionnaire {
+                    id: category.key().to_lowercase(),
+                    title: category.title().to_string(),
+                    category,
+                    version: "1.0.0".into(),
+                    description: String::new(),
+                    sections,
+                });
+            }
+        }
+        QuestionBank {
+            questionnaires,
+            profile: ScopingProfile {
+                id: "scoping".into(),
+                version: "1.0.0".into(),
+                questions: vec![ScopingQuestion {
+                    key: "generative".into(),
+                    prompt: "Generative?".into(),
+                    help: String::new(),
+                    default: true,
+                }],
+                optional_categories: vec![
+                    Category::Availability,
+                    Category::ProcessingIntegrity,
+                    Category::Confidentiality,
+                    Category::Privacy,
+                ],
+                thresholds: Thresholds::default(),
+            },
+            content_hash: "abc123".into(),
+        }
+    }
+
+    fn t0() -> Timestamp {
+        Timestamp::from_second(1_767_225_600).unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+
+    #[test]
+    fn new_session_takes_content_and_defaults() {
+        let b = bank(vec![question("a", Category::Security, Stage::Storage)]);
+        let s = Session::new("id".into(), "Acme".into(), &b, t0());
+        assert_eq!(s.content_hash, "abc123");
+        assert_eq!(s.questionnaires, b.versions());
+        assert_eq!(s.scoping.get("generative"), Some(&true));
+        assert!(Category::ALL.iter().all(|c| s.in_scope(*c)));
+        assert!(s.records.is_empty());
+    }
+
+    #[test]
+    fn applicability_follows_scoping_and_categories() {
+        let mut gen_only = question("g", Category::Security, Stage::Training);
+        gen_only.applies_if = Condition::Yes("generative".into());
+        let b = bank(vec![
+            question("a", Category::Security, Stage::Storage),
+            gen_only,
+            question("p", Category::Privacy, Stage::Collection),
+        ]);
+        let mut s = Session::new("id".into(), "Acme".into(), &b, t0());
+        let ids = |s: &Session| -> Vec<String> {
+            s.applicable_questions(&b)
+                .iter()
+                .map(|q| q.id.clone())
+                .collect()
+        };
+        assert_eq!(ids(&s), ["a", "g", "p"]);
+        s.scoping.insert("generative".into(), false);
+        s.categories.remove(&Category::Privacy);
+        assert_eq!(ids(&s), ["a"]);
+        // Security cannot be taken out of scope.
+        s.categories.remove(&Category::Security);
+        assert_eq!(ids(&s), ["a"]);
+    }
+
+    #[test]
+    fn votes_give_spread_and_median() {
+        let b = bank(vec![question("a", Category::Security, Stage::Storage)]);
+        let mut s = Session::new("id".into(), "Acme".into(), &b, t0());
+        assert_eq!(s.vote_spread("a"), None);
+        s.record_vote("a", "Ana", Some(Answer::Implemented), t0());
+        s.record_vote("a", "Ben", Some(Answer::AdHoc), t0());
+        s.record_vote("a", "Chi", Some(Answer::Designed), t0());
+        s.record_vote("a", "Dee", Some(Answer::Unknown), t0());
+        assert_eq!(s.vote_spread("a"), Some(2));
+        assert_eq!(s.vote_median("a"), Some(Answer::Designed));
+        s.record_vote("a", "Chi", None, t0());
+        // Two middle levels 1 and 3: the lower one.
+        assert_eq!(s.vote_median("a"), Some(Answer::AdHoc));
+    }
+
+    #[test]
+    fn orphaned_answers_are_kept_and_listed() {
+        let b = bank(vec![question("a", Category::Security, Stage::Storage)]);
+        let mut s = Session::new("id".into(), "Acme".into(), &b, t0());
+        s.set_answer("a", Some(Answer::Operating), t0());
+        s.set_answer("gone", Some(Answer::AdHoc), t0());
+        assert_eq!(s.orphaned(&b), ["gone"]);
+        assert_eq!(s.answer("gone"), Some(Answer::AdHoc));
+    }
+
+    #[test]
+    fn clearing_everything_removes_the_record() {
+        let b = bank(vec![question("a", Category::Security, Stage::Storage)]);
+        let mut s = Session::new("id".into(), "Acme".into(), &b, t0());
+        s.set_answer("a", Some(Answer::Operating), t0());
+        assert!(s.records.contains_key("a"));
+        s.set_answer("a", None, t0());
+        assert!(!s.records.contains_key("a"));
+    }
+
+    #[test]
+    fn time_and_agenda_per_section() {
+        let b = bank(vec![question("a", Category::Security, Stage::Storage)]);
+        let mut s = Session::new("id".into(), "Acme".into(), &b, t0());
+        s.add_time(Category::Security, Stage::Storage, 30);
+        s.add_time(Category::Security, Stage::Storage, 45);
+        assert_eq!(s.time_spent_on(Category::Security, Stage::Storage), 75);
+        assert_eq!(s.time_spent_on(Category::Privacy, Stage::Storage), 0);
+        s.set_planned_minutes(Category::Security, Stage::Storage, Some(15));
+        assert_eq!(
+            s.planned_minutes(Category::Security, Stage::Storage),
+            Some(15)
+        );
+        s.set_planned_minutes(Category::Security, Stage::Storage, None);
+        assert!(s.agenda_minutes.is_empty());
+    }
+
+    #[test]
+    fn names_are_checked() {
+        assert_eq!(validate_name("  Acme bot "), Ok("Acme bot".to_string()));
+        assert_eq!(validate_name("   "), Err(NameError::Empty));
+        assert!(matches!(
+            validate_name("a\0b"),
+            Err(NameError::ControlCharacter {
+                code: 0,
+                position: 2
+            })
+        ));
+        assert!(matches!(
+            validate_name(&"x".repeat(300)),
+            Err(NameError::TooLong { len: 300, .. })
+        ));
+        assert!(validate_name("Сессия 日本語 ../x").is_ok());
+    }
+}
