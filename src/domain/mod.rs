@@ -3,4 +3,5 @@
 pub mod framework;
 pub mod questionnaire;
 pub mod scale;
+pub mod scoring;
 pub mod session;
