@@ -3,6 +3,8 @@
 
 use crate::config::PathsError;
 use crate::content::ContentError;
+use crate::report::ReportError;
+use crate::store::StoreError;
 use std::path::PathBuf;
 
 /// Why a command failed.
@@ -14,6 +16,23 @@ pub enum CliError {
     /// The questionnaires could not be loaded.
     #[error(transparent)]
     Content(#[from] ContentError),
+    /// A session could not be found, read or stored.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A report could not be rendered or written, or an export not imported.
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    /// Arguments that do not go together.
+    #[error("{0}")]
+    Usage(String),
+    /// A file given on the command line could not be read.
+    #[error("cannot read {}: {source}", .path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
     /// Files exist and `--force` was not given.
     #[error("{} already exist{}; nothing was written. Pass --force to overwrite:\n  {}", .0.len(), if .0.len() == 1 { "s" } else { "" }, .0.join("\n  "))]
     WouldOverwrite(Vec<String>),

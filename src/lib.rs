@@ -3,6 +3,8 @@
 //! - [`domain`]: pure types and rules (questionnaires, the readiness scale, frameworks).
 //! - [`content`]: loads and validates questionnaires; the built-in set.
 //! - [`config`]: where data and user configuration live.
+//! - [`store`]: where sessions are kept (files with atomic saves and locks, or memory for tests).
+//! - [`report`]: Markdown, JSON and CSV exports of a session with its computed results.
 //! - [`cli`]: the command line and its non-interactive commands.
 //! - [`error`]: errors of the command line, for people.
 
@@ -11,3 +13,5 @@ pub mod config;
 pub mod content;
 pub mod domain;
 pub mod error;
+pub mod report;
+pub mod store;

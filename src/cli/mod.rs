@@ -1,6 +1,9 @@
 //! The command line: argument definitions (clap derive) and the non-interactive commands.
 
+mod export;
 mod questionnaires;
+
+pub use export::{ExportArgs, FormatArg, ImportArgs};
 
 use crate::config::Paths;
 use crate::content::{self, ContentError};
@@ -33,6 +36,10 @@ pub enum Command {
     /// List, validate, export or measure questionnaires.
     #[command(subcommand)]
     Questionnaires(QuestionnairesCommand),
+    /// Write a report of a session: Markdown (default), JSON or CSV.
+    Export(ExportArgs),
+    /// Recreate a session from a JSON export (a new id if its id is taken).
+    Import(ImportArgs),
     /// Print a shell completion script to standard output.
     Completions {
         /// The shell to complete for.
@@ -102,5 +109,7 @@ pub fn run() -> Result<ExitCode, CliError> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Questionnaires(command)) => questionnaires::run(&context, command),
+        Some(Command::Export(args)) => export::export(&context, args),
+        Some(Command::Import(args)) => export::import(&context, args),
     }
 }

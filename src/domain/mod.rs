@@ -4,4 +4,5 @@ pub mod coverage;
 pub mod framework;
 pub mod questionnaire;
 pub mod scale;
+pub mod scoring;
 pub mod session;

@@ -79,6 +79,7 @@ impl fmt::Display for Mode {
 
 /// A person taking part in a workshop.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Participant {
     /// Their name, also the key of their votes.
     pub name: String,
@@ -93,7 +94,8 @@ fn is_false(value: &bool) -> bool {
 
 /// Everything recorded about one question.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+// Unknown fields are refused rather than silently dropped on the next save.
+#[serde(default, deny_unknown_fields)]
 pub struct QuestionRecord {
     /// The agreed answer; None while the question is open.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -198,6 +200,7 @@ pub fn validate_name(name: &str) -> Result<String, NameError> {
 
 /// One readiness assessment of one AI system.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Session {
     /// Stable identifier, also the file name in the store.
     pub id: String,

@@ -1,0 +1,63 @@
+//! The CSV export: the action plan, one row per gap (then other questions with an owner or due
+//! date), for spreadsheets and ticket import. Cells a spreadsheet would read as formulas are
+//! neutralised.
+
+use super::{Format, ReportContext, ReportError, escape};
+
+/// The header row.
+pub const HEADER: [&str; 15] = [
+    "rank",
+    "question_id",
+    "question",
+    "category",
+    "stage",
+    "answer",
+    "level",
+    "target",
+    "priority",
+    "critical",
+    "gap",
+    "remediation",
+    "owner",
+    "due",
+    "notes",
+];
+
+/// The CSV text of the action plan.
+pub fn render(context: &ReportContext) -> Result<String, ReportError> {
+    let encode = |reason: String| ReportError::Encode {
+        format: Format::Csv,
+        reason,
+    };
+    let mut writer = ::csv::WriterBuilder::new()
+        .quote_style(::csv::QuoteStyle::Necessary)
+        .from_writer(Vec::new());
+    writer
+        .write_record(HEADER)
+        .map_err(|e| encode(e.to_string()))?;
+    for a in &context.actions {
+        let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
+        let row = [
+            a.rank.to_string(),
+            a.id.clone(),
+            a.prompt.clone(),
+            a.category.clone(),
+            a.stage.clone(),
+            a.answer.clone(),
+            a.level.clone(),
+            a.target.to_string(),
+            a.priority.to_string(),
+            yes_no(a.critical),
+            yes_no(a.gap),
+            a.remediation.clone(),
+            a.owner.clone(),
+            a.due.clone(),
+            a.notes.clone(),
+        ];
+        writer
+            .write_record(row.iter().map(|cell| escape::csv_cell(cell)))
+            .map_err(|e| encode(e.to_string()))?;
+    }
+    let bytes = writer.into_inner().map_err(|e| encode(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| encode(e.to_string()))
+}

@@ -1,0 +1,81 @@
+//! The Markdown report, rendered with minijinja from `assets/report.md.j2` or a user's template.
+//!
+//! Every value a template prints is escaped for Markdown unless it is marked safe, so a custom
+//! template gets the same protection against text people typed as the built-in one.
+
+use super::{ReportContext, ReportError, Template, escape};
+use minijinja::syntax::SyntaxConfig;
+use minijinja::value::{Serde, Value};
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+
+/// The file name of a user's template in the config directory.
+pub const TEMPLATE_FILE: &str = "report.md.j2";
+
+/// The built-in template.
+pub const BUILTIN_TEMPLATE: &str = include_str!("../../assets/report.md.j2");
+
+/// The name shown for the built-in template in messages.
+const BUILTIN_NAME: &str = "built-in report.md.j2";
+
+/// Renders the context with a template, the built-in one when `template` is None.
+pub fn render(context: &ReportContext, template: Option<&Template>) -> Result<String, ReportError> {
+    let (name, source) = match template {
+        Some(t) => (t.name.as_str(), t.source.as_str()),
+        None => (BUILTIN_NAME, BUILTIN_TEMPLATE),
+    };
+    let template_err = |e: minijinja::Error| ReportError::Template {
+        name: name.to_string(),
+        message: describe(&e),
+    };
+    let mut env = Environment::new();
+    let syntax = SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+        .map_err(template_err)?;
+    env.set_syntax(syntax);
+    // A misspelt field in a template is an error the author sees, not a silent blank.
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_auto_escape_callback(|_| AutoEscape::Custom("markdown".into()));
+    env.set_formatter(|out, _state, value| {
+        if value.is_safe()
+            && let Some(s) = value.as_str()
+        {
+            return out.write_str(s).map_err(minijinja::Error::from);
+        }
+        if value.is_none() || value.is_undefined() {
+            return Ok(());
+        }
+        let text = match value.as_str() {
+            Some(s) => escape::inline(s),
+            None => escape::inline(&value.to_string()),
+        };
+        out.write_str(&text).map_err(minijinja::Error::from)
+    });
+    env.add_filter("md_block", md_block);
+    env.add_template(TEMPLATE_FILE, source)
+        .map_err(template_err)?;
+    let tmpl = env.get_template(TEMPLATE_FILE).map_err(template_err)?;
+    tmpl.render(Serde(context)).map_err(template_err)
+}
+
+/// `{{ text | md_block(indent) }}`: multi-line text with hard breaks, continuation lines
+/// indented by `indent` spaces so that they stay in a list item.
+fn md_block(text: &str, indent: Option<usize>) -> Value {
+    let pad = " ".repeat(indent.unwrap_or(0));
+    let escaped = escape::block(text).replace('\n', &format!("\n{pad}"));
+    Value::from_safe_string(escaped)
+}
+
+/// A template error with where it happened.
+fn describe(e: &minijinja::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(inner) = source {
+        message.push_str(": ");
+        message.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    message
+}

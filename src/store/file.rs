@@ -1,0 +1,315 @@
+//! Sessions as files in the data directory: `<id>.ron`, its backup `<id>.ron.bak` and its lock
+//! `<id>.lock`.
+//!
+//! A save never leaves a half-written file behind: the new text goes to a temporary file in the
+//! same directory, is synced, and replaces the old file by a rename; the directory is synced so
+//! the rename itself survives a power cut. Before the rename the old file is kept as the backup.
+
+use super::format::{self, DecodeError};
+use super::{Held, ListEntry, SessionLock, SessionStore, StoreError, check_id, is_valid_id};
+use crate::domain::session::{Session, validate_name};
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Seek, Write};
+use std::path::{Path, PathBuf};
+
+/// Sessions kept as RON files in one directory.
+#[derive(Debug, Clone)]
+pub struct FileStore {
+    dir: PathBuf,
+}
+
+impl FileStore {
+    /// A store in this directory; nothing is created until the first write.
+    pub fn new(dir: impl Into<PathBuf>) -> FileStore {
+        FileStore { dir: dir.into() }
+    }
+
+    /// The data directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The file of a session.
+    pub fn path(&self, id: &str) -> PathBuf {
+        self.dir.join(format!("{id}.ron"))
+    }
+
+    /// The backup of a session's previous save.
+    pub fn backup_path(&self, id: &str) -> PathBuf {
+        self.dir.join(format!("{id}.ron.bak"))
+    }
+
+    /// The lock file of a session.
+    pub fn lock_path(&self, id: &str) -> PathBuf {
+        self.dir.join(format!("{id}.lock"))
+    }
+
+    /// Creates the data directory, readable by its owner only, if it does not exist.
+    fn ensure_dir(&self) -> Result<(), StoreError> {
+        let mut builder = fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(&self.dir).map_err(|source| StoreError::Dir {
+            path: self.dir.clone(),
+            source,
+        })
+    }
+
+    /// Takes the lock of a session without waiting.
+    fn lock(&self, id: &str) -> Result<SessionLock, StoreError> {
+        check_id(id)?;
+        self.ensure_dir()?;
+        let path = self.lock_path(id);
+        let lock_err = |source| StoreError::Lock {
+            id: id.to_string(),
+            path: path.clone(),
+            source,
+        };
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&path).map_err(lock_err)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                let mut holder = String::new();
+                // The holder's note is informative only; an unreadable one is left out.
+                let _ = file.read_to_string(&mut holder);
+                return Err(StoreError::Locked {
+                    id: id.to_string(),
+                    name: self.read(id).ok().map(|s| s.name),
+                    holder: holder.trim().to_string(),
+                });
+            }
+            Err(fs::TryLockError::Error(source)) => return Err(lock_err(source)),
+        }
+        // A note for whoever finds the session locked; the lock itself is what counts.
+        let note = format!("process {}", std::process::id());
+        file.set_len(0)
+            .and_then(|()| file.rewind())
+            .and_then(|()| file.write_all(note.as_bytes()))
+            .map_err(lock_err)?;
+        self.remove_stale_temps(id);
+        Ok(SessionLock {
+            id: id.to_string(),
+            held: Held::File(file),
+        })
+    }
+
+    /// Removes temporary files a killed process left behind; only called under the lock, so
+    /// no save is in progress.
+    fn remove_stale_temps(&self, id: &str) {
+        let prefix = format!(".{id}.");
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with(&prefix) && name.ends_with(".tmp") {
+                // A leftover that cannot be removed does no harm.
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+
+    fn read(&self, id: &str) -> Result<Session, StoreError> {
+        check_id(id)?;
+        let path = self.path(id);
+        let text = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(StoreError::NotFound {
+                    key: id.to_string(),
+                });
+            }
+            Err(source) => return Err(StoreError::Read { path, source }),
+        };
+        let backup = Some(self.backup_path(id)).filter(|b| b.is_file());
+        let text = String::from_utf8(text).map_err(|e| StoreError::Corrupt {
+            path: path.clone(),
+            reason: format!("not UTF-8 text at byte {}", e.utf8_error().valid_up_to()),
+            backup: backup.clone(),
+        })?;
+        let session = format::decode(&text).map_err(|e| match e {
+            DecodeError::Invalid(reason) => StoreError::Corrupt {
+                path: path.clone(),
+                reason,
+                backup: backup.clone(),
+            },
+            DecodeError::Newer(found) => StoreError::NewerVersion {
+                path: path.clone(),
+                found,
+                supported: format::SCHEMA_VERSION,
+                backup: backup.clone(),
+            },
+        })?;
+        if session.id != id {
+            return Err(StoreError::Corrupt {
+                path,
+                reason: format!("it holds session {}, not {id}", session.id),
+                backup,
+            });
+        }
+        Ok(session)
+    }
+
+    fn write(&self, session: &Session) -> Result<(), StoreError> {
+        let id = session.id.as_str();
+        let text = format::encode(session).map_err(|e| StoreError::Encode {
+            id: id.to_string(),
+            reason: e.to_string(),
+        })?;
+        self.ensure_dir()?;
+        let path = self.path(id);
+        let write_err = |source| StoreError::Write {
+            id: id.to_string(),
+            path: path.clone(),
+            source,
+        };
+        let prefix = format!(".{id}.");
+        // tempfile creates the file readable and writable by its owner only.
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&prefix)
+            .suffix(".tmp")
+            .tempfile_in(&self.dir)
+            .map_err(write_err)?;
+        tmp.write_all(text.as_bytes()).map_err(write_err)?;
+        tmp.as_file().sync_all().map_err(write_err)?;
+        self.keep_backup(id).map_err(write_err)?;
+        tmp.persist(&path).map_err(|e| write_err(e.error))?;
+        sync_dir(&self.dir).map_err(write_err)?;
+        Ok(())
+    }
+
+    /// Keeps the current file as the backup. A hard link costs no copy; where links are not
+    /// supported the file is copied.
+    fn keep_backup(&self, id: &str) -> io::Result<()> {
+        let current = self.path(id);
+        if !current.exists() {
+            return Ok(());
+        }
+        let backup = self.backup_path(id);
+        match fs::remove_file(&backup) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        if fs::hard_link(&current, &backup).is_err() {
+            fs::copy(&current, &backup)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> io::Result<()> {
+    Ok(())
+}
+
+impl SessionStore for FileStore {
+    fn list(&self) -> Result<Vec<ListEntry>, StoreError> {
+        let entries = match fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(source) => {
+                return Err(StoreError::Dir {
+                    path: self.dir.clone(),
+                    source,
+                });
+            }
+        };
+        let mut ids: Vec<String> = entries
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().into_string().ok()?;
+                let id = name.strip_suffix(".ron")?;
+                is_valid_id(id).then(|| id.to_string())
+            })
+            .collect();
+        ids.sort();
+        Ok(ids
+            .into_iter()
+            .map(|id| ListEntry {
+                session: self.read(&id),
+                id,
+            })
+            .collect())
+    }
+
+    fn create(&self, session: &Session) -> Result<SessionLock, StoreError> {
+        validate_name(&session.name)?;
+        let lock = self.lock(&session.id)?;
+        if self.path(&session.id).exists() {
+            return Err(StoreError::AlreadyExists {
+                id: session.id.clone(),
+            });
+        }
+        self.write(session)?;
+        Ok(lock)
+    }
+
+    fn load(&self, id: &str) -> Result<Session, StoreError> {
+        self.read(id)
+    }
+
+    fn open(&self, id: &str) -> Result<(Session, SessionLock), StoreError> {
+        check_id(id)?;
+        if !self.path(id).exists() {
+            return Err(StoreError::NotFound {
+                key: id.to_string(),
+            });
+        }
+        let lock = self.lock(id)?;
+        let session = self.read(id)?;
+        Ok((session, lock))
+    }
+
+    fn save(&self, lock: &SessionLock, session: &Session) -> Result<(), StoreError> {
+        check_id(&session.id)?;
+        if lock.id != session.id || !matches!(lock.held, Held::File(_)) {
+            return Err(StoreError::WrongLock {
+                id: session.id.clone(),
+                held: lock.id.clone(),
+            });
+        }
+        self.write(session)
+    }
+
+    fn delete(&self, id: &str) -> Result<(), StoreError> {
+        check_id(id)?;
+        let path = self.path(id);
+        if !path.exists() {
+            return Err(StoreError::NotFound {
+                key: id.to_string(),
+            });
+        }
+        let lock = self.lock(id)?;
+        let remove = |p: &Path| match fs::remove_file(p) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            Err(source) => Err(StoreError::Write {
+                id: id.to_string(),
+                path: p.to_path_buf(),
+                source,
+            }),
+        };
+        remove(&path)?;
+        remove(&self.backup_path(id))?;
+        sync_dir(&self.dir).map_err(|source| StoreError::Dir {
+            path: self.dir.clone(),
+            source,
+        })?;
+        // The lock file goes last, while still held, so no other process saves in between.
+        remove(&self.lock_path(id))?;
+        drop(lock);
+        Ok(())
+    }
+}

@@ -1,0 +1,201 @@
+//! Sessions kept in memory, for tests of everything above the store. It follows the same rules
+//! as the file store (locks, names, ids) and can be told to fail saves, to test how callers
+//! handle a full disk.
+
+use super::{Held, ListEntry, SessionLock, SessionStore, StoreError, check_id};
+use crate::domain::session::{Session, validate_name};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// An in-memory store; clones share the same sessions.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryStore {
+    sessions: Arc<Mutex<BTreeMap<String, Session>>>,
+    locks: Arc<Mutex<BTreeSet<String>>>,
+    failing: Arc<Mutex<bool>>,
+    saves: Arc<Mutex<usize>>,
+}
+
+fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> MemoryStore {
+        MemoryStore::default()
+    }
+
+    /// Makes every following save fail (as a full disk would) until called with false.
+    pub fn fail_saves(&self, failing: bool) {
+        *guard(&self.failing) = failing;
+    }
+
+    /// How many saves succeeded so far.
+    pub fn save_count(&self) -> usize {
+        *guard(&self.saves)
+    }
+
+    /// Whether a session is open for writing.
+    pub fn is_locked(&self, id: &str) -> bool {
+        guard(&self.locks).contains(id)
+    }
+
+    fn lock(&self, id: &str) -> Result<SessionLock, StoreError> {
+        check_id(id)?;
+        if !guard(&self.locks).insert(id.to_string()) {
+            return Err(StoreError::Locked {
+                id: id.to_string(),
+                name: guard(&self.sessions).get(id).map(|s| s.name.clone()),
+                holder: String::new(),
+            });
+        }
+        Ok(SessionLock {
+            id: id.to_string(),
+            held: Held::Memory(Arc::clone(&self.locks)),
+        })
+    }
+
+    fn write(&self, session: &Session) -> Result<(), StoreError> {
+        if *guard(&self.failing) {
+            return Err(StoreError::Write {
+                id: session.id.clone(),
+                path: PathBuf::from(format!("memory:{}", session.id)),
+                source: std::io::Error::new(std::io::ErrorKind::StorageFull, "no space left"),
+            });
+        }
+        guard(&self.sessions).insert(session.id.clone(), session.clone());
+        *guard(&self.saves) += 1;
+        Ok(())
+    }
+}
+
+impl SessionStore for MemoryStore {
+    fn list(&self) -> Result<Vec<ListEntry>, StoreError> {
+        Ok(guard(&self.sessions)
+            .iter()
+            .map(|(id, s)| ListEntry {
+                id: id.clone(),
+                session: Ok(s.clone()),
+            })
+            .collect())
+    }
+
+    fn create(&self, session: &Session) -> Result<SessionLock, StoreError> {
+        validate_name(&session.name)?;
+        let lock = self.lock(&session.id)?;
+        if guard(&self.sessions).contains_key(&session.id) {
+            return Err(StoreError::AlreadyExists {
+                id: session.id.clone(),
+            });
+        }
+        self.write(session)?;
+        Ok(lock)
+    }
+
+    fn load(&self, id: &str) -> Result<Session, StoreError> {
+        check_id(id)?;
+        guard(&self.sessions)
+            .get(id)
+            .cloned()
+            .ok_or_else(|| StoreError::NotFound {
+                key: id.to_string(),
+            })
+    }
+
+    fn open(&self, id: &str) -> Result<(Session, SessionLock), StoreError> {
+        self.load(id)?;
+        let lock = self.lock(id)?;
+        let session = self.load(id)?;
+        Ok((session, lock))
+    }
+
+    fn save(&self, lock: &SessionLock, session: &Session) -> Result<(), StoreError> {
+        let same_store =
+            matches!(&lock.held, Held::Memory(locks) if Arc::ptr_eq(locks, &self.locks));
+        if lock.id != session.id || !same_store {
+            return Err(StoreError::WrongLock {
+                id: session.id.clone(),
+                held: lock.id.clone(),
+            });
+        }
+        self.write(session)
+    }
+
+    fn delete(&self, id: &str) -> Result<(), StoreError> {
+        self.load(id)?;
+        let lock = self.lock(id)?;
+        guard(&self.sessions).remove(id);
+        drop(lock);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::framework::{Category, Stage};
+    use crate::domain::scale::Answer;
+    use crate::domain::session::tests::{bank, question};
+    use jiff::Timestamp;
+
+    #[test]
+    fn locks_saves_and_failures() {
+        let b = bank(vec![question("a", Category::Security, Stage::Storage)]);
+        let store = MemoryStore::new();
+        let mut s = Session::new(
+            "2026-01-01-x-000001".into(),
+            "X".into(),
+            &b,
+            Timestamp::UNIX_EPOCH,
+        );
+        let lock = store.create(&s).unwrap();
+        assert!(
+            matches!(store.open(&s.id), Err(StoreError::Locked { name: Some(n), .. }) if n == "X")
+        );
+        s.set_answer("a", Some(Answer::Operating), Timestamp::UNIX_EPOCH);
+        store.fail_saves(true);
+        assert!(store.save(&lock, &s).is_err());
+        assert_eq!(store.load(&s.id).unwrap().answer("a"), None);
+        store.fail_saves(false);
+        store.save(&lock, &s).unwrap();
+        assert_eq!(
+            store.load(&s.id).unwrap().answer("a"),
+            Some(Answer::Operating)
+        );
+        assert!(matches!(
+            store.delete(&s.id),
+            Err(StoreError::Locked { .. })
+        ));
+        drop(lock);
+        assert!(!store.is_locked(&s.id));
+        let (_, lock) = store.open(&s.id).unwrap();
+        drop(lock);
+        store.delete(&s.id).unwrap();
+        assert!(matches!(
+            store.load(&s.id),
+            Err(StoreError::NotFound { .. })
+        ));
+        assert_eq!(store.save_count(), 2);
+    }
+
+    #[test]
+    fn find_by_id_or_exact_name() {
+        let b = bank(vec![question("a", Category::Security, Stage::Storage)]);
+        let store = MemoryStore::new();
+        for (id, name) in [("a-1", "Acme"), ("a-2", "Beta"), ("a-3", "Beta")] {
+            let s = Session::new(id.into(), name.into(), &b, Timestamp::UNIX_EPOCH);
+            drop(store.create(&s).unwrap());
+        }
+        assert_eq!(store.find("a-1").unwrap(), "a-1");
+        assert_eq!(store.find("Acme").unwrap(), "a-1");
+        assert!(matches!(
+            store.find("acme"),
+            Err(StoreError::NotFound { .. })
+        ));
+        assert!(
+            matches!(store.find("Beta"), Err(StoreError::Ambiguous { ids, .. }) if ids == ["a-2", "a-3"])
+        );
+    }
+}
