@@ -70,14 +70,16 @@ pub struct Context {
     pub cli: Cli,
     /// Where data and config live.
     pub paths: Paths,
+    /// The `--questionnaires` set, loaded and validated before any command runs.
+    custom_bank: Option<QuestionBank>,
 }
 
 impl Context {
     /// The active question bank: the `--questionnaires` folder, else the built-in set.
-    pub fn bank(&self) -> Result<QuestionBank, ContentError> {
-        match &self.cli.questionnaires {
-            Some(dir) => content::load_dir(dir),
-            None => content::builtin().cloned(),
+    pub fn bank(&self) -> Result<&QuestionBank, ContentError> {
+        match &self.custom_bank {
+            Some(bank) => Ok(bank),
+            None => content::builtin(),
         }
     }
 }
@@ -86,7 +88,17 @@ impl Context {
 pub fn run() -> Result<ExitCode, CliError> {
     let cli = Cli::parse();
     let paths = Paths::resolve(cli.data_dir.as_deref())?;
-    let context = Context { cli, paths };
+    // A custom set is checked before anything else runs, so that a broken file is reported
+    // once, up front, instead of failing half-way through a command.
+    let custom_bank = match &cli.questionnaires {
+        Some(dir) => Some(content::load_dir(dir)?),
+        None => None,
+    };
+    let context = Context {
+        cli,
+        paths,
+        custom_bank,
+    };
     match &context.cli.command {
         None => {
             Cli::command().print_help()?;
