@@ -1,9 +1,15 @@
 //! aiready: a terminal workshop that gets an AI system ready for a SOC 2 audit.
 //!
 //! - [`domain`]: pure types and rules (questionnaires, the readiness scale, frameworks).
+//! - [`content`]: loads and validates questionnaires; the built-in set.
 //! - [`config`]: where data and user configuration live.
 //! - [`store`]: where sessions are kept (files with atomic saves and locks, or memory for tests).
+//! - [`cli`]: the command line and its non-interactive commands.
+//! - [`error`]: errors of the command line, for people.
 
+pub mod cli;
 pub mod config;
+pub mod content;
 pub mod domain;
+pub mod error;
 pub mod store;

@@ -1,5 +1,6 @@
 //! Pure types and rules of a readiness assessment. Nothing here touches a terminal or a file.
 
+pub mod coverage;
 pub mod framework;
 pub mod questionnaire;
 pub mod scale;

@@ -153,6 +153,7 @@ pub struct ScopingQuestion {
 
 /// The score and critical-question levels a category needs for one verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct VerdictRule {
     /// Minimum category score, 0-100.
     pub min_score: u8,
@@ -162,6 +163,7 @@ pub struct VerdictRule {
 
 /// Scoring thresholds; they live in the content so that a custom set can change them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Thresholds {
     /// Points per level: a level-4 answer scores `4 * points_per_level` (100 with the default 25).
     pub points_per_level: u8,

@@ -1,0 +1,118 @@
+//! The command line: argument definitions (clap derive) and the non-interactive commands.
+
+mod questionnaires;
+
+use crate::config::Paths;
+use crate::content::{self, ContentError};
+use crate::domain::questionnaire::QuestionBank;
+use crate::error::CliError;
+use clap::{CommandFactory, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// aiready: get an AI system ready for a SOC 2 audit, in a terminal workshop.
+#[derive(Debug, Parser)]
+#[command(name = "aiready", version, about, long_about = None)]
+pub struct Cli {
+    /// Use the questionnaires in DIR instead of the built-in set (validated at start).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub questionnaires: Option<PathBuf>,
+
+    /// Keep sessions in DIR [env: AIREADY_DATA_DIR; default: the platform data directory].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// What to do; without a command aiready shows this help.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List, validate, export or measure questionnaires.
+    #[command(subcommand)]
+    Questionnaires(QuestionnairesCommand),
+    /// Print a shell completion script to standard output.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// `aiready questionnaires ...`
+#[derive(Debug, Subcommand)]
+pub enum QuestionnairesCommand {
+    /// List the active questionnaires: id, title, version, question count.
+    List,
+    /// Check questionnaire files or folders and report every problem.
+    Validate {
+        /// Files or folders to check; without any, the active set is checked.
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// Show which framework identifiers the active set cites, and questions per category and stage.
+    Coverage,
+    /// Write the built-in set as RON files into DIR, the starting point for a custom set.
+    Export {
+        /// The folder to write into (created if missing).
+        dir: PathBuf,
+        /// Overwrite files that already exist.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// Everything a command may need, resolved once at start.
+pub struct Context {
+    /// The parsed arguments.
+    pub cli: Cli,
+    /// Where data and config live.
+    pub paths: Paths,
+    /// The `--questionnaires` set, loaded and validated before any command runs.
+    custom_bank: Option<QuestionBank>,
+}
+
+impl Context {
+    /// The active question bank: the `--questionnaires` folder, else the built-in set.
+    pub fn bank(&self) -> Result<&QuestionBank, ContentError> {
+        match &self.custom_bank {
+            Some(bank) => Ok(bank),
+            None => content::builtin(),
+        }
+    }
+}
+
+/// Parses the arguments and runs the command; returns the process exit code.
+pub fn run() -> Result<ExitCode, CliError> {
+    let cli = Cli::parse();
+    let paths = Paths::resolve(cli.data_dir.as_deref())?;
+    // A custom set is checked before anything else runs, so that a broken file is reported
+    // once, up front, instead of failing half-way through a command.
+    let custom_bank = match &cli.questionnaires {
+        Some(dir) => Some(content::load_dir(dir)?),
+        None => None,
+    };
+    let context = Context {
+        cli,
+        paths,
+        custom_bank,
+    };
+    match &context.cli.command {
+        None => {
+            Cli::command().print_help()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(
+                *shell,
+                &mut Cli::command(),
+                "aiready",
+                &mut std::io::stdout(),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Questionnaires(command)) => questionnaires::run(&context, command),
+    }
+}

@@ -1,0 +1,503 @@
+//! Questionnaire content: RON text -> raw structs (unknown fields rejected) -> semantic
+//! validation -> domain types. Every problem carries `file:line:column: field path`.
+
+mod builtin;
+mod locate;
+mod raw;
+pub mod reference;
+mod validate;
+
+pub use builtin::{BUILTIN_FILES, builtin};
+
+use crate::domain::framework::Category;
+use crate::domain::questionnaire::{
+    Mappings, Question, QuestionBank, Questionnaire, ScopingProfile, ScopingQuestion, Section,
+};
+use locate::{Location, SourceMap};
+use raw::{RawQuestionnaire, RawScopingProfile};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The text of one content file and the name used for it in messages.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The name shown in messages: the path as the user gave it, or the built-in file name.
+    pub name: String,
+    /// The file's text.
+    pub text: String,
+}
+
+/// One problem in the content, located in its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The file's name as shown to the user.
+    pub file: String,
+    /// Line, from 1.
+    pub line: usize,
+    /// Column, from 1.
+    pub column: usize,
+    /// Field path, e.g. `sections[1].questions[3].maps_to.tsc[0]`; empty for the whole file.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?;
+        if !self.path.is_empty() {
+            write!(f, "{}: ", self.path)?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// Why a set of questionnaires could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ContentError {
+    /// A file or folder could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The path as given.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A folder held no `.ron` files.
+    #[error("{path} holds no .ron questionnaire files")]
+    NoFiles {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// The content has problems; every one is listed.
+    #[error("{}", render_problems(.0))]
+    Invalid(Vec<Problem>),
+}
+
+fn render_problems(problems: &[Problem]) -> String {
+    let count = problems.len();
+    let heading = if count == 1 {
+        "1 problem in the questionnaires:".to_string()
+    } else {
+        format!("{count} problems in the questionnaires:")
+    };
+    std::iter::once(heading)
+        .chain(problems.iter().map(Problem::to_string))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Reads files and folders (every `*.ron` in a folder, not recursing) and loads them as one set.
+/// A set without a scoping profile uses the built-in one.
+pub fn load_paths(paths: &[PathBuf]) -> Result<QuestionBank, ContentError> {
+    let mut sources = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+                .map_err(|source| ContentError::Io {
+                    path: path.clone(),
+                    source,
+                })?
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|ext| ext == "ron") && p.is_file())
+                .collect();
+            files.sort();
+            if files.is_empty() {
+                return Err(ContentError::NoFiles { path: path.clone() });
+            }
+            for file in files {
+                sources.push(read_source(&file)?);
+            }
+        } else {
+            sources.push(read_source(path)?);
+        }
+    }
+    load_sources(&sources).map_err(ContentError::Invalid)
+}
+
+/// Loads every `*.ron` file of one folder as a set.
+pub fn load_dir(dir: &Path) -> Result<QuestionBank, ContentError> {
+    load_paths(&[dir.to_path_buf()])
+}
+
+fn read_source(path: &Path) -> Result<Source, ContentError> {
+    let bytes = std::fs::read(path).map_err(|source| ContentError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let name = path.display().to_string();
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Source { name, text }),
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let before = String::from_utf8_lossy(&err.as_bytes()[..valid]).into_owned();
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            Err(ContentError::Invalid(vec![Problem {
+                file: name,
+                line,
+                column,
+                path: String::new(),
+                message: "the file is not valid UTF-8 text".to_string(),
+            }]))
+        }
+    }
+}
+
+/// What a file holds, told by the name of its top-level struct.
+enum Parsed {
+    Questionnaire(RawQuestionnaire),
+    Profile(RawScopingProfile),
+}
+
+struct ParsedFile<'s> {
+    source: &'s Source,
+    map: SourceMap,
+    parsed: Parsed,
+}
+
+impl ParsedFile<'_> {
+    fn problem(&self, path: &str, message: impl Into<String>) -> Problem {
+        let at = self.map.location_of(&self.source.text, path);
+        Problem {
+            file: self.source.name.clone(),
+            line: at.line,
+            column: at.column,
+            path: path.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Loads a set from texts. Returns every problem found, or the validated bank.
+pub fn load_sources(sources: &[Source]) -> Result<QuestionBank, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut parsed = Vec::new();
+    for source in sources {
+        match parse(source) {
+            Ok(file) => parsed.push(file),
+            Err(problem) => problems.push(problem),
+        }
+    }
+
+    let profiles: Vec<&ParsedFile> = parsed
+        .iter()
+        .filter(|f| matches!(f.parsed, Parsed::Profile(_)))
+        .collect();
+    if let Some(extra) = profiles.get(1) {
+        let first = profiles.first().map_or("", |f| f.source.name.as_str());
+        problems.push(extra.problem(
+            "",
+            format!("a set has one scoping profile, but {first} defines one already"),
+        ));
+    }
+    let builtin_profile;
+    let profile_raw: &RawScopingProfile = match profiles.first().map(|f| &f.parsed) {
+        Some(Parsed::Profile(p)) => p,
+        _ => {
+            builtin_profile = builtin::raw_profile();
+            match &builtin_profile {
+                Some(p) => p,
+                None => return Err(problems),
+            }
+        }
+    };
+    let scoping_keys: BTreeSet<String> = profile_raw
+        .questions
+        .iter()
+        .map(|q| q.key.clone())
+        .collect();
+
+    let catalog = reference::catalog();
+    let mut questionnaire_ids: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut categories: BTreeMap<Category, &str> = BTreeMap::new();
+    let mut question_ids: BTreeMap<&str, String> = BTreeMap::new();
+    for file in &parsed {
+        match &file.parsed {
+            Parsed::Profile(p) => {
+                for f in validate::profile(p) {
+                    problems.push(file.problem(&f.path, f.message));
+                }
+            }
+            Parsed::Questionnaire(q) => {
+                for f in validate::questionnaire(q, catalog, &scoping_keys) {
+                    problems.push(file.problem(&f.path, f.message));
+                }
+                if let Some(first) = questionnaire_ids.insert(&q.id, &file.source.name) {
+                    problems.push(file.problem(
+                        "id",
+                        format!("questionnaire id '{}' is already used by {first}", q.id),
+                    ));
+                }
+                if let Some(first) = categories.insert(q.category, &file.source.name) {
+                    problems.push(file.problem(
+                        "category",
+                        format!(
+                            "{first} already covers {}; a set has one questionnaire per category",
+                            q.category.title()
+                        ),
+                    ));
+                }
+                for (s, section) in q.sections.iter().enumerate() {
+                    for (i, question) in section.questions.iter().enumerate() {
+                        let path = format!("sections[{s}].questions[{i}].id");
+                        let here = file.problem(&path, "");
+                        let where_ = format!("{}:{}:{}", here.file, here.line, here.column);
+                        if let Some(first) = question_ids.get(question.id.as_str()) {
+                            problems.push(file.problem(
+                                &path,
+                                format!("question id '{}' is already used at {first}", question.id),
+                            ));
+                        } else {
+                            question_ids.insert(&question.id, where_);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if !parsed
+        .iter()
+        .any(|f| matches!(f.parsed, Parsed::Questionnaire(_)))
+        && problems.is_empty()
+    {
+        let file = sources.first().map_or_else(String::new, |s| s.name.clone());
+        problems.push(Problem {
+            file,
+            line: 1,
+            column: 1,
+            path: String::new(),
+            message: "the set has no questionnaire, only a scoping profile".to_string(),
+        });
+    }
+    if !problems.is_empty() {
+        problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        return Err(problems);
+    }
+
+    let mut questionnaires: Vec<Questionnaire> = parsed
+        .iter()
+        .filter_map(|f| match &f.parsed {
+            Parsed::Questionnaire(q) => Some(to_domain(q)),
+            Parsed::Profile(_) => None,
+        })
+        .collect();
+    questionnaires.sort_by_key(|q| q.category);
+    Ok(QuestionBank {
+        questionnaires,
+        profile: profile_to_domain(profile_raw),
+        content_hash: content_hash(sources),
+    })
+}
+
+fn parse(source: &Source) -> Result<ParsedFile<'_>, Problem> {
+    let map = SourceMap::new(&source.text);
+    let options = ron::Options::default();
+    let result = if top_level_name(&source.text) == Some("ScopingProfile") {
+        options
+            .from_str::<RawScopingProfile>(&source.text)
+            .map(Parsed::Profile)
+    } else {
+        options
+            .from_str::<RawQuestionnaire>(&source.text)
+            .map(Parsed::Questionnaire)
+    };
+    match result {
+        Ok(parsed) => Ok(ParsedFile {
+            source,
+            map,
+            parsed,
+        }),
+        Err(err) => {
+            let mut at = Location {
+                line: err.span.start.line.max(1),
+                column: err.span.start.col.max(1),
+            };
+            let mut path = map.path_at(&source.text, at);
+            match &err.code {
+                ron::Error::NoSuchStructField { found, .. } => path = join_path(&path, found),
+                // ron notices a missing field at the closing parenthesis; the start of the
+                // struct is where a person looks for it.
+                ron::Error::MissingStructField { .. } => at = map.location_of(&source.text, &path),
+                _ => {}
+            }
+            Err(Problem {
+                file: source.name.clone(),
+                line: at.line,
+                column: at.column,
+                path,
+                message: describe(&err.code),
+            })
+        }
+    }
+}
+
+fn join_path(path: &str, field: &str) -> String {
+    if path.is_empty() {
+        field.to_string()
+    } else {
+        format!("{path}.{field}")
+    }
+}
+
+/// The identifier a file starts with, after comments: `Questionnaire` or `ScopingProfile`.
+fn top_level_name(text: &str) -> Option<&str> {
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start();
+        if let Some(after) = rest.strip_prefix("//") {
+            rest = after.split_once('\n').map_or("", |(_, r)| r);
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            rest = after.split_once("*/").map_or("", |(_, r)| r);
+        } else {
+            break;
+        }
+    }
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    (end > 0).then(|| &rest[..end])
+}
+
+/// ron's messages, reworded for people who edit questionnaires rather than Rust.
+fn describe(code: &ron::Error) -> String {
+    use ron::Error as E;
+    match code {
+        E::MissingStructField { field, .. } => format!("missing field '{field}'"),
+        E::NoSuchStructField {
+            expected, found, ..
+        } => format!(
+            "unknown field '{found}'; expected one of: {}",
+            expected.join(", ")
+        ),
+        E::DuplicateStructField { field, .. } => format!("field '{field}' is given twice"),
+        E::NoSuchEnumVariant {
+            expected, found, ..
+        } => format!(
+            "unknown value '{found}'; expected one of: {}",
+            expected.join(", ")
+        ),
+        E::ExpectedDifferentStructName { expected, found } => {
+            format!("expected {expected}( but found {found}(")
+        }
+        E::Eof => "the file ends too early; a bracket or parenthesis is not closed".to_string(),
+        E::IntegerOutOfBounds => "number out of range".to_string(),
+        other => {
+            let text = other.to_string();
+            let mut chars = text.chars();
+            match chars.next() {
+                Some(first) => first.to_lowercase().chain(chars).collect(),
+                None => text,
+            }
+        }
+    }
+}
+
+fn to_domain(q: &RawQuestionnaire) -> Questionnaire {
+    Questionnaire {
+        id: q.id.clone(),
+        title: q.title.clone(),
+        category: q.category,
+        version: q.version.clone(),
+        description: q.description.clone(),
+        sections: q
+            .sections
+            .iter()
+            .map(|s| Section {
+                stage: s.stage,
+                questions: s
+                    .questions
+                    .iter()
+                    .map(|r| Question {
+                        id: r.id.clone(),
+                        category: q.category,
+                        stage: s.stage,
+                        prompt: r.prompt.trim().to_string(),
+                        guidance: r.guidance.trim().to_string(),
+                        good_looks_like: r.good_looks_like.trim().to_string(),
+                        evidence: r.evidence.iter().map(|e| e.trim().to_string()).collect(),
+                        weight: r.weight,
+                        critical: r.critical,
+                        maps_to: Mappings {
+                            tsc: r.maps_to.tsc.clone(),
+                            nist: r.maps_to.nist.clone(),
+                            iso: r.maps_to.iso.clone(),
+                        },
+                        remediation: r.remediation.trim().to_string(),
+                        applies_if: r.applies_if.clone(),
+                        themes: r.themes.clone(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+fn profile_to_domain(p: &RawScopingProfile) -> ScopingProfile {
+    ScopingProfile {
+        id: p.id.clone(),
+        version: p.version.clone(),
+        questions: p
+            .questions
+            .iter()
+            .map(|q| ScopingQuestion {
+                key: q.key.clone(),
+                prompt: q.prompt.clone(),
+                help: q.help.clone(),
+                default: q.default,
+            })
+            .collect(),
+        optional_categories: p.optional_categories.clone(),
+        thresholds: p.thresholds,
+    }
+}
+
+/// SHA-256 over every file's name and text, in name order, so that the same set always hashes
+/// the same and any edit changes it.
+fn content_hash(sources: &[Source]) -> String {
+    let mut ordered: Vec<&Source> = sources.iter().collect();
+    ordered.sort_by(|a, b| file_name(&a.name).cmp(file_name(&b.name)));
+    let mut hasher = Sha256::new();
+    for source in ordered {
+        hasher.update(file_name(&source.name).as_bytes());
+        hasher.update([0]);
+        hasher.update(source.text.as_bytes());
+        hasher.update([0]);
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn file_name(name: &str) -> &str {
+    Path::new(name)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_set_loads() {
+        let bank = builtin().unwrap();
+        assert!(!bank.questionnaires.is_empty());
+        assert_eq!(bank.content_hash.len(), 64);
+    }
+
+    #[test]
+    fn top_level_name_skips_comments() {
+        assert_eq!(
+            top_level_name("// x\n/* y */ ScopingProfile(id: \"s\")"),
+            Some("ScopingProfile")
+        );
+        assert_eq!(top_level_name("  Questionnaire("), Some("Questionnaire"));
+        assert_eq!(top_level_name("("), None);
+    }
+}

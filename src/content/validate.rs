@@ -1,0 +1,274 @@
+//! Semantic checks on parsed files: everything the RON grammar cannot say. Every check adds a
+//! problem and carries on, so that one run lists all of them.
+
+use super::raw::{RawQuestion, RawQuestionnaire, RawScopingProfile};
+use crate::domain::framework::{Framework, ReferenceCatalog};
+use crate::domain::questionnaire::Condition;
+use std::collections::BTreeSet;
+
+/// A problem found at a field path of one file; the caller turns the path into a location.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Field path, e.g. `sections[1].questions[3].weight`.
+    pub path: String,
+    /// What is wrong, for a person.
+    pub message: String,
+}
+
+fn finding(path: impl Into<String>, message: impl Into<String>) -> Finding {
+    Finding {
+        path: path.into(),
+        message: message.into(),
+    }
+}
+
+/// Most evidence examples a question may list before it stops being a quick read.
+const MAX_EVIDENCE: usize = 6;
+
+/// Checks one questionnaire on its own; `scoping_keys` are the keys conditions may name.
+pub fn questionnaire(
+    q: &RawQuestionnaire,
+    catalog: &ReferenceCatalog,
+    scoping_keys: &BTreeSet<String>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    check_slug(&mut out, "id", &q.id, '-');
+    non_empty(&mut out, "title", &q.title);
+    non_empty(&mut out, "version", &q.version);
+    non_empty(&mut out, "description", &q.description);
+    if q.sections.is_empty() {
+        out.push(finding(
+            "sections",
+            "a questionnaire needs at least one section",
+        ));
+    }
+    let mut stages = BTreeSet::new();
+    for (s, section) in q.sections.iter().enumerate() {
+        let at = format!("sections[{s}]");
+        if !stages.insert(section.stage) {
+            out.push(finding(
+                format!("{at}.stage"),
+                format!(
+                    "stage {:?} appears twice; put all its questions in one section",
+                    section.stage
+                ),
+            ));
+        }
+        if section.questions.is_empty() {
+            out.push(finding(
+                format!("{at}.questions"),
+                "a section needs at least one question",
+            ));
+        }
+        for (i, question) in section.questions.iter().enumerate() {
+            check_question(
+                &mut out,
+                &format!("{at}.questions[{i}]"),
+                question,
+                catalog,
+                scoping_keys,
+            );
+        }
+    }
+    out
+}
+
+fn check_question(
+    out: &mut Vec<Finding>,
+    at: &str,
+    q: &RawQuestion,
+    catalog: &ReferenceCatalog,
+    scoping_keys: &BTreeSet<String>,
+) {
+    check_slug(out, &format!("{at}.id"), &q.id, '-');
+    non_empty(out, &format!("{at}.prompt"), &q.prompt);
+    non_empty(out, &format!("{at}.guidance"), &q.guidance);
+    non_empty(out, &format!("{at}.good_looks_like"), &q.good_looks_like);
+    non_empty(out, &format!("{at}.remediation"), &q.remediation);
+    if q.evidence.is_empty() {
+        out.push(finding(
+            format!("{at}.evidence"),
+            "list at least one evidence example",
+        ));
+    } else if q.evidence.len() > MAX_EVIDENCE {
+        out.push(finding(
+            format!("{at}.evidence"),
+            format!(
+                "{} evidence examples; keep it to at most {MAX_EVIDENCE}",
+                q.evidence.len()
+            ),
+        ));
+    }
+    for (e, item) in q.evidence.iter().enumerate() {
+        non_empty(out, &format!("{at}.evidence[{e}]"), item);
+    }
+    if !(1..=3).contains(&q.weight) {
+        out.push(finding(
+            format!("{at}.weight"),
+            format!("weight {} is out of range; use 1, 2 or 3", q.weight),
+        ));
+    }
+    if q.maps_to.tsc.is_empty() {
+        out.push(finding(
+            format!("{at}.maps_to.tsc"),
+            "a question must map to at least one SOC 2 criterion",
+        ));
+    }
+    let lists = [
+        (Framework::Tsc, "tsc", &q.maps_to.tsc),
+        (Framework::NistAiRmf, "nist", &q.maps_to.nist),
+        (Framework::Iso42001, "iso", &q.maps_to.iso),
+    ];
+    for (framework, field, ids) in lists {
+        let mut seen = BTreeSet::new();
+        for (k, id) in ids.iter().enumerate() {
+            let path = format!("{at}.maps_to.{field}[{k}]");
+            if !catalog.contains(framework, id) {
+                out.push(finding(
+                    path,
+                    format!("'{id}' is not a {}", framework.noun()),
+                ));
+            } else if !seen.insert(id) {
+                out.push(finding(path, format!("'{id}' is listed twice")));
+            }
+        }
+    }
+    check_condition(
+        out,
+        &format!("{at}.applies_if"),
+        &q.applies_if,
+        scoping_keys,
+    );
+}
+
+fn check_condition(
+    out: &mut Vec<Finding>,
+    at: &str,
+    condition: &Condition,
+    scoping_keys: &BTreeSet<String>,
+) {
+    match condition {
+        Condition::Always => {}
+        Condition::Yes(key) | Condition::No(key) => {
+            if !scoping_keys.contains(key) {
+                let known: Vec<&str> = scoping_keys.iter().map(String::as_str).collect();
+                out.push(finding(
+                    at,
+                    format!(
+                        "'{key}' is not a scoping key; the profile defines {}",
+                        known.join(", ")
+                    ),
+                ));
+            }
+        }
+        Condition::All(inner) | Condition::Any(inner) => {
+            if inner.is_empty() {
+                out.push(finding(
+                    at,
+                    "an All or Any condition needs at least one condition",
+                ));
+            }
+            for (i, c) in inner.iter().enumerate() {
+                check_condition(out, &format!("{at}[{i}]"), c, scoping_keys);
+            }
+        }
+    }
+}
+
+/// Checks the scoping profile on its own.
+pub fn profile(p: &RawScopingProfile) -> Vec<Finding> {
+    let mut out = Vec::new();
+    check_slug(&mut out, "id", &p.id, '-');
+    non_empty(&mut out, "version", &p.version);
+    let mut keys = BTreeSet::new();
+    for (i, q) in p.questions.iter().enumerate() {
+        let at = format!("questions[{i}]");
+        check_slug(&mut out, &format!("{at}.key"), &q.key, '_');
+        if !keys.insert(q.key.as_str()) {
+            out.push(finding(
+                format!("{at}.key"),
+                format!("scoping key '{}' is defined twice", q.key),
+            ));
+        }
+        non_empty(&mut out, &format!("{at}.prompt"), &q.prompt);
+        non_empty(&mut out, &format!("{at}.help"), &q.help);
+    }
+    let mut optional = BTreeSet::new();
+    for (i, category) in p.optional_categories.iter().enumerate() {
+        let at = format!("optional_categories[{i}]");
+        if category.always_in_scope() {
+            out.push(finding(
+                at,
+                format!(
+                    "{} is always in scope and cannot be optional",
+                    category.title()
+                ),
+            ));
+        } else if !optional.insert(*category) {
+            out.push(finding(at, format!("{} is listed twice", category.title())));
+        }
+    }
+    let t = &p.thresholds;
+    if !(1..=25).contains(&t.points_per_level) {
+        out.push(finding(
+            "thresholds.points_per_level",
+            format!(
+                "{} is out of range; use 1 to 25 so that scores stay within 0-100",
+                t.points_per_level
+            ),
+        ));
+    }
+    for (name, rule) in [("type1", t.type1), ("type2", t.type2)] {
+        if rule.min_score > 100 {
+            out.push(finding(
+                format!("thresholds.{name}.min_score"),
+                format!("{} is out of range; use 0 to 100", rule.min_score),
+            ));
+        }
+        if rule.critical_min_level > 4 {
+            out.push(finding(
+                format!("thresholds.{name}.critical_min_level"),
+                format!(
+                    "{} is out of range; use a level from 0 to 4",
+                    rule.critical_min_level
+                ),
+            ));
+        }
+    }
+    if t.type2.min_score < t.type1.min_score
+        || t.type2.critical_min_level < t.type1.critical_min_level
+    {
+        out.push(finding(
+            "thresholds.type2",
+            "Type 2 readiness must be at least as strict as Type 1",
+        ));
+    }
+    out
+}
+
+fn non_empty(out: &mut Vec<Finding>, path: &str, value: &str) {
+    if value.trim().is_empty() {
+        out.push(finding(path, "must not be empty"));
+    }
+}
+
+/// Identifiers are lower-case ASCII words joined by `sep`, so they work as file and map keys.
+fn check_slug(out: &mut Vec<Finding>, path: &str, value: &str, sep: char) {
+    if value.trim().is_empty() {
+        out.push(finding(path, "must not be empty"));
+        return;
+    }
+    let ok = value
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == sep)
+        && !value.starts_with(sep)
+        && !value.ends_with(sep);
+    if !ok {
+        out.push(finding(
+            path,
+            format!(
+                "'{value}' is not a valid identifier; use lower-case letters, digits and '{sep}'"
+            ),
+        ));
+    }
+}

@@ -1,0 +1,31 @@
+//! Errors of the command line, written for the person at the terminal. Each layer keeps its
+//! own error type; this one gathers them for `main`.
+
+use crate::config::PathsError;
+use crate::content::ContentError;
+use std::path::PathBuf;
+
+/// Why a command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The data or config directory could not be found.
+    #[error(transparent)]
+    Paths(#[from] PathsError),
+    /// The questionnaires could not be loaded.
+    #[error(transparent)]
+    Content(#[from] ContentError),
+    /// Files exist and `--force` was not given.
+    #[error("{} already exist{}; nothing was written. Pass --force to overwrite:\n  {}", .0.len(), if .0.len() == 1 { "s" } else { "" }, .0.join("\n  "))]
+    WouldOverwrite(Vec<String>),
+    /// A file could not be written.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// Writing to the terminal failed (for example a closed pipe).
+    #[error("cannot write output: {0}")]
+    Output(#[from] std::io::Error),
+}
