@@ -303,7 +303,7 @@ fn hostile_names_stay_inside_the_data_dir() {
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
-    assert_eq!(top, [dir.clone()]);
+    assert_eq!(top, std::slice::from_ref(&dir));
     for entry in std::fs::read_dir(&dir).unwrap() {
         let entry = entry.unwrap();
         assert!(entry.file_type().unwrap().is_file());
