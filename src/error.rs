@@ -16,7 +16,7 @@ pub enum CliError {
     /// The questionnaires could not be loaded.
     #[error(transparent)]
     Content(#[from] ContentError),
-    /// A session could not be found, read or stored.
+    /// A session could not be created, read, saved or deleted.
     #[error(transparent)]
     Store(#[from] StoreError),
     /// A report could not be rendered or written, or an export not imported.

@@ -2,6 +2,7 @@
 
 mod export;
 mod questionnaires;
+mod sessions;
 
 pub use export::{ExportArgs, FormatArg, ImportArgs};
 
@@ -36,6 +37,11 @@ pub enum Command {
     /// List, validate, export or measure questionnaires.
     #[command(subcommand)]
     Questionnaires(QuestionnairesCommand),
+    /// Start a new session and print its id.
+    New(NewArgs),
+    /// List, show or delete sessions.
+    #[command(subcommand)]
+    Sessions(SessionsCommand),
     /// Write a report of a session: Markdown (default), JSON or CSV.
     Export(ExportArgs),
     /// Recreate a session from a JSON export (a new id if its id is taken).
@@ -71,20 +77,83 @@ pub enum QuestionnairesCommand {
     },
 }
 
+/// `aiready new ...`
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// The session's name (any text without control characters, up to 200 characters).
+    #[arg(long)]
+    pub name: String,
+    /// The organisation assessed.
+    #[arg(long, value_name = "ORG")]
+    pub org: Option<String>,
+    /// The AI system in scope.
+    #[arg(long, value_name = "TEXT")]
+    pub system: Option<String>,
+    /// The SOC 2 report to prepare for.
+    #[arg(long, value_enum, default_value_t = TargetArg::Type2)]
+    pub target: TargetArg,
+    /// A facilitated workshop with participants, or one person alone.
+    #[arg(long, value_enum, default_value_t = ModeArg::Workshop)]
+    pub mode: ModeArg,
+    /// Only create the session and print its id; do not open it.
+    #[arg(long)]
+    pub no_tui: bool,
+}
+
+/// The SOC 2 report type on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TargetArg {
+    /// Controls designed and in place at a point in time.
+    Type1,
+    /// Controls operating effectively over a period.
+    Type2,
+}
+
+/// The session mode on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ModeArg {
+    /// A facilitated workshop with participants who vote.
+    Workshop,
+    /// One person answering alone.
+    Solo,
+}
+
+/// `aiready sessions ...`
+#[derive(Debug, Subcommand)]
+pub enum SessionsCommand {
+    /// Every session: name, id, mode, last update, completion, overall score.
+    List,
+    /// Scores and verdicts per category, and the top gaps, as text.
+    Show {
+        /// A session id or its exact name.
+        session: String,
+    },
+    /// Delete a session and its backup.
+    Delete {
+        /// A session id or its exact name.
+        session: String,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
 /// Everything a command may need, resolved once at start.
 pub struct Context {
     /// The parsed arguments.
     pub cli: Cli,
     /// Where data and config live.
     pub paths: Paths,
+    /// The `--questionnaires` set, loaded and validated before any command runs.
+    custom_bank: Option<QuestionBank>,
 }
 
 impl Context {
     /// The active question bank: the `--questionnaires` folder, else the built-in set.
-    pub fn bank(&self) -> Result<QuestionBank, ContentError> {
-        match &self.cli.questionnaires {
-            Some(dir) => content::load_dir(dir),
-            None => content::builtin().cloned(),
+    pub fn bank(&self) -> Result<&QuestionBank, ContentError> {
+        match &self.custom_bank {
+            Some(bank) => Ok(bank),
+            None => content::builtin(),
         }
     }
 }
@@ -93,7 +162,17 @@ impl Context {
 pub fn run() -> Result<ExitCode, CliError> {
     let cli = Cli::parse();
     let paths = Paths::resolve(cli.data_dir.as_deref())?;
-    let context = Context { cli, paths };
+    // A custom set is checked before anything else runs, so that a broken file is reported
+    // once, up front, instead of failing half-way through a command.
+    let custom_bank = match &cli.questionnaires {
+        Some(dir) => Some(content::load_dir(dir)?),
+        None => None,
+    };
+    let context = Context {
+        cli,
+        paths,
+        custom_bank,
+    };
     match &context.cli.command {
         None => {
             Cli::command().print_help()?;
@@ -109,6 +188,8 @@ pub fn run() -> Result<ExitCode, CliError> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Questionnaires(command)) => questionnaires::run(&context, command),
+        Some(Command::New(args)) => sessions::new(&context, args),
+        Some(Command::Sessions(command)) => sessions::run(&context, command),
         Some(Command::Export(args)) => export::export(&context, args),
         Some(Command::Import(args)) => export::import(&context, args),
     }

@@ -13,9 +13,9 @@ use std::process::ExitCode;
 /// Runs one `questionnaires` subcommand.
 pub fn run(context: &Context, command: &QuestionnairesCommand) -> Result<ExitCode, CliError> {
     match command {
-        QuestionnairesCommand::List => list(&context.bank()?),
+        QuestionnairesCommand::List => list(context.bank()?),
         QuestionnairesCommand::Validate { paths } => validate(context, paths),
-        QuestionnairesCommand::Coverage => coverage(&context.bank()?),
+        QuestionnairesCommand::Coverage => coverage(context.bank()?),
         QuestionnairesCommand::Export { dir, force } => export(dir, *force),
     }
 }
@@ -63,10 +63,17 @@ fn list(bank: &QuestionBank) -> Result<ExitCode, CliError> {
 }
 
 fn validate(context: &Context, paths: &[std::path::PathBuf]) -> Result<ExitCode, CliError> {
+    let loaded;
     let result = if paths.is_empty() {
         context.bank()
     } else {
-        content::load_paths(paths)
+        match content::load_paths(paths) {
+            Ok(bank) => {
+                loaded = bank;
+                Ok(&loaded)
+            }
+            Err(err) => Err(err),
+        }
     };
     match result {
         Ok(bank) => {

@@ -77,8 +77,16 @@ pub enum ContentError {
 }
 
 fn render_problems(problems: &[Problem]) -> String {
-    let lines: Vec<String> = problems.iter().map(Problem::to_string).collect();
-    lines.join("\n")
+    let count = problems.len();
+    let heading = if count == 1 {
+        "1 problem in the questionnaires:".to_string()
+    } else {
+        format!("{count} problems in the questionnaires:")
+    };
+    std::iter::once(heading)
+        .chain(problems.iter().map(Problem::to_string))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Reads files and folders (every `*.ron` in a folder, not recursing) and loads them as one set.

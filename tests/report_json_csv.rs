@@ -1,0 +1,275 @@
+//! JSON and CSV exports, and the `export` and `import` commands run through the built binary.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use aiready::domain::session::Session;
+use aiready::report::{self, Format, ReportContext, escape};
+use aiready::store::{FileStore, SessionStore};
+use common::fixture_session as fixture;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn aiready(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_aiready"))
+        .args(args)
+        .current_dir(dir)
+        .env("AIREADY_DATA_DIR", dir.join("data"))
+        .env("AIREADY_CONFIG_DIR", dir.join("config"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A temporary directory whose data directory holds the fixture session.
+fn with_fixture(session: &Session) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let store = FileStore::new(dir.path().join("data"));
+    drop(store.create(session).unwrap());
+    dir
+}
+
+fn csv_rows(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}
+
+#[test]
+fn json_round_trips_through_import_into_an_equal_session() {
+    let session = fixture::session();
+    let source = with_fixture(&session);
+    let out = aiready(
+        &["export", fixture::ID, "--format", "json", "-o", "s.json"],
+        source.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json = source.path().join("s.json");
+
+    // Into an empty data directory: the same id.
+    let target = tempfile::tempdir().unwrap();
+    let out = aiready(&["import", json.to_str().unwrap()], target.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains(fixture::ID), "{}", stdout(&out));
+    let imported = FileStore::new(target.path().join("data"))
+        .load(fixture::ID)
+        .unwrap();
+    assert_eq!(imported, session);
+
+    // Into the directory that still has it: a new id, everything else equal.
+    let out = aiready(&["import", "s.json"], source.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let store = FileStore::new(source.path().join("data"));
+    let ids: Vec<String> = store.list().unwrap().into_iter().map(|e| e.id).collect();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    let new_id = ids.iter().find(|id| *id != fixture::ID).unwrap();
+    assert!(stdout(&out).contains(new_id.as_str()), "{}", stdout(&out));
+    let mut copy = store.load(new_id).unwrap();
+    copy.id = fixture::ID.to_string();
+    assert_eq!(copy, session);
+}
+
+#[test]
+fn json_carries_the_session_and_the_computed_results() {
+    let session = fixture::session();
+    let text = report::render(Format::Json, fixture::bank(), &session, &fixture::options()).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(value["format_version"], 1);
+    assert_eq!(value["session"]["id"], fixture::ID);
+    assert!(value["results"]["gaps"].as_array().unwrap().len() > 10);
+    assert!(value["results"]["overall"].is_number());
+    assert_eq!(value["results"]["orphaned"][0], fixture::ORPHAN);
+    // Every note, evidence item and action is in it, because the session comes back equal.
+    let back = report::json::parse("s.json", &text).unwrap();
+    assert_eq!(back, session);
+}
+
+#[test]
+fn import_refuses_other_files_by_name_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("newer.json"), r#"{"format_version": 99, "session": {}}"#)
+        .unwrap();
+    std::fs::write(dir.path().join("other.json"), r#"{"name": "x"}"#).unwrap();
+    std::fs::write(dir.path().join("broken.json"), "{ not json").unwrap();
+    for (file, words) in [
+        ("newer.json", "newer version of aiready"),
+        ("other.json", "not an aiready JSON export"),
+        ("broken.json", "not an aiready JSON export"),
+        ("missing.json", "cannot read missing.json"),
+    ] {
+        let out = aiready(&["import", file], dir.path());
+        assert!(!out.status.success(), "{file}");
+        let err = stderr(&out);
+        assert!(err.contains(file) && err.contains(words), "{file}: {err}");
+    }
+    assert!(!dir.path().join("data").exists() || std::fs::read_dir(dir.path().join("data")).unwrap().next().is_none());
+}
+
+#[test]
+fn csv_parses_back_row_for_row() {
+    let session = fixture::session();
+    let bank = fixture::bank();
+    let options = fixture::options();
+    let text = report::render(Format::Csv, bank, &session, &options).unwrap();
+    let results = aiready::domain::scoring::score(bank, &session);
+    let context = ReportContext::build(bank, &session, &results, &options);
+    let (header, rows) = csv_rows(&text);
+    assert_eq!(header, report::csv::HEADER);
+    assert_eq!(rows.len(), context.actions.len());
+    let gaps = rows.iter().filter(|r| r[10] == "yes").count();
+    assert_eq!(gaps, results.gaps.len());
+    for (row, action) in rows.iter().zip(&context.actions) {
+        assert_eq!(row[0], action.rank.to_string());
+        assert_eq!(row[1], action.id);
+        assert_eq!(row[2], action.prompt);
+        assert_eq!(row[11], action.remediation);
+        assert_eq!(row[12], action.owner);
+        assert_eq!(row[13], action.due);
+        assert_eq!(row[14], action.notes);
+    }
+    // Completeness: every gap's notes and every action owner and due date has its row.
+    for (id, r) in &session.records {
+        let in_plan = results.gaps.iter().any(|g| &g.question_id == id)
+            || (!r.action_owner.is_empty() && bank.question(id).is_some());
+        let applicable = results
+            .questions
+            .iter()
+            .any(|q| &q.id == id && q.status != aiready::domain::scoring::QuestionStatus::Hidden);
+        if in_plan && applicable {
+            let row = rows.iter().find(|row| &row[1] == id).unwrap();
+            assert_eq!(row[14], r.notes);
+            assert_eq!(row[12], r.action_owner);
+        }
+    }
+}
+
+#[test]
+fn csv_neutralises_formula_cells() {
+    let session = fixture::hostile_session();
+    let text =
+        report::render(Format::Csv, fixture::bank(), &session, &fixture::options()).unwrap();
+    let (_, rows) = csv_rows(&text);
+    let mut neutralised = 0;
+    for row in &rows {
+        for cell in row {
+            let first = cell.chars().next();
+            assert!(
+                !matches!(first, Some('=' | '+' | '-' | '@' | '\t' | '\r')),
+                "formula cell {cell:?}"
+            );
+            if cell.starts_with("'=") || cell.starts_with("'-") {
+                neutralised += 1;
+            }
+        }
+    }
+    assert!(neutralised > 0, "the hostile fixture has formula-like cells");
+    assert_eq!(escape::csv_cell("=1+1"), "'=1+1");
+}
+
+#[test]
+fn export_writes_markdown_to_standard_output_by_id_or_name() {
+    let dir = with_fixture(&fixture::session());
+    for key in [fixture::ID, "Acme support bot"] {
+        let out = aiready(&["export", key], dir.path());
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = stdout(&out);
+        assert!(text.starts_with("# SOC 2 readiness report: Acme support bot\n"), "{text}");
+        assert!(text.contains("## Appendix: every question"));
+    }
+    let out = aiready(&["export", "no-such-session"], dir.path());
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("no-such-session"), "{}", stderr(&out));
+}
+
+#[test]
+fn export_to_a_file_refuses_to_overwrite_without_force() {
+    let dir = with_fixture(&fixture::session());
+    let file = dir.path().join("report.csv");
+    let out = aiready(&["export", fixture::ID, "-f", "csv", "-o", "report.csv"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("report.csv"), "{}", stderr(&out));
+    assert!(std::fs::read_to_string(&file).unwrap().starts_with("rank,question_id,"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "report readable by others: {mode:o}");
+    }
+
+    std::fs::write(&file, "keep me").unwrap();
+    let out = aiready(&["export", fixture::ID, "-o", "report.csv"], dir.path());
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("report.csv") && err.contains("--force"), "{err}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
+
+    let out = aiready(&["export", fixture::ID, "-o", "report.csv", "--force"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(std::fs::read_to_string(&file).unwrap().starts_with("# SOC 2 readiness report"));
+    // No temporary files are left next to it.
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.starts_with(".tmp")), "{names:?}");
+}
+
+#[test]
+fn anonymize_removes_every_name_in_every_format() {
+    let dir = with_fixture(&fixture::session());
+    for format in ["markdown", "json", "csv"] {
+        let out = aiready(&["export", fixture::ID, "-f", format, "--anonymize"], dir.path());
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = stdout(&out);
+        for name in fixture::NAMES {
+            assert!(!text.contains(name), "{name} in the {format} export");
+            let first = name.split(' ').next().unwrap();
+            assert!(!text.contains(first), "{first} in the {format} export");
+        }
+        if format != "json" {
+            assert!(text.contains("ML engineer"), "{format}: roles missing");
+        }
+    }
+    let out = aiready(&["export", fixture::ID], dir.path());
+    assert!(stdout(&out).contains(fixture::NAMES[1]));
+}
+
+#[test]
+fn template_comes_from_the_flag_then_the_config_directory() {
+    let dir = with_fixture(&fixture::session());
+    std::fs::create_dir_all(dir.path().join("config")).unwrap();
+    std::fs::write(
+        dir.path().join("config/report.md.j2"),
+        "Config template for {{ session.name }}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("mine.j2"), "Flag template: {{ summary.gaps }} gaps\n").unwrap();
+    let out = aiready(&["export", fixture::ID], dir.path());
+    assert_eq!(stdout(&out), "Config template for Acme support bot\n");
+    let out = aiready(&["export", fixture::ID, "--template", "mine.j2"], dir.path());
+    assert!(stdout(&out).starts_with("Flag template: "), "{}", stderr(&out));
+    let out = aiready(&["export", fixture::ID, "--template", "mine.j2", "-f", "csv"], dir.path());
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("Markdown"), "{}", stderr(&out));
+    let out = aiready(&["export", fixture::ID, "--template", "nope.j2"], dir.path());
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("nope.j2"), "{}", stderr(&out));
+}
