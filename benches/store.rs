@@ -38,6 +38,11 @@ fn store(c: &mut Criterion) {
         b.iter(|| black_box(aiready::store::encode(black_box(&session)).map(|t| t.len())))
     });
     let text = aiready::store::encode(&session).unwrap_or_default();
+    eprintln!(
+        "session file: {} bytes, {} records",
+        text.len(),
+        session.records.len()
+    );
     c.bench_function("decode_5000", |b| {
         b.iter(|| black_box(aiready::store::decode(black_box(&text)).is_ok()))
     });
