@@ -51,5 +51,33 @@ fn store(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, store);
+/// The same save and load with the built-in content, the size of a real session.
+fn builtin(c: &mut Criterion) {
+    let Ok(bank) = aiready::content::builtin() else {
+        eprintln!("the built-in content does not load");
+        return;
+    };
+    let session = common::answered_session(bank);
+    let Ok(dir) = tempfile::tempdir() else {
+        eprintln!("cannot create a temporary directory");
+        return;
+    };
+    let files = FileStore::new(dir.path());
+    let Ok(lock) = files.create(&session) else {
+        eprintln!("cannot create the session");
+        return;
+    };
+    c.bench_function("save_and_load_builtin", |b| {
+        b.iter(|| {
+            let saved = files.save(&lock, black_box(&session));
+            let loaded = files.load(&session.id);
+            black_box((saved.is_ok(), loaded.is_ok()))
+        })
+    });
+    c.bench_function("rescore_builtin", |b| {
+        b.iter(|| black_box(scoring::score(black_box(bank), black_box(&session))))
+    });
+}
+
+criterion_group!(benches, store, builtin);
 criterion_main!(benches);
