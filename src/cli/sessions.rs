@@ -237,8 +237,8 @@ fn render(session: &Session, bank: &QuestionBank, results: &Results) -> String {
                     .subsequent_indent("     ");
                 textwrap::fill(&clean(text), options)
             };
-            line(wrap("     ", &gap.prompt));
-            line(wrap("     Next: ", &gap.remediation));
+            line(wrap("     ", gap.prompt));
+            line(wrap("     Next: ", gap.remediation));
         }
     }
     let unknown = results.follow_ups.iter().filter(|f| f.unknown).count();
@@ -256,7 +256,7 @@ fn render(session: &Session, bank: &QuestionBank, results: &Results) -> String {
             results
                 .disagreements
                 .iter()
-                .map(|d| d.question_id.as_str())
+                .map(|d| d.question_id)
                 .collect::<Vec<_>>()
                 .join(", ")
         ));

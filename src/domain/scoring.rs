@@ -10,9 +10,8 @@ use super::framework::{Category, Stage};
 use super::questionnaire::{Question, QuestionBank, Thresholds, VerdictRule};
 use super::scale::Answer;
 use super::session::{Session, Target};
-use jiff::civil::Date;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeSet;
 use std::fmt;
 
 /// The vote spread from which a question counts as a disagreement.
@@ -117,9 +116,9 @@ pub enum QuestionStatus {
 
 /// One question's part in the scores.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct QuestionScore {
+pub struct QuestionScore<'b> {
     /// Question id.
-    pub id: String,
+    pub id: &'b str,
     /// Its category.
     pub category: Category,
     /// Its stage.
@@ -194,11 +193,12 @@ pub struct CategoryResult {
     pub sections: Vec<SectionResult>,
 }
 
-/// An applicable question below the session's target level.
+/// An applicable question below the session's target level. The action's owner and due date
+/// are in the session's record of the question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Gap {
+pub struct Gap<'b> {
     /// Question id.
-    pub question_id: String,
+    pub question_id: &'b str,
     /// Its category.
     pub category: Category,
     /// Its stage.
@@ -214,16 +214,12 @@ pub struct Gap {
     /// Whether the question is critical.
     pub critical: bool,
     /// The question as asked.
-    pub prompt: String,
+    pub prompt: &'b str,
     /// First steps to close it.
-    pub remediation: String,
-    /// Who owns the action, if someone was named.
-    pub action_owner: String,
-    /// When the action is due.
-    pub due: Option<Date>,
+    pub remediation: &'b str,
 }
 
-impl Gap {
+impl Gap<'_> {
     /// Weight x shortfall: the ranking key after the critical flag.
     pub fn priority(&self) -> u32 {
         u32::from(self.weight) * u32::from(self.shortfall)
@@ -232,9 +228,9 @@ impl Gap {
 
 /// An applicable question that needs someone to come back to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FollowUp {
+pub struct FollowUp<'b> {
     /// Question id.
-    pub question_id: String,
+    pub question_id: &'b str,
     /// Its category.
     pub category: Category,
     /// Its stage.
@@ -245,11 +241,12 @@ pub struct FollowUp {
     pub flagged: bool,
 }
 
-/// An applicable question on which the votes are far apart.
+/// An applicable question on which the votes are far apart; the votes themselves are in the
+/// session's record of the question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Disagreement {
+pub struct Disagreement<'b> {
     /// Question id.
-    pub question_id: String,
+    pub question_id: &'b str,
     /// Its category.
     pub category: Category,
     /// Its stage.
@@ -258,13 +255,12 @@ pub struct Disagreement {
     pub spread: u8,
     /// Median of the rated votes.
     pub median: Option<Answer>,
-    /// The votes, by participant.
-    pub votes: BTreeMap<String, Answer>,
 }
 
-/// Everything the results screen and the reports show.
+/// Everything the results screen and the reports show. Text comes from the question bank it
+/// was scored against, which it borrows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Results {
+pub struct Results<'b> {
     /// The session's target.
     pub target: Target,
     /// The level gaps are measured against (3 for Type 1, 4 for Type 2).
@@ -278,18 +274,18 @@ pub struct Results {
     /// Categories in scope, in the usual order.
     pub categories: Vec<CategoryResult>,
     /// Every question of the bank, in questionnaire order.
-    pub questions: Vec<QuestionScore>,
+    pub questions: Vec<QuestionScore<'b>>,
     /// Gaps, most urgent first.
-    pub gaps: Vec<Gap>,
+    pub gaps: Vec<Gap<'b>>,
     /// Unknown answers and flagged questions, in questionnaire order.
-    pub follow_ups: Vec<FollowUp>,
+    pub follow_ups: Vec<FollowUp<'b>>,
     /// Questions whose votes spread by at least [`DISAGREEMENT_SPREAD`] levels.
-    pub disagreements: Vec<Disagreement>,
+    pub disagreements: Vec<Disagreement<'b>>,
     /// Ids of recorded questions the bank no longer has; kept in the session, listed here.
     pub orphaned: Vec<String>,
 }
 
-impl Results {
+impl Results<'_> {
     /// The result of one category, if it is in scope.
     pub fn category(&self, category: Category) -> Option<&CategoryResult> {
         self.categories.iter().find(|c| c.category == category)
@@ -333,7 +329,7 @@ fn verdict_of(
 }
 
 /// Scores a session against a question bank.
-pub fn score(bank: &QuestionBank, session: &Session) -> Results {
+pub fn score<'b>(bank: &'b QuestionBank, session: &Session) -> Results<'b> {
     let thresholds = &bank.profile.thresholds;
     let scoping = session.resolved_scoping(bank);
     let target_level = session.target.level();
@@ -344,6 +340,7 @@ pub fn score(bank: &QuestionBank, session: &Session) -> Results {
     let mut follow_ups = Vec::new();
     let mut disagreements = Vec::new();
     let mut completion = Completion::default();
+    let mut matched = 0;
 
     for category in Category::ALL {
         let in_scope = session.in_scope(category);
@@ -363,6 +360,7 @@ pub fn score(bank: &QuestionBank, session: &Session) -> Results {
                 let mut sec_completion = Completion::default();
                 for question in &section.questions {
                     let record = session.records.get(&question.id);
+                    matched += usize::from(record.is_some());
                     let answer = record.and_then(|r| r.answer);
                     let applies = in_scope && session.applies(question, &scoping);
                     let status = status_of(applies, answer);
@@ -371,7 +369,7 @@ pub fn score(bank: &QuestionBank, session: &Session) -> Results {
                         _ => None,
                     };
                     questions.push(QuestionScore {
-                        id: question.id.clone(),
+                        id: &question.id,
                         category: question.category,
                         stage: question.stage,
                         weight: question.weight,
@@ -396,7 +394,7 @@ pub fn score(bank: &QuestionBank, session: &Session) -> Results {
                                 Some(critical_min_level.map_or(level, |m| m.min(level)));
                         }
                         if level < target_level {
-                            gaps.push(gap(question, session, level, target_level));
+                            gaps.push(gap(question, answer, level, target_level));
                         }
                     } else if question.critical && status == QuestionStatus::Open {
                         critical += 1;
@@ -405,7 +403,7 @@ pub fn score(bank: &QuestionBank, session: &Session) -> Results {
                         let unknown = answer == Some(Answer::Unknown);
                         if unknown || record.discuss_later {
                             follow_ups.push(FollowUp {
-                                question_id: question.id.clone(),
+                                question_id: &question.id,
                                 category: question.category,
                                 stage: question.stage,
                                 unknown,
@@ -416,12 +414,11 @@ pub fn score(bank: &QuestionBank, session: &Session) -> Results {
                             && spread >= DISAGREEMENT_SPREAD
                         {
                             disagreements.push(Disagreement {
-                                question_id: question.id.clone(),
+                                question_id: &question.id,
                                 category: question.category,
                                 stage: question.stage,
                                 spread,
                                 median: record.vote_median(),
-                                votes: record.votes.clone(),
                             });
                         }
                     }
@@ -469,13 +466,18 @@ pub fn score(bank: &QuestionBank, session: &Session) -> Results {
 
     rank_gaps(&mut gaps);
 
-    let known: HashSet<&str> = questions.iter().map(|q| q.id.as_str()).collect();
-    let orphaned = session
-        .records
-        .iter()
-        .filter(|(id, record)| !known.contains(id.as_str()) && !record.is_empty())
-        .map(|(id, _)| id.clone())
-        .collect();
+    // Usually every record matches a question; only otherwise is it worth looking for which.
+    let orphaned = if matched < session.records.len() {
+        let known: BTreeSet<&str> = questions.iter().map(|q| q.id).collect();
+        session
+            .records
+            .iter()
+            .filter(|(id, record)| !known.contains(id.as_str()) && !record.is_empty())
+            .map(|(id, _)| id.clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
 
     Results {
         target: session.target,
@@ -506,27 +508,24 @@ fn status_of(applies: bool, answer: Option<Answer>) -> QuestionStatus {
     }
 }
 
-fn gap(question: &Question, session: &Session, level: u8, target_level: u8) -> Gap {
-    let record = session.records.get(&question.id);
+fn gap(question: &Question, answer: Option<Answer>, level: u8, target_level: u8) -> Gap<'_> {
     Gap {
-        question_id: question.id.clone(),
+        question_id: &question.id,
         category: question.category,
         stage: question.stage,
-        answer: record.and_then(|r| r.answer).unwrap_or(Answer::NotInPlace),
+        answer: answer.unwrap_or(Answer::NotInPlace),
         level,
         shortfall: target_level.saturating_sub(level),
         weight: question.weight,
         critical: question.critical,
-        prompt: question.prompt.clone(),
-        remediation: question.remediation.clone(),
-        action_owner: record.map(|r| r.action_owner.clone()).unwrap_or_default(),
-        due: record.and_then(|r| r.due),
+        prompt: &question.prompt,
+        remediation: &question.remediation,
     }
 }
 
 /// Critical gaps first, then by weight x shortfall, largest first; ties keep questionnaire
 /// order (the sort is stable).
-pub fn rank_gaps(gaps: &mut [Gap]) {
+pub fn rank_gaps(gaps: &mut [Gap<'_>]) {
     gaps.sort_by(|a, b| {
         b.critical
             .cmp(&a.critical)
@@ -663,7 +662,7 @@ mod tests {
         let ids: Vec<(&str, bool, bool)> = r
             .follow_ups
             .iter()
-            .map(|f| (f.question_id.as_str(), f.unknown, f.flagged))
+            .map(|f| (f.question_id, f.unknown, f.flagged))
             .collect();
         assert_eq!(ids, [("q1", true, false), ("q2", false, true)]);
         assert!(r.gaps.iter().any(|g| g.question_id == "q1" && g.level == 0));
@@ -739,7 +738,7 @@ mod tests {
         set(&mut s, "mid", Answer::AdHoc); // 1 x 2 = 2
         set(&mut s, "done", Answer::Implemented); // at target: no gap
         let r = score(&b, &s);
-        let order: Vec<&str> = r.gaps.iter().map(|g| g.question_id.as_str()).collect();
+        let order: Vec<&str> = r.gaps.iter().map(|g| g.question_id).collect();
         assert_eq!(order, ["crit", "light", "heavy", "mid"]);
         assert_eq!(r.gaps[0].remediation, "Fix crit.");
         assert_eq!(r.gaps[1].shortfall, 3);
@@ -768,11 +767,7 @@ mod tests {
         );
         set(&mut s, "retired-01", Answer::Implemented);
         let r = score(&b, &s);
-        let ids: Vec<&str> = r
-            .disagreements
-            .iter()
-            .map(|d| d.question_id.as_str())
-            .collect();
+        let ids: Vec<&str> = r.disagreements.iter().map(|d| d.question_id).collect();
         assert_eq!(ids, ["q1"]);
         assert_eq!(r.disagreements[0].spread, 2);
         assert_eq!(r.orphaned, ["retired-01"]);
@@ -826,7 +821,7 @@ mod tests {
             (b, s)
         }
 
-        fn all_scores(r: &Results) -> Vec<Option<f64>> {
+        fn all_scores(r: &Results<'_>) -> Vec<Option<f64>> {
             let mut out = vec![r.overall];
             for c in &r.categories {
                 out.push(c.score);

@@ -140,13 +140,24 @@ impl QuestionRecord {
     /// The median of the rated votes, rounding down between two middle levels so the result is
     /// a level someone could defend; None without rated votes.
     pub fn vote_median(&self) -> Option<Answer> {
-        let mut levels: Vec<u8> = self.votes.values().filter_map(|a| a.level()).collect();
-        if levels.is_empty() {
+        // Counting per level avoids sorting (and allocating) on every re-score.
+        let mut counts = [0usize; 5];
+        for level in self.votes.values().filter_map(|a| a.level()) {
+            counts[usize::from(level).min(4)] += 1;
+        }
+        let total: usize = counts.iter().sum();
+        if total == 0 {
             return None;
         }
-        levels.sort_unstable();
-        let mid = (levels.len() - 1) / 2;
-        levels.get(mid).and_then(|l| Answer::from_level(*l))
+        let mid = (total - 1) / 2;
+        let mut seen = 0;
+        for (level, count) in Answer::LEVELS.iter().zip(counts) {
+            seen += count;
+            if seen > mid {
+                return Some(*level);
+            }
+        }
+        None
     }
 }
 

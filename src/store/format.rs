@@ -3,10 +3,18 @@
 //!
 //! ```ron
 //! SessionFile(
-//!     schema_version: 1,
-//!     session: Session(...),
+//!   schema_version: 1,
+//!   session: Session(
+//!     ...
+//!     records: {
+//!       "sec-gov-01": QuestionRecord(answer: Some(Implemented), notes: "..."),
+//!     },
+//!   ),
 //! )
 //! ```
+//!
+//! Maps are sorted and each question's record sits on one line, so a diff of two saves shows
+//! one line per question that changed (and parsing skips little whitespace).
 //!
 //! Schema 0 kept only the agreed answer and a note per question, in two maps; it loads into the
 //! current model with every other per-question field empty.
@@ -126,7 +134,9 @@ pub enum DecodeError {
 pub fn encode(session: &Session) -> Result<String, ron::Error> {
     let config = ron::ser::PrettyConfig::new()
         .struct_names(true)
-        .indentor("  ".to_string());
+        .indentor("  ".to_string())
+        // Deeper values (a question's record, a section's time) stay on one line.
+        .depth_limit(3);
     let mut text = ron::ser::to_string_pretty(
         &FileOut {
             schema_version: SCHEMA_VERSION,
@@ -140,6 +150,12 @@ pub fn encode(session: &Session) -> Result<String, ron::Error> {
 
 /// The session in a file's text, migrated to the current model.
 pub fn decode(text: &str) -> Result<Session, DecodeError> {
+    // A current file, the common case, costs a single parse.
+    if let Ok(file) = ron::from_str::<FileV1>(text)
+        && file.schema_version == SCHEMA_VERSION
+    {
+        return Ok(file.session);
+    }
     let invalid = |e: ron::error::SpannedError| DecodeError::Invalid(e.to_string());
     let envelope: Envelope = ron::from_str(text).map_err(invalid)?;
     match envelope.schema_version {
