@@ -90,7 +90,8 @@ fn json_round_trips_through_import_into_an_equal_session() {
 #[test]
 fn json_carries_the_session_and_the_computed_results() {
     let session = fixture::session();
-    let text = report::render(Format::Json, fixture::bank(), &session, &fixture::options()).unwrap();
+    let text =
+        report::render(Format::Json, fixture::bank(), &session, &fixture::options()).unwrap();
     let value: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(value["format_version"], 1);
     assert_eq!(value["session"]["id"], fixture::ID);
@@ -105,8 +106,11 @@ fn json_carries_the_session_and_the_computed_results() {
 #[test]
 fn import_refuses_other_files_by_name_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("newer.json"), r#"{"format_version": 99, "session": {}}"#)
-        .unwrap();
+    std::fs::write(
+        dir.path().join("newer.json"),
+        r#"{"format_version": 99, "session": {}}"#,
+    )
+    .unwrap();
     std::fs::write(dir.path().join("other.json"), r#"{"name": "x"}"#).unwrap();
     std::fs::write(dir.path().join("broken.json"), "{ not json").unwrap();
     for (file, words) in [
@@ -120,7 +124,13 @@ fn import_refuses_other_files_by_name_and_changes_nothing() {
         let err = stderr(&out);
         assert!(err.contains(file) && err.contains(words), "{file}: {err}");
     }
-    assert!(!dir.path().join("data").exists() || std::fs::read_dir(dir.path().join("data")).unwrap().next().is_none());
+    assert!(
+        !dir.path().join("data").exists()
+            || std::fs::read_dir(dir.path().join("data"))
+                .unwrap()
+                .next()
+                .is_none()
+    );
 }
 
 #[test]
@@ -147,12 +157,12 @@ fn csv_parses_back_row_for_row() {
     }
     // Completeness: every gap's notes and every action owner and due date has its row.
     for (id, r) in &session.records {
-        let in_plan = results.gaps.iter().any(|g| &g.question_id == id)
+        let in_plan = results.gaps.iter().any(|g| g.question_id == id)
             || (!r.action_owner.is_empty() && bank.question(id).is_some());
         let applicable = results
             .questions
             .iter()
-            .any(|q| &q.id == id && q.status != aiready::domain::scoring::QuestionStatus::Hidden);
+            .any(|q| q.id == id && q.status != aiready::domain::scoring::QuestionStatus::Hidden);
         if in_plan && applicable {
             let row = rows.iter().find(|row| &row[1] == id).unwrap();
             assert_eq!(row[14], r.notes);
@@ -164,8 +174,7 @@ fn csv_parses_back_row_for_row() {
 #[test]
 fn csv_neutralises_formula_cells() {
     let session = fixture::hostile_session();
-    let text =
-        report::render(Format::Csv, fixture::bank(), &session, &fixture::options()).unwrap();
+    let text = report::render(Format::Csv, fixture::bank(), &session, &fixture::options()).unwrap();
     let (_, rows) = csv_rows(&text);
     let mut neutralised = 0;
     for row in &rows {
@@ -180,7 +189,10 @@ fn csv_neutralises_formula_cells() {
             }
         }
     }
-    assert!(neutralised > 0, "the hostile fixture has formula-like cells");
+    assert!(
+        neutralised > 0,
+        "the hostile fixture has formula-like cells"
+    );
     assert_eq!(escape::csv_cell("=1+1"), "'=1+1");
 }
 
@@ -191,7 +203,10 @@ fn export_writes_markdown_to_standard_output_by_id_or_name() {
         let out = aiready(&["export", key], dir.path());
         assert!(out.status.success(), "{}", stderr(&out));
         let text = stdout(&out);
-        assert!(text.starts_with("# SOC 2 readiness report: Acme support bot\n"), "{text}");
+        assert!(
+            text.starts_with("# SOC 2 readiness report: Acme support bot\n"),
+            "{text}"
+        );
         assert!(text.contains("## Appendix: every question"));
     }
     let out = aiready(&["export", "no-such-session"], dir.path());
@@ -203,10 +218,17 @@ fn export_writes_markdown_to_standard_output_by_id_or_name() {
 fn export_to_a_file_refuses_to_overwrite_without_force() {
     let dir = with_fixture(&fixture::session());
     let file = dir.path().join("report.csv");
-    let out = aiready(&["export", fixture::ID, "-f", "csv", "-o", "report.csv"], dir.path());
+    let out = aiready(
+        &["export", fixture::ID, "-f", "csv", "-o", "report.csv"],
+        dir.path(),
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).contains("report.csv"), "{}", stderr(&out));
-    assert!(std::fs::read_to_string(&file).unwrap().starts_with("rank,question_id,"));
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .starts_with("rank,question_id,")
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -218,12 +240,22 @@ fn export_to_a_file_refuses_to_overwrite_without_force() {
     let out = aiready(&["export", fixture::ID, "-o", "report.csv"], dir.path());
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("report.csv") && err.contains("--force"), "{err}");
+    assert!(
+        err.contains("report.csv") && err.contains("--force"),
+        "{err}"
+    );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
 
-    let out = aiready(&["export", fixture::ID, "-o", "report.csv", "--force"], dir.path());
+    let out = aiready(
+        &["export", fixture::ID, "-o", "report.csv", "--force"],
+        dir.path(),
+    );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(std::fs::read_to_string(&file).unwrap().starts_with("# SOC 2 readiness report"));
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .starts_with("# SOC 2 readiness report")
+    );
     // No temporary files are left next to it.
     let names: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -236,7 +268,10 @@ fn export_to_a_file_refuses_to_overwrite_without_force() {
 fn anonymize_removes_every_name_in_every_format() {
     let dir = with_fixture(&fixture::session());
     for format in ["markdown", "json", "csv"] {
-        let out = aiready(&["export", fixture::ID, "-f", format, "--anonymize"], dir.path());
+        let out = aiready(
+            &["export", fixture::ID, "-f", format, "--anonymize"],
+            dir.path(),
+        );
         assert!(out.status.success(), "{}", stderr(&out));
         let text = stdout(&out);
         for name in fixture::NAMES {
@@ -261,15 +296,32 @@ fn template_comes_from_the_flag_then_the_config_directory() {
         "Config template for {{ session.name }}\n",
     )
     .unwrap();
-    std::fs::write(dir.path().join("mine.j2"), "Flag template: {{ summary.gaps }} gaps\n").unwrap();
+    std::fs::write(
+        dir.path().join("mine.j2"),
+        "Flag template: {{ summary.gaps }} gaps\n",
+    )
+    .unwrap();
     let out = aiready(&["export", fixture::ID], dir.path());
     assert_eq!(stdout(&out), "Config template for Acme support bot\n");
-    let out = aiready(&["export", fixture::ID, "--template", "mine.j2"], dir.path());
-    assert!(stdout(&out).starts_with("Flag template: "), "{}", stderr(&out));
-    let out = aiready(&["export", fixture::ID, "--template", "mine.j2", "-f", "csv"], dir.path());
+    let out = aiready(
+        &["export", fixture::ID, "--template", "mine.j2"],
+        dir.path(),
+    );
+    assert!(
+        stdout(&out).starts_with("Flag template: "),
+        "{}",
+        stderr(&out)
+    );
+    let out = aiready(
+        &["export", fixture::ID, "--template", "mine.j2", "-f", "csv"],
+        dir.path(),
+    );
     assert!(!out.status.success());
     assert!(stderr(&out).contains("Markdown"), "{}", stderr(&out));
-    let out = aiready(&["export", fixture::ID, "--template", "nope.j2"], dir.path());
+    let out = aiready(
+        &["export", fixture::ID, "--template", "nope.j2"],
+        dir.path(),
+    );
     assert!(!out.status.success());
     assert!(stderr(&out).contains("nope.j2"), "{}", stderr(&out));
 }

@@ -91,7 +91,7 @@ pub fn export(context: &Context, args: &ExportArgs) -> Result<ExitCode, CliError
         template,
         generated: Timestamp::now(),
     };
-    let text = report::render(format, &bank, &session, &options)?;
+    let text = report::render(format, bank, &session, &options)?;
     match &args.output {
         Some(path) => {
             report::write_file(path, &text, args.force)?;

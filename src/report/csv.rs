@@ -36,26 +36,31 @@ pub fn render(context: &ReportContext) -> Result<String, ReportError> {
         .write_record(HEADER)
         .map_err(|e| encode(e.to_string()))?;
     for a in &context.actions {
-        let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
-        let row = [
+        let yes_no = |b: bool| if b { "yes" } else { "no" };
+        let (rank, target, priority) = (
             a.rank.to_string(),
-            a.id.clone(),
-            a.prompt.clone(),
-            a.category.clone(),
-            a.stage.clone(),
-            a.answer.clone(),
-            a.level.clone(),
             a.target.to_string(),
             a.priority.to_string(),
+        );
+        let row = [
+            rank.as_str(),
+            a.id,
+            a.prompt,
+            a.category,
+            a.stage,
+            a.answer,
+            a.level,
+            target.as_str(),
+            priority.as_str(),
             yes_no(a.critical),
             yes_no(a.gap),
-            a.remediation.clone(),
-            a.owner.clone(),
-            a.due.clone(),
-            a.notes.clone(),
+            a.remediation,
+            a.owner,
+            a.due.as_str(),
+            a.notes,
         ];
         writer
-            .write_record(row.iter().map(|cell| escape::csv_cell(cell)))
+            .write_record(row.iter().map(|cell| escape::csv_cell(cell).into_owned()))
             .map_err(|e| encode(e.to_string()))?;
     }
     let bytes = writer.into_inner().map_err(|e| encode(e.to_string()))?;

@@ -2,6 +2,8 @@
 //! the structure of a report: no table broken by a pipe or a line break, no code span, heading,
 //! quote or list started by accident, no raw HTML and no link (least of all `javascript:`).
 
+use std::borrow::Cow;
+
 /// ASCII punctuation that Markdown (CommonMark, GFM, pandoc) may read as syntax anywhere in a
 /// line. Each is written with a backslash in front, which every CommonMark reader shows as the
 /// plain character.
@@ -12,10 +14,65 @@ const INLINE_SPECIAL: &[char] = &[
 /// What a line break inside a table cell or a one-line field becomes.
 const LINE_JOIN: &str = " / ";
 
+/// Whether [`inline`] would change the text. Most text people type (and all generated text
+/// such as dates and scores) needs nothing, and reports of large sessions print a lot of it.
+pub fn is_plain(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let (Some(first), Some(last)) = (bytes.first(), bytes.last()) else {
+        return true;
+    };
+    if first.is_ascii_whitespace() || last.is_ascii_whitespace() {
+        return false;
+    }
+    if matches!(first, b'-' | b'+' | b'=') || starts_ordered_marker(text) {
+        return false;
+    }
+    for (i, b) in bytes.iter().enumerate() {
+        if !SPECIAL_BYTE[usize::from(*b)] {
+            continue;
+        }
+        let next = bytes.get(i + 1).copied();
+        let plain = match b {
+            // U+0080 to U+009F are control characters; other Latin-1 letters are plain.
+            0xc2 => !matches!(next, Some(0x80..=0x9f)),
+            // U+2028 and U+2029 separate lines; other characters in this range are plain.
+            0xe2 => !(next == Some(0x80) && matches!(bytes.get(i + 2), Some(0xa8 | 0xa9))),
+            _ => false,
+        };
+        if !plain {
+            return false;
+        }
+    }
+    true
+}
+
+/// Bytes that need a closer look: ASCII controls, Markdown punctuation and the lead bytes of
+/// non-ASCII line separators and control characters.
+const SPECIAL_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[0x7f] = true;
+    table[0xc2] = true;
+    table[0xe2] = true;
+    let mut i = 0;
+    while i < INLINE_SPECIAL.len() {
+        table[INLINE_SPECIAL[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// Escapes text for any inline position (a table cell, a heading, a list item or a sentence):
 /// line breaks become ` / `, other control characters are dropped, Markdown punctuation is
 /// backslash-escaped and a line-start marker (`-`, `+`, `=`, `1.`) cannot start a block.
 pub fn inline(text: &str) -> String {
+    if is_plain(text) {
+        return text.to_string();
+    }
     let lines: Vec<&str> = split_lines(text)
         .map(str::trim)
         .filter(|l| !l.is_empty())
@@ -39,10 +96,10 @@ pub fn block(text: &str) -> String {
 /// Neutralises a CSV cell that a spreadsheet would read as a formula: a cell starting with `=`,
 /// `+`, `-`, `@`, tab or carriage return gets a leading apostrophe, which spreadsheets hide and
 /// treat as "this is text".
-pub fn csv_cell(text: &str) -> String {
+pub fn csv_cell(text: &str) -> Cow<'_, str> {
     match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.to_string(),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{text}")),
+        _ => Cow::Borrowed(text),
     }
 }
 
@@ -58,7 +115,7 @@ fn escape_line(line: &str) -> String {
             out.push(' ');
         } else if c.is_control() {
             // Dropped: terminals and converters interpret them, readers never need them.
-        } else if INLINE_SPECIAL.contains(&c) {
+        } else if c.is_ascii() && SPECIAL_BYTE[c as usize] {
             out.push('\\');
             out.push(c);
         } else {
@@ -68,22 +125,26 @@ fn escape_line(line: &str) -> String {
     protect_line_start(out)
 }
 
+/// Whether the text starts like an ordered list item: up to nine digits, then `.` or `)`, then
+/// a space or the end.
+fn starts_ordered_marker(text: &str) -> bool {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 9 {
+        return false;
+    }
+    let rest = &text.as_bytes()[digits..];
+    matches!(rest.first(), Some(b'.' | b')')) && matches!(rest.get(1), None | Some(b' '))
+}
+
 /// A line that starts with a list, heading-underline or ordered-list marker would become a
 /// block of that kind; a backslash before the marker keeps it text.
 fn protect_line_start(line: String) -> String {
     let first = line.chars().next();
     match first {
         Some('-' | '+' | '=') => format!("\\{line}"),
-        Some(c) if c.is_ascii_digit() => {
-            let digits = line.chars().take_while(char::is_ascii_digit).count();
-            let rest = &line[digits..];
-            let marker = rest.starts_with('.') || rest.starts_with(')');
-            let ends_marker = rest.chars().nth(1).is_none_or(|c| c == ' ');
-            if marker && ends_marker && digits <= 9 {
-                format!("{}\\{}", &line[..digits], rest)
-            } else {
-                line
-            }
+        Some(c) if c.is_ascii_digit() && starts_ordered_marker(&line) => {
+            let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+            format!("{}\\{}", &line[..digits], &line[digits..])
         }
         _ => line,
     }
@@ -129,6 +190,33 @@ mod tests {
     fn blocks_keep_lines_with_hard_breaks() {
         assert_eq!(block("one\n\n- two\n    three"), "one\\\n\\- two\\\nthree");
         assert_eq!(block(""), "");
+    }
+
+    #[test]
+    fn plain_text_is_recognised_and_kept() {
+        for plain in [
+            "Acme Ltd",
+            "2026-01-15",
+            "Ana (ML)",
+            "Ünïcode – text",
+            "a/b, c; d.",
+        ] {
+            assert!(is_plain(plain), "{plain:?}");
+            assert_eq!(inline(plain), plain);
+        }
+        for not_plain in [
+            " x",
+            "x ",
+            "- x",
+            "1. x",
+            "a|b",
+            "a\nb",
+            "a\u{2028}b",
+            "a\u{85}b",
+            "<b>",
+        ] {
+            assert!(!is_plain(not_plain), "{not_plain:?}");
+        }
     }
 
     #[test]

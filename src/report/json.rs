@@ -17,7 +17,7 @@ struct ExportOut<'a> {
     generated: Timestamp,
     anonymized: bool,
     session: &'a Session,
-    results: &'a Results,
+    results: &'a Results<'a>,
 }
 
 /// Only what import needs; the computed results are recomputed from the session.
@@ -35,7 +35,7 @@ struct VersionOnly {
 /// The JSON text of a session and its results, pretty-printed with a trailing newline.
 pub fn render(
     session: &Session,
-    results: &Results,
+    results: &Results<'_>,
     options: &Options,
 ) -> Result<String, ReportError> {
     let out = ExportOut {

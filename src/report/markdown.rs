@@ -47,11 +47,12 @@ pub fn render(context: &ReportContext, template: Option<&Template>) -> Result<St
         if value.is_none() || value.is_undefined() {
             return Ok(());
         }
-        let text = match value.as_str() {
-            Some(s) => escape::inline(s),
-            None => escape::inline(&value.to_string()),
+        let result = match value.as_str() {
+            Some(s) if escape::is_plain(s) => out.write_str(s),
+            Some(s) => out.write_str(&escape::inline(s)),
+            None => out.write_str(&escape::inline(&value.to_string())),
         };
-        out.write_str(&text).map_err(minijinja::Error::from)
+        result.map_err(minijinja::Error::from)
     });
     env.add_filter("md_block", md_block);
     env.add_template(TEMPLATE_FILE, source)

@@ -21,7 +21,7 @@ use crate::domain::session::{QuestionRecord, Session};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -272,7 +272,7 @@ pub fn default_file_name(session: &Session, format: Format) -> String {
 /// turned into text so that templates stay simple; user text is kept raw and escaped by the
 /// renderer.
 #[derive(Debug, Clone, Serialize)]
-pub struct ReportContext {
+pub struct ReportContext<'a> {
     /// The program and version that wrote the report.
     pub generator: String,
     /// When the report was generated (UTC, to the minute).
@@ -280,9 +280,9 @@ pub struct ReportContext {
     /// Whether names were replaced by roles.
     pub anonymized: bool,
     /// Session details.
-    pub session: SessionDetails,
+    pub session: SessionDetails<'a>,
     /// Categories in scope and scoping answers.
-    pub scope: Scope,
+    pub scope: Scope<'a>,
     /// Overall and per-category results.
     pub summary: Summary,
     /// The category scores as a chart.
@@ -290,36 +290,36 @@ pub struct ReportContext {
     /// The category x stage heatmap.
     pub heatmap: Heatmap,
     /// The most urgent gaps.
-    pub top_gaps: Vec<ActionRow>,
+    pub top_gaps: Vec<ActionRow<'a>>,
     /// Every gap, then other questions with an owner or due date.
-    pub actions: Vec<ActionRow>,
+    pub actions: Vec<ActionRow<'a>>,
     /// Unknown answers and flagged questions.
-    pub follow_ups: Vec<FollowUpRow>,
+    pub follow_ups: Vec<FollowUpRow<'a>>,
     /// Questions whose votes are far apart.
-    pub disagreements: Vec<DisagreementRow>,
+    pub disagreements: Vec<DisagreementRow<'a>>,
     /// SOC 2 criterion -> question -> level -> evidence.
-    pub controls: Vec<ControlRow>,
+    pub controls: Vec<ControlRow<'a>>,
     /// Every question, by category and stage.
-    pub appendix: Vec<AppendixCategory>,
+    pub appendix: Vec<AppendixCategory<'a>>,
     /// Answers to questions the questionnaires no longer have.
-    pub orphaned: Vec<OrphanRow>,
+    pub orphaned: Vec<OrphanRow<'a>>,
     /// Time spent per section against the agenda.
     pub time: Vec<TimeRow>,
     /// Questionnaire versions and content hashes.
-    pub content: ContentInfo,
+    pub content: ContentInfo<'a>,
 }
 
 /// Who, what and when.
 #[derive(Debug, Clone, Serialize)]
-pub struct SessionDetails {
+pub struct SessionDetails<'a> {
     /// Session id.
-    pub id: String,
+    pub id: &'a str,
     /// Session name.
-    pub name: String,
+    pub name: &'a str,
     /// Organisation assessed.
-    pub organisation: String,
+    pub organisation: &'a str,
     /// AI system in scope.
-    pub system: String,
+    pub system: &'a str,
     /// Created (UTC).
     pub created: String,
     /// Last changed (UTC).
@@ -331,27 +331,27 @@ pub struct SessionDetails {
     /// "workshop" or "solo".
     pub mode: String,
     /// Who ran it.
-    pub facilitator: String,
+    pub facilitator: &'a str,
     /// Who took part.
-    pub participants: Vec<Person>,
+    pub participants: Vec<Person<'a>>,
 }
 
 /// A participant.
 #[derive(Debug, Clone, Serialize)]
-pub struct Person {
+pub struct Person<'a> {
     /// Name (or the anonymous label).
-    pub name: String,
+    pub name: &'a str,
     /// Role.
-    pub role: String,
+    pub role: &'a str,
 }
 
 /// What is assessed.
 #[derive(Debug, Clone, Serialize)]
-pub struct Scope {
+pub struct Scope<'a> {
     /// Every category with whether it is in scope.
     pub categories: Vec<ScopeCategory>,
     /// The scoping profile's questions with the session's answers.
-    pub scoping: Vec<ScopingRow>,
+    pub scoping: Vec<ScopingRow<'a>>,
     /// Questions that apply.
     pub applicable: usize,
     /// Questions hidden by scoping or out-of-scope categories.
@@ -362,20 +362,20 @@ pub struct Scope {
 #[derive(Debug, Clone, Serialize)]
 pub struct ScopeCategory {
     /// Title.
-    pub title: String,
+    pub title: &'static str,
     /// "in scope (always)", "in scope" or "out of scope".
-    pub status: String,
+    pub status: &'static str,
     /// Questions in the active questionnaires.
     pub questions: usize,
 }
 
 /// One scoping answer.
 #[derive(Debug, Clone, Serialize)]
-pub struct ScopingRow {
+pub struct ScopingRow<'a> {
     /// Key.
-    pub key: String,
+    pub key: &'a str,
     /// The question.
-    pub prompt: String,
+    pub prompt: &'a str,
     /// "Yes" or "No", with "(default)" when nobody answered.
     pub answer: String,
 }
@@ -386,7 +386,7 @@ pub struct Summary {
     /// Overall score, or an en dash without any.
     pub overall: String,
     /// Overall verdict.
-    pub verdict: String,
+    pub verdict: &'static str,
     /// Answered questions.
     pub answered: usize,
     /// Applicable questions.
@@ -411,11 +411,11 @@ pub struct Summary {
 #[derive(Debug, Clone, Serialize)]
 pub struct CategorySummary {
     /// Title.
-    pub title: String,
+    pub title: &'static str,
     /// Score, or an en dash.
     pub score: String,
     /// Verdict.
-    pub verdict: String,
+    pub verdict: &'static str,
     /// Answered questions.
     pub answered: usize,
     /// Applicable questions.
@@ -434,7 +434,7 @@ pub struct CategorySummary {
 #[derive(Debug, Clone, Serialize)]
 pub struct Chart {
     /// Category titles.
-    pub labels: Vec<String>,
+    pub labels: Vec<&'static str>,
     /// Scores rounded to whole points (0 without a score).
     pub values: Vec<u32>,
     /// The same as text bars for readers without Mermaid.
@@ -445,7 +445,7 @@ pub struct Chart {
 #[derive(Debug, Clone, Serialize)]
 pub struct ChartBar {
     /// Category title.
-    pub label: String,
+    pub label: &'static str,
     /// Score, or an en dash.
     pub score: String,
     /// Twenty characters: `=` per five points, `.` for the rest.
@@ -456,7 +456,7 @@ pub struct ChartBar {
 #[derive(Debug, Clone, Serialize)]
 pub struct Heatmap {
     /// Stage titles, the columns.
-    pub stages: Vec<String>,
+    pub stages: Vec<&'static str>,
     /// One row per category in scope.
     pub rows: Vec<HeatmapRow>,
 }
@@ -465,7 +465,7 @@ pub struct Heatmap {
 #[derive(Debug, Clone, Serialize)]
 pub struct HeatmapRow {
     /// Category title.
-    pub category: String,
+    pub category: &'static str,
     /// One cell per stage: a score, "open" or an en dash.
     pub cells: Vec<String>,
     /// The category score.
@@ -477,23 +477,23 @@ pub const NONE: &str = "\u{2013}";
 
 /// A gap or another follow-up action, as listed in the action plan.
 #[derive(Debug, Clone, Serialize)]
-pub struct ActionRow {
+pub struct ActionRow<'a> {
     /// Position in the plan, from 1.
     pub rank: usize,
     /// Whether the question is below the target level.
     pub gap: bool,
     /// Question id.
-    pub id: String,
+    pub id: &'a str,
     /// Category title.
-    pub category: String,
+    pub category: &'static str,
     /// Stage title.
-    pub stage: String,
+    pub stage: &'static str,
     /// The question.
-    pub prompt: String,
+    pub prompt: &'a str,
     /// The agreed answer, e.g. "1 Ad hoc".
-    pub answer: String,
+    pub answer: &'static str,
     /// The level it counts as, or an en dash.
-    pub level: String,
+    pub level: &'static str,
     /// The target level.
     pub target: u8,
     /// Weight x shortfall (0 for actions that are not gaps).
@@ -501,99 +501,97 @@ pub struct ActionRow {
     /// Whether the question is critical.
     pub critical: bool,
     /// First steps to close the gap.
-    pub remediation: String,
+    pub remediation: &'a str,
     /// Who owns the action.
-    pub owner: String,
+    pub owner: &'a str,
     /// When it is due, or empty.
     pub due: String,
     /// Notes on the question.
-    pub notes: String,
+    pub notes: &'a str,
 }
 
 /// An Unknown answer or a flagged question.
 #[derive(Debug, Clone, Serialize)]
-pub struct FollowUpRow {
+pub struct FollowUpRow<'a> {
     /// Question id.
-    pub id: String,
+    pub id: &'a str,
     /// Category title.
-    pub category: String,
+    pub category: &'static str,
     /// Stage title.
-    pub stage: String,
+    pub stage: &'static str,
     /// The question.
-    pub prompt: String,
+    pub prompt: &'a str,
     /// "Unknown", "Flagged" or both.
-    pub reason: String,
+    pub reason: &'static str,
     /// Who owns the follow-up.
-    pub owner: String,
+    pub owner: &'a str,
     /// When it is due.
     pub due: String,
     /// Notes.
-    pub notes: String,
+    pub notes: &'a str,
 }
 
 /// A question with votes far apart.
 #[derive(Debug, Clone, Serialize)]
-pub struct DisagreementRow {
+pub struct DisagreementRow<'a> {
     /// Question id.
-    pub id: String,
+    pub id: &'a str,
     /// Category title.
-    pub category: String,
+    pub category: &'static str,
     /// Stage title.
-    pub stage: String,
-    /// The question.
-    pub prompt: String,
+    pub stage: &'static str,
     /// Highest minus lowest rated vote.
     pub spread: u8,
     /// Median vote, or an en dash.
-    pub median: String,
+    pub median: &'static str,
     /// The agreed answer, or "open".
-    pub agreed: String,
+    pub agreed: &'static str,
     /// The votes, e.g. "Ana 3, Ben 1".
     pub votes: String,
 }
 
-/// One SOC 2 criterion and one question citing it.
+/// One SOC 2 criterion with the applicable questions citing it.
 #[derive(Debug, Clone, Serialize)]
-pub struct ControlRow {
+pub struct ControlRow<'a> {
     /// Criterion id, e.g. CC6.1.
-    pub criterion: String,
+    pub criterion: &'a str,
     /// Its short title.
-    pub title: String,
-    /// Question id.
-    pub question: String,
-    /// The answer, e.g. "3 Implemented", or "open".
-    pub level: String,
-    /// Evidence references, joined.
+    pub title: &'a str,
+    /// The questions with their answers, e.g. "sec-gov-01 (4), sec-gov-04 (open)".
+    pub questions: String,
+    /// The lowest level among the answered questions (Unknown counts as 0), or an en dash.
+    pub lowest: &'static str,
+    /// Evidence per question, e.g. "sec-gov-01: TICKET-1, policy.pdf; sec-gov-04: ...".
     pub evidence: String,
 }
 
 /// The appendix of one category.
 #[derive(Debug, Clone, Serialize)]
-pub struct AppendixCategory {
+pub struct AppendixCategory<'a> {
     /// Category title.
-    pub title: String,
+    pub title: &'static str,
     /// Whether it is in scope.
     pub in_scope: bool,
     /// Its stages.
-    pub stages: Vec<AppendixStage>,
+    pub stages: Vec<AppendixStage<'a>>,
 }
 
 /// The appendix of one section.
 #[derive(Debug, Clone, Serialize)]
-pub struct AppendixStage {
+pub struct AppendixStage<'a> {
     /// Stage title.
-    pub title: String,
+    pub title: &'static str,
     /// Its questions.
-    pub questions: Vec<AppendixQuestion>,
+    pub questions: Vec<AppendixQuestion<'a>>,
 }
 
 /// Everything recorded about one question.
 #[derive(Debug, Clone, Serialize)]
-pub struct AppendixQuestion {
+pub struct AppendixQuestion<'a> {
     /// Question id.
-    pub id: String,
+    pub id: &'a str,
     /// The question.
-    pub prompt: String,
+    pub prompt: &'a str,
     /// The answer ("3 Implemented"), "open" or "not in scope".
     pub status: String,
     /// Whether it is critical.
@@ -603,11 +601,11 @@ pub struct AppendixQuestion {
     /// Criteria and controls it maps to, joined.
     pub maps_to: String,
     /// Notes (raw text, may span lines).
-    pub notes: String,
+    pub notes: &'a str,
     /// Evidence references.
-    pub evidence: Vec<String>,
+    pub evidence: Vec<&'a str>,
     /// Action owner.
-    pub owner: String,
+    pub owner: &'a str,
     /// Due date.
     pub due: String,
     /// Flagged for discussion.
@@ -618,17 +616,17 @@ pub struct AppendixQuestion {
 
 /// An answer kept for a question that no longer exists.
 #[derive(Debug, Clone, Serialize)]
-pub struct OrphanRow {
+pub struct OrphanRow<'a> {
     /// The old question id.
-    pub id: String,
+    pub id: &'a str,
     /// The answer, or "open".
-    pub answer: String,
+    pub answer: &'static str,
     /// Notes.
-    pub notes: String,
+    pub notes: &'a str,
     /// Evidence, joined.
     pub evidence: String,
     /// Owner.
-    pub owner: String,
+    pub owner: &'a str,
     /// Due date.
     pub due: String,
     /// Flagged for discussion.
@@ -641,9 +639,9 @@ pub struct OrphanRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct TimeRow {
     /// Category title.
-    pub category: String,
+    pub category: &'static str,
     /// Stage title.
-    pub stage: String,
+    pub stage: &'static str,
     /// Minutes and seconds spent, e.g. "12:31".
     pub spent: String,
     /// Minutes planned, e.g. "15:00", or an en dash.
@@ -652,26 +650,26 @@ pub struct TimeRow {
 
 /// Which content the session was answered against.
 #[derive(Debug, Clone, Serialize)]
-pub struct ContentInfo {
+pub struct ContentInfo<'a> {
     /// The hash recorded in the session.
-    pub session_hash: String,
+    pub session_hash: &'a str,
     /// The hash of the content used for this report.
-    pub current_hash: String,
+    pub current_hash: &'a str,
     /// Whether they match.
     pub same: bool,
     /// Questionnaire versions, session and current.
-    pub versions: Vec<VersionRow>,
+    pub versions: Vec<VersionRow<'a>>,
 }
 
 /// One questionnaire's version then and now.
 #[derive(Debug, Clone, Serialize)]
-pub struct VersionRow {
+pub struct VersionRow<'a> {
     /// Questionnaire id.
-    pub id: String,
+    pub id: &'a str,
     /// Version recorded in the session, or an en dash.
-    pub session: String,
+    pub session: &'a str,
     /// Version of the content used now, or an en dash.
-    pub current: String,
+    pub current: &'a str,
 }
 
 fn stamp(t: Timestamp) -> String {
@@ -690,11 +688,30 @@ fn percent_text(answered: usize, applicable: usize) -> String {
     format!("{}%", answered * 100 / applicable)
 }
 
-fn answer_text(answer: Answer) -> String {
+fn answer_text(answer: Answer) -> &'static str {
     match answer {
-        Answer::NotApplicable => "N/A Not applicable".to_string(),
-        Answer::Unknown => "? Unknown".to_string(),
-        a => format!("{} {}", a.short(), a.name()),
+        Answer::NotInPlace => "0 Not in place",
+        Answer::AdHoc => "1 Ad hoc",
+        Answer::Designed => "2 Designed",
+        Answer::Implemented => "3 Implemented",
+        Answer::Operating => "4 Operating",
+        Answer::NotApplicable => "N/A Not applicable",
+        Answer::Unknown => "? Unknown",
+    }
+}
+
+fn answer_or_open(answer: Option<Answer>) -> &'static str {
+    answer.map_or("open", answer_text)
+}
+
+fn level_text(level: Option<u8>) -> &'static str {
+    match level {
+        Some(0) => "0",
+        Some(1) => "1",
+        Some(2) => "2",
+        Some(3) => "3",
+        Some(4) => "4",
+        _ => NONE,
     }
 }
 
@@ -703,48 +720,70 @@ fn due_text(due: Option<Date>) -> String {
 }
 
 fn votes_text(record: &QuestionRecord) -> String {
-    let votes: Vec<String> = record
-        .votes
-        .iter()
-        .map(|(who, a)| format!("{who} {}", a.short()))
-        .collect();
-    votes.join(", ")
+    let mut out = String::new();
+    for (who, a) in &record.votes {
+        if !out.is_empty() {
+            out.push_str(", ");
+        }
+        out.push_str(who);
+        out.push(' ');
+        out.push_str(a.short());
+    }
+    out
 }
 
 fn minutes_text(seconds: u64) -> String {
     format!("{}:{:02}", seconds / 60, seconds % 60)
 }
 
-impl ReportContext {
+/// The record of a question that has none.
+static EMPTY_RECORD: QuestionRecord = QuestionRecord {
+    answer: None,
+    notes: String::new(),
+    evidence: Vec::new(),
+    action_owner: String::new(),
+    due: None,
+    discuss_later: false,
+    votes: BTreeMap::new(),
+};
+
+impl<'a> ReportContext<'a> {
     /// Builds the context from a session and its results against a bank.
     pub fn build(
-        bank: &QuestionBank,
-        session: &Session,
-        results: &Results,
+        bank: &'a QuestionBank,
+        session: &'a Session,
+        results: &'a Results<'a>,
         options: &Options,
-    ) -> ReportContext {
-        let questions: HashMap<&str, &Question> =
+    ) -> ReportContext<'a> {
+        let questions: HashMap<&str, &'a Question> =
             bank.questions().map(|q| (q.id.as_str(), q)).collect();
-        let empty = QuestionRecord::default();
-        let record_of = |id: &str| session.records.get(id).unwrap_or(&empty);
+        // One hash lookup per use instead of a string-comparing tree search: large sessions
+        // look each record up several times.
+        let records: HashMap<&str, &'a QuestionRecord> = session
+            .records
+            .iter()
+            .map(|(id, r)| (id.as_str(), r))
+            .collect();
+        let record_of =
+            |id: &str| -> &'a QuestionRecord { records.get(id).copied().unwrap_or(&EMPTY_RECORD) };
 
         let session_details = SessionDetails {
-            id: session.id.clone(),
-            name: session.name.clone(),
-            organisation: session.organisation.clone(),
-            system: session.system.clone(),
+            id: &session.id,
+            name: &session.name,
+            organisation: &session.organisation,
+            system: &session.system,
             created: stamp(session.created),
             updated: stamp(session.updated),
             target: session.target.title().to_string(),
             target_level: results.target_level,
             mode: session.mode.title().to_string(),
-            facilitator: session.facilitator.clone(),
+            facilitator: &session.facilitator,
             participants: session
                 .participants
                 .iter()
                 .map(|p| Person {
-                    name: p.name.clone(),
-                    role: p.role.clone(),
+                    name: &p.name,
+                    role: &p.role,
                 })
                 .collect(),
         };
@@ -754,18 +793,17 @@ impl ReportContext {
             .iter()
             .filter(|q| q.status == QuestionStatus::Hidden)
             .count();
-        let scoping_answers = &session.scoping;
         let scope = Scope {
             categories: Category::ALL
                 .iter()
                 .map(|c| ScopeCategory {
-                    title: c.title().to_string(),
+                    title: c.title(),
                     status: if c.always_in_scope() {
-                        "in scope (always)".to_string()
+                        "in scope (always)"
                     } else if session.in_scope(*c) {
-                        "in scope".to_string()
+                        "in scope"
                     } else {
-                        "out of scope".to_string()
+                        "out of scope"
                     },
                     questions: bank.questionnaire(*c).map_or(0, |q| q.question_count()),
                 })
@@ -775,19 +813,20 @@ impl ReportContext {
                 .questions
                 .iter()
                 .map(|q| {
-                    let (value, default) = match scoping_answers.get(&q.key) {
+                    let (value, default) = match session.scoping.get(&q.key) {
                         Some(v) => (*v, false),
                         None => (q.default, true),
                     };
-                    let word = if value { "Yes" } else { "No" };
+                    let answer = match (value, default) {
+                        (true, false) => "Yes",
+                        (false, false) => "No",
+                        (true, true) => "Yes (default)",
+                        (false, true) => "No (default)",
+                    };
                     ScopingRow {
-                        key: q.key.clone(),
-                        prompt: q.prompt.clone(),
-                        answer: if default {
-                            format!("{word} (default)")
-                        } else {
-                            word.to_string()
-                        },
+                        key: &q.key,
+                        prompt: &q.prompt,
+                        answer: answer.to_string(),
                     }
                 })
                 .collect(),
@@ -798,7 +837,7 @@ impl ReportContext {
         let gaps_in = |c: Category| results.gaps.iter().filter(|g| g.category == c).count();
         let summary = Summary {
             overall: score_text(results.overall),
-            verdict: results.verdict.title().to_string(),
+            verdict: results.verdict.title(),
             answered: results.completion.answered,
             applicable: results.completion.applicable,
             percent: percent_text(results.completion.answered, results.completion.applicable),
@@ -806,16 +845,14 @@ impl ReportContext {
                 .categories
                 .iter()
                 .map(|c| CategorySummary {
-                    title: c.category.title().to_string(),
+                    title: c.category.title(),
                     score: score_text(c.score),
-                    verdict: c.verdict.title().to_string(),
+                    verdict: c.verdict.title(),
                     answered: c.completion.answered,
                     applicable: c.completion.applicable,
                     percent: percent_text(c.completion.answered, c.completion.applicable),
                     critical: c.critical,
-                    critical_min_level: c
-                        .critical_min_level
-                        .map_or_else(|| NONE.to_string(), |l| l.to_string()),
+                    critical_min_level: level_text(c.critical_min_level).to_string(),
                     gaps: gaps_in(c.category),
                 })
                 .collect(),
@@ -830,7 +867,7 @@ impl ReportContext {
             labels: results
                 .categories
                 .iter()
-                .map(|c| c.category.title().to_string())
+                .map(|c| c.category.title())
                 .collect(),
             values: results
                 .categories
@@ -845,7 +882,7 @@ impl ReportContext {
                         .score
                         .map_or(0, |s| (s / 5.0).round().clamp(0.0, 20.0) as usize);
                     ChartBar {
-                        label: c.category.title().to_string(),
+                        label: c.category.title(),
                         score: score_text(c.score),
                         bar: format!("{}{}", "=".repeat(filled), ".".repeat(20 - filled)),
                     }
@@ -864,12 +901,12 @@ impl ReportContext {
             })
             .collect();
         let heatmap = Heatmap {
-            stages: stages.iter().map(|s| s.title().to_string()).collect(),
+            stages: stages.iter().map(|s| s.title()).collect(),
             rows: results
                 .categories
                 .iter()
                 .map(|c| HeatmapRow {
-                    category: c.category.title().to_string(),
+                    category: c.category.title(),
                     cells: stages
                         .iter()
                         .map(|s| match c.sections.iter().find(|sec| sec.stage == *s) {
@@ -894,104 +931,84 @@ impl ReportContext {
                 .collect(),
         };
 
-        let mut actions: Vec<ActionRow> = results
-            .gaps
-            .iter()
-            .map(|g| {
-                let record = record_of(&g.question_id);
-                ActionRow {
-                    rank: 0,
-                    gap: true,
-                    id: g.question_id.clone(),
-                    category: g.category.title().to_string(),
-                    stage: g.stage.title().to_string(),
-                    prompt: g.prompt.clone(),
-                    answer: answer_text(g.answer),
-                    level: g.level.to_string(),
-                    target: results.target_level,
-                    priority: g.priority(),
-                    critical: g.critical,
-                    remediation: g.remediation.clone(),
-                    owner: g.action_owner.clone(),
-                    due: due_text(g.due),
-                    notes: record.notes.clone(),
-                }
-            })
-            .collect();
-        let gap_ids: std::collections::HashSet<&str> = results
-            .gaps
-            .iter()
-            .map(|g| g.question_id.as_str())
-            .collect();
+        let mut actions: Vec<ActionRow<'a>> = Vec::with_capacity(results.gaps.len());
+        for g in &results.gaps {
+            let record = record_of(g.question_id);
+            actions.push(ActionRow {
+                rank: actions.len() + 1,
+                gap: true,
+                id: g.question_id,
+                category: g.category.title(),
+                stage: g.stage.title(),
+                prompt: g.prompt,
+                answer: answer_text(g.answer),
+                level: level_text(Some(g.level)),
+                target: results.target_level,
+                priority: g.priority(),
+                critical: g.critical,
+                remediation: g.remediation,
+                owner: &record.action_owner,
+                due: due_text(record.due),
+                notes: &record.notes,
+            });
+        }
+        let gap_ids: HashSet<&str> = results.gaps.iter().map(|g| g.question_id).collect();
         for q in &results.questions {
-            if q.status == QuestionStatus::Hidden || gap_ids.contains(q.id.as_str()) {
+            if q.status == QuestionStatus::Hidden || gap_ids.contains(q.id) {
                 continue;
             }
-            let record = record_of(&q.id);
+            let record = record_of(q.id);
             if record.action_owner.is_empty() && record.due.is_none() {
                 continue;
             }
-            let Some(question) = questions.get(q.id.as_str()) else {
+            let Some(question) = questions.get(q.id) else {
                 continue;
             };
             actions.push(ActionRow {
-                rank: 0,
+                rank: actions.len() + 1,
                 gap: false,
-                id: q.id.clone(),
-                category: q.category.title().to_string(),
-                stage: q.stage.title().to_string(),
-                prompt: question.prompt.clone(),
-                answer: record
-                    .answer
-                    .map_or_else(|| "open".to_string(), answer_text),
-                level: record
-                    .answer
-                    .and_then(Answer::scored_level)
-                    .map_or_else(|| NONE.to_string(), |l| l.to_string()),
+                id: q.id,
+                category: q.category.title(),
+                stage: q.stage.title(),
+                prompt: &question.prompt,
+                answer: answer_or_open(record.answer),
+                level: level_text(record.answer.and_then(Answer::scored_level)),
                 target: results.target_level,
                 priority: 0,
                 critical: q.critical,
-                remediation: question.remediation.clone(),
-                owner: record.action_owner.clone(),
+                remediation: &question.remediation,
+                owner: &record.action_owner,
                 due: due_text(record.due),
-                notes: record.notes.clone(),
+                notes: &record.notes,
             });
         }
-        for (i, a) in actions.iter_mut().enumerate() {
-            a.rank = i + 1;
-        }
-        let top_gaps: Vec<ActionRow> = actions
+        let top_gaps: Vec<ActionRow<'a>> = actions
             .iter()
             .filter(|a| a.gap)
             .take(TOP_GAPS)
             .cloned()
             .collect();
 
-        let prompt_of = |id: &str| {
-            questions
-                .get(id)
-                .map(|q| q.prompt.clone())
-                .unwrap_or_default()
-        };
+        let prompt_of =
+            |id: &str| -> &'a str { questions.get(id).map_or("", |q| q.prompt.as_str()) };
         let follow_ups = results
             .follow_ups
             .iter()
             .map(|f| {
-                let record = record_of(&f.question_id);
-                let reason = match (f.unknown, f.flagged) {
-                    (true, true) => "Unknown, flagged",
-                    (true, false) => "Unknown",
-                    _ => "Flagged",
-                };
+                let record = record_of(f.question_id);
                 FollowUpRow {
-                    id: f.question_id.clone(),
-                    category: f.category.title().to_string(),
-                    stage: f.stage.title().to_string(),
-                    prompt: prompt_of(&f.question_id),
-                    reason: reason.to_string(),
-                    owner: record.action_owner.clone(),
+                    id: f.question_id,
+                    category: f.category.title(),
+                    stage: f.stage.title(),
+                    prompt: prompt_of(f.question_id),
+                    reason: match (f.unknown, f.flagged) {
+                        (true, true) => "Unknown, flagged",
+                        (true, false) => "Unknown",
+                        _ => "Flagged",
+                    },
+                    owner: &record.action_owner,
                     due: due_text(record.due),
-                    notes: record.notes.clone(),
+                    notes: &record.notes,
                 }
             })
             .collect();
@@ -1000,19 +1017,14 @@ impl ReportContext {
             .disagreements
             .iter()
             .map(|d| {
-                let record = record_of(&d.question_id);
+                let record = record_of(d.question_id);
                 DisagreementRow {
-                    id: d.question_id.clone(),
-                    category: d.category.title().to_string(),
-                    stage: d.stage.title().to_string(),
-                    prompt: prompt_of(&d.question_id),
+                    id: d.question_id,
+                    category: d.category.title(),
+                    stage: d.stage.title(),
                     spread: d.spread,
-                    median: d
-                        .median
-                        .map_or_else(|| NONE.to_string(), |a| a.short().to_string()),
-                    agreed: record
-                        .answer
-                        .map_or_else(|| "open".to_string(), answer_text),
+                    median: d.median.map_or(NONE, Answer::short),
+                    agreed: answer_or_open(record.answer),
                     votes: votes_text(record),
                 }
             })
@@ -1020,58 +1032,32 @@ impl ReportContext {
 
         let controls = control_matrix(results, &questions, &record_of);
 
-        let statuses: HashMap<&str, QuestionStatus> = results
+        let hidden_ids: HashSet<&str> = results
             .questions
             .iter()
-            .map(|q| (q.id.as_str(), q.status))
+            .filter(|q| q.status == QuestionStatus::Hidden)
+            .map(|q| q.id)
             .collect();
         let appendix = bank
             .questionnaires
             .iter()
             .map(|qn| AppendixCategory {
-                title: qn.category.title().to_string(),
+                title: qn.category.title(),
                 in_scope: session.in_scope(qn.category),
                 stages: qn
                     .sections
                     .iter()
                     .map(|sec| AppendixStage {
-                        title: sec.stage.title().to_string(),
+                        title: sec.stage.title(),
                         questions: sec
                             .questions
                             .iter()
                             .map(|q| {
-                                let record = record_of(&q.id);
-                                let hidden =
-                                    statuses.get(q.id.as_str()) == Some(&QuestionStatus::Hidden);
-                                let status = match record.answer {
-                                    Some(a) => answer_text(a),
-                                    None if hidden => "not in scope".to_string(),
-                                    None => "open".to_string(),
-                                };
-                                let status = if hidden && record.answer.is_some() {
-                                    format!("{status} (not in scope, not scored)")
-                                } else {
-                                    status
-                                };
-                                let maps: Vec<&str> = Framework::ALL
-                                    .iter()
-                                    .flat_map(|f| q.maps_to.for_framework(*f))
-                                    .map(String::as_str)
-                                    .collect();
-                                AppendixQuestion {
-                                    id: q.id.clone(),
-                                    prompt: q.prompt.clone(),
-                                    status,
-                                    critical: q.critical,
-                                    weight: q.weight,
-                                    maps_to: maps.join(", "),
-                                    notes: record.notes.clone(),
-                                    evidence: record.evidence.clone(),
-                                    owner: record.action_owner.clone(),
-                                    due: due_text(record.due),
-                                    flagged: record.discuss_later,
-                                    votes: votes_text(record),
-                                }
+                                appendix_question(
+                                    q,
+                                    record_of(&q.id),
+                                    hidden_ids.contains(q.id.as_str()),
+                                )
                             })
                             .collect(),
                     })
@@ -1085,13 +1071,11 @@ impl ReportContext {
             .map(|id| {
                 let record = record_of(id);
                 OrphanRow {
-                    id: id.clone(),
-                    answer: record
-                        .answer
-                        .map_or_else(|| "open".to_string(), answer_text),
-                    notes: record.notes.clone(),
+                    id,
+                    answer: answer_or_open(record.answer),
+                    notes: &record.notes,
                     evidence: record.evidence.join("; "),
-                    owner: record.action_owner.clone(),
+                    owner: &record.action_owner,
                     due: due_text(record.due),
                     flagged: record.discuss_later,
                     votes: votes_text(record),
@@ -1108,38 +1092,43 @@ impl ReportContext {
                     continue;
                 }
                 time.push(TimeRow {
-                    category: category.title().to_string(),
-                    stage: stage.title().to_string(),
+                    category: category.title(),
+                    stage: stage.title(),
                     spent: minutes_text(spent),
                     planned: planned.map_or_else(|| NONE.to_string(), |m| format!("{m}:00")),
                 });
             }
         }
 
-        let current = bank.versions();
-        let mut ids: Vec<&str> = session
-            .questionnaires
-            .iter()
-            .chain(current.iter())
-            .map(|v| v.id.as_str())
-            .collect();
+        let mut ids: Vec<&str> = Vec::new();
+        ids.extend(session.questionnaires.iter().map(|v| v.id.as_str()));
+        ids.extend(bank.questionnaires.iter().map(|q| q.id.as_str()));
+        ids.push(bank.profile.id.as_str());
         ids.sort_unstable();
         ids.dedup();
-        let version_in = |list: &[crate::domain::questionnaire::QuestionnaireVersion], id: &str| {
-            list.iter()
-                .find(|v| v.id == id)
-                .map_or_else(|| NONE.to_string(), |v| v.version.clone())
+        let current_version = |id: &str| -> &'a str {
+            if id == bank.profile.id {
+                return &bank.profile.version;
+            }
+            bank.questionnaires
+                .iter()
+                .find(|q| q.id == id)
+                .map_or(NONE, |q| q.version.as_str())
         };
         let content = ContentInfo {
-            session_hash: session.content_hash.clone(),
-            current_hash: bank.content_hash.clone(),
+            session_hash: &session.content_hash,
+            current_hash: &bank.content_hash,
             same: session.content_hash == bank.content_hash,
             versions: ids
                 .iter()
                 .map(|id| VersionRow {
-                    id: (*id).to_string(),
-                    session: version_in(&session.questionnaires, id),
-                    current: version_in(&current, id),
+                    id,
+                    session: session
+                        .questionnaires
+                        .iter()
+                        .find(|v| v.id == *id)
+                        .map_or(NONE, |v| v.version.as_str()),
+                    current: current_version(id),
                 })
                 .collect(),
         };
@@ -1166,53 +1155,113 @@ impl ReportContext {
     }
 }
 
-/// One row per (criterion, applicable question citing it), criteria in reference order.
+fn appendix_question<'a>(
+    q: &'a Question,
+    record: &'a QuestionRecord,
+    hidden: bool,
+) -> AppendixQuestion<'a> {
+    let status = match (record.answer, hidden) {
+        (Some(a), false) => answer_text(a).to_string(),
+        (Some(a), true) => format!("{} (not in scope, not scored)", answer_text(a)),
+        (None, true) => "not in scope".to_string(),
+        (None, false) => "open".to_string(),
+    };
+    let mut maps_to = String::new();
+    for id in Framework::ALL
+        .iter()
+        .flat_map(|f| q.maps_to.for_framework(*f))
+    {
+        if !maps_to.is_empty() {
+            maps_to.push_str(", ");
+        }
+        maps_to.push_str(id);
+    }
+    AppendixQuestion {
+        id: &q.id,
+        prompt: &q.prompt,
+        status,
+        critical: q.critical,
+        weight: q.weight,
+        maps_to,
+        notes: &record.notes,
+        evidence: record.evidence.iter().map(String::as_str).collect(),
+        owner: &record.action_owner,
+        due: due_text(record.due),
+        flagged: record.discuss_later,
+        votes: votes_text(record),
+    }
+}
+
+/// A criterion while the matrix is gathered: rank in the reference list, title, the questions
+/// citing it in questionnaire order, and their lowest level.
+type Criterion<'a> = (usize, &'static str, Vec<&'a str>, Option<u8>);
+
+/// One row per criterion cited by an applicable question, in reference order.
 fn control_matrix<'a>(
-    results: &Results,
-    questions: &HashMap<&str, &Question>,
+    results: &'a Results<'a>,
+    questions: &HashMap<&str, &'a Question>,
     record_of: &dyn Fn(&str) -> &'a QuestionRecord,
-) -> Vec<ControlRow> {
+) -> Vec<ControlRow<'a>> {
     let catalog = reference::catalog();
-    let order: HashMap<&str, usize> = catalog
+    let order: HashMap<&str, (usize, &'static str)> = catalog
         .all(Framework::Tsc)
         .iter()
         .enumerate()
-        .map(|(i, r)| (r.id.as_str(), i))
+        .map(|(i, r)| (r.id.as_str(), (i, r.title.as_str())))
         .collect();
-    let mut by_criterion: BTreeMap<(usize, String), Vec<&str>> = BTreeMap::new();
+    let mut by_criterion: HashMap<&'a str, Criterion<'a>> = HashMap::new();
     for q in &results.questions {
         if q.status == QuestionStatus::Hidden {
             continue;
         }
-        let Some(question) = questions.get(q.id.as_str()) else {
+        let Some(question) = questions.get(q.id) else {
             continue;
         };
+        let level = record_of(q.id).answer.and_then(Answer::scored_level);
         for id in &question.maps_to.tsc {
-            let rank = order.get(id.as_str()).copied().unwrap_or(usize::MAX);
-            by_criterion
-                .entry((rank, id.clone()))
-                .or_default()
-                .push(q.id.as_str());
-        }
-    }
-    let mut rows = Vec::new();
-    for ((_, criterion), ids) in by_criterion {
-        let title = catalog
-            .get(Framework::Tsc, &criterion)
-            .map(|r| r.title.clone())
-            .unwrap_or_default();
-        for id in ids {
-            let record = record_of(id);
-            rows.push(ControlRow {
-                criterion: criterion.clone(),
-                title: title.clone(),
-                question: id.to_string(),
-                level: record
-                    .answer
-                    .map_or_else(|| "open".to_string(), answer_text),
-                evidence: record.evidence.join("; "),
+            let entry = by_criterion.entry(id.as_str()).or_insert_with(|| {
+                let (rank, title) = order.get(id.as_str()).copied().unwrap_or((usize::MAX, ""));
+                (rank, title, Vec::new(), None)
             });
+            entry.2.push(q.id);
+            if let Some(l) = level {
+                entry.3 = Some(entry.3.map_or(l, |m| m.min(l)));
+            }
         }
     }
-    rows
+    let mut rows: Vec<(usize, ControlRow<'a>)> = by_criterion
+        .into_iter()
+        .map(|(criterion, (rank, title, ids, lowest))| {
+            let mut listed = String::new();
+            let mut evidence = String::new();
+            for id in ids {
+                let record = record_of(id);
+                if !listed.is_empty() {
+                    listed.push_str(", ");
+                }
+                listed.push_str(id);
+                listed.push_str(" (");
+                listed.push_str(record.answer.map_or("open", Answer::short));
+                listed.push(')');
+                if !record.evidence.is_empty() {
+                    if !evidence.is_empty() {
+                        evidence.push_str("; ");
+                    }
+                    evidence.push_str(id);
+                    evidence.push_str(": ");
+                    evidence.push_str(&record.evidence.join(", "));
+                }
+            }
+            let row = ControlRow {
+                criterion,
+                title,
+                questions: listed,
+                lowest: level_text(lowest),
+                evidence,
+            };
+            (rank, row)
+        })
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.criterion.cmp(b.1.criterion)));
+    rows.into_iter().map(|(_, row)| row).collect()
 }

@@ -1,0 +1,43 @@
+//! Exporting a fully answered 5,000-question session: Markdown (target under 50 ms), JSON and
+//! CSV, from the session to the finished text.
+
+mod common;
+
+use aiready::report::{self, Format, Options};
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+
+const QUESTIONS: usize = 5_000;
+
+fn export(c: &mut Criterion) {
+    let bank = common::large_bank(QUESTIONS);
+    let session = common::answered_session(&bank);
+    let options = Options {
+        anonymize: false,
+        template: None,
+        generated: jiff::Timestamp::UNIX_EPOCH,
+    };
+    let mut group = c.benchmark_group("export_5000");
+    for format in Format::ALL {
+        group.bench_function(format.extension(), |b| {
+            b.iter(|| {
+                let text = report::render(format, black_box(&bank), black_box(&session), &options);
+                black_box(text.map(|t| t.len()).unwrap_or(0))
+            })
+        });
+    }
+    let anonymized = Options {
+        anonymize: true,
+        ..options.clone()
+    };
+    group.bench_function("md_anonymized", |b| {
+        b.iter(|| {
+            let text = report::render(Format::Markdown, &bank, black_box(&session), &anonymized);
+            black_box(text.map(|t| t.len()).unwrap_or(0))
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, export);
+criterion_main!(benches);
