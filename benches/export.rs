@@ -39,5 +39,25 @@ fn export(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, export);
+/// The same over the built-in content (156 questions), the size of a real workshop.
+fn export_builtin(c: &mut Criterion) {
+    let Ok(bank) = aiready::content::builtin() else {
+        eprintln!("the built-in content does not load");
+        return;
+    };
+    let session = common::answered_session(bank);
+    let options = Options {
+        anonymize: false,
+        template: None,
+        generated: jiff::Timestamp::UNIX_EPOCH,
+    };
+    c.bench_function("export_builtin/md", |b| {
+        b.iter(|| {
+            let text = report::render(Format::Markdown, bank, black_box(&session), &options);
+            black_box(text.map(|t| t.len()).unwrap_or(0))
+        })
+    });
+}
+
+criterion_group!(benches, export, export_builtin);
 criterion_main!(benches);
