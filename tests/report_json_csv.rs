@@ -88,6 +88,26 @@ fn json_round_trips_through_import_into_an_equal_session() {
 }
 
 #[test]
+fn import_gives_an_unsafe_id_a_new_one() {
+    let session = fixture::session();
+    let dir = tempfile::tempdir().unwrap();
+    let text =
+        report::render(Format::Json, fixture::bank(), &session, &fixture::options()).unwrap();
+    let hostile = text.replace(fixture::ID, "../../escaped");
+    std::fs::write(dir.path().join("h.json"), hostile).unwrap();
+    let out = aiready(&["import", "h.json"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!dir.path().join("escaped.ron").exists());
+    let store = FileStore::new(dir.path().join("data"));
+    let entries = store.list().unwrap();
+    assert_eq!(entries.len(), 1);
+    assert!(entries[0].id.starts_with("20"), "{}", entries[0].id);
+    let mut back = store.load(&entries[0].id).unwrap();
+    back.id = fixture::ID.to_string();
+    assert_eq!(back, session);
+}
+
+#[test]
 fn json_carries_the_session_and_the_computed_results() {
     let session = fixture::session();
     let text =

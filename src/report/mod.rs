@@ -466,7 +466,8 @@ pub struct Heatmap {
 pub struct HeatmapRow {
     /// Category title.
     pub category: &'static str,
-    /// One cell per stage: a score, "open" or an en dash.
+    /// One cell per stage: a score (with answered/applicable while incomplete), "open (0/n)"
+    /// before any answer, or an en dash without applicable questions.
     pub cells: Vec<String>,
     /// The category score.
     pub total: String,
@@ -913,7 +914,15 @@ impl<'a> ReportContext<'a> {
                             None => NONE.to_string(),
                             Some(sec) if sec.completion.applicable == 0 => NONE.to_string(),
                             Some(sec) => match sec.score {
-                                None => "open".to_string(),
+                                None if sec.completion.answered == 0 => {
+                                    format!("open (0/{})", sec.completion.applicable)
+                                }
+                                // Answered, but only N/A so far: nothing to score.
+                                None if sec.completion.is_complete() => "N/A".to_string(),
+                                None => format!(
+                                    "N/A ({}/{})",
+                                    sec.completion.answered, sec.completion.applicable
+                                ),
                                 Some(score) if sec.completion.is_complete() => {
                                     score_text(Some(score))
                                 }
@@ -1264,4 +1273,60 @@ fn control_matrix<'a>(
         .collect();
     rows.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.criterion.cmp(b.1.criterion)));
     rows.into_iter().map(|(_, row)| row).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_file_refuses_to_overwrite_unless_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.md");
+        write_file(&path, "one", false).unwrap();
+        let err = write_file(&path, "two", false).unwrap_err();
+        assert!(matches!(err, ReportError::Exists { .. }), "{err}");
+        assert!(err.to_string().contains("--force"));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "one");
+        write_file(&path, "three", true).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "three");
+        // Only the report is left in the folder: no temporary files.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "{mode:o}");
+        }
+    }
+
+    #[test]
+    fn write_file_into_a_missing_folder_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing").join("r.md");
+        let err = write_file(&path, "x", false).unwrap_err().to_string();
+        assert!(
+            err.contains("r.md") && err.contains("Nothing was written"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn default_file_names_follow_the_format() {
+        let bank = crate::domain::session::tests::bank(Vec::new());
+        let s = Session::new(
+            "2026-01-15-acme-0a1b2c".into(),
+            "Acme".into(),
+            &bank,
+            Timestamp::UNIX_EPOCH,
+        );
+        assert_eq!(
+            default_file_name(&s, Format::Markdown),
+            "2026-01-15-acme-0a1b2c-report.md"
+        );
+        assert_eq!(
+            default_file_name(&s, Format::Csv),
+            "2026-01-15-acme-0a1b2c-report.csv"
+        );
+    }
 }
