@@ -22,7 +22,7 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
-    /// What to do; without a command aiready shows this help.
+    /// What to do; without a command aiready opens the workshop screens.
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -101,7 +101,13 @@ pub fn run() -> Result<ExitCode, CliError> {
     };
     match &context.cli.command {
         None => {
-            Cli::command().print_help()?;
+            let store = Box::new(crate::store::FileStore::new(&context.paths.data_dir));
+            crate::tui::run(
+                context.bank()?.clone(),
+                store,
+                &context.paths,
+                crate::tui::Start::Home,
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Completions { shell }) => {
