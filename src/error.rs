@@ -3,6 +3,7 @@
 
 use crate::config::PathsError;
 use crate::content::ContentError;
+use crate::store::StoreError;
 use std::path::PathBuf;
 
 /// Why a command failed.
@@ -14,6 +15,9 @@ pub enum CliError {
     /// The questionnaires could not be loaded.
     #[error(transparent)]
     Content(#[from] ContentError),
+    /// A session could not be created, read, saved or deleted.
+    #[error(transparent)]
+    Store(#[from] StoreError),
     /// Files exist and `--force` was not given.
     #[error("{} already exist{}; nothing was written. Pass --force to overwrite:\n  {}", .0.len(), if .0.len() == 1 { "s" } else { "" }, .0.join("\n  "))]
     WouldOverwrite(Vec<String>),

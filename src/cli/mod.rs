@@ -1,6 +1,7 @@
 //! The command line: argument definitions (clap derive) and the non-interactive commands.
 
 mod questionnaires;
+mod sessions;
 
 use crate::config::Paths;
 use crate::content::{self, ContentError};
@@ -33,6 +34,11 @@ pub enum Command {
     /// List, validate, export or measure questionnaires.
     #[command(subcommand)]
     Questionnaires(QuestionnairesCommand),
+    /// Start a new session and print its id.
+    New(NewArgs),
+    /// List, show or delete sessions.
+    #[command(subcommand)]
+    Sessions(SessionsCommand),
     /// Print a shell completion script to standard output.
     Completions {
         /// The shell to complete for.
@@ -61,6 +67,67 @@ pub enum QuestionnairesCommand {
         /// Overwrite files that already exist.
         #[arg(long)]
         force: bool,
+    },
+}
+
+/// `aiready new ...`
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// The session's name (any text without control characters, up to 200 characters).
+    #[arg(long)]
+    pub name: String,
+    /// The organisation assessed.
+    #[arg(long, value_name = "ORG")]
+    pub org: Option<String>,
+    /// The AI system in scope.
+    #[arg(long, value_name = "TEXT")]
+    pub system: Option<String>,
+    /// The SOC 2 report to prepare for.
+    #[arg(long, value_enum, default_value_t = TargetArg::Type2)]
+    pub target: TargetArg,
+    /// A facilitated workshop with participants, or one person alone.
+    #[arg(long, value_enum, default_value_t = ModeArg::Workshop)]
+    pub mode: ModeArg,
+    /// Only create the session and print its id; do not open it.
+    #[arg(long)]
+    pub no_tui: bool,
+}
+
+/// The SOC 2 report type on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TargetArg {
+    /// Controls designed and in place at a point in time.
+    Type1,
+    /// Controls operating effectively over a period.
+    Type2,
+}
+
+/// The session mode on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ModeArg {
+    /// A facilitated workshop with participants who vote.
+    Workshop,
+    /// One person answering alone.
+    Solo,
+}
+
+/// `aiready sessions ...`
+#[derive(Debug, Subcommand)]
+pub enum SessionsCommand {
+    /// Every session: name, id, mode, last update, completion, overall score.
+    List,
+    /// Scores and verdicts per category, and the top gaps, as text.
+    Show {
+        /// A session id or its exact name.
+        session: String,
+    },
+    /// Delete a session and its backup.
+    Delete {
+        /// A session id or its exact name.
+        session: String,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -120,5 +187,7 @@ pub fn run() -> Result<ExitCode, CliError> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Questionnaires(command)) => questionnaires::run(&context, command),
+        Some(Command::New(args)) => sessions::new(&context, args),
+        Some(Command::Sessions(command)) => sessions::run(&context, command),
     }
 }

@@ -184,23 +184,24 @@ impl FileStore {
         Ok(())
     }
 
-    /// Keeps the current file as the backup. A hard link costs no copy; where links are not
-    /// supported the file is copied.
+    /// Keeps the current file as the backup. The backup is replaced by a rename, so a crash
+    /// at any moment leaves either the old or the new backup. A hard link costs no copy; where
+    /// links are not supported the file is copied.
     fn keep_backup(&self, id: &str) -> io::Result<()> {
         let current = self.path(id);
         if !current.exists() {
             return Ok(());
         }
-        let backup = self.backup_path(id);
-        match fs::remove_file(&backup) {
+        let staged = self.dir.join(format!(".{id}.bak.tmp"));
+        match fs::remove_file(&staged) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(e),
         }
-        if fs::hard_link(&current, &backup).is_err() {
-            fs::copy(&current, &backup)?;
+        if fs::hard_link(&current, &staged).is_err() {
+            fs::copy(&current, &staged)?;
         }
-        Ok(())
+        fs::rename(&staged, self.backup_path(id))
     }
 }
 

@@ -11,7 +11,7 @@ mod memory;
 
 pub use error::StoreError;
 pub use file::FileStore;
-pub use format::{SCHEMA_VERSION, decode, encode};
+pub use format::{DecodeError, SCHEMA_VERSION, decode, encode};
 pub use memory::MemoryStore;
 
 use crate::domain::session::Session;
