@@ -32,9 +32,6 @@ pub enum CliError {
     /// The terminal interface could not run.
     #[error(transparent)]
     Tui(#[from] crate::tui::TuiError),
-    /// A session could not be stored or read.
-    #[error(transparent)]
-    Store(#[from] crate::store::StoreError),
     /// Writing to the terminal failed (for example a closed pipe).
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),

@@ -34,8 +34,13 @@ pub enum Command {
     /// List, validate, export or measure questionnaires.
     #[command(subcommand)]
     Questionnaires(QuestionnairesCommand),
-    /// Start a new session and print its id.
+    /// Start a new session and open it (with --no-tui: only print its id).
     New(NewArgs),
+    /// Open a session in the workshop screen.
+    Open {
+        /// A session id or its exact name.
+        session: String,
+    },
     /// List, show or delete sessions.
     #[command(subcommand)]
     Sessions(SessionsCommand),
@@ -188,6 +193,7 @@ pub fn run() -> Result<ExitCode, CliError> {
         }
         Some(Command::Questionnaires(command)) => questionnaires::run(&context, command),
         Some(Command::New(args)) => sessions::new(&context, args),
+        Some(Command::Open { session }) => sessions::open(&context, session),
         Some(Command::Sessions(command)) => sessions::run(&context, command),
     }
 }

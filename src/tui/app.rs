@@ -115,6 +115,8 @@ pub struct OpenSession {
     pub results: Results,
     /// Time on the current section not yet written to the session.
     pub pending_time: Duration,
+    /// The section of the current question: the one the timer runs for.
+    pub section: Option<NavSection>,
 }
 
 impl OpenSession {
@@ -452,12 +454,18 @@ impl App {
         let results = scoring::score(&self.bank, &session);
         let cursor = first_unanswered(&nav, &session, &self.bank, 0).unwrap_or(0);
         let orphaned = results.orphaned.len();
+        let section = nav
+            .questions
+            .get(cursor)
+            .and_then(|q| nav.sections.get(q.nav_section))
+            .copied();
         self.open = Some(OpenSession {
             session,
             lock,
             nav,
             results,
             pending_time: Duration::ZERO,
+            section,
         });
         if orphaned > 0 && self.message.is_none() {
             self.warn(format!(
@@ -526,13 +534,7 @@ impl App {
 
     /// The section of the workshop screen's current question.
     pub fn current_section(&self) -> Option<NavSection> {
-        let open = self.open.as_ref()?;
-        let ws = self.screens.iter().find_map(|s| match s {
-            Screen::Workshop(ws) => Some(ws),
-            _ => None,
-        })?;
-        let q = open.nav.questions.get(ws.cursor)?;
-        open.nav.sections.get(q.nav_section).copied()
+        self.open.as_ref()?.section
     }
 
     fn tick(&mut self, elapsed: Duration) -> Option<Action> {
@@ -709,6 +711,14 @@ impl App {
                 let len = self.open.as_ref().map_or(0, |o| o.nav.questions.len());
                 if let Some(Screen::Workshop(ws)) = self.screens.last_mut() {
                     ws.cursor = ws.cursor.min(len.saturating_sub(1));
+                    if let Some(open) = &mut self.open {
+                        open.section = open
+                            .nav
+                            .questions
+                            .get(ws.cursor)
+                            .and_then(|q| open.nav.sections.get(q.nav_section))
+                            .copied();
+                    }
                 }
                 return (Transition::Pop, follow);
             }
@@ -766,6 +776,9 @@ impl App {
             None
         };
         ws.cursor = cursor;
+        if let Some(open) = &mut self.open {
+            open.section = new.and_then(|i| open.nav.sections.get(i)).copied();
+        }
         follow
     }
 
