@@ -405,12 +405,33 @@ impl Keymap {
             .unwrap_or_default()
     }
 
-    /// The footer entries for a context: its own, then the global ones.
-    pub fn footer(&self, context: Context) -> Vec<(String, &str)> {
+    /// The footer entries for a context: its own, then the global ones not shadowed by it.
+    /// While typing, keys that would type a character are left out (they are text there).
+    pub fn footer(&self, context: Context, typing: bool) -> Vec<(String, &str)> {
+        let own: Vec<&Chord> = self.bindings(context).flat_map(|b| b.keys.iter()).collect();
         self.bindings(context)
-            .chain(self.bindings(Context::Global))
+            .chain(
+                self.bindings(Context::Global)
+                    .filter(|b| !b.keys.iter().all(|k| own.contains(&k))),
+            )
             .filter(|b| b.footer)
-            .map(|b| (b.key_label(), b.description.as_str()))
+            .filter_map(|b| {
+                if typing {
+                    let keys: Vec<Chord> = b
+                        .keys
+                        .iter()
+                        .filter(|k| !k.is_printable())
+                        .copied()
+                        .collect();
+                    if keys.is_empty() {
+                        return None;
+                    }
+                    let shown = Binding { keys, ..b.clone() };
+                    Some((shown.key_label(), b.description.as_str()))
+                } else {
+                    Some((b.key_label(), b.description.as_str()))
+                }
+            })
             .collect()
     }
 
@@ -528,6 +549,27 @@ mod tests {
         assert_eq!(
             keymap.lookup(Context::Workshop, &three, false),
             Some(Command::AnswerLevel)
+        );
+    }
+
+    #[test]
+    fn footer_leaves_out_text_keys_while_typing() {
+        let keymap = Keymap::defaults().unwrap();
+        let typing: Vec<String> = keymap
+            .footer(Context::Editor, true)
+            .iter()
+            .map(|(k, _)| k.clone())
+            .collect();
+        assert!(!typing.iter().any(|k| k == "q"), "{typing:?}");
+        assert!(typing.iter().any(|k| k == "F1"), "{typing:?}");
+        let browsing = keymap.footer(Context::Workshop, false);
+        assert!(browsing.iter().any(|(k, _)| k == "q"));
+        // Help's own keys shadow the global help key.
+        assert!(
+            !keymap
+                .footer(Context::Help, false)
+                .iter()
+                .any(|(_, d)| *d == "help")
         );
     }
 

@@ -48,8 +48,8 @@ impl Widget for &App {
             (&TooSmall { theme: &self.theme }).render(area, buf);
             return;
         }
-        let (context, _) = self.context();
-        let footer = widgets::footer_lines(self, context, area.width);
+        let (context, typing) = self.context();
+        let footer = widgets::footer_lines(self, context, typing, area.width);
         let footer_height = u16::try_from(footer.len().min(3)).unwrap_or(1);
         let [header, body, status, foot] = area.layout(&Layout::vertical([
             Constraint::Length(1),

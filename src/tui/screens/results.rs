@@ -21,6 +21,19 @@ pub struct ResultsState {
     pub scroll: u16,
 }
 
+/// A stage name short enough for a heatmap column.
+fn stage_label(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Governance => "Govern",
+        Stage::Collection => "Collect",
+        Stage::Storage => "Store",
+        Stage::Training => "Train",
+        Stage::Sharing => "Share",
+        Stage::Monitoring => "Monitor",
+        Stage::Disposal => "Dispose",
+    }
+}
+
 /// Draws the dashboard.
 pub struct ResultsView<'a> {
     /// The app.
@@ -102,11 +115,12 @@ impl Widget for &ResultsView<'_> {
             " Heatmap (score per category and stage; - not scored yet, . no questions)",
             theme.title,
         ));
-        let cell_w = 7;
         let mut head = vec![Span::styled(format!(" {:<name_w$}", ""), theme.dim)];
         for stage in Stage::ALL {
-            let label = widgets::truncate(stage.title(), cell_w - 1);
-            head.push(Span::styled(format!("{label:>w$}", w = cell_w), theme.dim));
+            head.push(Span::styled(
+                format!("{:>7}  ", stage_label(stage)),
+                theme.dim,
+            ));
         }
         lines.push(Line::from(head));
         for c in &r.categories {
@@ -117,12 +131,12 @@ impl Widget for &ResultsView<'_> {
             for stage in Stage::ALL {
                 let cell = match c.sections.iter().find(|s| s.stage == stage) {
                     Some(s) if s.completion.applicable > 0 => {
-                        Span::styled(format!("{:>5}  ", score_text(s.score)), theme.heat(s.score))
+                        Span::styled(format!("{:>7} ", score_text(s.score)), theme.heat(s.score))
                     }
-                    _ => Span::styled(format!("{:>5}  ", "."), theme.dim),
+                    _ => Span::styled(format!("{:>7} ", "."), theme.dim),
                 };
-                row.push(Span::raw(" "));
                 row.push(cell);
+                row.push(Span::raw(" "));
             }
             lines.push(Line::from(row));
         }

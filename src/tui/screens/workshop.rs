@@ -318,6 +318,9 @@ impl Widget for &WorkshopView<'_> {
         let theme = &app.theme;
         let Some(open) = &app.open else { return };
         let ws = self.state;
+        // Below 100 columns the navigation pane would squeeze the question; the title line
+        // then carries the section's progress instead.
+        let show_nav = !ws.presenter && area.width >= 100;
         let main = if ws.presenter {
             let width = area.width.min(100);
             let [_, middle, _] = area.layout(&Layout::horizontal([
@@ -326,13 +329,15 @@ impl Widget for &WorkshopView<'_> {
                 Constraint::Fill(1),
             ]));
             middle
-        } else {
+        } else if show_nav {
             let [nav, main] = area.layout(&Layout::horizontal([
                 Constraint::Length(28),
                 Constraint::Fill(1),
             ]));
             render_nav(app, open, ws, nav, buf);
             main
+        } else {
+            area
         };
         let block = Block::new()
             .borders(if ws.presenter {
@@ -356,15 +361,18 @@ impl Widget for &WorkshopView<'_> {
         {
             Some((at, question)) => {
                 let section = open.nav.sections.get(at.nav_section);
-                render_question(
-                    app,
-                    open,
-                    ws,
-                    question,
-                    section.map(|s| (s.category, s.stage)),
-                    inner,
-                    buf,
-                );
+                let place = section.map(|s| {
+                    let progress = (!show_nav).then(|| {
+                        open.results
+                            .section(s.category, s.stage)
+                            .map(|r| {
+                                format!("{}/{}", r.completion.answered, r.completion.applicable)
+                            })
+                            .unwrap_or_default()
+                    });
+                    (s.category, s.stage, progress)
+                });
+                render_question(app, open, ws, question, place, inner, buf);
             }
             None => {
                 let setup = app.keymap.key_for(Context::Workshop, Command::EditSetup);
@@ -481,7 +489,7 @@ fn render_question(
     open: &OpenSession,
     ws: &WorkshopState,
     question: &Question,
-    section: Option<(Category, Stage)>,
+    place: Option<(Category, Stage, Option<String>)>,
     area: Rect,
     buf: &mut Buffer,
 ) {
@@ -492,11 +500,14 @@ fn render_question(
     let gap = u16::from(ws.presenter);
 
     // Where we are.
-    let (category, stage) = section.unwrap_or((question.category, question.stage));
+    let (category, stage, progress) = place.unwrap_or((question.category, question.stage, None));
     let mut title = vec![Span::styled(
         format!("{} > {}", category.title().to_uppercase(), stage.title()),
         theme.title,
     )];
+    if let Some(progress) = progress {
+        title.push(Span::styled(format!(" {progress}"), theme.dim));
+    }
     if question.critical {
         title.push(Span::styled("  critical", theme.warn));
     }
@@ -524,7 +535,12 @@ fn render_question(
         Vec::new()
     };
     let scale = scale_lines(app, record.and_then(|r| r.answer), width);
-    let notes = notes_lines(app, record, width, if ws.presenter { 4 } else { 3 });
+    let notes_max = match (ws.presenter, area.height) {
+        (true, _) => 4,
+        (false, h) if h < 30 => 2,
+        _ => 3,
+    };
+    let notes = notes_lines(app, record, width, notes_max);
     let action = action_line(app, record);
 
     let [
@@ -548,10 +564,14 @@ fn render_question(
         Constraint::Length(u16::try_from(notes.len()).unwrap_or(0) + gap),
         Constraint::Length(1),
     ]));
-    Paragraph::new(Line::from(title)).render(title_area, buf);
-    Paragraph::new(Line::styled(right, theme.dim))
-        .right_aligned()
-        .render(title_area, buf);
+    let right_width = u16::try_from(right.chars().count()).unwrap_or(0);
+    let [left_area, _, right_area] = title_area.layout(&Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(right_width),
+    ]));
+    Paragraph::new(Line::from(title)).render(left_area, buf);
+    Paragraph::new(Line::styled(right, theme.dim)).render(right_area, buf);
     Paragraph::new(prompt_lines).render(prompt_area, buf);
 
     let mut details: Vec<Line> = Vec::new();
@@ -598,7 +618,7 @@ fn render_question(
                 theme.text,
             ));
         }
-        if usize::from(details_area.height) < details.len() {
+        if details_area.height > 0 && usize::from(details_area.height) < details.len() {
             let fold = app
                 .keymap
                 .key_for(Context::Workshop, Command::ToggleDetails);

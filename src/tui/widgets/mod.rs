@@ -86,13 +86,13 @@ impl Widget for &TooSmall<'_> {
 }
 
 /// Footer lines for a context, generated from the key map and fitted to `width`.
-pub fn footer_lines(app: &App, context: Context, width: u16) -> Vec<Line<'static>> {
+pub fn footer_lines(app: &App, context: Context, typing: bool, width: u16) -> Vec<Line<'static>> {
     let theme = &app.theme;
     let mut lines: Vec<Line<'static>> = Vec::new();
     let mut current: Vec<Span<'static>> = Vec::new();
     let mut used = 0usize;
     let width = usize::from(width);
-    for (keys, description) in app.keymap.footer(context) {
+    for (keys, description) in app.keymap.footer(context, typing) {
         let len = keys.chars().count() + 1 + description.chars().count();
         let gap = if current.is_empty() { 1 } else { 2 };
         if used + gap + len > width && !current.is_empty() {
