@@ -107,10 +107,19 @@ pub fn run(
     result
 }
 
+/// In debug builds, set to make the program panic after its first frame, so that tests can
+/// check that a panic leaves the terminal usable.
+#[cfg(debug_assertions)]
+pub const PANIC_TEST_ENV: &str = "AIREADY_TEST_PANIC";
+
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<(), TuiError> {
     let mut last = Instant::now();
     while app.running() {
         terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
+        #[cfg(debug_assertions)]
+        if std::env::var_os(PANIC_TEST_ENV).is_some() {
+            panic!("panic requested by {PANIC_TEST_ENV} (a test of terminal restoration)");
+        }
         if event::poll(TICK)? {
             match event::read()? {
                 Event::Key(key) if keymap::is_press(&key) => {
