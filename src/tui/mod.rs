@@ -9,11 +9,13 @@
 //! - [`keymap`]: bindings as data, with user overrides.
 //! - [`theme`]: colours, `NO_COLOR`.
 //! - [`screens`]: home, setup, workshop, results, help.
+//! - [`popups`]: notes editor, forms, search and jump lists over the workshop.
 //! - [`widgets`]: shared drawing pieces.
 
 pub mod action;
 pub mod app;
 pub mod keymap;
+pub mod popups;
 pub mod screens;
 pub mod theme;
 pub mod widgets;
