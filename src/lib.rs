@@ -4,6 +4,7 @@
 //! - [`content`]: loads and validates questionnaires; the built-in set.
 //! - [`config`]: where data and user configuration live.
 //! - [`store`]: where sessions are kept (files with atomic saves and locks, or memory for tests).
+//! - [`tui`]: the terminal interface: home, setup, workshop, results, help.
 //! - [`cli`]: the command line and its non-interactive commands.
 //! - [`error`]: errors of the command line, for people.
 
@@ -13,3 +14,4 @@ pub mod content;
 pub mod domain;
 pub mod error;
 pub mod store;
+pub mod tui;
