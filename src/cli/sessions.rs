@@ -26,6 +26,10 @@ pub fn run(context: &Context, command: &SessionsCommand) -> Result<ExitCode, Cli
 /// Creates a session and prints its id.
 pub fn new(context: &Context, args: &NewArgs) -> Result<ExitCode, CliError> {
     let bank = context.bank()?;
+    if !args.no_tui {
+        // Refuse before creating anything, so that a redirected run leaves no stray session.
+        crate::tui::ensure_terminal()?;
+    }
     let name = validate_name(&args.name).map_err(StoreError::from)?;
     let now = Timestamp::now();
     let mut session = Session::new(new_session_id(&name, now), name, bank, now);

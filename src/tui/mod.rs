@@ -76,6 +76,16 @@ pub fn theme_from_env() -> Result<Theme, TuiError> {
     Ok(Theme::from_env(name))
 }
 
+/// Fails with a clear message when input or output is not a terminal, so that a command can
+/// refuse before it changes anything.
+pub fn ensure_terminal() -> Result<(), TuiError> {
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        Ok(())
+    } else {
+        Err(TuiError::NoTerminal)
+    }
+}
+
 /// Runs the interface until the user quits. The terminal is restored on every way out: a
 /// normal quit, Ctrl-C (a key in raw mode) and a panic (ratatui's hook restores it before the
 /// error reporter installed in `main` prints).
@@ -85,9 +95,7 @@ pub fn run(
     paths: &Paths,
     start: Start,
 ) -> Result<(), TuiError> {
-    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
-        return Err(TuiError::NoTerminal);
-    }
+    ensure_terminal()?;
     let keymap = Keymap::load(&paths.config_dir)?;
     let theme = theme_from_env()?;
     let mut app = App::new(bank, store, keymap, theme, Box::new(jiff::Timestamp::now));
