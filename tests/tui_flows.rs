@@ -409,3 +409,36 @@ fn keys_translate_by_context() {
         Some(Action::ForceQuit)
     );
 }
+
+#[test]
+fn renaming_a_participant_in_the_setup_keeps_their_votes() {
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[("Ana", "ML"), ("Ben", "security")]);
+    let mut app = opened(&store);
+    let id = current_id(&app);
+    app.dispatch(Action::Votes);
+    app.dispatch(Action::Answer(Answer::Implemented));
+    app.dispatch(Action::Answer(Answer::AdHoc));
+    app.dispatch(Action::Back);
+    app.dispatch(Action::EditSetup);
+    let fields = match app.screen() {
+        Screen::Setup(s) => s.fields(app.bank),
+        other => panic!("{other:?}"),
+    };
+    let ana = fields
+        .iter()
+        .position(|f| matches!(f, aiready::tui::screens::setup::Field::ParticipantName(0)))
+        .unwrap();
+    for _ in 0..ana {
+        app.dispatch(Action::NextField);
+    }
+    type_text(&mut app, "lia");
+    app.dispatch(Action::Confirm);
+    assert!(matches!(app.screen(), Screen::Workshop(_)));
+    let saved = store.load(ID).unwrap();
+    assert_eq!(saved.participants[0].name, "Analia");
+    let votes = &saved.record(&id).unwrap().votes;
+    assert_eq!(votes.get("Analia"), Some(&Answer::Implemented));
+    assert_eq!(votes.get("Ben"), Some(&Answer::AdHoc));
+    assert!(!votes.contains_key("Ana"), "{votes:?}");
+}

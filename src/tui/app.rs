@@ -704,7 +704,7 @@ impl<'b> App<'b> {
                     return self.create_session(setup);
                 }
                 let draft = setup.draft.clone();
-                let follow = self.change(|s, _| draft.apply(s));
+                let follow = self.change(|s, now| draft.apply(s, now));
                 if let Some(open) = &mut self.open {
                     open.nav = Nav::build(self.bank, &open.session);
                 }
@@ -731,7 +731,7 @@ impl<'b> App<'b> {
         let now = self.now();
         let id = new_session_id(&setup.draft.name, now);
         let mut session = Session::new(id, setup.draft.name.clone(), self.bank, now);
-        setup.draft.apply(&mut session);
+        setup.draft.apply(&mut session, now);
         match self.store.create(&session) {
             Ok(lock) => {
                 self.start_workshop(session, Some(lock));

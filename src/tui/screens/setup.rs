@@ -7,6 +7,7 @@ use crate::domain::session::{Mode, Participant, Session, Target};
 use crate::tui::app::App;
 use crate::tui::keymap::Context;
 use crate::tui::widgets::{self, text_input};
+use jiff::Timestamp;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -31,6 +32,9 @@ pub struct Draft {
     pub facilitator: String,
     /// Participants with roles.
     pub participants: Vec<Participant>,
+    /// For each participant, the name their votes are stored under (None for someone added in
+    /// this draft), so that correcting a name keeps that person's votes.
+    pub stored_names: Vec<Option<String>>,
     /// Scoping answers by key.
     pub scoping: BTreeMap<String, bool>,
     /// Categories in scope.
@@ -56,6 +60,7 @@ impl Draft {
             mode: Mode::default(),
             facilitator: String::new(),
             participants: Vec::new(),
+            stored_names: Vec::new(),
             scoping: bank.profile.default_answers(),
             categories,
         }
@@ -71,6 +76,11 @@ impl Draft {
             mode: session.mode,
             facilitator: session.facilitator.clone(),
             participants: session.participants.clone(),
+            stored_names: session
+                .participants
+                .iter()
+                .map(|p| Some(p.name.clone()))
+                .collect(),
             scoping: session.resolved_scoping(bank),
             categories: session.categories.clone(),
         }
@@ -97,7 +107,14 @@ impl Draft {
     }
 
     /// Writes the draft into a session.
-    pub fn apply(&self, session: &mut Session) {
+    pub fn apply(&self, session: &mut Session, now: Timestamp) {
+        let renames: Vec<(String, String)> = self
+            .participants
+            .iter()
+            .zip(&self.stored_names)
+            .filter_map(|(p, stored)| Some((stored.clone()?, p.name.trim().to_string())))
+            .collect();
+        session.rename_participants(&renames, now);
         session.name = self.name.trim().to_string();
         session.organisation = self.organisation.trim().to_string();
         session.system = self.system.trim().to_string();
@@ -320,6 +337,7 @@ impl SetupState {
     pub fn add_participant(&mut self, bank: &QuestionBank) {
         self.commit_with(bank);
         self.draft.participants.push(Participant::default());
+        self.draft.stored_names.push(None);
         let i = self.draft.participants.len() - 1;
         self.focus = self
             .fields(bank)
@@ -337,6 +355,9 @@ impl SetupState {
         };
         self.editor = None;
         self.draft.participants.remove(i);
+        if i < self.draft.stored_names.len() {
+            self.draft.stored_names.remove(i);
+        }
         self.focus = self.focus.min(self.fields(bank).len().saturating_sub(1));
         self.focus_changed(bank);
     }
