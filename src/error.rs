@@ -44,6 +44,9 @@ pub enum CliError {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// The terminal interface could not run.
+    #[error(transparent)]
+    Tui(#[from] crate::tui::TuiError),
     /// Writing to the terminal failed (for example a closed pipe).
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),

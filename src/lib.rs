@@ -5,6 +5,7 @@
 //! - [`config`]: where data and user configuration live.
 //! - [`store`]: where sessions are kept (files with atomic saves and locks, or memory for tests).
 //! - [`report`]: Markdown, JSON and CSV exports of a session with its computed results.
+//! - [`tui`]: the terminal interface: home, setup, workshop, results, help.
 //! - [`cli`]: the command line and its non-interactive commands.
 //! - [`error`]: errors of the command line, for people.
 
@@ -15,3 +16,4 @@ pub mod domain;
 pub mod error;
 pub mod report;
 pub mod store;
+pub mod tui;

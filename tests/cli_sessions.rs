@@ -282,3 +282,17 @@ fn corrupt_sessions_are_reported_and_left_alone() {
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), newer);
 }
+
+#[test]
+fn new_without_a_terminal_refuses_before_creating_anything() {
+    let home = tempfile::tempdir().unwrap();
+    let out = aiready(&["new", "--name", "Redirected"], home.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("needs a terminal"),
+        "{}",
+        stderr(&out)
+    );
+    let store = FileStore::new(home.path().join("data"));
+    assert!(store.list().map(|l| l.is_empty()).unwrap_or(true));
+}

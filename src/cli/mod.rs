@@ -26,7 +26,7 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
-    /// What to do; without a command aiready shows this help.
+    /// What to do; without a command aiready opens the workshop screens.
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -37,8 +37,13 @@ pub enum Command {
     /// List, validate, export or measure questionnaires.
     #[command(subcommand)]
     Questionnaires(QuestionnairesCommand),
-    /// Start a new session and print its id.
+    /// Start a new session and open it (with --no-tui: only print its id).
     New(NewArgs),
+    /// Open a session in the workshop screen.
+    Open {
+        /// A session id or its exact name.
+        session: String,
+    },
     /// List, show or delete sessions.
     #[command(subcommand)]
     Sessions(SessionsCommand),
@@ -175,7 +180,13 @@ pub fn run() -> Result<ExitCode, CliError> {
     };
     match &context.cli.command {
         None => {
-            Cli::command().print_help()?;
+            let store = Box::new(crate::store::FileStore::new(&context.paths.data_dir));
+            crate::tui::run(
+                context.bank()?,
+                store,
+                &context.paths,
+                crate::tui::Start::Home,
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Completions { shell }) => {
@@ -189,6 +200,7 @@ pub fn run() -> Result<ExitCode, CliError> {
         }
         Some(Command::Questionnaires(command)) => questionnaires::run(&context, command),
         Some(Command::New(args)) => sessions::new(&context, args),
+        Some(Command::Open { session }) => sessions::open(&context, session),
         Some(Command::Sessions(command)) => sessions::run(&context, command),
         Some(Command::Export(args)) => export::export(&context, args),
         Some(Command::Import(args)) => export::import(&context, args),

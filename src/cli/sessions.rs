@@ -26,6 +26,10 @@ pub fn run(context: &Context, command: &SessionsCommand) -> Result<ExitCode, Cli
 /// Creates a session and prints its id.
 pub fn new(context: &Context, args: &NewArgs) -> Result<ExitCode, CliError> {
     let bank = context.bank()?;
+    if !args.no_tui {
+        // Refuse before creating anything, so that a redirected run leaves no stray session.
+        crate::tui::ensure_terminal()?;
+    }
     let name = validate_name(&args.name).map_err(StoreError::from)?;
     let now = Timestamp::now();
     let mut session = Session::new(new_session_id(&name, now), name, bank, now);
@@ -40,9 +44,32 @@ pub fn new(context: &Context, args: &NewArgs) -> Result<ExitCode, CliError> {
         ModeArg::Solo => Mode::Solo,
     };
     let store = FileStore::new(&context.paths.data_dir);
-    // The lock is released at once: until the workshop screen exists, `new` only creates.
+    // The lock is released at once; the workshop screen takes it again when it opens.
     drop(store.create(&session)?);
-    writeln!(std::io::stdout().lock(), "{}", session.id)?;
+    if args.no_tui {
+        writeln!(std::io::stdout().lock(), "{}", session.id)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    crate::tui::run(
+        bank,
+        Box::new(store),
+        &context.paths,
+        crate::tui::Start::Session(session.id),
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `aiready open SESSION`: the workshop screen on a session, found by id or exact name.
+pub fn open(context: &Context, session: &str) -> Result<ExitCode, CliError> {
+    let bank = context.bank()?;
+    let store = FileStore::new(&context.paths.data_dir);
+    let id = store.find(session)?;
+    crate::tui::run(
+        bank,
+        Box::new(store),
+        &context.paths,
+        crate::tui::Start::Session(id),
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

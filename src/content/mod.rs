@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// The text of one content file and the name used for it in messages.
 #[derive(Debug, Clone)]
@@ -154,13 +155,16 @@ enum Parsed {
 
 struct ParsedFile<'s> {
     source: &'s Source,
-    map: SourceMap,
+    /// Built only when a problem needs a location: valid files, the usual case at start-up,
+    /// never pay for a second reading.
+    map: OnceLock<SourceMap>,
     parsed: Parsed,
 }
 
 impl ParsedFile<'_> {
     fn problem(&self, path: &str, message: impl Into<String>) -> Problem {
-        let at = self.map.location_of(&self.source.text, path);
+        let map = self.map.get_or_init(|| SourceMap::new(&self.source.text));
+        let at = map.location_of(&self.source.text, path);
         Problem {
             file: self.source.name.clone(),
             line: at.line,
@@ -213,7 +217,8 @@ pub fn load_sources(sources: &[Source]) -> Result<QuestionBank, Vec<Problem>> {
     let catalog = reference::catalog();
     let mut questionnaire_ids: BTreeMap<&str, &str> = BTreeMap::new();
     let mut categories: BTreeMap<Category, &str> = BTreeMap::new();
-    let mut question_ids: BTreeMap<&str, String> = BTreeMap::new();
+    // Where each question id was first seen: (file, field path), located only if repeated.
+    let mut question_ids: BTreeMap<&str, (&ParsedFile, String)> = BTreeMap::new();
     for file in &parsed {
         match &file.parsed {
             Parsed::Profile(p) => {
@@ -243,15 +248,19 @@ pub fn load_sources(sources: &[Source]) -> Result<QuestionBank, Vec<Problem>> {
                 for (s, section) in q.sections.iter().enumerate() {
                     for (i, question) in section.questions.iter().enumerate() {
                         let path = format!("sections[{s}].questions[{i}].id");
-                        let here = file.problem(&path, "");
-                        let where_ = format!("{}:{}:{}", here.file, here.line, here.column);
-                        if let Some(first) = question_ids.get(question.id.as_str()) {
+                        if let Some((first_file, first_path)) =
+                            question_ids.get(question.id.as_str())
+                        {
+                            let first = first_file.problem(first_path, "");
                             problems.push(file.problem(
                                 &path,
-                                format!("question id '{}' is already used at {first}", question.id),
+                                format!(
+                                    "question id '{}' is already used at {}:{}:{}",
+                                    question.id, first.file, first.line, first.column
+                                ),
                             ));
                         } else {
-                            question_ids.insert(&question.id, where_);
+                            question_ids.insert(&question.id, (file, path));
                         }
                     }
                 }
@@ -293,7 +302,6 @@ pub fn load_sources(sources: &[Source]) -> Result<QuestionBank, Vec<Problem>> {
 }
 
 fn parse(source: &Source) -> Result<ParsedFile<'_>, Problem> {
-    let map = SourceMap::new(&source.text);
     let options = ron::Options::default();
     let result = if top_level_name(&source.text) == Some("ScopingProfile") {
         options
@@ -307,10 +315,11 @@ fn parse(source: &Source) -> Result<ParsedFile<'_>, Problem> {
     match result {
         Ok(parsed) => Ok(ParsedFile {
             source,
-            map,
+            map: OnceLock::new(),
             parsed,
         }),
         Err(err) => {
+            let map = SourceMap::new(&source.text);
             let mut at = Location {
                 line: err.span.start.line.max(1),
                 column: err.span.start.col.max(1),

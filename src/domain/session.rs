@@ -365,6 +365,24 @@ impl Session {
         self.updated = now;
     }
 
+    /// Moves votes from old participant names to new ones, e.g. after a name was corrected in
+    /// the setup. Renames apply together, so swapping two names swaps their votes.
+    pub fn rename_participants(&mut self, renames: &[(String, String)], now: Timestamp) {
+        let mut changed = false;
+        for record in self.records.values_mut() {
+            let moved: Vec<(String, Answer)> = renames
+                .iter()
+                .filter(|(old, new)| old != new)
+                .filter_map(|(old, new)| record.votes.remove(old).map(|v| (new.clone(), v)))
+                .collect();
+            changed |= !moved.is_empty();
+            record.votes.extend(moved);
+        }
+        if changed {
+            self.updated = now;
+        }
+    }
+
     /// The spread of the votes on a question (highest minus lowest rated level).
     pub fn vote_spread(&self, question_id: &str) -> Option<u8> {
         self.records.get(question_id).and_then(|r| r.vote_spread())
@@ -629,5 +647,21 @@ pub(crate) mod tests {
             Err(NameError::TooLong { len: 300, .. })
         ));
         assert!(validate_name("Сессия 日本語 ../x").is_ok());
+    }
+
+    #[test]
+    fn renaming_participants_moves_their_votes_even_when_names_swap() {
+        let b = bank(vec![question("a", Category::Security, Stage::Storage)]);
+        let mut s = Session::new("id".into(), "Acme".into(), &b, t0());
+        s.record_vote("a", "Ana", Some(Answer::Operating), t0());
+        s.record_vote("a", "Ben", Some(Answer::AdHoc), t0());
+        let renames = [
+            ("Ana".to_string(), "Ben".to_string()),
+            ("Ben".to_string(), "Ana".to_string()),
+        ];
+        s.rename_participants(&renames, t0());
+        let votes = &s.record("a").unwrap().votes;
+        assert_eq!(votes.get("Ben"), Some(&Answer::Operating));
+        assert_eq!(votes.get("Ana"), Some(&Answer::AdHoc));
     }
 }

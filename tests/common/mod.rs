@@ -1,5 +1,66 @@
-//! Helpers shared by the integration tests.
-
+//! Helpers shared by the integration tests: an app over the built-in questions and an in-memory store,
+//! with a fixed clock and UTC, so that screens and saved sessions are repeatable.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+use aiready::content;
+use aiready::domain::session::{Participant, Session};
+use aiready::store::{MemoryStore, SessionStore};
+use aiready::tui::action::Action;
+use aiready::tui::app::App;
+use aiready::tui::keymap::Keymap;
+use aiready::tui::theme::{Theme, ThemeName};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use ratatui_textarea::{Input, Key};
+
+/// 2026-01-01 00:00 UTC.
+pub fn t0() -> Timestamp {
+    Timestamp::from_second(1_767_225_600).unwrap()
+}
+
+/// An app on the list of sessions of `store`.
+pub fn app(store: &MemoryStore) -> App<'static> {
+    let bank = content::builtin().unwrap();
+    let mut app = App::new(
+        bank,
+        Box::new(store.clone()),
+        Keymap::defaults().unwrap(),
+        Theme::new(ThemeName::Dark, false),
+        Box::new(t0),
+    );
+    app.time_zone = TimeZone::UTC;
+    app.keymap_path = "<config>/keymap.ron".into();
+    app
+}
+
+/// Stores a session named `name` with an id that does not change between runs.
+pub fn seed(store: &MemoryStore, id: &str, name: &str, participants: &[(&str, &str)]) -> Session {
+    let bank = content::builtin().unwrap();
+    let mut session = Session::new(id.into(), name.into(), bank, t0());
+    session.organisation = "Acme".into();
+    session.system = "Support bot".into();
+    session.facilitator = "Dana".into();
+    session.participants = participants
+        .iter()
+        .map(|(n, r)| Participant {
+            name: (*n).into(),
+            role: (*r).into(),
+        })
+        .collect();
+    drop(store.create(&session).unwrap());
+    session
+}
+
+/// Types text into the focused field, one key at a time.
+pub fn type_text(app: &mut App<'_>, text: &str) {
+    for c in text.chars() {
+        let key = if c == '\n' { Key::Enter } else { Key::Char(c) };
+        app.dispatch(Action::Input(Input {
+            key,
+            ..Input::default()
+        }));
+    }
+}
+
+/// A session over the built-in questionnaires that uses every feature a report shows.
 pub mod fixture_session;

@@ -1,0 +1,543 @@
+//! The session setup: names, scope, participants and the scoping profile. Used to start a
+//! session and to change it later.
+
+use crate::domain::framework::Category;
+use crate::domain::questionnaire::QuestionBank;
+use crate::domain::session::{Mode, Participant, Session, Target};
+use crate::tui::app::App;
+use crate::tui::keymap::Context;
+use crate::tui::widgets::{self, text_input};
+use jiff::Timestamp;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
+use ratatui_textarea::{Input, TextArea};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The values being edited, applied to the session on save.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    /// Session name.
+    pub name: String,
+    /// Organisation.
+    pub organisation: String,
+    /// AI system in scope.
+    pub system: String,
+    /// Type 1 or Type 2.
+    pub target: Target,
+    /// Workshop or solo.
+    pub mode: Mode,
+    /// Facilitator.
+    pub facilitator: String,
+    /// Participants with roles.
+    pub participants: Vec<Participant>,
+    /// For each participant, the name their votes are stored under (None for someone added in
+    /// this draft), so that correcting a name keeps that person's votes.
+    pub stored_names: Vec<Option<String>>,
+    /// Scoping answers by key.
+    pub scoping: BTreeMap<String, bool>,
+    /// Categories in scope.
+    pub categories: BTreeSet<Category>,
+}
+
+impl Draft {
+    /// A draft for a new session with the content's defaults.
+    pub fn new(bank: &QuestionBank) -> Draft {
+        let mut categories: BTreeSet<Category> =
+            bank.profile.optional_categories.iter().copied().collect();
+        categories.extend(
+            Category::ALL
+                .iter()
+                .copied()
+                .filter(|c| c.always_in_scope()),
+        );
+        Draft {
+            name: String::new(),
+            organisation: String::new(),
+            system: String::new(),
+            target: Target::default(),
+            mode: Mode::default(),
+            facilitator: String::new(),
+            participants: Vec::new(),
+            stored_names: Vec::new(),
+            scoping: bank.profile.default_answers(),
+            categories,
+        }
+    }
+
+    /// A draft holding a session's current setup.
+    pub fn from_session(session: &Session, bank: &QuestionBank) -> Draft {
+        Draft {
+            name: session.name.clone(),
+            organisation: session.organisation.clone(),
+            system: session.system.clone(),
+            target: session.target,
+            mode: session.mode,
+            facilitator: session.facilitator.clone(),
+            participants: session.participants.clone(),
+            stored_names: session
+                .participants
+                .iter()
+                .map(|p| Some(p.name.clone()))
+                .collect(),
+            scoping: session.resolved_scoping(bank),
+            categories: session.categories.clone(),
+        }
+    }
+
+    /// Problems that block saving, other than the name.
+    pub fn check(&self) -> Result<(), String> {
+        let mut seen = BTreeSet::new();
+        for (i, p) in self.participants.iter().enumerate() {
+            let name = p.name.trim();
+            if name.is_empty() {
+                return Err(format!(
+                    "Participant {} needs a name (or remove it with Ctrl-d).",
+                    i + 1
+                ));
+            }
+            if !seen.insert(name.to_string()) {
+                return Err(format!(
+                    "Two participants are called \"{name}\"; votes are kept by name, so names must differ."
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the draft into a session.
+    pub fn apply(&self, session: &mut Session, now: Timestamp) {
+        let renames: Vec<(String, String)> = self
+            .participants
+            .iter()
+            .zip(&self.stored_names)
+            .filter_map(|(p, stored)| Some((stored.clone()?, p.name.trim().to_string())))
+            .collect();
+        session.rename_participants(&renames, now);
+        session.name = self.name.trim().to_string();
+        session.organisation = self.organisation.trim().to_string();
+        session.system = self.system.trim().to_string();
+        session.target = self.target;
+        session.mode = self.mode;
+        session.facilitator = self.facilitator.trim().to_string();
+        session.participants = self
+            .participants
+            .iter()
+            .map(|p| Participant {
+                name: p.name.trim().to_string(),
+                role: p.role.trim().to_string(),
+            })
+            .collect();
+        session.scoping = self.scoping.clone();
+        session.categories = self.categories.clone();
+    }
+}
+
+/// One field of the setup form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// Session name.
+    Name,
+    /// Organisation.
+    Organisation,
+    /// AI system.
+    System,
+    /// Type 1 / Type 2.
+    Target,
+    /// Workshop / solo.
+    Mode,
+    /// Facilitator.
+    Facilitator,
+    /// A participant's name.
+    ParticipantName(usize),
+    /// A participant's role.
+    ParticipantRole(usize),
+    /// A scoping question, by position in the profile.
+    Scoping(usize),
+    /// An optional category.
+    Category(Category),
+}
+
+impl Field {
+    fn is_text(self) -> bool {
+        matches!(
+            self,
+            Field::Name
+                | Field::Organisation
+                | Field::System
+                | Field::Facilitator
+                | Field::ParticipantName(_)
+                | Field::ParticipantRole(_)
+        )
+    }
+}
+
+/// The setup screen's state.
+#[derive(Debug, Clone)]
+pub struct SetupState {
+    /// The values being edited.
+    pub draft: Draft,
+    /// The focused field, as a position in [`SetupState::fields`].
+    pub focus: usize,
+    /// The editor of the focused text field.
+    pub editor: Option<TextArea<'static>>,
+    /// Whether this creates a session (otherwise it edits the open one).
+    pub is_new: bool,
+    /// Why the last save was refused.
+    pub error: Option<String>,
+}
+
+impl SetupState {
+    /// A setup form over a draft, focused on the name.
+    pub fn new(draft: Draft, is_new: bool) -> SetupState {
+        let editor = Some(text_input(&draft.name));
+        SetupState {
+            draft,
+            focus: 0,
+            editor,
+            is_new,
+            error: None,
+        }
+    }
+
+    /// Every field in order.
+    pub fn fields(&self, bank: &QuestionBank) -> Vec<Field> {
+        let mut fields = vec![
+            Field::Name,
+            Field::Organisation,
+            Field::System,
+            Field::Target,
+            Field::Mode,
+            Field::Facilitator,
+        ];
+        for i in 0..self.draft.participants.len() {
+            fields.push(Field::ParticipantName(i));
+            fields.push(Field::ParticipantRole(i));
+        }
+        fields.extend((0..bank.profile.questions.len()).map(Field::Scoping));
+        fields.extend(
+            bank.profile
+                .optional_categories
+                .iter()
+                .map(|c| Field::Category(*c)),
+        );
+        fields
+    }
+
+    fn focused(&self, bank: &QuestionBank) -> Option<Field> {
+        self.fields(bank).get(self.focus).copied()
+    }
+
+    fn text_mut(&mut self, field: Field) -> Option<&mut String> {
+        let d = &mut self.draft;
+        match field {
+            Field::Name => Some(&mut d.name),
+            Field::Organisation => Some(&mut d.organisation),
+            Field::System => Some(&mut d.system),
+            Field::Facilitator => Some(&mut d.facilitator),
+            Field::ParticipantName(i) => d.participants.get_mut(i).map(|p| &mut p.name),
+            Field::ParticipantRole(i) => d.participants.get_mut(i).map(|p| &mut p.role),
+            _ => None,
+        }
+    }
+
+    /// The text of a text field as it is now (the editor for the focused one).
+    pub fn text(&self, field: Field, focused: bool) -> String {
+        if focused && let Some(editor) = &self.editor {
+            return editor.lines().join(" ");
+        }
+        let d = &self.draft;
+        match field {
+            Field::Name => d.name.clone(),
+            Field::Organisation => d.organisation.clone(),
+            Field::System => d.system.clone(),
+            Field::Facilitator => d.facilitator.clone(),
+            Field::ParticipantName(i) => d
+                .participants
+                .get(i)
+                .map(|p| p.name.clone())
+                .unwrap_or_default(),
+            Field::ParticipantRole(i) => d
+                .participants
+                .get(i)
+                .map(|p| p.role.clone())
+                .unwrap_or_default(),
+            _ => String::new(),
+        }
+    }
+
+    /// Writes the focused editor's text into the draft; call `focus_changed` after.
+    pub fn commit_with(&mut self, bank: &QuestionBank) {
+        if let (Some(field), Some(editor)) = (self.focused(bank), self.editor.take()) {
+            let text = editor.lines().join(" ");
+            if let Some(slot) = self.text_mut(field) {
+                *slot = text;
+            }
+        }
+    }
+
+    /// Writes the focused editor's text into the draft, keeping the editor open.
+    pub fn commit(&mut self, bank: &QuestionBank) {
+        let (Some(field), Some(editor)) = (self.focused(bank), &self.editor) else {
+            return;
+        };
+        let text = editor.lines().join(" ");
+        if let Some(slot) = self.text_mut(field) {
+            *slot = text;
+        }
+    }
+
+    fn focus_changed(&mut self, bank: &QuestionBank) {
+        self.editor = match self.focused(bank) {
+            Some(field) if field.is_text() => Some(text_input(&self.text(field, false))),
+            _ => None,
+        };
+    }
+
+    /// Moves the focus by `delta` fields, wrapping around.
+    pub fn move_focus(&mut self, bank: &QuestionBank, delta: isize) {
+        self.commit_with(bank);
+        let len = self.fields(bank).len();
+        if len > 0 {
+            self.focus = (self.focus as isize + delta).rem_euclid(len as isize) as usize;
+        }
+        self.focus_changed(bank);
+    }
+
+    /// Changes the focused choice.
+    pub fn toggle(&mut self, bank: &QuestionBank) {
+        match self.focused(bank) {
+            Some(Field::Target) => {
+                self.draft.target = match self.draft.target {
+                    Target::Type1 => Target::Type2,
+                    Target::Type2 => Target::Type1,
+                }
+            }
+            Some(Field::Mode) => {
+                self.draft.mode = match self.draft.mode {
+                    Mode::Workshop => Mode::Solo,
+                    Mode::Solo => Mode::Workshop,
+                }
+            }
+            Some(Field::Scoping(i)) => {
+                if let Some(q) = bank.profile.questions.get(i) {
+                    let value = self.draft.scoping.entry(q.key.clone()).or_insert(q.default);
+                    *value = !*value;
+                }
+            }
+            Some(Field::Category(c)) if !self.draft.categories.remove(&c) => {
+                self.draft.categories.insert(c);
+            }
+            _ => {}
+        }
+    }
+
+    /// Adds a participant and focuses their name.
+    pub fn add_participant(&mut self, bank: &QuestionBank) {
+        self.commit_with(bank);
+        self.draft.participants.push(Participant::default());
+        self.draft.stored_names.push(None);
+        let i = self.draft.participants.len() - 1;
+        self.focus = self
+            .fields(bank)
+            .iter()
+            .position(|f| *f == Field::ParticipantName(i))
+            .unwrap_or(0);
+        self.focus_changed(bank);
+    }
+
+    /// Removes the focused participant.
+    pub fn remove_participant(&mut self, bank: &QuestionBank) {
+        let i = match self.focused(bank) {
+            Some(Field::ParticipantName(i) | Field::ParticipantRole(i)) => i,
+            _ => return,
+        };
+        self.editor = None;
+        self.draft.participants.remove(i);
+        if i < self.draft.stored_names.len() {
+            self.draft.stored_names.remove(i);
+        }
+        self.focus = self.focus.min(self.fields(bank).len().saturating_sub(1));
+        self.focus_changed(bank);
+    }
+
+    /// Types into the focused text field.
+    pub fn input(&mut self, input: Input) {
+        if let Some(editor) = &mut self.editor {
+            editor.input(input);
+            self.error = None;
+        }
+    }
+}
+
+/// Draws the setup screen.
+pub struct SetupView<'a> {
+    /// The app.
+    pub app: &'a App<'a>,
+    /// The screen's state.
+    pub state: &'a SetupState,
+}
+
+impl Widget for &SetupView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let app = self.app;
+        let theme = &app.theme;
+        let state = self.state;
+        let bank = &app.bank;
+        let title = if state.is_new {
+            " New session "
+        } else {
+            " Session setup "
+        };
+        let block = Block::new()
+            .borders(Borders::ALL)
+            .border_style(theme.border)
+            .title(Span::styled(title, theme.title));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let [intro, body, error] = inner.layout(&Layout::vertical([
+            Constraint::Length(2),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+        ]));
+        let save_key = app
+            .keymap
+            .key_for(Context::Setup, crate::tui::keymap::Command::Confirm);
+        Paragraph::new(Line::from(vec![
+            Span::styled(
+                "Fill in what you know; everything can be changed later. ",
+                theme.text,
+            ),
+            Span::styled(format!("{save_key} saves."), theme.dim),
+        ]))
+        .wrap(Wrap { trim: true })
+        .render(intro, buf);
+
+        let fields = state.fields(bank);
+        let label_width = 34;
+        let mut lines: Vec<Line> = Vec::new();
+        let mut focus_line = 0;
+        let mut last_group = "";
+        for (i, field) in fields.iter().enumerate() {
+            let focused = i == state.focus;
+            let group = match field {
+                Field::ParticipantName(_) | Field::ParticipantRole(_) => "Participants",
+                Field::Scoping(_) => "Scope: does the system...",
+                Field::Category(_) => "Optional categories in scope",
+                _ => "",
+            };
+            if group != last_group && !group.is_empty() {
+                lines.push(Line::default());
+                lines.push(Line::styled(group, theme.title));
+            }
+            last_group = group;
+            let (label, value) = field_text(state, bank, *field, focused);
+            let marker = if focused { "> " } else { "  " };
+            let value_style = if focused { theme.selected } else { theme.text };
+            let label_style = if focused { theme.key } else { theme.dim };
+            if focused {
+                focus_line = lines.len();
+            }
+            if field.is_text() || matches!(field, Field::Target | Field::Mode) {
+                let label = format!("{marker}{label:<w$}", w = label_width - 2);
+                lines.push(Line::from(vec![
+                    Span::styled(widgets::truncate(&label, label_width), label_style),
+                    Span::styled(value, value_style),
+                ]));
+            } else {
+                // Choices come first so that long scoping questions can use the width.
+                lines.push(Line::from(vec![
+                    Span::styled(marker, label_style),
+                    Span::styled(value, value_style),
+                    Span::styled(format!("  {label}"), theme.text),
+                ]));
+            }
+            if *field == Field::Facilitator {
+                lines.push(Line::default());
+                lines.push(Line::styled("Participants", theme.title));
+                let add = app
+                    .keymap
+                    .key_for(Context::Setup, crate::tui::keymap::Command::AddItem);
+                let remove = app
+                    .keymap
+                    .key_for(Context::Setup, crate::tui::keymap::Command::RemoveItem);
+                lines.push(Line::styled(
+                    format!("  {add} adds a participant, {remove} removes the focused one"),
+                    theme.dim,
+                ));
+                last_group = "Participants";
+            }
+        }
+        let height = body.height as usize;
+        let scroll = focus_line.saturating_sub(height.saturating_sub(3));
+        Paragraph::new(lines)
+            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
+            .render(body, buf);
+        if let Some(problem) = &state.error {
+            Paragraph::new(Span::styled(problem.as_str(), theme.error)).render(error, buf);
+        }
+    }
+}
+
+fn field_text(
+    state: &SetupState,
+    bank: &QuestionBank,
+    field: Field,
+    focused: bool,
+) -> (String, String) {
+    let d = &state.draft;
+    let text = |f| {
+        let mut t = state.text(f, focused);
+        if focused {
+            t.push('_');
+        }
+        t
+    };
+    match field {
+        Field::Name => ("Session name".into(), text(field)),
+        Field::Organisation => ("Organisation".into(), text(field)),
+        Field::System => ("AI system in scope".into(), text(field)),
+        Field::Facilitator => ("Facilitator".into(), text(field)),
+        Field::Target => (
+            "Target report".into(),
+            choice(
+                &["Type 1", "Type 2"],
+                usize::from(d.target == Target::Type2),
+            ),
+        ),
+        Field::Mode => (
+            "Mode".into(),
+            choice(&["workshop", "solo"], usize::from(d.mode == Mode::Solo)),
+        ),
+        Field::ParticipantName(i) => (format!("  {}. name", i + 1), text(field)),
+        Field::ParticipantRole(i) => (format!("  {}. role", i + 1), text(field)),
+        Field::Scoping(i) => match bank.profile.questions.get(i) {
+            Some(q) => {
+                let yes = d.scoping.get(&q.key).copied().unwrap_or(q.default);
+                (q.prompt.clone(), choice(&["no", "yes"], usize::from(yes)))
+            }
+            None => (String::new(), String::new()),
+        },
+        Field::Category(c) => (
+            c.title().to_string(),
+            choice(&["out", "in"], usize::from(d.categories.contains(&c))),
+        ),
+    }
+}
+
+/// Choices with the chosen one in brackets, so it reads without colour.
+fn choice(options: &[&str], chosen: usize) -> String {
+    options
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            if i == chosen {
+                format!("[{o}]")
+            } else {
+                format!(" {o} ")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}

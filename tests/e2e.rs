@@ -1,0 +1,280 @@
+//! The real binary in a pseudo-terminal: create a session, answer with notes, quit, come back
+//! and find everything; the terminal is restored after quit, Ctrl-C and a panic.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long to wait for a screen before failing.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// The binary running in a pseudo-terminal, its output parsed into a screen.
+struct Pty {
+    parser: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    master: Box<dyn MasterPty + Send>,
+}
+
+impl Pty {
+    fn spawn(args: &[&str], data: &Path, extra_env: &[(&str, &str)]) -> Pty {
+        let (rows, cols) = (40, 120);
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_aiready"));
+        cmd.args(args);
+        cmd.env("AIREADY_DATA_DIR", data.join("data"));
+        cmd.env("AIREADY_CONFIG_DIR", data.join("config"));
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        cmd.env_remove("AIREADY_THEME");
+        for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            rows.try_into().unwrap(),
+            cols.try_into().unwrap(),
+            0,
+        )));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (p, r) = (Arc::clone(&parser), Arc::clone(&raw));
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                p.lock().unwrap().process(&buf[..n]);
+                r.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Pty {
+            parser,
+            raw,
+            writer,
+            child,
+            master: pair.master,
+        }
+    }
+
+    /// Resizes the terminal, as a user dragging the window would.
+    fn resize(&self, rows: u16, cols: u16) {
+        self.parser
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(rows.try_into().unwrap(), cols.try_into().unwrap());
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, text: &str) {
+        let start = Instant::now();
+        while start.elapsed() < PATIENCE {
+            if self.screen().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("\"{text}\" never appeared; the screen:\n{}", self.screen());
+    }
+
+    /// Sends keys, then pauses so that an Esc is not read together with the next key.
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(60));
+    }
+
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let start = Instant::now();
+        while start.elapsed() < PATIENCE {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Let the reader take in the last bytes.
+                std::thread::sleep(Duration::from_millis(200));
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        panic!("the program did not exit; the screen:\n{}", self.screen());
+    }
+
+    /// Whether the terminal was handed back: main screen, cursor shown, and the alternate
+    /// screen left after it was last entered.
+    fn assert_restored(&self) {
+        let parser = self.parser.lock().unwrap();
+        assert!(
+            !parser.screen().alternate_screen(),
+            "still on the alternate screen"
+        );
+        assert!(!parser.screen().hide_cursor(), "the cursor is still hidden");
+        let raw = self.raw.lock().unwrap();
+        let text = String::from_utf8_lossy(&raw);
+        let entered = text
+            .rfind("\x1b[?1049h")
+            .expect("the alternate screen was used");
+        let left = text
+            .rfind("\x1b[?1049l")
+            .expect("the alternate screen was left");
+        assert!(left > entered);
+    }
+}
+
+const ESC: &str = "\x1b";
+const LEFT: &str = "\x1b[D";
+const CTRL_C: &str = "\x03";
+const CTRL_S: &str = "\x13";
+
+#[test]
+fn answers_and_notes_survive_quit_and_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = Pty::spawn(&[], dir.path(), &[]);
+    app.wait_for("No sessions yet");
+    app.send("n");
+    app.wait_for("New session");
+    app.send("Pty check");
+    app.send(CTRL_S);
+    app.wait_for("question 1 of");
+    for (i, level) in ["3", "1", "4"].iter().enumerate() {
+        app.wait_for(&format!("question {} of", i + 1));
+        app.send("e");
+        app.wait_for("Enter: new line");
+        app.send(&format!("note number {}", i + 1));
+        app.send(ESC);
+        app.wait_for(&format!("Notes            note number {}", i + 1));
+        app.send(level);
+    }
+    app.wait_for("question 4 of");
+    app.send("q");
+    assert!(app.wait_exit().success());
+    app.assert_restored();
+
+    // Start again, open the session from the list, walk back over the three answers.
+    let mut app = Pty::spawn(&[], dir.path(), &[]);
+    app.wait_for("Pty check");
+    app.wait_for("3/");
+    app.send("\r");
+    // It opens on the first unanswered question.
+    app.wait_for("question 4 of");
+    for (i, name) in ["4 Operating", "1 Ad hoc", "3 Implemented"]
+        .iter()
+        .enumerate()
+    {
+        app.send(LEFT);
+        let n = 3 - i;
+        app.wait_for(&format!("question {n} of"));
+        app.wait_for(&format!("[{name}]"));
+        app.wait_for(&format!("note number {n}"));
+    }
+    app.send(CTRL_C);
+    assert!(app.wait_exit().success());
+    app.assert_restored();
+}
+
+#[test]
+fn open_by_name_goes_straight_to_the_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_aiready"))
+        .args(["new", "--name", "Straight in", "--no-tui"])
+        .env("AIREADY_DATA_DIR", dir.path().join("data"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let mut app = Pty::spawn(&["open", "Straight in"], dir.path(), &[]);
+    app.wait_for("Straight in");
+    app.wait_for("question 1 of");
+    app.send("q");
+    assert!(app.wait_exit().success());
+    app.assert_restored();
+}
+
+#[test]
+fn a_second_process_gets_the_session_read_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = Pty::spawn(&["new", "--name", "Shared"], dir.path(), &[]);
+    first.wait_for("question 1 of");
+    let mut second = Pty::spawn(&["open", "Shared"], dir.path(), &[]);
+    second.wait_for("READ-ONLY");
+    second.send("3");
+    second.wait_for("Read-only");
+    second.send("q");
+    assert!(second.wait_exit().success());
+    first.send("q");
+    assert!(first.wait_exit().success());
+}
+
+#[test]
+fn ctrl_c_on_the_home_screen_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = Pty::spawn(&[], dir.path(), &[]);
+    app.wait_for("No sessions yet");
+    app.send(CTRL_C);
+    assert!(app.wait_exit().success());
+    app.assert_restored();
+}
+
+#[test]
+fn a_panic_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = Pty::spawn(&[], dir.path(), &[("AIREADY_TEST_PANIC", "1")]);
+    let status = app.wait_exit();
+    assert!(!status.success());
+    app.assert_restored();
+    // The error report is printed on the restored screen, after the alternate screen was left.
+    let raw = String::from_utf8_lossy(&app.raw.lock().unwrap()).to_string();
+    let left = raw.rfind("\x1b[?1049l").unwrap();
+    assert!(raw[left..].contains("panic requested"), "{}", &raw[left..]);
+}
+
+#[test]
+fn a_small_terminal_shows_a_message_and_recovers_on_resize() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = Pty::spawn(&[], dir.path(), &[]);
+    app.wait_for("No sessions yet");
+    app.resize(20, 70);
+    app.wait_for("too small");
+    app.wait_for("this one is 70 x 20");
+    app.resize(24, 80);
+    app.wait_for("No sessions yet");
+    app.send("q");
+    assert!(app.wait_exit().success());
+    app.assert_restored();
+}
+
+#[test]
+fn without_a_terminal_the_error_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_aiready"))
+        .env("AIREADY_DATA_DIR", dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("needs a terminal"), "{stderr}");
+}

@@ -1,0 +1,444 @@
+//! The app driven through actions, without a terminal, over the in-memory store: every change
+//! must be in the store before the next frame, failures must show, nothing typed may be lost.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use aiready::domain::scale::Answer;
+use aiready::store::{MemoryStore, SessionStore};
+use aiready::tui::action::Action;
+use aiready::tui::app::{App, MessageKind};
+use aiready::tui::screens::Screen;
+use aiready::tui::screens::workshop::WorkshopMode;
+use common::{app, seed, type_text};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::time::Duration;
+
+const ID: &str = "2026-01-01-acme-000001";
+
+fn cursor(app: &App) -> usize {
+    match app.screen() {
+        Screen::Workshop(ws) => ws.cursor,
+        other => panic!("not on the workshop screen: {other:?}"),
+    }
+}
+
+fn current_id(app: &App) -> String {
+    let open = app.open.as_ref().unwrap();
+    let at = open.nav.questions[cursor(app)];
+    app.question(at).unwrap().id.clone()
+}
+
+fn opened(store: &MemoryStore) -> App<'static> {
+    let mut app = app(store);
+    app.dispatch(Action::OpenSession(ID.into()));
+    assert!(matches!(app.screen(), Screen::Workshop(_)));
+    app
+}
+
+#[test]
+fn a_new_session_is_created_from_the_setup_and_opened() {
+    let store = MemoryStore::new();
+    let mut app = app(&store);
+    app.dispatch(Action::New);
+    assert!(matches!(app.screen(), Screen::Setup(_)));
+    // Saving without a name is refused with a message, and nothing is created.
+    app.dispatch(Action::Confirm);
+    match app.screen() {
+        Screen::Setup(s) => assert!(s.error.as_deref().unwrap().contains("name")),
+        other => panic!("{other:?}"),
+    }
+    type_text(&mut app, "Acme support bot");
+    app.dispatch(Action::NextField);
+    type_text(&mut app, "Acme");
+    app.dispatch(Action::AddItem);
+    type_text(&mut app, "Ana");
+    app.dispatch(Action::NextField);
+    type_text(&mut app, "ML");
+    app.dispatch(Action::Confirm);
+    assert!(matches!(app.screen(), Screen::Workshop(_)));
+    let list = store.list().unwrap();
+    assert_eq!(list.len(), 1);
+    let saved = list[0].session.as_ref().unwrap();
+    assert_eq!(saved.name, "Acme support bot");
+    assert_eq!(saved.organisation, "Acme");
+    assert_eq!(saved.participants[0].name, "Ana");
+    assert_eq!(saved.participants[0].role, "ML");
+    assert!(store.is_locked(&saved.id));
+}
+
+#[test]
+fn an_answer_is_saved_and_moves_on_in_one_key() {
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[]);
+    let mut app = opened(&store);
+    let mut answered = Vec::new();
+    for answer in [Answer::Implemented, Answer::AdHoc, Answer::Operating] {
+        answered.push((current_id(&app), answer));
+        let before = cursor(&app);
+        let key = app
+            .action_for_key(KeyEvent::new(
+                KeyCode::Char(answer.short().chars().next().unwrap()),
+                KeyModifiers::NONE,
+            ))
+            .unwrap();
+        app.dispatch(key);
+        assert_eq!(cursor(&app), before + 1);
+    }
+    let saved = store.load(ID).unwrap();
+    for (id, answer) in answered {
+        assert_eq!(saved.answer(&id), Some(answer), "{id}");
+    }
+    assert!(app.save_error.is_none());
+}
+
+#[test]
+fn notes_are_saved_after_a_pause_and_on_closing() {
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[]);
+    let mut app = opened(&store);
+    let id = current_id(&app);
+    app.dispatch(Action::EditNotes);
+    type_text(&mut app, "Policy exists\nbut q is typed");
+    // Typed keys are text in the editor, not commands.
+    assert!(app.running());
+    app.dispatch(Action::Tick(Duration::from_millis(500)));
+    assert_eq!(
+        store.load(ID).unwrap().record(&id).map(|r| r.notes.clone()),
+        None
+    );
+    app.dispatch(Action::Tick(Duration::from_millis(1100)));
+    assert_eq!(
+        store.load(ID).unwrap().record(&id).unwrap().notes,
+        "Policy exists\nbut q is typed"
+    );
+    type_text(&mut app, ".");
+    app.dispatch(Action::Back);
+    assert_eq!(
+        store.load(ID).unwrap().record(&id).unwrap().notes,
+        "Policy exists\nbut q is typed."
+    );
+}
+
+#[test]
+fn quitting_while_typing_keeps_the_notes() {
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[]);
+    let mut app = opened(&store);
+    let id = current_id(&app);
+    app.dispatch(Action::EditNotes);
+    type_text(&mut app, "half a thought");
+    app.dispatch(Action::ForceQuit);
+    assert!(!app.running());
+    assert_eq!(
+        store.load(ID).unwrap().record(&id).unwrap().notes,
+        "half a thought"
+    );
+}
+
+#[test]
+fn not_applicable_asks_for_a_reason() {
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[]);
+    let mut app = opened(&store);
+    let id = current_id(&app);
+    app.dispatch(Action::Answer(Answer::NotApplicable));
+    match app.screen() {
+        Screen::Workshop(ws) => assert!(matches!(ws.mode, WorkshopMode::Notes(ref e) if e.justify)),
+        other => panic!("{other:?}"),
+    }
+    app.dispatch(Action::Back);
+    assert_eq!(app.message.as_ref().unwrap().kind, MessageKind::Warn);
+    assert_eq!(cursor(&app), 0);
+    app.dispatch(Action::EditNotes);
+    type_text(&mut app, "No training on customer data.");
+    app.dispatch(Action::Back);
+    let saved = store.load(ID).unwrap();
+    assert_eq!(saved.answer(&id), Some(Answer::NotApplicable));
+    assert_eq!(
+        saved.record(&id).unwrap().notes,
+        "No training on customer data."
+    );
+}
+
+#[test]
+fn a_failed_save_is_shown_and_nothing_is_lost() {
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[]);
+    let mut app = opened(&store);
+    let first = current_id(&app);
+    store.fail_saves(true);
+    app.dispatch(Action::Answer(Answer::Designed));
+    let problem = app.save_error.clone().expect("the failure is shown");
+    assert!(problem.contains("no space left"), "{problem}");
+    // The answer stays in memory.
+    assert_eq!(
+        app.open.as_ref().unwrap().session.answer(&first),
+        Some(Answer::Designed)
+    );
+    assert_eq!(store.load(ID).unwrap().answer(&first), None);
+    store.fail_saves(false);
+    let second = current_id(&app);
+    app.dispatch(Action::Answer(Answer::AdHoc));
+    assert!(app.save_error.is_none());
+    let saved = store.load(ID).unwrap();
+    assert_eq!(saved.answer(&first), Some(Answer::Designed));
+    assert_eq!(saved.answer(&second), Some(Answer::AdHoc));
+}
+
+#[test]
+fn a_session_open_elsewhere_is_read_only() {
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[]);
+    let (_session, _lock) = store.open(ID).unwrap();
+    let mut app = opened(&store);
+    assert!(app.open.as_ref().unwrap().read_only());
+    let saves = store.save_count();
+    app.dispatch(Action::Answer(Answer::Operating));
+    assert!(app.message.as_ref().unwrap().text.contains("Read-only"));
+    assert_eq!(store.save_count(), saves);
+    assert!(store.load(ID).unwrap().records.is_empty());
+}
+
+#[test]
+fn votes_show_the_spread_and_the_median_can_be_agreed() {
+    let store = MemoryStore::new();
+    seed(
+        &store,
+        ID,
+        "Acme",
+        &[("Ana", "ML"), ("Ben", "security"), ("Chi", "legal")],
+    );
+    let mut app = opened(&store);
+    let id = current_id(&app);
+    app.dispatch(Action::Votes);
+    app.dispatch(Action::Answer(Answer::Implemented));
+    app.dispatch(Action::Answer(Answer::AdHoc));
+    app.dispatch(Action::Answer(Answer::Designed));
+    let saved = store.load(ID).unwrap();
+    assert_eq!(saved.vote_spread(&id), Some(2));
+    assert_eq!(saved.answer(&id), None);
+    app.dispatch(Action::Confirm);
+    assert_eq!(store.load(ID).unwrap().answer(&id), Some(Answer::Designed));
+}
+
+#[test]
+fn the_timer_adds_time_to_the_section() {
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[]);
+    let mut app = opened(&store);
+    let section = app.current_section().unwrap();
+    app.dispatch(Action::Tick(Duration::from_secs(61)));
+    assert_eq!(
+        store
+            .load(ID)
+            .unwrap()
+            .time_spent_on(section.category, section.stage),
+        61
+    );
+    assert_eq!(app.section_seconds(), 61);
+}
+
+#[test]
+fn flag_action_and_agenda_are_saved() {
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[]);
+    let mut app = opened(&store);
+    let id = current_id(&app);
+    app.dispatch(Action::Flag);
+    app.dispatch(Action::EditAction);
+    type_text(&mut app, "Ben");
+    app.dispatch(Action::NextField);
+    type_text(&mut app, "2027-13-01");
+    app.dispatch(Action::Confirm);
+    // A bad date is refused and the form stays open.
+    match app.screen() {
+        Screen::Workshop(ws) => {
+            assert!(matches!(&ws.mode, WorkshopMode::Form(f) if f.error.is_some()))
+        }
+        other => panic!("{other:?}"),
+    }
+    for _ in 0.."13-01".len() {
+        app.dispatch(Action::Input(ratatui_textarea::Input {
+            key: ratatui_textarea::Key::Backspace,
+            ..Default::default()
+        }));
+    }
+    type_text(&mut app, "12-15");
+    app.dispatch(Action::NextField);
+    type_text(&mut app, "TICKET-1; policy.pdf");
+    app.dispatch(Action::Confirm);
+    let section = app.current_section().unwrap();
+    app.dispatch(Action::EditAgenda);
+    type_text(&mut app, "15");
+    app.dispatch(Action::Confirm);
+    let saved = store.load(ID).unwrap();
+    let record = saved.record(&id).unwrap();
+    assert!(record.discuss_later);
+    assert_eq!(record.action_owner, "Ben");
+    assert_eq!(record.due.unwrap().to_string(), "2027-12-15");
+    assert_eq!(record.evidence, ["TICKET-1", "policy.pdf"]);
+    assert_eq!(
+        saved.planned_minutes(section.category, section.stage),
+        Some(15)
+    );
+}
+
+#[test]
+fn navigation_search_jump_and_parking_lot() {
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[]);
+    let mut app = opened(&store);
+    app.dispatch(Action::Answer(Answer::Operating));
+    app.dispatch(Action::Prev);
+    assert_eq!(cursor(&app), 0);
+    app.dispatch(Action::NextUnanswered);
+    assert_eq!(cursor(&app), 1);
+    app.dispatch(Action::NextSection);
+    let second = app.open.as_ref().unwrap().nav.sections[1].start;
+    assert_eq!(cursor(&app), second);
+    app.dispatch(Action::JumpSection);
+    app.dispatch(Action::Up);
+    app.dispatch(Action::Confirm);
+    assert_eq!(cursor(&app), 0);
+    // Search finds a question by words of its prompt.
+    let target = app.open.as_ref().unwrap().nav.questions[5];
+    let prompt = app.question(target).unwrap().prompt.clone();
+    let words: String = prompt
+        .split_whitespace()
+        .take(6)
+        .collect::<Vec<_>>()
+        .join(" ");
+    app.dispatch(Action::Search);
+    type_text(&mut app, &words);
+    app.dispatch(Action::Confirm);
+    assert_eq!(
+        app.question(app.open.as_ref().unwrap().nav.questions[cursor(&app)])
+            .unwrap()
+            .prompt,
+        prompt
+    );
+    // The parking lot lists flagged questions and jumps to them.
+    app.dispatch(Action::Flag);
+    let flagged = cursor(&app);
+    app.dispatch(Action::Prev);
+    app.dispatch(Action::ParkingLot);
+    app.dispatch(Action::Confirm);
+    assert_eq!(cursor(&app), flagged);
+}
+
+#[test]
+fn results_open_from_the_workshop_and_go_back() {
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[]);
+    let mut app = opened(&store);
+    app.dispatch(Action::Answer(Answer::Operating));
+    app.dispatch(Action::Results);
+    assert!(matches!(app.screen(), Screen::Results(_)));
+    assert!(app.open.as_ref().unwrap().results.overall.is_some());
+    app.dispatch(Action::Back);
+    assert!(matches!(app.screen(), Screen::Workshop(_)));
+    app.dispatch(Action::Help);
+    assert!(matches!(app.screen(), Screen::Help(_)));
+    app.dispatch(Action::Back);
+    app.dispatch(Action::Back);
+    assert!(matches!(app.screen(), Screen::Home(_)));
+    // Leaving the session releases it.
+    assert!(!store.is_locked(ID));
+}
+
+#[test]
+fn setup_changes_scope_later() {
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[]);
+    let mut app = opened(&store);
+    let before = app.open.as_ref().unwrap().nav.questions.len();
+    app.dispatch(Action::EditSetup);
+    // Walk to the first scoping question and answer it no.
+    let fields = match app.screen() {
+        Screen::Setup(s) => s.fields(app.bank),
+        other => panic!("{other:?}"),
+    };
+    let scoping = fields
+        .iter()
+        .position(|f| matches!(f, aiready::tui::screens::setup::Field::Scoping(0)))
+        .unwrap();
+    for _ in 0..scoping {
+        app.dispatch(Action::NextField);
+    }
+    app.dispatch(Action::Toggle);
+    app.dispatch(Action::Confirm);
+    assert!(matches!(app.screen(), Screen::Workshop(_)));
+    let after = app.open.as_ref().unwrap().nav.questions.len();
+    assert!(after < before, "{after} < {before}");
+    let key = app.bank.profile.questions[0].key.clone();
+    assert_eq!(store.load(ID).unwrap().scoping.get(&key), Some(&false));
+}
+
+#[test]
+fn sessions_are_deleted_only_after_confirmation() {
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[]);
+    let mut app = app(&store);
+    app.dispatch(Action::Delete);
+    app.dispatch(Action::Back);
+    assert_eq!(store.list().unwrap().len(), 1);
+    app.dispatch(Action::Delete);
+    app.dispatch(Action::Confirm);
+    assert!(store.list().unwrap().is_empty());
+}
+
+#[test]
+fn keys_translate_by_context() {
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[]);
+    let mut app = opened(&store);
+    let key = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    assert_eq!(
+        app.action_for_key(key('k')),
+        Some(Action::Answer(Answer::Unknown))
+    );
+    assert_eq!(app.action_for_key(key('q')), Some(Action::Quit));
+    app.dispatch(Action::EditNotes);
+    assert!(matches!(
+        app.action_for_key(key('q')),
+        Some(Action::Input(_))
+    ));
+    assert_eq!(
+        app.action_for_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+        Some(Action::ForceQuit)
+    );
+}
+
+#[test]
+fn renaming_a_participant_in_the_setup_keeps_their_votes() {
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[("Ana", "ML"), ("Ben", "security")]);
+    let mut app = opened(&store);
+    let id = current_id(&app);
+    app.dispatch(Action::Votes);
+    app.dispatch(Action::Answer(Answer::Implemented));
+    app.dispatch(Action::Answer(Answer::AdHoc));
+    app.dispatch(Action::Back);
+    app.dispatch(Action::EditSetup);
+    let fields = match app.screen() {
+        Screen::Setup(s) => s.fields(app.bank),
+        other => panic!("{other:?}"),
+    };
+    let ana = fields
+        .iter()
+        .position(|f| matches!(f, aiready::tui::screens::setup::Field::ParticipantName(0)))
+        .unwrap();
+    for _ in 0..ana {
+        app.dispatch(Action::NextField);
+    }
+    type_text(&mut app, "lia");
+    app.dispatch(Action::Confirm);
+    assert!(matches!(app.screen(), Screen::Workshop(_)));
+    let saved = store.load(ID).unwrap();
+    assert_eq!(saved.participants[0].name, "Analia");
+    let votes = &saved.record(&id).unwrap().votes;
+    assert_eq!(votes.get("Analia"), Some(&Answer::Implemented));
+    assert_eq!(votes.get("Ben"), Some(&Answer::AdHoc));
+    assert!(!votes.contains_key("Ana"), "{votes:?}");
+}

@@ -1,0 +1,191 @@
+//! Every screen drawn into a test terminal at 120x40 and at the smallest supported size, 80x24,
+//! plus the message shown below it. Volatile values (the session id) are redacted.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use aiready::domain::scale::Answer;
+use aiready::store::MemoryStore;
+use aiready::tui::action::Action;
+use aiready::tui::app::App;
+use common::{app, seed, type_text};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const ID: &str = "2026-01-01-acme-support-bot-5f3c2a";
+
+/// The screen as text, one line per row, trailing spaces trimmed.
+fn draw(app: &App<'_>, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| frame.render_widget(app, frame.area()))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..height {
+        let mut line = String::new();
+        for x in 0..width {
+            line.push_str(buffer[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out.replace(ID, "[session id]")
+}
+
+/// Snapshots a screen at both sizes.
+fn both(name: &str, app: &App<'_>) {
+    insta::assert_snapshot!(format!("{name}_120x40"), draw(app, 120, 40));
+    insta::assert_snapshot!(format!("{name}_80x24"), draw(app, 80, 24));
+}
+
+fn workshop_store() -> MemoryStore {
+    let store = MemoryStore::new();
+    seed(
+        &store,
+        ID,
+        "Acme support bot",
+        &[("Ana", "ML"), ("Ben", "security"), ("Chi", "legal")],
+    );
+    store
+}
+
+/// A workshop in progress: a few answers, votes that disagree, notes and an action.
+fn workshop() -> (MemoryStore, App<'static>) {
+    let store = workshop_store();
+    let mut app = app(&store);
+    app.dispatch(Action::OpenSession(ID.into()));
+    app.dispatch(Action::Answer(Answer::Implemented));
+    app.dispatch(Action::Answer(Answer::AdHoc));
+    app.dispatch(Action::Answer(Answer::Unknown));
+    app.dispatch(Action::Votes);
+    app.dispatch(Action::Answer(Answer::Implemented));
+    app.dispatch(Action::Answer(Answer::AdHoc));
+    app.dispatch(Action::Answer(Answer::Designed));
+    app.dispatch(Action::Confirm);
+    app.dispatch(Action::EditNotes);
+    type_text(
+        &mut app,
+        "Approval exists for the base set only; fine-tune sets are not tracked.",
+    );
+    app.dispatch(Action::Back);
+    app.dispatch(Action::EditAction);
+    type_text(&mut app, "Ben");
+    app.dispatch(Action::NextField);
+    type_text(&mut app, "2027-01-15");
+    app.dispatch(Action::NextField);
+    type_text(&mut app, "TICKET-123");
+    app.dispatch(Action::Confirm);
+    app.dispatch(Action::Flag);
+    app.dispatch(Action::EditAgenda);
+    type_text(&mut app, "15");
+    app.dispatch(Action::Confirm);
+    app.message = None;
+    (store, app)
+}
+
+#[test]
+fn home_empty() {
+    let store = MemoryStore::new();
+    both("home_empty", &app(&store));
+}
+
+#[test]
+fn home_with_sessions_and_delete_confirmation() {
+    let (store, _) = workshop();
+    seed(&store, "2026-01-01-second-000002", "Second system", &[]);
+    let mut app = app(&store);
+    both("home_list", &app);
+    app.dispatch(Action::Delete);
+    both("home_confirm_delete", &app);
+}
+
+#[test]
+fn setup_new_session() {
+    let store = MemoryStore::new();
+    let mut app = app(&store);
+    app.dispatch(Action::New);
+    type_text(&mut app, "Acme support bot");
+    app.dispatch(Action::NextField);
+    type_text(&mut app, "Acme");
+    app.dispatch(Action::AddItem);
+    type_text(&mut app, "Ana");
+    app.dispatch(Action::NextField);
+    type_text(&mut app, "ML");
+    both("setup_new", &app);
+}
+
+#[test]
+fn workshop_fresh() {
+    let store = workshop_store();
+    let mut app = app(&store);
+    app.dispatch(Action::OpenSession(ID.into()));
+    both("workshop_fresh", &app);
+}
+
+#[test]
+fn workshop_in_progress() {
+    let (_store, mut app) = workshop();
+    // Still on the question with votes, notes and the action.
+    both("workshop_answered", &app);
+    app.dispatch(Action::Votes);
+    both("workshop_votes", &app);
+    app.dispatch(Action::Back);
+    app.dispatch(Action::ToggleDetails);
+    both("workshop_folded", &app);
+    app.dispatch(Action::ToggleDetails);
+    app.dispatch(Action::Presenter);
+    both("workshop_presenter", &app);
+}
+
+#[test]
+fn workshop_popups() {
+    let (_store, mut app) = workshop();
+    app.dispatch(Action::EditNotes);
+    type_text(&mut app, "First line\nsecond line");
+    both("popup_notes", &app);
+    app.dispatch(Action::Back);
+    app.dispatch(Action::EditAction);
+    both("popup_action", &app);
+    app.dispatch(Action::Back);
+    app.dispatch(Action::Search);
+    type_text(&mut app, "training data");
+    both("popup_search", &app);
+    app.dispatch(Action::Back);
+    app.dispatch(Action::JumpSection);
+    both("popup_jump", &app);
+    app.dispatch(Action::Back);
+    app.dispatch(Action::ParkingLot);
+    both("popup_parking_lot", &app);
+}
+
+#[test]
+fn results_dashboard() {
+    let (_store, mut app) = workshop();
+    app.dispatch(Action::Results);
+    both("results", &app);
+}
+
+#[test]
+fn help_screen() {
+    let (_store, mut app) = workshop();
+    app.dispatch(Action::Help);
+    both("help", &app);
+}
+
+#[test]
+fn a_failed_save_shows_in_the_status_line() {
+    let (store, mut app) = workshop();
+    store.fail_saves(true);
+    app.dispatch(Action::Answer(Answer::Operating));
+    insta::assert_snapshot!("save_failed_120x40", draw(&app, 120, 40));
+}
+
+#[test]
+fn too_small_terminal_shows_a_message_and_recovers() {
+    let (_store, app) = workshop();
+    insta::assert_snapshot!("too_small_79x24", draw(&app, 79, 24));
+    insta::assert_snapshot!("too_small_60x15", draw(&app, 60, 15));
+    // The same app at a supported size draws the workshop again.
+    assert!(draw(&app, 80, 24).contains("SECURITY"));
+}
