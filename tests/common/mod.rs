@@ -1,5 +1,6 @@
-//! Helpers shared by the integration tests: an app over the built-in questions and an in-memory store,
-//! with a fixed clock and UTC, so that screens and saved sessions are repeatable.
+//! Helpers shared by the integration tests: an app over the built-in questions and an in-memory
+//! store, with a fixed clock and UTC, so that screens and saved sessions are repeatable; and the
+//! report fixture session.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use aiready::content;
