@@ -85,12 +85,25 @@ pub fn inline(text: &str) -> String {
 /// kept on its own line with a hard break (a trailing backslash), blank lines dropped so that
 /// text cannot leave the block it is placed in.
 pub fn block(text: &str) -> String {
-    let lines: Vec<String> = split_lines(text)
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(escape_line)
-        .collect();
-    lines.join("\\\n")
+    block_indented(text, 0)
+}
+
+/// [`block`] with every line after the first indented by `indent` spaces, so that the text
+/// stays inside the list item it starts in.
+pub fn block_indented(text: &str, indent: usize) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for line in split_lines(text).map(str::trim).filter(|l| !l.is_empty()) {
+        if !out.is_empty() {
+            out.push_str("\\\n");
+            out.extend(std::iter::repeat_n(' ', indent));
+        }
+        if is_plain(line) {
+            out.push_str(line);
+        } else {
+            out.push_str(&escape_line(line));
+        }
+    }
+    out
 }
 
 /// Neutralises a CSV cell that a spreadsheet would read as a formula: a cell starting with `=`,
@@ -190,6 +203,7 @@ mod tests {
     fn blocks_keep_lines_with_hard_breaks() {
         assert_eq!(block("one\n\n- two\n    three"), "one\\\n\\- two\\\nthree");
         assert_eq!(block(""), "");
+        assert_eq!(block_indented("a\n# b", 2), "a\\\n  \\# b");
     }
 
     #[test]

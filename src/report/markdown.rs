@@ -50,7 +50,16 @@ pub fn render(context: &ReportContext, template: Option<&Template>) -> Result<St
         let result = match value.as_str() {
             Some(s) if escape::is_plain(s) => out.write_str(s),
             Some(s) => out.write_str(&escape::inline(s)),
-            None => out.write_str(&escape::inline(&value.to_string())),
+            None => {
+                // Numbers and booleans print as plain text; only their rare odd forms (a
+                // negative number at the start of a line) need the escape.
+                let text = value.to_string();
+                if escape::is_plain(&text) {
+                    out.write_str(&text)
+                } else {
+                    out.write_str(&escape::inline(&text))
+                }
+            }
         };
         result.map_err(minijinja::Error::from)
     });
@@ -64,9 +73,7 @@ pub fn render(context: &ReportContext, template: Option<&Template>) -> Result<St
 /// `{{ text | md_block(indent) }}`: multi-line text with hard breaks, continuation lines
 /// indented by `indent` spaces so that they stay in a list item.
 fn md_block(text: &str, indent: Option<usize>) -> Value {
-    let pad = " ".repeat(indent.unwrap_or(0));
-    let escaped = escape::block(text).replace('\n', &format!("\n{pad}"));
-    Value::from_safe_string(escaped)
+    Value::from_safe_string(escape::block_indented(text, indent.unwrap_or(0)))
 }
 
 /// A template error with where it happened.

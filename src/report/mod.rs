@@ -609,6 +609,8 @@ pub struct AppendixQuestion<'a> {
     pub owner: &'a str,
     /// Due date.
     pub due: String,
+    /// Owner and due date together, e.g. "Ana, due 2027-01-15"; empty without either.
+    pub action: String,
     /// Flagged for discussion.
     pub flagged: bool,
     /// The votes, e.g. "Ana 3, Ben 1".
@@ -1185,6 +1187,13 @@ fn appendix_question<'a>(
         }
         maps_to.push_str(id);
     }
+    let due = due_text(record.due);
+    let action = match (record.action_owner.is_empty(), due.is_empty()) {
+        (true, true) => String::new(),
+        (false, true) => record.action_owner.clone(),
+        (true, false) => format!("unassigned, due {due}"),
+        (false, false) => format!("{}, due {due}", record.action_owner),
+    };
     AppendixQuestion {
         id: &q.id,
         prompt: &q.prompt,
@@ -1195,7 +1204,8 @@ fn appendix_question<'a>(
         notes: &record.notes,
         evidence: record.evidence.iter().map(String::as_str).collect(),
         owner: &record.action_owner,
-        due: due_text(record.due),
+        due,
+        action,
         flagged: record.discuss_later,
         votes: votes_text(record),
     }
