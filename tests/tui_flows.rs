@@ -5,13 +5,16 @@
 mod common;
 
 use aiready::domain::scale::Answer;
+use aiready::report::{self, Format};
 use aiready::store::{MemoryStore, SessionStore};
 use aiready::tui::action::Action;
 use aiready::tui::app::{App, MessageKind};
+use aiready::tui::popups::export::{ExportField, ExportPlaces, ExportState};
 use aiready::tui::screens::Screen;
 use aiready::tui::screens::workshop::WorkshopMode;
 use common::{app, seed, type_text};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::path::Path;
 use std::time::Duration;
 
 const ID: &str = "2026-01-01-acme-000001";
@@ -441,4 +444,316 @@ fn renaming_a_participant_in_the_setup_keeps_their_votes() {
     assert_eq!(votes.get("Analia"), Some(&Answer::Implemented));
     assert_eq!(votes.get("Ben"), Some(&Answer::AdHoc));
     assert!(!votes.contains_key("Ana"), "{votes:?}");
+}
+
+// ----- export ---------------------------------------------------------------------------------
+
+/// Exports go to `dir` (standing in for the current directory); templates come from `config`.
+fn export_here(app: &mut App<'_>, dir: &Path, config: Option<&Path>) {
+    app.export_places = ExportPlaces {
+        dir: dir.to_path_buf(),
+        home: None,
+        config_dir: config.map(Path::to_path_buf),
+    };
+}
+
+fn popup<'a>(app: &'a App<'_>) -> &'a ExportState {
+    app.export.as_ref().expect("the export popup is open")
+}
+
+fn key(app: &App<'_>, c: char) -> Action {
+    app.action_for_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+        .unwrap_or_else(|| panic!("{c} is not bound here"))
+}
+
+fn backspace(app: &mut App<'_>, times: usize) {
+    for _ in 0..times {
+        app.dispatch(Action::Input(ratatui_textarea::Input {
+            key: ratatui_textarea::Key::Backspace,
+            ..Default::default()
+        }));
+    }
+}
+
+fn h2_headings(text: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+    let mut headings = Vec::new();
+    let mut current: Option<String> = None;
+    for event in Parser::new(text) {
+        match event {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H2,
+                ..
+            }) => current = Some(String::new()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(h) = current.as_mut() {
+                    h.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(HeadingLevel::H2)) => headings.extend(current.take()),
+            _ => {}
+        }
+    }
+    headings
+}
+
+#[test]
+fn export_from_the_workshop_writes_markdown_into_the_current_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme support bot", &[]);
+    let mut app = opened(&store);
+    export_here(&mut app, dir.path(), None);
+    app.dispatch(Action::Answer(Answer::Implemented));
+    // X opens the popup from the question screen.
+    let export = key(&app, 'X');
+    assert_eq!(export, Action::Export);
+    app.dispatch(export);
+    let session = store.load(ID).unwrap();
+    let expected = report::default_file_name(&session, Format::Markdown);
+    assert_eq!(expected, format!("{ID}-report.md"));
+    assert_eq!(popup(&app).path_text(), expected);
+    assert_eq!(popup(&app).format, Format::Markdown);
+    app.dispatch(Action::Confirm);
+    assert!(app.export.is_none(), "the popup closes after writing");
+    let path = dir.path().join(&expected);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("Acme support bot"));
+    assert!(text.lines().any(|l| l.starts_with("## ")));
+    assert!(!h2_headings(&text).is_empty());
+    // The status line says where, with the full path.
+    let message = app.message.clone().unwrap();
+    assert_eq!(message.kind, MessageKind::Info);
+    assert!(
+        message.text.contains(&path.display().to_string()),
+        "{}",
+        message.text
+    );
+    assert!(path.is_absolute());
+    // The workshop is where it was, and the session is still held for writing.
+    assert!(matches!(app.screen(), Screen::Workshop(_)));
+    assert!(store.is_locked(ID));
+}
+
+#[test]
+fn the_format_keys_change_the_default_name_and_every_format_parses() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[("Ana", "ML"), ("Ben", "security")]);
+    let mut app = opened(&store);
+    export_here(&mut app, dir.path(), None);
+    app.dispatch(Action::Answer(Answer::AdHoc));
+
+    app.dispatch(Action::Export);
+    app.dispatch(key(&app, 'j'));
+    assert_eq!(popup(&app).format, Format::Json);
+    assert_eq!(popup(&app).path_text(), format!("{ID}-report.json"));
+    // Anonymize: the third field, switched with Space.
+    app.dispatch(Action::PrevField);
+    assert_eq!(popup(&app).focus, ExportField::Anonymize);
+    app.dispatch(key(&app, ' '));
+    assert!(popup(&app).anonymize);
+    app.dispatch(Action::Confirm);
+    let json = std::fs::read_to_string(dir.path().join(format!("{ID}-report.json"))).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(value.get("format_version").is_some());
+    assert!(!json.contains("\"Ana\""), "names are replaced");
+
+    app.dispatch(Action::Export);
+    app.dispatch(key(&app, 'c'));
+    assert_eq!(popup(&app).path_text(), format!("{ID}-report.csv"));
+    app.dispatch(Action::Confirm);
+    let csv_path = dir.path().join(format!("{ID}-report.csv"));
+    let mut reader = csv::Reader::from_path(&csv_path).unwrap();
+    assert!(reader.headers().unwrap().len() >= 10);
+    assert!(reader.records().all(|r| r.is_ok()));
+
+    // Space on the format field cycles back to Markdown.
+    app.dispatch(Action::Export);
+    app.dispatch(key(&app, 'j'));
+    app.dispatch(key(&app, ' '));
+    app.dispatch(key(&app, ' '));
+    assert_eq!(popup(&app).format, Format::Markdown);
+    assert_eq!(popup(&app).path_text(), format!("{ID}-report.md"));
+}
+
+#[test]
+fn a_typed_file_name_is_kept_when_the_format_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[]);
+    let mut app = opened(&store);
+    export_here(&mut app, dir.path(), None);
+    app.dispatch(Action::Export);
+    app.dispatch(Action::NextField);
+    assert_eq!(popup(&app).focus, ExportField::Path);
+    // On the file name, letters are text, not format keys.
+    assert!(matches!(key(&app, 'j'), Action::Input(_)));
+    let typed = popup(&app).path_text().len();
+    backspace(&mut app, typed);
+    type_text(&mut app, "reports/acme.md");
+    app.dispatch(Action::PrevField);
+    app.dispatch(key(&app, 'c'));
+    assert_eq!(popup(&app).path_text(), "reports/acme.md");
+    // The folder does not exist: the error shows, the popup keeps every choice.
+    app.dispatch(Action::Confirm);
+    let state = popup(&app);
+    assert!(state.error.is_some());
+    assert_eq!(state.path_text(), "reports/acme.md");
+    assert_eq!(state.format, Format::Csv);
+    std::fs::create_dir(dir.path().join("reports")).unwrap();
+    app.dispatch(Action::Confirm);
+    assert!(app.export.is_none());
+    assert!(dir.path().join("reports/acme.md").is_file());
+}
+
+#[test]
+fn an_existing_file_is_replaced_only_after_yes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[]);
+    let mut app = opened(&store);
+    export_here(&mut app, dir.path(), None);
+    let path = dir.path().join(format!("{ID}-report.md"));
+    let old = b"keep me\r\nexactly\n".to_vec();
+    std::fs::write(&path, &old).unwrap();
+
+    app.dispatch(Action::Export);
+    app.dispatch(Action::Confirm);
+    assert!(popup(&app).overwrite.is_some(), "asks before replacing");
+    assert_eq!(app.context().0, aiready::tui::keymap::Context::Confirm);
+    assert_eq!(std::fs::read(&path).unwrap(), old);
+    // n keeps the file byte for byte; the popup stays open.
+    app.dispatch(key(&app, 'n'));
+    assert_eq!(std::fs::read(&path).unwrap(), old);
+    assert!(popup(&app).overwrite.is_none());
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Nothing was written")
+    );
+
+    app.dispatch(Action::Confirm);
+    assert!(popup(&app).overwrite.is_some());
+    app.dispatch(key(&app, 'y'));
+    assert!(app.export.is_none());
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("## "), "{text}");
+    assert!(!text.contains("keep me"));
+}
+
+#[test]
+fn an_unwritable_folder_shows_an_error_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[]);
+    let mut app = opened(&store);
+    // A file where a folder should be cannot be written into, whoever runs the test.
+    let blocker = dir.path().join("blocker");
+    std::fs::write(&blocker, "a file").unwrap();
+    export_here(&mut app, &blocker, None);
+    app.dispatch(Action::Export);
+    app.dispatch(Action::Confirm);
+    let problem = popup(&app)
+        .error
+        .clone()
+        .expect("the error shows in the popup");
+    assert!(problem.contains("cannot write"), "{problem}");
+    assert!(problem.contains("blocker"), "{problem}");
+    let message = app.message.clone().unwrap();
+    assert_eq!(message.kind, MessageKind::Error);
+    assert_eq!(std::fs::read_to_string(&blocker).unwrap(), "a file");
+    // Esc closes the popup; the session is untouched.
+    app.dispatch(Action::Back);
+    assert!(app.export.is_none());
+    assert!(matches!(app.screen(), Screen::Workshop(_)));
+    assert!(app.save_error.is_none());
+}
+
+#[test]
+fn a_broken_template_in_the_config_folder_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = tempfile::tempdir().unwrap();
+    std::fs::write(config.path().join("report.md.j2"), "{% if %}broken").unwrap();
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[]);
+    let mut app = opened(&store);
+    export_here(&mut app, dir.path(), Some(config.path()));
+    app.dispatch(Action::Export);
+    app.dispatch(Action::Confirm);
+    let problem = popup(&app).error.clone().unwrap();
+    assert!(problem.contains("report.md.j2"), "{problem}");
+    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+    // JSON needs no template.
+    app.dispatch(Action::ExportFormat(Format::Json));
+    app.dispatch(Action::Confirm);
+    assert!(app.export.is_none());
+    assert!(dir.path().join(format!("{ID}-report.json")).is_file());
+}
+
+#[test]
+fn a_template_in_the_config_folder_replaces_the_built_in_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = tempfile::tempdir().unwrap();
+    std::fs::write(
+        config.path().join("report.md.j2"),
+        "# Custom {{ session.name }}\n",
+    )
+    .unwrap();
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[]);
+    let mut app = opened(&store);
+    export_here(&mut app, dir.path(), Some(config.path()));
+    app.dispatch(Action::Export);
+    app.dispatch(Action::Confirm);
+    let text = std::fs::read_to_string(dir.path().join(format!("{ID}-report.md"))).unwrap();
+    assert!(text.starts_with("# Custom"), "{text}");
+}
+
+#[test]
+fn export_from_the_list_reads_the_session_without_taking_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme listed", &[]);
+    let mut app = app(&store);
+    export_here(&mut app, dir.path(), None);
+    let export = key(&app, 'x');
+    assert_eq!(export, Action::Export);
+    app.dispatch(export);
+    assert!(!store.is_locked(ID));
+    assert_eq!(popup(&app).path_text(), format!("{ID}-report.md"));
+    app.dispatch(Action::Confirm);
+    let text = std::fs::read_to_string(dir.path().join(format!("{ID}-report.md"))).unwrap();
+    assert!(text.contains("Acme listed"));
+    assert!(matches!(app.screen(), Screen::Home(_)));
+    assert!(app.open.is_none());
+    // With no sessions at all there is nothing to export, and it says so.
+    let empty = MemoryStore::new();
+    let mut app = common::app(&empty);
+    app.dispatch(Action::Export);
+    assert!(app.export.is_none());
+    assert!(app.message.is_some());
+}
+
+#[test]
+fn export_from_the_results_and_help_over_the_popup() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[]);
+    let mut app = opened(&store);
+    export_here(&mut app, dir.path(), None);
+    app.dispatch(Action::Results);
+    app.dispatch(key(&app, 'x'));
+    assert!(app.export.is_some());
+    // Help opens over the popup and gives it back.
+    app.dispatch(key(&app, '?'));
+    assert!(matches!(app.screen(), Screen::Help(_)));
+    assert!(app.active_export().is_none());
+    app.dispatch(Action::Back);
+    assert!(app.active_export().is_some());
+    app.dispatch(Action::Confirm);
+    assert!(dir.path().join(format!("{ID}-report.md")).is_file());
+    assert!(matches!(app.screen(), Screen::Results(_)));
 }

@@ -5,12 +5,15 @@
 mod common;
 
 use aiready::domain::scale::Answer;
+use aiready::report::Format;
 use aiready::store::MemoryStore;
 use aiready::tui::action::Action;
 use aiready::tui::app::App;
+use aiready::tui::popups::export::ExportPlaces;
 use common::{app, seed, type_text};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use std::path::PathBuf;
 
 const ID: &str = "2026-01-01-acme-support-bot-5f3c2a";
 
@@ -188,4 +191,63 @@ fn too_small_terminal_shows_a_message_and_recovers() {
     insta::assert_snapshot!("too_small_60x15", draw(&app, 60, 15));
     // The same app at a supported size draws the workshop again.
     assert!(draw(&app, 80, 24).contains("SECURITY"));
+}
+
+#[test]
+fn export_popup() {
+    let (_store, mut app) = workshop();
+    // A fixed folder keeps the shown path repeatable; nothing is written in this test.
+    app.export_places = ExportPlaces {
+        dir: PathBuf::from("/home/dana/reports"),
+        home: None,
+        config_dir: None,
+    };
+    app.dispatch(Action::Export);
+    both("popup_export", &app);
+    app.dispatch(Action::ExportFormat(Format::Csv));
+    app.dispatch(Action::NextField);
+    both("popup_export_csv_file", &app);
+}
+
+#[test]
+fn export_popup_over_the_list_asks_before_overwriting() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = workshop();
+    let mut app = app(&store);
+    app.export_places = ExportPlaces {
+        dir: dir.path().to_path_buf(),
+        home: None,
+        config_dir: None,
+    };
+    std::fs::write(dir.path().join(format!("{ID}-report.md")), "old").unwrap();
+    app.dispatch(Action::Export);
+    app.dispatch(Action::Confirm);
+    let temp = dir.path().display().to_string();
+    for (width, height) in [(120, 40), (80, 24)] {
+        insta::assert_snapshot!(
+            format!("popup_export_overwrite_{width}x{height}"),
+            redact_folder(&draw(&app, width, height), &temp)
+        );
+    }
+}
+
+/// Replaces a temporary folder, whole or with its start cut off (`…mp/.tmpAb12/`), by
+/// `[temp dir]`.
+fn redact_folder(screen: &str, folder: &str) -> String {
+    let screen = screen.replace(folder, "[temp dir]");
+    let mut out = String::new();
+    for line in screen.lines() {
+        let mut line = line.to_string();
+        if let Some(start) = line.find('…')
+            && let Some(len) = line[start..].find("/[session id]")
+        {
+            let cut = &line[start + '…'.len_utf8()..start + len];
+            if !cut.is_empty() && folder.ends_with(cut) {
+                line.replace_range(start..start + len, "[temp dir]");
+            }
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
 }

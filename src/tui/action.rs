@@ -2,6 +2,7 @@
 //! keys into these; [`super::app::App::update`] is the only place state changes.
 
 use crate::domain::scale::Answer;
+use crate::report::Format;
 use ratatui_textarea::Input;
 use std::time::Duration;
 
@@ -86,4 +87,8 @@ pub enum Action {
     Results,
     /// Save the open session now.
     Save,
+    /// Ask for a format and a file, then write a report of the session.
+    Export,
+    /// Choose a report format in the export popup.
+    ExportFormat(Format),
 }

@@ -2,6 +2,7 @@
 
 use super::action::Action;
 use super::keymap::{Chord, Command, Context, Keymap};
+use super::popups::export::{ExportPlaces, ExportState, PendingWrite};
 use super::screens::home::{HomeEntry, HomeState};
 use super::screens::results::ResultsState;
 use super::screens::setup::{Draft, SetupState};
@@ -15,6 +16,7 @@ use crate::domain::questionnaire::{Question, QuestionBank};
 use crate::domain::scale::Answer;
 use crate::domain::scoring::{self, Results};
 use crate::domain::session::{Session, validate_name};
+use crate::report::{self, Format, Options, ReportError, Template};
 use crate::store::{SessionLock, SessionStore, StoreError, new_session_id};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -181,6 +183,10 @@ pub struct App<'b> {
     pub save_error: Option<String>,
     /// Where the user's key map would be, for the help screen.
     pub keymap_path: String,
+    /// The export popup, over the screen it was opened from.
+    pub export: Option<ExportState>,
+    /// Where reports are written and the report template is found.
+    pub export_places: ExportPlaces,
     running: bool,
 }
 
@@ -205,6 +211,8 @@ impl<'b> App<'b> {
             message: None,
             save_error: None,
             keymap_path: String::new(),
+            export: None,
+            export_places: ExportPlaces::default(),
             running: true,
         };
         let home = app.home_state(None);
@@ -241,6 +249,9 @@ impl<'b> App<'b> {
 
     /// The key context of the active screen and whether keys type text there.
     pub fn context(&self) -> (Context, bool) {
+        if let Some(export) = self.active_export() {
+            return export.context();
+        }
         match self.screen() {
             Screen::Home(home) if home.confirm_delete.is_some() => (Context::Confirm, false),
             Screen::Home(_) | Screen::Empty => (Context::Home, false),
@@ -313,6 +324,11 @@ impl<'b> App<'b> {
             }
             Action::OpenSession(id) => {
                 self.open_session(&id);
+                None
+            }
+            Action::Export => self.begin_export(),
+            action if self.active_export().is_some() => {
+                self.update_export(action);
                 None
             }
             action => self.update_screen(action),
@@ -660,6 +676,157 @@ impl<'b> App<'b> {
             _ => {}
         }
         (Transition::Stay, None)
+    }
+
+    // ----- export ---------------------------------------------------------------------------
+
+    /// The export popup, unless the help screen was opened over it.
+    pub fn active_export(&self) -> Option<&ExportState> {
+        match self.screen() {
+            Screen::Help(_) => None,
+            _ => self.export.as_ref(),
+        }
+    }
+
+    /// Opens the export popup for the selected session (list of sessions) or the open one
+    /// (workshop, results). A session from the list is read without taking it over.
+    fn begin_export(&mut self) -> Option<Action> {
+        let (context, _) = self.context();
+        let (session, follow) = match (context, self.screen()) {
+            (Context::Home, Screen::Home(home)) => {
+                let Some(entry) = home.entries.get(home.selected) else {
+                    let new = self.keymap.key_for(Context::Home, Command::New);
+                    self.info(format!(
+                        "There is no session to export yet; press {new} to start one."
+                    ));
+                    return None;
+                };
+                if let Some(problem) = &entry.error {
+                    let problem = problem.clone();
+                    self.error(problem);
+                    return None;
+                }
+                let id = entry.id.clone();
+                match self.store.load(&id) {
+                    Ok(session) => (session, None),
+                    Err(e) => {
+                        self.error(e.to_string());
+                        return None;
+                    }
+                }
+            }
+            (Context::Workshop | Context::Results, _) => {
+                // Time on the current section goes into the report too.
+                let follow = self.flush_timer(true);
+                match &self.open {
+                    Some(open) => (open.session.clone(), follow),
+                    None => return follow,
+                }
+            }
+            _ => return None,
+        };
+        self.export = Some(ExportState::new(session));
+        follow
+    }
+
+    fn update_export(&mut self, action: Action) {
+        let Some(mut state) = self.export.take() else {
+            return;
+        };
+        if let Some(pending) = state.overwrite.take() {
+            match action {
+                Action::Confirm => match report::write_file(&pending.path, &pending.text, true) {
+                    Ok(()) => {
+                        self.wrote(state.format, &pending.path);
+                        return;
+                    }
+                    Err(e) => self.export_failed(&mut state, e.to_string()),
+                },
+                Action::Back => {
+                    self.info("Nothing was written; the existing file is unchanged. Change the file name, or press Enter again to replace it.");
+                    state.focus = super::popups::export::ExportField::Path;
+                }
+                _ => state.overwrite = Some(pending),
+            }
+            self.export = Some(state);
+            return;
+        }
+        match action {
+            Action::Back => return,
+            Action::NextField => state.move_focus(1),
+            Action::PrevField => state.move_focus(-1),
+            Action::Toggle => state.toggle(),
+            Action::ExportFormat(format) => state.set_format(format),
+            Action::Input(input) => state.input(input),
+            Action::Confirm => {
+                let written = self.write_export(&mut state);
+                if written {
+                    return;
+                }
+            }
+            _ => {}
+        }
+        self.export = Some(state);
+    }
+
+    /// Renders and writes the report; true when it was written. An existing file leaves the
+    /// report waiting for the answer to "overwrite?".
+    fn write_export(&mut self, state: &mut ExportState) -> bool {
+        state.error = None;
+        let Some(mut path) = self.export_places.resolve(&state.path_text()) else {
+            self.export_failed(state, "Type a file name for the report.".to_string());
+            return false;
+        };
+        if path.is_dir() {
+            path.push(report::default_file_name(&state.session, state.format));
+        }
+        let template = match (&self.export_places.config_dir, state.format) {
+            (Some(dir), Format::Markdown) => match Template::resolve(None, dir) {
+                Ok(template) => template,
+                Err(e) => {
+                    self.export_failed(state, e.to_string());
+                    return false;
+                }
+            },
+            _ => None,
+        };
+        let options = Options {
+            anonymize: state.anonymize,
+            template,
+            generated: self.now(),
+        };
+        let text = match report::render(state.format, self.bank, &state.session, &options) {
+            Ok(text) => text,
+            Err(e) => {
+                self.export_failed(state, e.to_string());
+                return false;
+            }
+        };
+        match report::write_file(&path, &text, false) {
+            Ok(()) => {
+                self.wrote(state.format, &path);
+                true
+            }
+            Err(ReportError::Exists { path }) => {
+                state.overwrite = Some(PendingWrite { path, text });
+                false
+            }
+            Err(e) => {
+                self.export_failed(state, e.to_string());
+                false
+            }
+        }
+    }
+
+    fn wrote(&mut self, format: Format, path: &std::path::Path) {
+        self.info(format!("Wrote the {format} report to {}", path.display()));
+    }
+
+    /// Shows why an export failed in the popup and the status line; the popup stays open
+    /// with every choice as it was.
+    fn export_failed(&mut self, state: &mut ExportState, problem: String) {
+        state.error = Some(problem.clone());
+        self.error(problem);
     }
 
     // ----- setup ----------------------------------------------------------------------------
@@ -1307,6 +1474,10 @@ fn command_action(command: Command, chord: &Chord) -> Option<Action> {
         Command::EditAgenda => Action::EditAgenda,
         Command::EditSetup => Action::EditSetup,
         Command::Results => Action::Results,
+        Command::Export => Action::Export,
+        Command::FormatMarkdown => Action::ExportFormat(Format::Markdown),
+        Command::FormatJson => Action::ExportFormat(Format::Json),
+        Command::FormatCsv => Action::ExportFormat(Format::Csv),
     })
 }
 

@@ -38,6 +38,8 @@ pub enum Context {
     Search,
     /// A list to pick from (sections, flagged questions).
     Jump,
+    /// The export popup's choices (format, anonymize).
+    Export,
     /// A yes/no question.
     Confirm,
 }
@@ -119,6 +121,14 @@ pub enum Command {
     EditSetup,
     /// Show the results dashboard.
     Results,
+    /// Export a report of the session.
+    Export,
+    /// Choose the Markdown report.
+    FormatMarkdown,
+    /// Choose the JSON export.
+    FormatJson,
+    /// Choose the CSV action plan.
+    FormatCsv,
 }
 
 /// A key with its modifiers, as written in the key map (`ctrl-c`, `N`, `pagedown`).

@@ -9,7 +9,7 @@
 //! - [`keymap`]: bindings as data, with user overrides.
 //! - [`theme`]: colours, `NO_COLOR`.
 //! - [`screens`]: home, setup, workshop, results, help.
-//! - [`popups`]: notes editor, forms, search and jump lists over the workshop.
+//! - [`popups`]: notes editor, forms, search and jump lists over the workshop; export.
 //! - [`widgets`]: shared drawing pieces.
 
 pub mod action;
@@ -104,6 +104,7 @@ pub fn run(
         .join(keymap::USER_KEYMAP_FILE)
         .display()
         .to_string();
+    app.export_places = popups::export::ExportPlaces::from_env(&paths.config_dir);
     if let Start::Session(id) = start {
         app.dispatch(Action::OpenSession(id));
     }

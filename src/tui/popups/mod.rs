@@ -1,5 +1,8 @@
 //! Popups drawn over the workshop screen: the notes editor, the small forms, search and the
-//! jump lists (sections, parking lot).
+//! jump lists (sections, parking lot); and the [`export`] popup, drawn over any screen it is
+//! opened from.
+
+pub mod export;
 
 use crate::tui::app::{App, NOTES_SAVE_DELAY, OpenSession};
 use crate::tui::keymap::{Command, Context};

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 /// Every context in the order the help lists them.
-const CONTEXTS: [(Context, &str); 12] = [
+const CONTEXTS: [(Context, &str); 13] = [
     (Context::Global, "Everywhere"),
     (Context::Home, "Sessions"),
     (Context::Setup, "Setup"),
@@ -21,6 +21,7 @@ const CONTEXTS: [(Context, &str); 12] = [
     (Context::Search, "Search"),
     (Context::Jump, "Lists"),
     (Context::Results, "Results"),
+    (Context::Export, "Export"),
     (Context::Confirm, "Confirmation"),
     (Context::Help, "Help"),
 ];

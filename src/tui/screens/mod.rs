@@ -70,6 +70,9 @@ impl Widget for &App<'_> {
             Screen::Help(state) => (&help::HelpView { app: self, state }).render(body, buf),
             Screen::Empty => {}
         }
+        if let Some(export) = self.active_export() {
+            crate::tui::popups::export::render(self, export, body, buf);
+        }
         Paragraph::new(widgets::status_line(self)).render(status, buf);
         Paragraph::new(footer)
             .style(self.theme.dim)

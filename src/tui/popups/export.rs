@@ -1,0 +1,359 @@
+//! The export popup: choose a format, a file and whether names are replaced, then write the
+//! report. It can be opened over the list of sessions, the workshop and the results.
+
+use crate::domain::session::Session;
+use crate::report::{self, Format};
+use crate::tui::app::App;
+use crate::tui::keymap::{Command, Context};
+use crate::tui::widgets::{self, text_input};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+use ratatui_textarea::{Input, TextArea};
+use std::path::{Path, PathBuf};
+
+/// Where reports go and where a replacement report template is looked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportPlaces {
+    /// The folder a relative file name is taken from: the current directory.
+    pub dir: PathBuf,
+    /// The user's home, for file names starting with `~/`.
+    pub home: Option<PathBuf>,
+    /// The config directory, where `report.md.j2` replaces the built-in template.
+    pub config_dir: Option<PathBuf>,
+}
+
+impl Default for ExportPlaces {
+    fn default() -> Self {
+        ExportPlaces {
+            dir: PathBuf::from("."),
+            home: None,
+            config_dir: None,
+        }
+    }
+}
+
+impl ExportPlaces {
+    /// The current directory, the home directory and the given config directory.
+    pub fn from_env(config_dir: &Path) -> ExportPlaces {
+        ExportPlaces {
+            // Without a readable current directory, "." still names it for the write attempt.
+            dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            home: directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf()),
+            config_dir: Some(config_dir.to_path_buf()),
+        }
+    }
+
+    /// The file a typed name stands for: `~/` is the home folder, a relative name is taken
+    /// from [`ExportPlaces::dir`]. None when nothing is typed.
+    pub fn resolve(&self, typed: &str) -> Option<PathBuf> {
+        let typed = typed.trim();
+        if typed.is_empty() {
+            return None;
+        }
+        let path = match (typed.strip_prefix("~/"), &self.home) {
+            (Some(rest), Some(home)) => home.join(rest),
+            _ if typed == "~" => self.home.clone().unwrap_or_else(|| PathBuf::from(typed)),
+            _ => PathBuf::from(typed),
+        };
+        Some(if path.is_absolute() {
+            path
+        } else {
+            self.dir.join(path)
+        })
+    }
+}
+
+/// The parts of the popup that take the focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportField {
+    /// Markdown, JSON or CSV.
+    Format,
+    /// The file to write.
+    Path,
+    /// Whether names are replaced by roles.
+    Anonymize,
+}
+
+impl ExportField {
+    const ALL: [ExportField; 3] = [
+        ExportField::Format,
+        ExportField::Path,
+        ExportField::Anonymize,
+    ];
+}
+
+/// A rendered report waiting for the answer to "overwrite?".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingWrite {
+    /// The file that exists.
+    pub path: PathBuf,
+    /// The report to write there.
+    pub text: String,
+}
+
+/// The export popup's state.
+#[derive(Debug, Clone)]
+pub struct ExportState {
+    /// The session to export, as it was when the popup opened.
+    pub session: Box<Session>,
+    /// The chosen format.
+    pub format: Format,
+    /// The file name being typed.
+    pub path: TextArea<'static>,
+    /// Whether the user changed the file name (then a new format leaves it alone).
+    pub path_edited: bool,
+    /// Whether names are replaced by roles or P1, P2, ...
+    pub anonymize: bool,
+    /// The focused field.
+    pub focus: ExportField,
+    /// A report waiting for permission to replace an existing file.
+    pub overwrite: Option<PendingWrite>,
+    /// Why the last attempt failed.
+    pub error: Option<String>,
+}
+
+impl ExportState {
+    /// The popup for a session: Markdown, the default file name, names kept.
+    pub fn new(session: Session) -> ExportState {
+        let format = Format::default();
+        let path = text_input(&report::default_file_name(&session, format));
+        ExportState {
+            session: Box::new(session),
+            format,
+            path,
+            path_edited: false,
+            anonymize: false,
+            focus: ExportField::Format,
+            overwrite: None,
+            error: None,
+        }
+    }
+
+    /// The file name as typed.
+    pub fn path_text(&self) -> String {
+        self.path.lines().join("")
+    }
+
+    /// The key context and whether keys type text.
+    pub fn context(&self) -> (Context, bool) {
+        if self.overwrite.is_some() {
+            (Context::Confirm, false)
+        } else if self.focus == ExportField::Path {
+            // The file name is a text field: arrows move in it, as in every other form.
+            (Context::Form, true)
+        } else {
+            (Context::Export, false)
+        }
+    }
+
+    /// Chooses a format; an untouched file name follows it.
+    pub fn set_format(&mut self, format: Format) {
+        self.format = format;
+        self.error = None;
+        if !self.path_edited {
+            self.path = text_input(&report::default_file_name(&self.session, format));
+        }
+    }
+
+    /// The next format, wrapping around.
+    pub fn next_format(&mut self) {
+        let at = Format::ALL
+            .iter()
+            .position(|f| *f == self.format)
+            .unwrap_or(0);
+        self.set_format(Format::ALL[(at + 1) % Format::ALL.len()]);
+    }
+
+    /// Changes the focused choice.
+    pub fn toggle(&mut self) {
+        match self.focus {
+            ExportField::Format => self.next_format(),
+            ExportField::Anonymize => self.anonymize = !self.anonymize,
+            ExportField::Path => {}
+        }
+    }
+
+    /// Moves the focus, wrapping around.
+    pub fn move_focus(&mut self, delta: isize) {
+        let len = ExportField::ALL.len() as isize;
+        let at = ExportField::ALL
+            .iter()
+            .position(|f| *f == self.focus)
+            .unwrap_or(0) as isize;
+        self.focus = ExportField::ALL[(at + delta).rem_euclid(len) as usize];
+    }
+
+    /// Types into the file name, when it has the focus.
+    pub fn input(&mut self, input: Input) {
+        if self.focus == ExportField::Path && self.path.input(input) {
+            self.path_edited = true;
+            self.error = None;
+        }
+    }
+}
+
+/// Draws the popup over `area`.
+pub fn render(app: &App, state: &ExportState, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let popup = widgets::centered(area, area.width.saturating_sub(6).min(92), 11);
+    let inner = widgets::popup(popup, buf, theme, "Export a report");
+    let width = usize::from(inner.width);
+    // Label column, then a focus marker, then the value.
+    const LABEL: usize = 11;
+    const INDENT: usize = LABEL + 2;
+    let asking = state.overwrite.is_some();
+    let field = |text: &str, field: ExportField| {
+        let focused = state.focus == field && !asking;
+        let style = if focused { theme.selected } else { theme.title };
+        vec![
+            Span::styled(format!(" {text:<width$}", width = LABEL - 1), style),
+            Span::styled(if focused { "> " } else { "  " }, theme.selected),
+        ]
+    };
+    let mut lines = vec![Line::from(vec![
+        Span::styled(
+            format!(" {:<width$}", "Session", width = INDENT - 1),
+            theme.dim,
+        ),
+        Span::styled(
+            widgets::truncate(&state.session.name, width.saturating_sub(INDENT)),
+            theme.text,
+        ),
+    ])];
+    lines.push(Line::default());
+
+    let mut format = field("Format", ExportField::Format);
+    for f in Format::ALL {
+        if f == state.format {
+            format.push(Span::styled(format!("[{}]", f.title()), theme.chosen));
+        } else {
+            format.push(Span::styled(format!(" {} ", f.title()), theme.text));
+        }
+        format.push(Span::raw(" "));
+    }
+    let keys: Vec<String> = [
+        Command::FormatMarkdown,
+        Command::FormatJson,
+        Command::FormatCsv,
+    ]
+    .iter()
+    .map(|c| app.keymap.key_for(Context::Export, *c))
+    .collect();
+    format.push(Span::styled(
+        format!("  keys {}", keys.join(" ")),
+        theme.dim,
+    ));
+    lines.push(Line::from(format));
+
+    let room = width.saturating_sub(INDENT + 1);
+    let typed = state.path_text();
+    let editing = state.focus == ExportField::Path && !asking;
+    let mut file = field("File", ExportField::Path);
+    file.push(Span::styled(
+        format!(
+            "{}{}",
+            tail(&typed, room.saturating_sub(1)),
+            if editing { "_" } else { "" }
+        ),
+        if editing { theme.selected } else { theme.text },
+    ));
+    lines.push(Line::from(file));
+    // While asking to overwrite, the file that exists (a typed folder gets the default name).
+    let target = match &state.overwrite {
+        Some(pending) => Some(pending.path.clone()),
+        None => app.export_places.resolve(&typed),
+    }
+    .map(|p| p.display().to_string())
+    .unwrap_or_else(|| "(type a file name)".to_string());
+    lines.push(Line::from(vec![
+        Span::raw(" ".repeat(INDENT)),
+        Span::styled(tail(&target, room), theme.dim),
+    ]));
+
+    let mut anonymize = field("Anonymize", ExportField::Anonymize);
+    anonymize.push(Span::styled(
+        if state.anonymize { "[x] " } else { "[ ] " },
+        theme.text,
+    ));
+    anonymize.push(Span::styled("names become roles or P1, P2, ...", theme.dim));
+    lines.push(Line::from(anonymize));
+    lines.push(Line::default());
+
+    if state.overwrite.is_some() {
+        let yes = app.keymap.key_for(Context::Confirm, Command::Confirm);
+        let no = app.keymap.key_for(Context::Confirm, Command::Back);
+        lines.push(Line::styled(
+            " That file exists already. Overwrite it?",
+            theme.warn,
+        ));
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {yes}"), theme.key),
+            Span::styled(" yes, replace it   ", theme.text),
+            Span::styled(no, theme.key),
+            Span::styled(" no, keep it", theme.text),
+        ]));
+    } else if let Some(problem) = &state.error {
+        lines.push(Line::styled(format!(" {problem}"), theme.error));
+    } else {
+        let write = app.keymap.key_for(Context::Export, Command::Confirm);
+        let next = app.keymap.key_for(Context::Export, Command::NextField);
+        let cancel = app.keymap.key_for(Context::Export, Command::Back);
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {write}"), theme.key),
+            Span::styled(" writes the report   ", theme.text),
+            Span::styled(next, theme.key),
+            Span::styled(" next field   ", theme.text),
+            Span::styled(cancel, theme.key),
+            Span::styled(" cancel", theme.text),
+        ]));
+    }
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
+}
+
+/// The end of a text in at most `width` characters: the end of a path says the most.
+fn tail(text: &str, width: usize) -> String {
+    let count = text.chars().count();
+    if count <= width {
+        return text.to_string();
+    }
+    let mut out = String::from("…");
+    out.extend(text.chars().skip(count + 1 - width.max(1)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn places() -> ExportPlaces {
+        ExportPlaces {
+            dir: PathBuf::from("/work/here"),
+            home: Some(PathBuf::from("/home/dana")),
+            config_dir: None,
+        }
+    }
+
+    #[test]
+    fn typed_names_resolve_against_the_current_folder_and_home() {
+        let p = places();
+        assert_eq!(p.resolve("r.md"), Some(PathBuf::from("/work/here/r.md")));
+        assert_eq!(
+            p.resolve(" sub/r.md "),
+            Some(PathBuf::from("/work/here/sub/r.md"))
+        );
+        assert_eq!(p.resolve("/tmp/r.md"), Some(PathBuf::from("/tmp/r.md")));
+        assert_eq!(p.resolve("~/r.md"), Some(PathBuf::from("/home/dana/r.md")));
+        assert_eq!(p.resolve("  "), None);
+    }
+
+    #[test]
+    fn long_paths_keep_their_end() {
+        assert_eq!(tail("/a/b/report.md", 20), "/a/b/report.md");
+        assert_eq!(tail("/a/b/report.md", 10), "…report.md");
+        assert_eq!(tail("/a/b/report.md", 10).chars().count(), 10);
+    }
+}
