@@ -1,5 +1,6 @@
 //! The real binary in a pseudo-terminal: create a session, answer with notes, quit, come back
-//! and find everything; the terminal is restored after quit, Ctrl-C and a panic.
+//! and find everything; export a report from the list; the terminal is restored after quit,
+//! Ctrl-C and a panic.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
@@ -33,6 +34,8 @@ impl Pty {
             .unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_aiready"));
         cmd.args(args);
+        // Reports exported without a folder land in the current directory: the temp dir.
+        cmd.cwd(data);
         cmd.env("AIREADY_DATA_DIR", data.join("data"));
         cmd.env("AIREADY_CONFIG_DIR", data.join("config"));
         cmd.env("TERM", "xterm-256color");
@@ -208,6 +211,45 @@ fn open_by_name_goes_straight_to_the_session() {
     let mut app = Pty::spawn(&["open", "Straight in"], dir.path(), &[]);
     app.wait_for("Straight in");
     app.wait_for("question 1 of");
+    app.send("q");
+    assert!(app.wait_exit().success());
+    app.assert_restored();
+}
+
+#[test]
+fn a_report_is_exported_from_the_list_of_sessions() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_aiready"))
+        .args(["new", "--name", "Export me", "--no-tui"])
+        .env("AIREADY_DATA_DIR", dir.path().join("data"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let mut app = Pty::spawn(&[], dir.path(), &[]);
+    app.wait_for("Export me");
+    app.send("x");
+    app.wait_for("Export a report");
+    app.wait_for("-report.md");
+    app.send("\r");
+    app.wait_for("Wrote the Markdown report to");
+    let reports: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with("-report.md"))
+        .collect();
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    let text = std::fs::read_to_string(&reports[0]).unwrap();
+    assert!(text.contains("Export me"));
+    assert!(text.contains("\n## "));
+    // A second export of the same file asks first, and n keeps it.
+    app.send("x");
+    app.wait_for("Export a report");
+    app.send("\r");
+    app.wait_for("Overwrite it?");
+    app.send("n");
+    app.wait_for("Nothing was written");
+    app.send(ESC);
+    assert_eq!(std::fs::read_to_string(&reports[0]).unwrap(), text);
     app.send("q");
     assert!(app.wait_exit().success());
     app.assert_restored();
