@@ -650,7 +650,7 @@ fn an_unwritable_folder_shows_an_error_and_writes_nothing() {
     let store = MemoryStore::new();
     seed(&store, ID, "Acme", &[]);
     let mut app = opened(&store);
-    // A file where a folder should be cannot be written into, whoever runs the test.
+    // A file where the folder should be.
     let blocker = dir.path().join("blocker");
     std::fs::write(&blocker, "a file").unwrap();
     export_here(&mut app, &blocker, None);
@@ -660,8 +660,7 @@ fn an_unwritable_folder_shows_an_error_and_writes_nothing() {
         .error
         .clone()
         .expect("the error shows in the popup");
-    assert!(problem.contains("cannot write"), "{problem}");
-    assert!(problem.contains("blocker"), "{problem}");
+    assert!(problem.contains("blocker is a file"), "{problem}");
     let message = app.message.clone().unwrap();
     assert_eq!(message.kind, MessageKind::Error);
     assert_eq!(std::fs::read_to_string(&blocker).unwrap(), "a file");
@@ -670,6 +669,25 @@ fn an_unwritable_folder_shows_an_error_and_writes_nothing() {
     assert!(app.export.is_none());
     assert!(matches!(app.screen(), Screen::Workshop(_)));
     assert!(app.save_error.is_none());
+
+    // A folder without write permission (not checkable as root, who may write anywhere).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let locked = dir.path().join("locked");
+        std::fs::create_dir(&locked).unwrap();
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+        let root = std::fs::write(locked.join("probe"), "").is_ok();
+        if !root {
+            export_here(&mut app, &locked, None);
+            app.dispatch(Action::Export);
+            app.dispatch(Action::Confirm);
+            let problem = popup(&app).error.clone().unwrap();
+            assert!(problem.contains("cannot write"), "{problem}");
+            assert!(std::fs::read_dir(&locked).unwrap().next().is_none());
+        }
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use super::action::Action;
 use super::keymap::{Chord, Command, Context, Keymap};
-use super::popups::export::{ExportPlaces, ExportState, PendingWrite};
+use super::popups::export::{ExportPlaces, ExportState, PendingWrite, target_file};
 use super::screens::home::{HomeEntry, HomeState};
 use super::screens::results::ResultsState;
 use super::screens::setup::{Draft, SetupState};
@@ -773,13 +773,14 @@ impl<'b> App<'b> {
     /// report waiting for the answer to "overwrite?".
     fn write_export(&mut self, state: &mut ExportState) -> bool {
         state.error = None;
-        let Some(mut path) = self.export_places.resolve(&state.path_text()) else {
-            self.export_failed(state, "Type a file name for the report.".to_string());
-            return false;
+        let default_name = report::default_file_name(&state.session, state.format);
+        let path = match target_file(&self.export_places, &state.path_text(), &default_name) {
+            Ok(path) => path,
+            Err(problem) => {
+                self.export_failed(state, problem);
+                return false;
+            }
         };
-        if path.is_dir() {
-            path.push(report::default_file_name(&state.session, state.format));
-        }
         let template = match (&self.export_places.config_dir, state.format) {
             (Some(dir), Format::Markdown) => match Template::resolve(None, dir) {
                 Ok(template) => template,

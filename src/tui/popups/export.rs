@@ -65,6 +65,34 @@ impl ExportPlaces {
     }
 }
 
+/// The file to write for what was typed: a folder (an existing one, or a name ending in `/`)
+/// gets `default_name` inside it. Fails, saying why, when nothing is typed or the folder does
+/// not exist.
+pub fn target_file(
+    places: &ExportPlaces,
+    typed: &str,
+    default_name: &str,
+) -> Result<PathBuf, String> {
+    let mut path = places
+        .resolve(typed)
+        .ok_or_else(|| "Type a file name for the report.".to_string())?;
+    let folder_named = typed.trim_end().ends_with(std::path::is_separator);
+    if folder_named || path.is_dir() {
+        path.push(default_name);
+    }
+    match path.parent() {
+        Some(folder) if folder.exists() && !folder.is_dir() => Err(format!(
+            "{} is a file, not a folder; choose another place. Nothing was written.",
+            folder.display()
+        )),
+        Some(folder) if !folder.is_dir() => Err(format!(
+            "The folder {} does not exist; create it or choose another. Nothing was written.",
+            folder.display()
+        )),
+        _ => Ok(path),
+    }
+}
+
 /// The parts of the popup that take the focus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportField {
@@ -348,6 +376,43 @@ mod tests {
         assert_eq!(p.resolve("/tmp/r.md"), Some(PathBuf::from("/tmp/r.md")));
         assert_eq!(p.resolve("~/r.md"), Some(PathBuf::from("/home/dana/r.md")));
         assert_eq!(p.resolve("  "), None);
+    }
+
+    #[test]
+    fn a_folder_gets_the_default_name_and_a_missing_one_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let places = ExportPlaces {
+            dir: dir.path().to_path_buf(),
+            ..ExportPlaces::default()
+        };
+        assert_eq!(
+            target_file(&places, "r.md", "d.md"),
+            Ok(dir.path().join("r.md"))
+        );
+        assert_eq!(
+            target_file(&places, ".", "d.md"),
+            Ok(dir.path().join(".").join("d.md"))
+        );
+        let missing = target_file(&places, "out/", "d.md").unwrap_err();
+        assert!(missing.contains("out does not exist"), "{missing}");
+        let missing = target_file(&places, "out/r.md", "d.md").unwrap_err();
+        assert!(missing.contains("out does not exist"), "{missing}");
+        std::fs::create_dir(dir.path().join("out")).unwrap();
+        assert_eq!(
+            target_file(&places, "out/", "d.md"),
+            Ok(dir.path().join("out").join("d.md"))
+        );
+        assert_eq!(
+            target_file(&places, "out", "d.md"),
+            Ok(dir.path().join("out").join("d.md"))
+        );
+        assert!(target_file(&places, " ", "d.md").is_err());
+        std::fs::write(dir.path().join("file"), "").unwrap();
+        let not_folder = target_file(&places, "file/r.md", "d.md").unwrap_err();
+        assert!(
+            not_folder.contains("is a file, not a folder"),
+            "{not_folder}"
+        );
     }
 
     #[test]
