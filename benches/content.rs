@@ -1,17 +1,11 @@
 //! Loading and validating the built-in questionnaires: the bulk of start-up time.
 
-use aiready::content::{BUILTIN_FILES, Source, load_sources};
+use aiready::content::{builtin_sources, load_sources};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
 fn load_builtin(c: &mut Criterion) {
-    let sources: Vec<Source> = BUILTIN_FILES
-        .iter()
-        .map(|(name, text)| Source {
-            name: (*name).to_string(),
-            text: (*text).to_string(),
-        })
-        .collect();
+    let sources = builtin_sources();
     c.bench_function("load and validate the built-in questionnaires", |b| {
         b.iter(|| load_sources(black_box(&sources)).map(|bank| bank.questionnaires.len()))
     });

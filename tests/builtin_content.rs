@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use aiready::content::{self, BUILTIN_FILES, Source};
+use aiready::content;
 use aiready::domain::coverage::Coverage;
 use aiready::domain::framework::{Category, Framework, Stage};
 use aiready::domain::questionnaire::{QuestionBank, Questionnaire};
@@ -16,13 +16,7 @@ fn bank() -> &'static QuestionBank {
 
 #[test]
 fn every_shipped_file_loads_and_validates() {
-    let sources: Vec<Source> = BUILTIN_FILES
-        .iter()
-        .map(|(name, text)| Source {
-            name: (*name).to_string(),
-            text: (*text).to_string(),
-        })
-        .collect();
+    let sources = content::builtin_sources();
     let loaded = content::load_sources(&sources).expect("built-in set validates");
     assert_eq!(loaded.questionnaires.len(), 6);
     // The folder on disk and the compiled-in copy are the same set.

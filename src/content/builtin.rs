@@ -38,20 +38,22 @@ pub const BUILTIN_FILES: [(&str, &str); 7] = [
     ),
 ];
 
+/// The built-in files as sources, named by their file names.
+pub fn builtin_sources() -> Vec<Source> {
+    BUILTIN_FILES
+        .iter()
+        .map(|(name, text)| Source {
+            name: (*name).to_string(),
+            text: (*text).to_string(),
+        })
+        .collect()
+}
+
 /// The built-in question bank, loaded once. The shipped files are checked by the test suite, so
 /// an error here means a defective build; it is still reported rather than panicking.
 pub fn builtin() -> Result<&'static QuestionBank, ContentError> {
     static BANK: OnceLock<Result<QuestionBank, Vec<Problem>>> = OnceLock::new();
-    let loaded = BANK.get_or_init(|| {
-        let sources: Vec<Source> = BUILTIN_FILES
-            .iter()
-            .map(|(name, text)| Source {
-                name: (*name).to_string(),
-                text: (*text).to_string(),
-            })
-            .collect();
-        load_sources(&sources)
-    });
+    let loaded = BANK.get_or_init(|| load_sources(&builtin_sources()));
     loaded
         .as_ref()
         .map_err(|problems| ContentError::Invalid(problems.clone()))

@@ -7,7 +7,7 @@ mod raw;
 pub mod reference;
 mod validate;
 
-pub use builtin::{BUILTIN_FILES, builtin};
+pub use builtin::{BUILTIN_FILES, builtin, builtin_sources};
 
 use crate::domain::framework::Category;
 use crate::domain::questionnaire::{

@@ -2,7 +2,7 @@
 
 use super::framework::{Category, Framework, Stage, Theme};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The identifiers a question cites in each framework.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -205,6 +205,18 @@ pub struct ScopingProfile {
 }
 
 impl ScopingProfile {
+    /// The categories a new session assesses: every optional one plus those always in scope.
+    pub fn default_categories(&self) -> BTreeSet<Category> {
+        let mut categories: BTreeSet<Category> = self.optional_categories.iter().copied().collect();
+        categories.extend(
+            Category::ALL
+                .iter()
+                .copied()
+                .filter(|c| c.always_in_scope()),
+        );
+        categories
+    }
+
     /// The profile's default answers, keyed by scoping key.
     pub fn default_answers(&self) -> BTreeMap<String, bool> {
         self.questions

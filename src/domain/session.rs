@@ -267,14 +267,7 @@ impl Session {
     /// A new, empty session for this content: records its versions and hash, takes the scoping
     /// profile's default answers and puts every category in scope.
     pub fn new(id: String, name: String, bank: &QuestionBank, now: Timestamp) -> Session {
-        let mut categories: BTreeSet<Category> =
-            bank.profile.optional_categories.iter().copied().collect();
-        categories.extend(
-            Category::ALL
-                .iter()
-                .copied()
-                .filter(|c| c.always_in_scope()),
-        );
+        let categories = bank.profile.default_categories();
         Session {
             id,
             name,

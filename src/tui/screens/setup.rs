@@ -44,14 +44,7 @@ pub struct Draft {
 impl Draft {
     /// A draft for a new session with the content's defaults.
     pub fn new(bank: &QuestionBank) -> Draft {
-        let mut categories: BTreeSet<Category> =
-            bank.profile.optional_categories.iter().copied().collect();
-        categories.extend(
-            Category::ALL
-                .iter()
-                .copied()
-                .filter(|c| c.always_in_scope()),
-        );
+        let categories = bank.profile.default_categories();
         Draft {
             name: String::new(),
             organisation: String::new(),
