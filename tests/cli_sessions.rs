@@ -269,9 +269,10 @@ fn corrupt_sessions_are_reported_and_left_alone() {
     assert!(err.contains(&path.display().to_string()), "{err}");
     assert_eq!(std::fs::read(&path).unwrap(), truncated);
 
-    let newer = String::from_utf8(text)
-        .unwrap()
-        .replace("schema_version: 1", "schema_version: 9");
+    let newer = String::from_utf8(text).unwrap().replace(
+        &format!("schema_version: {}", aiready::store::SCHEMA_VERSION),
+        "schema_version: 9",
+    );
     std::fs::write(&path, &newer).unwrap();
     let out = aiready(&["sessions", "show", &bad], home.path());
     assert_eq!(out.status.code(), Some(1));

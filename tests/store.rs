@@ -6,7 +6,7 @@
 use aiready::domain::questionnaire::QuestionBank;
 use aiready::domain::scale::Answer;
 use aiready::domain::session::Session;
-use aiready::store::{FileStore, SessionStore, StoreError, new_session_id};
+use aiready::store::{FileStore, SCHEMA_VERSION, SessionStore, StoreError, new_session_id};
 use jiff::Timestamp;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -120,7 +120,7 @@ fn schema_0_still_loads_and_keeps_every_answer() {
     let (s, lock) = store.open(id).unwrap();
     store.save(&lock, &s).unwrap();
     let text = std::fs::read_to_string(store.path(id)).unwrap();
-    assert!(text.contains("schema_version: 1,"));
+    assert!(text.contains(&format!("schema_version: {SCHEMA_VERSION},")));
     assert_eq!(
         std::fs::read(store.backup_path(id)).unwrap(),
         std::fs::read(&fixture).unwrap()
@@ -184,24 +184,28 @@ fn corrupt_files_are_refused_and_left_as_they_are() {
     }
 
     // Garbage appended, a field renamed, the wrong value types, text that is not UTF-8.
+    let version = format!("schema_version: {SCHEMA_VERSION}");
     let mut appended = good.clone();
-    appended.extend_from_slice(b"\nSessionFile(schema_version: 1)");
+    appended.extend_from_slice(format!("\nSessionFile({version})").as_bytes());
     assert_refused(&store, &s.id, &appended, "appended");
     for (from, to) in [
-        ("schema_version: 1", "schema_version: \"1\""),
-        ("schema_version: 1", "schema_version: -1"),
-        ("schema_version: 1", "schema_version: 1.5"),
-        ("schema_version: 1,", ""),
-        ("  session: Session(", "  sesion: Session("),
-        ("target: Type2", "target: Type3"),
-        ("answer: Some(", "answer: Some(Level5), x: ("),
         (
-            "created: \"2026-01-01T00:00:00Z\"",
-            "created: \"yesterday\"",
+            version.clone(),
+            format!("schema_version: \"{SCHEMA_VERSION}\""),
+        ),
+        (version.clone(), "schema_version: -1".to_string()),
+        (version.clone(), "schema_version: 1.5".to_string()),
+        (format!("{version},"), String::new()),
+        ("  session: Session(".into(), "  sesion: Session(".into()),
+        ("target: Type2".into(), "target: Type3".into()),
+        ("answer: ".into(), "answer: Level5, x: (".into()),
+        (
+            "created: \"2026-01-01T00:00:00Z\"".into(),
+            "created: \"yesterday\"".into(),
         ),
     ] {
-        assert!(text.contains(from), "{from}");
-        let changed = text.replacen(from, to, 1);
+        assert!(text.contains(&from), "{from}");
+        let changed = text.replacen(&from, &to, 1);
         assert_refused(
             &store,
             &s.id,
@@ -213,19 +217,17 @@ fn corrupt_files_are_refused_and_left_as_they_are() {
     not_utf8[40] = 0xff;
     assert_refused(&store, &s.id, &not_utf8, "not UTF-8");
 
-    // Schema 0 content labelled as schema 1 and the reverse.
-    let as_v0 = text.replacen("schema_version: 1", "schema_version: 0", 1);
+    // Current content labelled as an older schema.
+    let as_v0 = text.replacen(&version, "schema_version: 0", 1);
     assert_refused(&store, &s.id, as_v0.as_bytes(), "wrong version");
+    let as_v1 = text.replacen(&version, "schema_version: 1", 1);
+    assert_refused(&store, &s.id, as_v1.as_bytes(), "labelled schema 1");
 
     // Future versions.
-    for version in [2u32, 99, u32::MAX] {
-        let newer = text.replacen(
-            "schema_version: 1",
-            &format!("schema_version: {version}"),
-            1,
-        );
+    for newer_version in [SCHEMA_VERSION + 1, 99, u32::MAX] {
+        let newer = text.replacen(&version, &format!("schema_version: {newer_version}"), 1);
         let err = assert_refused(&store, &s.id, newer.as_bytes(), "newer");
-        assert!(matches!(err, StoreError::NewerVersion { found, .. } if found == version));
+        assert!(matches!(err, StoreError::NewerVersion { found, .. } if found == newer_version));
         assert!(err.to_string().contains("newer version of aiready"));
     }
 
@@ -314,6 +316,63 @@ fn hostile_names_stay_inside_the_data_dir() {
             "{name}"
         );
     }
+}
+
+/// Saves reuse the blocks of the backup they replace (kept as a hidden spare file), and never
+/// write into a file that the session file or its backup still uses.
+#[cfg(unix)]
+#[test]
+fn saves_reuse_the_replaced_backup_safely() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let tmp = tempfile::tempdir().unwrap();
+    let store = FileStore::new(tmp.path());
+    let mut s = stored_session(&store, "Spare");
+    let (_, lock) = store.open(&s.id).unwrap();
+    let spare = tmp.path().join(format!(".{}.spare", s.id));
+    let mut saved = vec![std::fs::read(store.path(&s.id)).unwrap()];
+    for round in 0..4 {
+        s.record_mut("sec-gov-01").notes = format!("round {round} ").repeat(round * 40);
+        let reused = std::fs::metadata(&spare).ok().map(|m| m.ino());
+        store.save(&lock, &s).unwrap();
+        if let Some(inode) = reused {
+            // The new text went into the spare's file rather than a new one.
+            assert_eq!(std::fs::metadata(store.path(&s.id)).unwrap().ino(), inode);
+        }
+        saved.push(std::fs::read(store.path(&s.id)).unwrap());
+        assert_eq!(store.load(&s.id).unwrap(), s, "round {round}");
+        let n = saved.len();
+        assert_eq!(
+            std::fs::read(store.backup_path(&s.id)).unwrap(),
+            saved[n - 2],
+            "round {round}"
+        );
+        assert_eq!(reused.is_some(), round > 1, "round {round}");
+        if round > 0 {
+            // The backup replaced by this save, kept for the next one.
+            assert_eq!(
+                std::fs::read(&spare).unwrap(),
+                saved[n - 3],
+                "round {round}"
+            );
+            let meta = std::fs::metadata(&spare).unwrap();
+            assert_eq!(meta.nlink(), 1);
+            assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+        }
+    }
+
+    // A spare that is another name of the backup (as a crash between two steps of a save can
+    // leave it) or of the session file is not written into: the backup keeps the previous save.
+    for other in [store.backup_path(&s.id), store.path(&s.id)] {
+        std::fs::remove_file(&spare).unwrap();
+        std::fs::hard_link(&other, &spare).unwrap();
+        let previous = std::fs::read(store.path(&s.id)).unwrap();
+        s.record_mut("sec-gov-01").notes = format!("spare linked to {}", other.display());
+        store.save(&lock, &s).unwrap();
+        assert_eq!(store.load(&s.id).unwrap(), s);
+        assert_eq!(std::fs::read(store.backup_path(&s.id)).unwrap(), previous);
+    }
+    // Only the session, its backup, the spare and the lock are left.
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 4);
 }
 
 #[test]

@@ -27,6 +27,13 @@ pub fn is_plain(text: &str) -> bool {
     if matches!(first, b'-' | b'+' | b'=') || starts_ordered_marker(text) {
         return false;
     }
+    // Almost all text has no byte worth a closer look; this branch-free pass says so fastest.
+    if !bytes
+        .iter()
+        .fold(false, |seen, b| seen | SPECIAL_BYTE[usize::from(*b)])
+    {
+        return true;
+    }
     for (i, b) in bytes.iter().enumerate() {
         if !SPECIAL_BYTE[usize::from(*b)] {
             continue;

@@ -7,6 +7,7 @@ use super::{ReportContext, ReportError, Template, escape};
 use minijinja::syntax::SyntaxConfig;
 use minijinja::value::{Serde, Value};
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use std::sync::OnceLock;
 
 /// The file name of a user's template in the config directory.
 pub const TEMPLATE_FILE: &str = "report.md.j2";
@@ -27,13 +28,46 @@ pub fn render(context: &ReportContext, template: Option<&Template>) -> Result<St
         name: name.to_string(),
         message: describe(&e),
     };
+    let user_env;
+    let env = match template {
+        // The built-in template is parsed once per process; exports from the TUI reuse it.
+        None => builtin().map_err(|message| ReportError::Template {
+            name: name.to_string(),
+            message: message.clone(),
+        })?,
+        Some(_) => {
+            let mut env = environment().map_err(template_err)?;
+            env.add_template_owned(TEMPLATE_FILE, source.to_string())
+                .map_err(template_err)?;
+            user_env = env;
+            &user_env
+        }
+    };
+    let tmpl = env.get_template(TEMPLATE_FILE).map_err(template_err)?;
+    tmpl.render(Serde(context)).map_err(template_err)
+}
+
+/// The environment with the built-in template, or why it cannot be used.
+fn builtin() -> Result<&'static Environment<'static>, &'static String> {
+    static BUILTIN: OnceLock<Result<Environment<'static>, String>> = OnceLock::new();
+    BUILTIN
+        .get_or_init(|| {
+            let mut env = environment().map_err(|e| describe(&e))?;
+            env.add_template(TEMPLATE_FILE, BUILTIN_TEMPLATE)
+                .map_err(|e| describe(&e))?;
+            Ok(env)
+        })
+        .as_ref()
+}
+
+/// An environment that prints every value escaped for Markdown, without a template yet.
+fn environment() -> Result<Environment<'static>, minijinja::Error> {
     let mut env = Environment::new();
     let syntax = SyntaxConfig::builder()
         .trim_blocks(true)
         .lstrip_blocks(true)
         .keep_trailing_newline(true)
-        .build()
-        .map_err(template_err)?;
+        .build()?;
     env.set_syntax(syntax);
     // A misspelt field in a template is an error the author sees, not a silent blank.
     env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -50,9 +84,15 @@ pub fn render(context: &ReportContext, template: Option<&Template>) -> Result<St
         let result = match value.as_str() {
             Some(s) if escape::is_plain(s) => out.write_str(s),
             Some(s) => out.write_str(&escape::inline(s)),
+            // Counts, ranks and levels: written without an intermediate string.
+            None if value.is_integer()
+                && let Some(n) = value.as_usize() =>
+            {
+                write!(out, "{n}")
+            }
             None => {
-                // Numbers and booleans print as plain text; only their rare odd forms (a
-                // negative number at the start of a line) need the escape.
+                // Other numbers and booleans print as plain text; only their rare odd forms
+                // (a negative number at the start of a line) need the escape.
                 let text = value.to_string();
                 if escape::is_plain(&text) {
                     out.write_str(&text)
@@ -64,10 +104,7 @@ pub fn render(context: &ReportContext, template: Option<&Template>) -> Result<St
         result.map_err(minijinja::Error::from)
     });
     env.add_filter("md_block", md_block);
-    env.add_template(TEMPLATE_FILE, source)
-        .map_err(template_err)?;
-    let tmpl = env.get_template(TEMPLATE_FILE).map_err(template_err)?;
-    tmpl.render(Serde(context)).map_err(template_err)
+    Ok(env)
 }
 
 /// `{{ text | md_block(indent) }}`: multi-line text with hard breaks, continuation lines

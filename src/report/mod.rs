@@ -21,7 +21,11 @@ use crate::domain::session::{QuestionRecord, Session};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::borrow::Cow;
+// foldhash (already in the dependency tree through ratatui) hashes the many short question ids of
+// a large report several times faster than the standard library's SipHash.
+use foldhash::{HashMap, HashMapExt, HashSet};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -594,7 +598,7 @@ pub struct AppendixQuestion<'a> {
     /// The question.
     pub prompt: &'a str,
     /// The answer ("3 Implemented"), "open" or "not in scope".
-    pub status: String,
+    pub status: Cow<'static, str>,
     /// Whether it is critical.
     pub critical: bool,
     /// Its weight.
@@ -723,7 +727,9 @@ fn due_text(due: Option<Date>) -> String {
 }
 
 fn votes_text(record: &QuestionRecord) -> String {
-    let mut out = String::new();
+    // Sized up front: one allocation per question instead of one per growth step.
+    let len: usize = record.votes.keys().map(|who| who.len() + 6).sum();
+    let mut out = String::with_capacity(len);
     for (who, a) in &record.votes {
         if !out.is_empty() {
             out.push_str(", ");
@@ -1172,12 +1178,12 @@ fn appendix_question<'a>(
     hidden: bool,
 ) -> AppendixQuestion<'a> {
     let status = match (record.answer, hidden) {
-        (Some(a), false) => answer_text(a).to_string(),
-        (Some(a), true) => format!("{} (not in scope, not scored)", answer_text(a)),
-        (None, true) => "not in scope".to_string(),
-        (None, false) => "open".to_string(),
+        (Some(a), false) => Cow::Borrowed(answer_text(a)),
+        (Some(a), true) => Cow::Owned(format!("{} (not in scope, not scored)", answer_text(a))),
+        (None, true) => Cow::Borrowed("not in scope"),
+        (None, false) => Cow::Borrowed("open"),
     };
-    let mut maps_to = String::new();
+    let mut maps_to = String::with_capacity(64);
     for id in Framework::ALL
         .iter()
         .flat_map(|f| q.maps_to.for_framework(*f))

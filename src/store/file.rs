@@ -4,6 +4,14 @@
 //! A save never leaves a half-written file behind: the new text goes to a temporary file in the
 //! same directory, is synced, and replaces the old file by a rename; the directory is synced so
 //! the rename itself survives a power cut. Before the rename the old file is kept as the backup.
+//!
+//! The backup it replaces is not deleted but kept as `.<id>.spare`, and the next save writes its
+//! temporary file over that spare instead of creating a new one. A save therefore frees no disk
+//! blocks, which matters: on file systems that discard freed blocks (ext4 mounted with
+//! `discard`, common on SSDs and virtual disks), freeing blocks makes the syncs of a save wait
+//! for the discard, about 4 ms each time on the development machine. The spare is never one of
+//! the two files a reader may need, and a save only overwrites it once no other name points to
+//! it.
 
 use super::format::{self, DecodeError};
 use super::{Held, ListEntry, SessionLock, SessionStore, StoreError, check_id, is_valid_id};
@@ -37,6 +45,16 @@ impl FileStore {
     /// The backup of a session's previous save.
     pub fn backup_path(&self, id: &str) -> PathBuf {
         self.dir.join(format!("{id}.ron.bak"))
+    }
+
+    /// The file a save writes its text into; the previous spare when there is one.
+    fn temp_path(&self, id: &str) -> PathBuf {
+        self.dir.join(format!(".{id}.save.tmp"))
+    }
+
+    /// The former backup, kept so that the next save can reuse its disk blocks.
+    fn spare_path(&self, id: &str) -> PathBuf {
+        self.dir.join(format!(".{id}.spare"))
     }
 
     /// The lock file of a session.
@@ -169,24 +187,72 @@ impl FileStore {
             path: path.clone(),
             source,
         };
-        let prefix = format!(".{id}.");
-        // tempfile creates the file readable and writable by its owner only.
-        let mut tmp = tempfile::Builder::new()
-            .prefix(&prefix)
-            .suffix(".tmp")
-            .tempfile_in(&self.dir)
-            .map_err(write_err)?;
-        tmp.write_all(text.as_bytes()).map_err(write_err)?;
-        tmp.as_file().sync_all().map_err(write_err)?;
-        self.keep_backup(id).map_err(write_err)?;
-        tmp.persist(&path).map_err(|e| write_err(e.error))?;
-        sync_dir(&self.dir).map_err(write_err)?;
-        Ok(())
+        let temp = self.temp_path(id);
+        let result = self.write_temp(id, &temp, text.as_bytes()).and_then(|()| {
+            self.keep_backup(id)?;
+            fs::rename(&temp, &path)?;
+            sync_dir(&self.dir)
+        });
+        if result.is_err() {
+            // Nothing half-written is left behind; the session file itself is untouched.
+            let _ = fs::remove_file(&temp);
+        }
+        result.map_err(write_err)
+    }
+
+    /// Writes the text into the temporary file and syncs it: over the spare when there is
+    /// one, else into a new file readable by its owner only.
+    fn write_temp(&self, id: &str, temp: &Path, text: &[u8]) -> io::Result<()> {
+        let mut file = match self.take_spare(id, temp) {
+            Some(file) => file,
+            None => {
+                // Left by a save that failed before this one (a killed process's leftovers
+                // are removed when the lock is taken).
+                match fs::remove_file(temp) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
+                }
+                let mut options = OpenOptions::new();
+                options.write(true).create_new(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+                options.open(temp)?
+            }
+        };
+        file.write_all(text)?;
+        // A reused spare may be longer than the new text.
+        file.set_len(text.len() as u64)?;
+        file.sync_all()
+    }
+
+    /// Renames the spare to the temporary file and opens it for overwriting, if it exists and
+    /// no other name points to it (so that overwriting it cannot touch the session file or its
+    /// backup).
+    #[cfg(unix)]
+    fn take_spare(&self, id: &str, temp: &Path) -> Option<File> {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        fs::rename(self.spare_path(id), temp).ok()?;
+        let file = OpenOptions::new().write(true).open(temp).ok()?;
+        let meta = file.metadata().ok()?;
+        if !meta.is_file() || meta.nlink() != 1 {
+            return None;
+        }
+        if meta.permissions().mode() & 0o777 != 0o600 {
+            file.set_permissions(fs::Permissions::from_mode(0o600))
+                .ok()?;
+        }
+        Some(file)
+    }
+
+    #[cfg(not(unix))]
+    fn take_spare(&self, _id: &str, _temp: &Path) -> Option<File> {
+        None
     }
 
     /// Keeps the current file as the backup. The backup is replaced by a rename, so a crash
     /// at any moment leaves either the old or the new backup. A hard link costs no copy; where
-    /// links are not supported the file is copied.
+    /// links are not supported the file is copied. The backup being replaced stays as the spare.
     fn keep_backup(&self, id: &str) -> io::Result<()> {
         let current = self.path(id);
         if !current.exists() {
@@ -201,7 +267,14 @@ impl FileStore {
         if fs::hard_link(&current, &staged).is_err() {
             fs::copy(&current, &staged)?;
         }
-        fs::rename(&staged, self.backup_path(id))
+        let backup = self.backup_path(id);
+        if cfg!(unix) && backup.exists() {
+            let spare = self.spare_path(id);
+            // Without the spare the old backup is simply deleted by the rename below.
+            let _ = fs::remove_file(&spare);
+            let _ = fs::hard_link(&backup, &spare);
+        }
+        fs::rename(&staged, backup)
     }
 }
 
@@ -304,6 +377,7 @@ impl SessionStore for FileStore {
         };
         remove(&path)?;
         remove(&self.backup_path(id))?;
+        remove(&self.spare_path(id))?;
         sync_dir(&self.dir).map_err(|source| StoreError::Dir {
             path: self.dir.clone(),
             source,

@@ -3,11 +3,11 @@
 //!
 //! ```ron
 //! SessionFile(
-//!   schema_version: 1,
+//!   schema_version: 2,
 //!   session: Session(
 //!     ...
 //!     records: {
-//!       "sec-gov-01": QuestionRecord(answer: Some(Implemented), notes: "..."),
+//!       "sec-gov-01": QuestionRecord(answer: Implemented, notes: "...", due: "2027-01-15", votes: ["Ana: 4", "Ben: 1"]),
 //!     },
 //!   ),
 //! )
@@ -16,25 +16,199 @@
 //! Maps are sorted and each question's record sits on one line, so a diff of two saves shows
 //! one line per question that changed (and parsing skips little whitespace).
 //!
-//! Schema 0 kept only the agreed answer and a note per question, in two maps; it loads into the
-//! current model with every other per-question field empty.
+//! Schema 2 writes a record with as few RON values as it can while staying readable, because
+//! parsing a large session costs time per value: an answer and a due date without the
+//! `Some(...)` around them, and each vote as one `"name: level"` string (the level is `0` to `4`,
+//! `N/A` or `Unknown`, after the last `: `, so any name reads back unchanged) instead of a map
+//! entry of two values.
+//!
+//! Schema 1 wrote the session's own serde form: `answer: Some(Implemented)`, `due:
+//! Some("2027-01-15")`, `votes: {"Ana": Operating}`. Schema 0 kept only the agreed answer and a
+//! note per question, in two maps. Both load into the current model.
 
-use crate::domain::framework::Category;
+use crate::domain::framework::{Category, Stage};
 use crate::domain::questionnaire::QuestionnaireVersion;
 use crate::domain::scale::Answer;
-use crate::domain::session::{Mode, QuestionRecord, Session, Target};
+use crate::domain::session::{Mode, Participant, QuestionRecord, Session, Target};
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
+use jiff::civil::Date;
+use serde::de;
+use serde::ser::{SerializeSeq, SerializeStruct};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
 /// The format version this build writes; it reads this one and every older one.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 #[serde(rename = "SessionFile")]
 struct FileOut<'a> {
     schema_version: u32,
-    session: &'a Session,
+    session: SessionOut<'a>,
+}
+
+/// A session as schema 2 writes it: the session's own fields in their order, with the records
+/// in the file's layout.
+#[derive(Serialize)]
+#[serde(rename = "Session")]
+struct SessionOut<'a> {
+    id: &'a str,
+    name: &'a str,
+    organisation: &'a str,
+    system: &'a str,
+    target: Target,
+    mode: Mode,
+    facilitator: &'a str,
+    participants: &'a [Participant],
+    scoping: &'a BTreeMap<String, bool>,
+    categories: &'a BTreeSet<Category>,
+    questionnaires: &'a [QuestionnaireVersion],
+    content_hash: &'a str,
+    created: Timestamp,
+    updated: Timestamp,
+    records: RecordsOut<'a>,
+    time_spent: &'a BTreeMap<Category, BTreeMap<Stage, u64>>,
+    agenda_minutes: &'a BTreeMap<Category, BTreeMap<Stage, u32>>,
+}
+
+impl<'a> From<&'a Session> for SessionOut<'a> {
+    fn from(session: &'a Session) -> SessionOut<'a> {
+        // Destructured so that a new session field cannot be forgotten here.
+        let Session {
+            id,
+            name,
+            organisation,
+            system,
+            target,
+            mode,
+            facilitator,
+            participants,
+            scoping,
+            categories,
+            questionnaires,
+            content_hash,
+            created,
+            updated,
+            records,
+            time_spent,
+            agenda_minutes,
+        } = session;
+        SessionOut {
+            id,
+            name,
+            organisation,
+            system,
+            target: *target,
+            mode: *mode,
+            facilitator,
+            participants,
+            scoping,
+            categories,
+            questionnaires,
+            content_hash,
+            created: *created,
+            updated: *updated,
+            records: RecordsOut(records),
+            time_spent,
+            agenda_minutes,
+        }
+    }
+}
+
+struct RecordsOut<'a>(&'a BTreeMap<String, QuestionRecord>);
+
+impl Serialize for RecordsOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(id, r)| (id, RecordOut(r))))
+    }
+}
+
+struct RecordOut<'a>(&'a QuestionRecord);
+
+impl Serialize for RecordOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let QuestionRecord {
+            answer,
+            notes,
+            evidence,
+            action_owner,
+            due,
+            discuss_later,
+            votes,
+        } = self.0;
+        // Only what was recorded is written; everything left out reads back as empty.
+        let fields = usize::from(answer.is_some())
+            + usize::from(!notes.is_empty())
+            + usize::from(!evidence.is_empty())
+            + usize::from(!action_owner.is_empty())
+            + usize::from(due.is_some())
+            + usize::from(*discuss_later)
+            + usize::from(!votes.is_empty());
+        let mut out = serializer.serialize_struct("QuestionRecord", fields)?;
+        if let Some(answer) = answer {
+            out.serialize_field("answer", answer)?;
+        }
+        if !notes.is_empty() {
+            out.serialize_field("notes", notes)?;
+        }
+        if !evidence.is_empty() {
+            out.serialize_field("evidence", evidence)?;
+        }
+        if !action_owner.is_empty() {
+            out.serialize_field("action_owner", action_owner)?;
+        }
+        if let Some(due) = due {
+            out.serialize_field("due", due)?;
+        }
+        if *discuss_later {
+            out.serialize_field("discuss_later", discuss_later)?;
+        }
+        if !votes.is_empty() {
+            out.serialize_field("votes", &VotesOut(votes))?;
+        }
+        out.end()
+    }
+}
+
+/// Votes as a list of `"name: level"` strings, in name order.
+struct VotesOut<'a>(&'a BTreeMap<String, Answer>);
+
+impl Serialize for VotesOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        let mut text = String::new();
+        for (name, answer) in self.0 {
+            text.clear();
+            text.push_str(name);
+            text.push_str(VOTE_SEPARATOR);
+            text.push_str(vote_code(*answer));
+            seq.serialize_element(text.as_str())?;
+        }
+        seq.end()
+    }
+}
+
+/// Between the name and the answer in a vote.
+const VOTE_SEPARATOR: &str = ": ";
+
+/// How a vote names its answer: the level, `N/A` or `Unknown`.
+fn vote_code(answer: Answer) -> &'static str {
+    match answer {
+        Answer::NotInPlace => "0",
+        Answer::AdHoc => "1",
+        Answer::Designed => "2",
+        Answer::Implemented => "3",
+        Answer::Operating => "4",
+        Answer::NotApplicable => "N/A",
+        Answer::Unknown => "Unknown",
+    }
+}
+
+/// The answer a vote's code names.
+fn vote_answer(code: &str) -> Option<Answer> {
+    Answer::ALL.into_iter().find(|a| vote_code(*a) == code)
 }
 
 /// Only the version, read first so that a newer file is refused for the right reason.
@@ -42,6 +216,192 @@ struct FileOut<'a> {
 #[serde(rename = "SessionFile")]
 struct Envelope {
     schema_version: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(rename = "SessionFile", deny_unknown_fields)]
+struct FileV2 {
+    schema_version: u32,
+    session: SessionV2,
+}
+
+#[derive(Deserialize)]
+#[serde(rename = "Session", deny_unknown_fields)]
+struct SessionV2 {
+    id: String,
+    name: String,
+    #[serde(default)]
+    organisation: String,
+    #[serde(default)]
+    system: String,
+    #[serde(default)]
+    target: Target,
+    #[serde(default)]
+    mode: Mode,
+    #[serde(default)]
+    facilitator: String,
+    #[serde(default)]
+    participants: Vec<Participant>,
+    #[serde(default)]
+    scoping: BTreeMap<String, bool>,
+    #[serde(default)]
+    categories: BTreeSet<Category>,
+    #[serde(default)]
+    questionnaires: Vec<QuestionnaireVersion>,
+    #[serde(default)]
+    content_hash: String,
+    created: Timestamp,
+    updated: Timestamp,
+    #[serde(default)]
+    records: RecordsV2,
+    #[serde(default)]
+    time_spent: BTreeMap<Category, BTreeMap<Stage, u64>>,
+    #[serde(default)]
+    agenda_minutes: BTreeMap<Category, BTreeMap<Stage, u32>>,
+}
+
+impl From<SessionV2> for Session {
+    fn from(file: SessionV2) -> Session {
+        Session {
+            id: file.id,
+            name: file.name,
+            organisation: file.organisation,
+            system: file.system,
+            target: file.target,
+            mode: file.mode,
+            facilitator: file.facilitator,
+            participants: file.participants,
+            scoping: file.scoping,
+            categories: file.categories,
+            questionnaires: file.questionnaires,
+            content_hash: file.content_hash,
+            created: file.created,
+            updated: file.updated,
+            records: file.records.0,
+            time_spent: file.time_spent,
+            agenda_minutes: file.agenda_minutes,
+        }
+    }
+}
+
+/// The records map, each record read in the schema 2 layout straight into the model.
+#[derive(Default)]
+struct RecordsV2(BTreeMap<String, QuestionRecord>);
+
+impl<'de> Deserialize<'de> for RecordsV2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<RecordsV2, D::Error> {
+        struct Visitor;
+        impl<'de> de::Visitor<'de> for Visitor {
+            type Value = RecordsV2;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map from question id to QuestionRecord")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<RecordsV2, A::Error> {
+                let mut records = BTreeMap::new();
+                while let Some((id, record)) = map.next_entry::<String, RecordV2>()? {
+                    records.insert(id, record.into());
+                }
+                Ok(RecordsV2(records))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename = "QuestionRecord", default, deny_unknown_fields)]
+#[derive(Default)]
+struct RecordV2 {
+    #[serde(deserialize_with = "present")]
+    answer: Option<Answer>,
+    notes: String,
+    evidence: Vec<String>,
+    action_owner: String,
+    #[serde(deserialize_with = "present")]
+    due: Option<Date>,
+    discuss_later: bool,
+    votes: VotesV2,
+}
+
+impl From<RecordV2> for QuestionRecord {
+    fn from(r: RecordV2) -> QuestionRecord {
+        QuestionRecord {
+            answer: r.answer,
+            notes: r.notes,
+            evidence: r.evidence,
+            action_owner: r.action_owner,
+            due: r.due,
+            discuss_later: r.discuss_later,
+            votes: r.votes.0,
+        }
+    }
+}
+
+/// A field that is written only when it has a value, so present means Some.
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(deserializer).map(Some)
+}
+
+#[derive(Default)]
+struct VotesV2(BTreeMap<String, Answer>);
+
+impl<'de> Deserialize<'de> for VotesV2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<VotesV2, D::Error> {
+        struct Visitor;
+        impl<'de> de::Visitor<'de> for Visitor {
+            type Value = VotesV2;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of votes such as [\"Ana: 4\", \"Ben: N/A\"]")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<VotesV2, A::Error> {
+                let mut votes = BTreeMap::new();
+                while let Some(Vote(name, answer)) = seq.next_element()? {
+                    match votes.entry(name) {
+                        Entry::Vacant(slot) => {
+                            slot.insert(answer);
+                        }
+                        // Two votes by one person cannot both be kept.
+                        Entry::Occupied(slot) => {
+                            return Err(de::Error::custom(format_args!(
+                                "{:?} has two votes on one question",
+                                slot.key()
+                            )));
+                        }
+                    }
+                }
+                Ok(VotesV2(votes))
+            }
+        }
+        deserializer.deserialize_seq(Visitor)
+    }
+}
+
+/// One `"name: Answer"` vote.
+struct Vote(String, Answer);
+
+impl<'de> Deserialize<'de> for Vote {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Vote, D::Error> {
+        struct Visitor;
+        impl<'de> de::Visitor<'de> for Visitor {
+            type Value = Vote;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a vote such as \"Ana: 4\"")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Vote, E> {
+                // The code never contains the separator, so the last one ends the name.
+                text.rsplit_once(VOTE_SEPARATOR)
+                    .and_then(|(name, code)| Some(Vote(name.to_string(), vote_answer(code)?)))
+                    .ok_or_else(|| {
+                        E::custom(format_args!(
+                            "a vote is written \"name: level\" with a level from 0 to 4, N/A or Unknown, not {text:?}"
+                        ))
+                    })
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
 }
 
 #[derive(Deserialize)]
@@ -59,7 +419,6 @@ struct FileV0 {
     schema_version: u32,
     session: SessionV0,
 }
-
 #[derive(Deserialize)]
 #[serde(rename = "Session", deny_unknown_fields)]
 struct SessionV0 {
@@ -137,24 +496,47 @@ pub fn encode(session: &Session) -> Result<String, ron::Error> {
         .indentor("  ".to_string())
         // Deeper values (a question's record, a section's time) stay on one line.
         .depth_limit(3);
-    let mut text = ron::ser::to_string_pretty(
+    // Room for a typical record per question, so the text is rarely copied while it grows.
+    let mut out = Text(String::with_capacity(4096 + session.records.len() * 192));
+    ron::ser::to_writer_pretty(
+        &mut out,
         &FileOut {
             schema_version: SCHEMA_VERSION,
-            session,
+            session: SessionOut::from(session),
         },
         config,
     )?;
+    let mut text = out.0;
     text.push('\n');
     Ok(text)
+}
+
+/// The encoder's output. The RON writer escapes strings one character at a time and writes
+/// each one separately; appending a single byte directly is much cheaper than the general copy.
+struct Text(String);
+
+impl fmt::Write for Text {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        match s.as_bytes() {
+            [byte] => self.0.push(char::from(*byte)),
+            _ => self.0.push_str(s),
+        }
+        Ok(())
+    }
+
+    fn write_char(&mut self, c: char) -> fmt::Result {
+        self.0.push(c);
+        Ok(())
+    }
 }
 
 /// The session in a file's text, migrated to the current model.
 pub fn decode(text: &str) -> Result<Session, DecodeError> {
     // A current file, the common case, costs a single parse.
-    if let Ok(file) = ron::from_str::<FileV1>(text)
+    if let Ok(file) = ron::from_str::<FileV2>(text)
         && file.schema_version == SCHEMA_VERSION
     {
-        return Ok(file.session);
+        return Ok(file.session.into());
     }
     let invalid = |e: ron::error::SpannedError| DecodeError::Invalid(e.to_string());
     let envelope: Envelope = ron::from_str(text).map_err(invalid)?;
@@ -162,8 +544,11 @@ pub fn decode(text: &str) -> Result<Session, DecodeError> {
         0 => ron::from_str::<FileV0>(text)
             .map(|f| f.session.into())
             .map_err(invalid),
-        SCHEMA_VERSION => ron::from_str::<FileV1>(text)
+        1 => ron::from_str::<FileV1>(text)
             .map(|f| f.session)
+            .map_err(invalid),
+        SCHEMA_VERSION => ron::from_str::<FileV2>(text)
+            .map(|f| f.session.into())
             .map_err(invalid),
         newer => Err(DecodeError::Newer(newer)),
     }
@@ -219,7 +604,9 @@ mod tests {
         let s = sample();
         let text = encode(&s).unwrap();
         assert!(
-            text.starts_with("SessionFile(\n  schema_version: 1,"),
+            text.starts_with(&format!(
+                "SessionFile(\n  schema_version: {SCHEMA_VERSION},"
+            )),
             "{text}"
         );
         assert_eq!(decode(&text), Ok(s));
@@ -242,9 +629,10 @@ mod tests {
 
     #[test]
     fn newer_versions_are_refused() {
-        let text = encode(&sample())
-            .unwrap()
-            .replace("schema_version: 1", "schema_version: 7");
+        let text = encode(&sample()).unwrap().replace(
+            &format!("schema_version: {SCHEMA_VERSION}"),
+            "schema_version: 7",
+        );
         assert_eq!(decode(&text), Err(DecodeError::Newer(7)));
     }
 
@@ -255,5 +643,109 @@ mod tests {
             "  session: Session(\n    colour: \"red\",\n",
         );
         assert!(matches!(decode(&text), Err(DecodeError::Invalid(m)) if m.contains("colour")));
+    }
+
+    /// A file as schema 1 wrote it, before records had their own layout.
+    const SCHEMA_1: &str = r#"SessionFile(
+  schema_version: 1,
+  session: Session(
+    id: "2026-01-01-acme-000001",
+    name: "Acme \"bot\" ../x Сессия",
+    organisation: "Acme",
+    system: "Support bot",
+    target: Type1,
+    mode: Workshop,
+    facilitator: "Fay",
+    participants: [
+      Participant(name: "Ana", role: "ML"),
+    ],
+    scoping: {
+      "generative": false,
+    },
+    categories: [
+      Privacy,
+    ],
+    questionnaires: [
+      QuestionnaireVersion(id: "security", version: "1.0.0"),
+    ],
+    content_hash: "abc",
+    created: "2026-01-01T00:00:00Z",
+    updated: "2026-01-01T00:00:00Z",
+    records: {
+      "sec-1": QuestionRecord(answer: Some(Designed), notes: "line one\nline two", evidence: ["TICKET-1"], action_owner: "Ben", due: Some("2027-01-15"), discuss_later: true, votes: {"Ana": Operating}),
+    },
+    time_spent: {
+      Security: {Storage: 90},
+    },
+    agenda_minutes: {
+      Security: {Storage: 15},
+    },
+  ),
+)
+"#;
+
+    #[test]
+    fn schema_1_still_loads() {
+        assert_eq!(decode(SCHEMA_1), Ok(sample()));
+        // A file labelled schema 1 must be in the schema 1 layout.
+        let mislabelled = encode(&sample()).unwrap().replace(
+            &format!("schema_version: {SCHEMA_VERSION}"),
+            "schema_version: 1",
+        );
+        assert!(matches!(decode(&mislabelled), Err(DecodeError::Invalid(_))));
+    }
+
+    #[test]
+    fn records_are_written_with_few_values() {
+        let text = encode(&sample()).unwrap();
+        let record = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("\"sec-1\""))
+            .unwrap();
+        assert_eq!(
+            record.trim(),
+            r#""sec-1": QuestionRecord(answer: Designed, notes: "line one\nline two", evidence: ["TICKET-1"], action_owner: "Ben", due: "2027-01-15", discuss_later: true, votes: ["Ana: 4"]),"#
+        );
+    }
+
+    #[test]
+    fn every_answer_and_any_name_survive_a_vote() {
+        let t = Timestamp::from_second(1_767_225_600).unwrap();
+        let mut s = sample();
+        let names = [
+            "",
+            "Ana: 4",
+            "B\"o\\b",
+            "Chi, Dee",
+            "Łukasz: N/A",
+            "x:",
+            " : ",
+        ];
+        for (name, answer) in names.iter().zip(Answer::ALL.iter().cycle()) {
+            s.record_vote("sec-2", name, Some(*answer), t);
+        }
+        for answer in Answer::ALL {
+            s.record_vote("sec-3", &format!("{answer:?}"), Some(answer), t);
+        }
+        assert_eq!(decode(&encode(&s).unwrap()), Ok(s));
+    }
+
+    #[test]
+    fn malformed_votes_are_refused() {
+        let text = encode(&sample()).unwrap();
+        for bad in [
+            r#"votes: ["Ana 4"]"#,
+            r#"votes: ["Ana: 5"]"#,
+            r#"votes: ["Ana: Operating"]"#,
+            r#"votes: ["Ana: 4", "Ana: 1"]"#,
+            r#"votes: {"Ana": Operating}"#,
+        ] {
+            let changed = text.replace(r#"votes: ["Ana: 4"]"#, bad);
+            assert_ne!(changed, text);
+            assert!(
+                matches!(decode(&changed), Err(DecodeError::Invalid(_))),
+                "{bad}"
+            );
+        }
     }
 }
