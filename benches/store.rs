@@ -3,7 +3,8 @@
 mod common;
 
 use aiready::domain::scoring;
-use aiready::store::{FileStore, SessionStore};
+use aiready::domain::session::Session;
+use aiready::store::{FileStore, SessionLock, SessionStore};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
@@ -12,22 +13,10 @@ const QUESTIONS: usize = 5_000;
 fn store(c: &mut Criterion) {
     let bank = common::large_bank(QUESTIONS);
     let session = common::answered_session(&bank);
-    let Ok(dir) = tempfile::tempdir() else {
-        eprintln!("cannot create a temporary directory");
+    let Some((_dir, files, lock)) = stored(&session) else {
         return;
     };
-    let files = FileStore::new(dir.path());
-    let Ok(lock) = files.create(&session) else {
-        eprintln!("cannot create the session");
-        return;
-    };
-    c.bench_function("save_and_load_5000", |b| {
-        b.iter(|| {
-            let saved = files.save(&lock, black_box(&session));
-            let loaded = files.load(&session.id);
-            black_box((saved.is_ok(), loaded.is_ok()))
-        })
-    });
+    bench_save_and_load(c, "save_and_load_5000", &files, &lock, &session);
     c.bench_function("save_5000", |b| {
         b.iter(|| black_box(files.save(&lock, black_box(&session)).is_ok()))
     });
@@ -51,6 +40,37 @@ fn store(c: &mut Criterion) {
     });
 }
 
+/// A file store in a temporary directory holding `session`, and the session's lock.
+fn stored(session: &Session) -> Option<(tempfile::TempDir, FileStore, SessionLock)> {
+    let Ok(dir) = tempfile::tempdir() else {
+        eprintln!("cannot create a temporary directory");
+        return None;
+    };
+    let files = FileStore::new(dir.path());
+    let Ok(lock) = files.create(session) else {
+        eprintln!("cannot create the session");
+        return None;
+    };
+    Some((dir, files, lock))
+}
+
+/// One save followed by one load, the round trip a reopened session pays.
+fn bench_save_and_load(
+    c: &mut Criterion,
+    name: &str,
+    files: &FileStore,
+    lock: &SessionLock,
+    session: &Session,
+) {
+    c.bench_function(name, |b| {
+        b.iter(|| {
+            let saved = files.save(lock, black_box(session));
+            let loaded = files.load(&session.id);
+            black_box((saved.is_ok(), loaded.is_ok()))
+        })
+    });
+}
+
 /// The same save and load with the built-in content, the size of a real session.
 fn builtin(c: &mut Criterion) {
     let Ok(bank) = aiready::content::builtin() else {
@@ -58,22 +78,10 @@ fn builtin(c: &mut Criterion) {
         return;
     };
     let session = common::answered_session(bank);
-    let Ok(dir) = tempfile::tempdir() else {
-        eprintln!("cannot create a temporary directory");
+    let Some((_dir, files, lock)) = stored(&session) else {
         return;
     };
-    let files = FileStore::new(dir.path());
-    let Ok(lock) = files.create(&session) else {
-        eprintln!("cannot create the session");
-        return;
-    };
-    c.bench_function("save_and_load_builtin", |b| {
-        b.iter(|| {
-            let saved = files.save(&lock, black_box(&session));
-            let loaded = files.load(&session.id);
-            black_box((saved.is_ok(), loaded.is_ok()))
-        })
-    });
+    bench_save_and_load(c, "save_and_load_builtin", &files, &lock, &session);
     c.bench_function("rescore_builtin", |b| {
         b.iter(|| black_box(scoring::score(black_box(bank), black_box(&session))))
     });
