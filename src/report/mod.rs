@@ -754,6 +754,9 @@ static EMPTY_RECORD: QuestionRecord = QuestionRecord {
     due: None,
     discuss_later: false,
     votes: BTreeMap::new(),
+    prework_votes: BTreeMap::new(),
+    prework_notes: BTreeMap::new(),
+    from_prework: false,
 };
 
 impl<'a> ReportContext<'a> {

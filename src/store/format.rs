@@ -3,7 +3,7 @@
 //!
 //! ```ron
 //! SessionFile(
-//!   schema_version: 2,
+//!   schema_version: 3,
 //!   session: Session(
 //!     ...
 //!     records: {
@@ -22,6 +22,12 @@
 //! `N/A` or `Unknown`, after the last `: `, so any name reads back unchanged) instead of a map
 //! entry of two values.
 //!
+//! Schema 3 adds what pre-work brings: per record the participants' pre-work answers (`prework:
+//! ["Maya: 3"]`, written like votes), their notes (`prework_notes: {"Maya": "..."}`) and
+//! `from_prework: true` on an answer accepted from unanimous votes; per session the pre-work
+//! merged so far (`prework: {"Maya": PreworkReceipt(...)}`) and the triage agenda's time plan
+//! (`triage: TriagePlan(...)`). A schema 2 file is the same without them.
+//!
 //! Schema 1 wrote the session's own serde form: `answer: Some(Implemented)`, `due:
 //! Some("2027-01-15")`, `votes: {"Ana": Operating}`. Schema 0 kept only the agreed answer and a
 //! note per question, in two maps. Both load into the current model.
@@ -29,7 +35,9 @@
 use crate::domain::framework::{Category, Stage};
 use crate::domain::questionnaire::QuestionnaireVersion;
 use crate::domain::scale::Answer;
-use crate::domain::session::{Mode, Participant, QuestionRecord, Session, Target};
+use crate::domain::session::{
+    Mode, Participant, PreworkReceipt, QuestionRecord, Session, Target, TriagePlan,
+};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::de;
@@ -40,7 +48,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// The format version this build writes; it reads this one and every older one.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Serialize)]
 #[serde(rename = "SessionFile")]
@@ -49,8 +57,8 @@ struct FileOut<'a> {
     session: SessionOut<'a>,
 }
 
-/// A session as schema 2 writes it: the session's own fields in their order, with the records
-/// in the file's layout.
+/// A session as the current schema writes it: the session's own fields in their order, with
+/// the records in the file's layout.
 #[derive(Serialize)]
 #[serde(rename = "Session")]
 struct SessionOut<'a> {
@@ -71,6 +79,10 @@ struct SessionOut<'a> {
     records: RecordsOut<'a>,
     time_spent: &'a BTreeMap<Category, BTreeMap<Stage, u64>>,
     agenda_minutes: &'a BTreeMap<Category, BTreeMap<Stage, u32>>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    prework: &'a BTreeMap<String, PreworkReceipt>,
+    #[serde(skip_serializing_if = "TriagePlan::is_empty")]
+    triage: TriagePlan,
 }
 
 impl<'a> From<&'a Session> for SessionOut<'a> {
@@ -94,6 +106,8 @@ impl<'a> From<&'a Session> for SessionOut<'a> {
             records,
             time_spent,
             agenda_minutes,
+            prework,
+            triage,
         } = session;
         SessionOut {
             id,
@@ -113,6 +127,8 @@ impl<'a> From<&'a Session> for SessionOut<'a> {
             records: RecordsOut(records),
             time_spent,
             agenda_minutes,
+            prework,
+            triage: *triage,
         }
     }
 }
@@ -137,6 +153,9 @@ impl Serialize for RecordOut<'_> {
             due,
             discuss_later,
             votes,
+            prework_votes,
+            prework_notes,
+            from_prework,
         } = self.0;
         // Only what was recorded is written; everything left out reads back as empty.
         let fields = usize::from(answer.is_some())
@@ -145,7 +164,10 @@ impl Serialize for RecordOut<'_> {
             + usize::from(!action_owner.is_empty())
             + usize::from(due.is_some())
             + usize::from(*discuss_later)
-            + usize::from(!votes.is_empty());
+            + usize::from(!votes.is_empty())
+            + usize::from(!prework_votes.is_empty())
+            + usize::from(!prework_notes.is_empty())
+            + usize::from(*from_prework);
         let mut out = serializer.serialize_struct("QuestionRecord", fields)?;
         if let Some(answer) = answer {
             out.serialize_field("answer", answer)?;
@@ -167,6 +189,15 @@ impl Serialize for RecordOut<'_> {
         }
         if !votes.is_empty() {
             out.serialize_field("votes", &VotesOut(votes))?;
+        }
+        if !prework_votes.is_empty() {
+            out.serialize_field("prework", &VotesOut(prework_votes))?;
+        }
+        if !prework_notes.is_empty() {
+            out.serialize_field("prework_notes", prework_notes)?;
+        }
+        if *from_prework {
+            out.serialize_field("from_prework", from_prework)?;
         }
         out.end()
     }
@@ -218,16 +249,17 @@ struct Envelope {
     schema_version: u32,
 }
 
+/// A file of schema 3, or of schema 2 (the same layout without the pre-work fields).
 #[derive(Deserialize)]
 #[serde(rename = "SessionFile", deny_unknown_fields)]
-struct FileV2 {
+struct FileV3 {
     schema_version: u32,
-    session: SessionV2,
+    session: SessionV3,
 }
 
 #[derive(Deserialize)]
 #[serde(rename = "Session", deny_unknown_fields)]
-struct SessionV2 {
+struct SessionV3 {
     id: String,
     name: String,
     #[serde(default)]
@@ -253,15 +285,19 @@ struct SessionV2 {
     created: Timestamp,
     updated: Timestamp,
     #[serde(default)]
-    records: RecordsV2,
+    records: RecordsV3,
     #[serde(default)]
     time_spent: BTreeMap<Category, BTreeMap<Stage, u64>>,
     #[serde(default)]
     agenda_minutes: BTreeMap<Category, BTreeMap<Stage, u32>>,
+    #[serde(default)]
+    prework: BTreeMap<String, PreworkReceipt>,
+    #[serde(default)]
+    triage: TriagePlan,
 }
 
-impl From<SessionV2> for Session {
-    fn from(file: SessionV2) -> Session {
+impl From<SessionV3> for Session {
+    fn from(file: SessionV3) -> Session {
         Session {
             id: file.id,
             name: file.name,
@@ -280,28 +316,30 @@ impl From<SessionV2> for Session {
             records: file.records.0,
             time_spent: file.time_spent,
             agenda_minutes: file.agenda_minutes,
+            prework: file.prework,
+            triage: file.triage,
         }
     }
 }
 
-/// The records map, each record read in the schema 2 layout straight into the model.
+/// The records map, each record read in the schema 2 and 3 layout straight into the model.
 #[derive(Default)]
-struct RecordsV2(BTreeMap<String, QuestionRecord>);
+struct RecordsV3(BTreeMap<String, QuestionRecord>);
 
-impl<'de> Deserialize<'de> for RecordsV2 {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<RecordsV2, D::Error> {
+impl<'de> Deserialize<'de> for RecordsV3 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<RecordsV3, D::Error> {
         struct Visitor;
         impl<'de> de::Visitor<'de> for Visitor {
-            type Value = RecordsV2;
+            type Value = RecordsV3;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a map from question id to QuestionRecord")
             }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<RecordsV2, A::Error> {
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<RecordsV3, A::Error> {
                 let mut records = BTreeMap::new();
-                while let Some((id, record)) = map.next_entry::<String, RecordV2>()? {
+                while let Some((id, record)) = map.next_entry::<String, RecordV3>()? {
                     records.insert(id, record.into());
                 }
-                Ok(RecordsV2(records))
+                Ok(RecordsV3(records))
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -311,7 +349,7 @@ impl<'de> Deserialize<'de> for RecordsV2 {
 #[derive(Deserialize)]
 #[serde(rename = "QuestionRecord", default, deny_unknown_fields)]
 #[derive(Default)]
-struct RecordV2 {
+struct RecordV3 {
     #[serde(deserialize_with = "present")]
     answer: Option<Answer>,
     notes: String,
@@ -320,11 +358,14 @@ struct RecordV2 {
     #[serde(deserialize_with = "present")]
     due: Option<Date>,
     discuss_later: bool,
-    votes: VotesV2,
+    votes: VotesList,
+    prework: VotesList,
+    prework_notes: BTreeMap<String, String>,
+    from_prework: bool,
 }
 
-impl From<RecordV2> for QuestionRecord {
-    fn from(r: RecordV2) -> QuestionRecord {
+impl From<RecordV3> for QuestionRecord {
+    fn from(r: RecordV3) -> QuestionRecord {
         QuestionRecord {
             answer: r.answer,
             notes: r.notes,
@@ -333,6 +374,9 @@ impl From<RecordV2> for QuestionRecord {
             due: r.due,
             discuss_later: r.discuss_later,
             votes: r.votes.0,
+            prework_votes: r.prework.0,
+            prework_notes: r.prework_notes,
+            from_prework: r.from_prework,
         }
     }
 }
@@ -345,17 +389,17 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 }
 
 #[derive(Default)]
-struct VotesV2(BTreeMap<String, Answer>);
+struct VotesList(BTreeMap<String, Answer>);
 
-impl<'de> Deserialize<'de> for VotesV2 {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<VotesV2, D::Error> {
+impl<'de> Deserialize<'de> for VotesList {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<VotesList, D::Error> {
         struct Visitor;
         impl<'de> de::Visitor<'de> for Visitor {
-            type Value = VotesV2;
+            type Value = VotesList;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a list of votes such as [\"Ana: 4\", \"Ben: N/A\"]")
             }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<VotesV2, A::Error> {
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<VotesList, A::Error> {
                 let mut votes = BTreeMap::new();
                 while let Some(Vote(name, answer)) = seq.next_element()? {
                     match votes.entry(name) {
@@ -371,7 +415,7 @@ impl<'de> Deserialize<'de> for VotesV2 {
                         }
                     }
                 }
-                Ok(VotesV2(votes))
+                Ok(VotesList(votes))
             }
         }
         deserializer.deserialize_seq(Visitor)
@@ -476,6 +520,8 @@ impl From<SessionV0> for Session {
             records,
             time_spent: BTreeMap::new(),
             agenda_minutes: BTreeMap::new(),
+            prework: BTreeMap::new(),
+            triage: TriagePlan::default(),
         }
     }
 }
@@ -533,8 +579,8 @@ impl fmt::Write for Text {
 /// The session in a file's text, migrated to the current model.
 pub fn decode(text: &str) -> Result<Session, DecodeError> {
     // A current file, the common case, costs a single parse.
-    if let Ok(file) = ron::from_str::<FileV2>(text)
-        && file.schema_version == SCHEMA_VERSION
+    if let Ok(file) = ron::from_str::<FileV3>(text)
+        && (file.schema_version == SCHEMA_VERSION || file.schema_version == 2)
     {
         return Ok(file.session.into());
     }
@@ -547,7 +593,8 @@ pub fn decode(text: &str) -> Result<Session, DecodeError> {
         1 => ron::from_str::<FileV1>(text)
             .map(|f| f.session)
             .map_err(invalid),
-        SCHEMA_VERSION => ron::from_str::<FileV2>(text)
+        // Schema 2 is schema 3 without the pre-work fields, which all default to empty.
+        2 | SCHEMA_VERSION => ron::from_str::<FileV3>(text)
             .map(|f| f.session.into())
             .map_err(invalid),
         newer => Err(DecodeError::Newer(newer)),
@@ -585,6 +632,8 @@ mod tests {
             records: BTreeMap::new(),
             time_spent: BTreeMap::new(),
             agenda_minutes: BTreeMap::new(),
+            prework: BTreeMap::new(),
+            triage: TriagePlan::default(),
         };
         s.set_answer("sec-1", Some(Answer::Designed), t);
         let r = s.record_mut("sec-1");
@@ -728,6 +777,55 @@ mod tests {
             s.record_vote("sec-3", &format!("{answer:?}"), Some(answer), t);
         }
         assert_eq!(decode(&encode(&s).unwrap()), Ok(s));
+    }
+
+    #[test]
+    fn schema_2_still_loads() {
+        // A schema 2 file has the current layout without the pre-work fields.
+        let text = encode(&sample()).unwrap().replace(
+            &format!("schema_version: {SCHEMA_VERSION}"),
+            "schema_version: 2",
+        );
+        assert_eq!(decode(&text), Ok(sample()));
+    }
+
+    #[test]
+    fn prework_answers_notes_receipts_and_the_triage_plan_round_trip() {
+        let t = Timestamp::from_second(1_767_225_600).unwrap();
+        let mut s = sample();
+        let r = s.record_mut("sec-1");
+        r.prework_votes.insert("Ana".into(), Answer::Unknown);
+        r.prework_votes.insert("Ben: 2".into(), Answer::NotApplicable);
+        r.prework_notes
+            .insert("Ana".into(), "no idea\nwho owns this".into());
+        r.from_prework = true;
+        s.prework.insert(
+            "Ana".into(),
+            PreworkReceipt {
+                updated: t,
+                digest: "00ff".into(),
+                assigned: 40,
+                answered: 38,
+            },
+        );
+        s.triage = TriagePlan {
+            minutes: Some(120),
+            spent: 610,
+            decided: 4,
+        };
+        let text = encode(&s).unwrap();
+        let record = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("\"sec-1\""))
+            .unwrap();
+        assert!(
+            record.ends_with(
+                r#"prework: ["Ana: Unknown", "Ben: 2: N/A"], prework_notes: {"Ana": "no idea\nwho owns this"}, from_prework: true),"#
+            ),
+            "{record}"
+        );
+        assert!(text.contains("triage: TriagePlan("), "{text}");
+        assert_eq!(decode(&text), Ok(s));
     }
 
     #[test]
