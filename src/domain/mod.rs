@@ -2,6 +2,8 @@
 
 pub mod coverage;
 pub mod framework;
+pub mod merge;
+pub mod prework;
 pub mod questionnaire;
 pub mod scale;
 pub mod scoring;
