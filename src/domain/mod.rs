@@ -8,3 +8,4 @@ pub mod questionnaire;
 pub mod scale;
 pub mod scoring;
 pub mod session;
+pub mod triage;

@@ -256,9 +256,9 @@ fn newer_pre_work_replaces_what_came_from_older_and_older_is_skipped() {
         ],
     );
     let forward = run(
-        &run(&s, &b, &[v1.clone()], MergeOptions::default()).session,
+        &run(&s, &b, std::slice::from_ref(&v1), MergeOptions::default()).session,
         &b,
-        &[v2.clone()],
+        std::slice::from_ref(&v2),
         MergeOptions::default(),
     );
     assert_eq!(forward.summary.inputs[0].changed_votes, 1);
