@@ -117,12 +117,7 @@ impl Contribution {
 
     /// Questions answered (N/A and Unknown included).
     pub fn answered(&self) -> u32 {
-        count(
-            self.answers
-                .values()
-                .filter(|a| a.answer.is_some())
-                .count(),
-        )
+        count(self.answers.values().filter(|a| a.answer.is_some()).count())
     }
 
     /// A digest of the participant's name and answers: two versions of one participant's

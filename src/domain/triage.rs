@@ -277,7 +277,11 @@ mod tests {
         assert!(consensus(&questions, &s, 3).is_empty());
         s.record_vote("none", "Chi", Some(Answer::NotApplicable), t0());
         s.record_vote("unknown", "Ben", Some(Answer::Unknown), t0());
-        assert_eq!(consensus(&questions, &s, 1).len(), 2, "N/A counts, Unknown does not");
+        assert_eq!(
+            consensus(&questions, &s, 1).len(),
+            2,
+            "N/A counts, Unknown does not"
+        );
         s.set_answer("crit", Some(Answer::Designed), t0());
         assert_eq!(
             consensus(&questions, &s, 1),

@@ -382,7 +382,7 @@ impl From<RecordV3> for QuestionRecord {
 }
 
 /// A field that is written only when it has a value, so present means Some.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+pub(super) fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     deserializer: D,
 ) -> Result<Option<T>, D::Error> {
     T::deserialize(deserializer).map(Some)
@@ -795,7 +795,8 @@ mod tests {
         let mut s = sample();
         let r = s.record_mut("sec-1");
         r.prework_votes.insert("Ana".into(), Answer::Unknown);
-        r.prework_votes.insert("Ben: 2".into(), Answer::NotApplicable);
+        r.prework_votes
+            .insert("Ben: 2".into(), Answer::NotApplicable);
         r.prework_notes
             .insert("Ana".into(), "no idea\nwho owns this".into());
         r.from_prework = true;

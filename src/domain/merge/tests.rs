@@ -112,14 +112,7 @@ fn other_sessions_and_unknown_people_are_refused_all_at_once() {
         session: "s2".into(),
     };
     let stranger = file("Zoe", 10, &[("q1", Some(Answer::Designed), "")]);
-    let err = merge(
-        &s,
-        &b,
-        &[other, stranger],
-        MergeOptions::default(),
-        t(1000),
-    )
-    .unwrap_err();
+    let err = merge(&s, &b, &[other, stranger], MergeOptions::default(), t(1000)).unwrap_err();
     assert_eq!(err.0.len(), 2);
     let text = err.to_string();
     assert!(
@@ -189,7 +182,10 @@ fn a_solo_session_counts_as_pre_work_but_not_the_session_itself() {
     );
     let itself = Contribution::from_solo("s1", &s, maya, &b);
     let err = merge(&s, &b, &[itself], MergeOptions::default(), t(1000)).unwrap_err();
-    assert!(err.to_string().contains("s1 is the session being merged into"));
+    assert!(
+        err.to_string()
+            .contains("s1 is the session being merged into")
+    );
 }
 
 #[test]
@@ -212,7 +208,12 @@ fn a_room_vote_that_differs_is_kept_and_listed() {
         }]
     );
     // Asked again, the conflict is still listed, and --prefer prework takes the file's.
-    let again = run(&m.session, &b, std::slice::from_ref(&ben), MergeOptions::default());
+    let again = run(
+        &m.session,
+        &b,
+        std::slice::from_ref(&ben),
+        MergeOptions::default(),
+    );
     assert!(!again.changed);
     assert_eq!(again.summary.conflicts.len(), 1);
     let prefer = MergeOptions {
@@ -310,7 +311,14 @@ fn a_vote_the_room_withdrew_stays_withdrawn() {
     session.record_vote("q1", "Maya", None, t(30));
     let again = run(&session, &b, &[maya], MergeOptions::default());
     assert!(!again.changed);
-    assert!(!again.session.record("q1").unwrap().votes.contains_key("Maya"));
+    assert!(
+        !again
+            .session
+            .record("q1")
+            .unwrap()
+            .votes
+            .contains_key("Maya")
+    );
 }
 
 #[test]
@@ -366,7 +374,10 @@ fn any_answer() -> impl Strategy<Value = Option<Answer>> {
 fn any_answers() -> impl Strategy<Value = BTreeMap<String, PreworkAnswer>> {
     proptest::collection::btree_map(
         proptest::sample::select(IDS.to_vec()).prop_map(str::to_string),
-        (any_answer(), prop_oneof![Just(String::new()), "[a-z ]{1,8}"])
+        (
+            any_answer(),
+            prop_oneof![Just(String::new()), "[a-z ]{1,8}"],
+        )
             .prop_map(|(answer, notes)| PreworkAnswer { answer, notes }),
         0..IDS.len(),
     )
