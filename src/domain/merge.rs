@@ -203,7 +203,7 @@ impl fmt::Display for Refusal {
                 };
                 write!(
                     f,
-                    "{label} is the pre-work of {name:?}, who is not a participant of the session ({known}); add them in the setup, or merge with --add-participants"
+                    "{label} is the pre-work of {name:?}, who is not a participant of the session ({known})"
                 )
             }
             Refusal::SameSession { label } => {
@@ -317,6 +317,118 @@ impl MergeSummary {
     /// Notes added or changed, over every contribution.
     pub fn notes(&self) -> usize {
         self.inputs.iter().map(|i| i.notes).sum()
+    }
+
+    /// The summary in plain lines: one per contribution (who, how much they answered, what it
+    /// changes), then the conflicts, orphans and added participants.
+    pub fn lines(&self) -> Vec<String> {
+        let width = self
+            .inputs
+            .iter()
+            .map(|i| i.participant.chars().count())
+            .max()
+            .unwrap_or(0);
+        let mut lines: Vec<String> = self
+            .inputs
+            .iter()
+            .map(|i| format!("{:<width$}  {}", i.participant, i.describe()))
+            .collect();
+        if !self.added_participants.is_empty() {
+            let names: Vec<String> = self
+                .added_participants
+                .iter()
+                .map(|p| {
+                    if p.role.is_empty() {
+                        p.name.clone()
+                    } else {
+                        format!("{} ({})", p.name, p.role)
+                    }
+                })
+                .collect();
+            lines.push(format!("New participants: {}", names.join(", ")));
+        }
+        if !self.conflicts.is_empty() {
+            lines.push(format!(
+                "{} conflict{} with votes recorded in the room:",
+                self.conflicts.len(),
+                plural(self.conflicts.len())
+            ));
+            for c in &self.conflicts {
+                let kept = if c.took_prework {
+                    "pre-work taken"
+                } else {
+                    "room's vote kept"
+                };
+                lines.push(format!(
+                    "  {}  {}: room {}, pre-work {} ({kept})",
+                    c.question,
+                    c.participant,
+                    c.room.short(),
+                    c.prework.short()
+                ));
+            }
+        }
+        if !self.orphans.is_empty() {
+            lines.push(format!(
+                "{} answer{} to questions this question bank does not have (kept in the session, listed in the results):",
+                self.orphans.len(),
+                plural(self.orphans.len())
+            ));
+            for o in &self.orphans {
+                lines.push(format!(
+                    "  {}  {}: {}",
+                    o.question,
+                    o.participant,
+                    o.answer.map_or("note only", |a| a.short())
+                ));
+            }
+        }
+        lines
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+impl InputSummary {
+    /// What this contribution brings, in one line (without the participant's name).
+    pub fn describe(&self) -> String {
+        if let Status::Superseded { newer } = self.status {
+            return format!(
+                "skipped: newer pre-work (changed {}) is already merged  [{}]",
+                newer.strftime("%Y-%m-%d %H:%M UTC"),
+                self.label
+            );
+        }
+        let mut parts = Vec::new();
+        let mut count = |n: usize, one: &str, many: &str| {
+            if n > 0 {
+                parts.push(format!("{n} {}", if n == 1 { one } else { many }));
+            }
+        };
+        count(self.new_votes, "new vote", "new votes");
+        count(self.changed_votes, "vote changed", "votes changed");
+        count(self.withdrawn_votes, "vote withdrawn", "votes withdrawn");
+        count(self.notes, "note", "notes");
+        count(self.conflicts, "conflict", "conflicts");
+        count(self.unknown, "Unknown", "Unknown");
+        count(self.out_of_scope, "outside the scope", "outside the scope");
+        count(self.orphans, "orphan", "orphans");
+        let what = if parts.is_empty() {
+            "nothing new".to_string()
+        } else {
+            parts.join(", ")
+        };
+        let content = if self.other_content {
+            " (answered against other questionnaires)"
+        } else {
+            ""
+        };
+        format!(
+            "{} of {} answered: {what}{content}  [{}]",
+            self.answered, self.assigned, self.label
+        )
     }
 }
 

@@ -97,24 +97,42 @@ pub(super) enum LockFailure {
     Io(io::Error),
 }
 
+/// How often a lock is tried again after its file was removed under it.
+const LOCK_ATTEMPTS: usize = 20;
+
 /// Takes the lock of a document without waiting, and removes temporary files a killed
 /// process left behind (no save is in progress while the lock is held).
 pub(super) fn lock(names: &Names) -> Result<File, LockFailure> {
-    let mut options = OpenOptions::new();
-    options.read(true).write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(names.lock()).map_err(LockFailure::Io)?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(fs::TryLockError::WouldBlock) => {
-            let mut holder = String::new();
-            // The holder's note is informative only; an unreadable one is left out.
-            let _ = file.read_to_string(&mut holder);
-            return Err(LockFailure::Held(holder.trim().to_string()));
+    let path = names.lock();
+    let mut attempts = 0;
+    let mut file = loop {
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&path).map_err(LockFailure::Io)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                let mut holder = String::new();
+                // The holder's note is informative only; an unreadable one is left out.
+                let _ = file.read_to_string(&mut holder);
+                return Err(LockFailure::Held(holder.trim().to_string()));
+            }
+            Err(fs::TryLockError::Error(source)) => return Err(LockFailure::Io(source)),
         }
-        Err(fs::TryLockError::Error(source)) => return Err(LockFailure::Io(source)),
-    }
+        // A holder that released the lock (see [`release`]) may have removed the file between
+        // our open and our lock; a lock on a removed file guards nothing, so open it again.
+        if is_same_file(&file, &path) {
+            break file;
+        }
+        attempts += 1;
+        if attempts >= LOCK_ATTEMPTS {
+            return Err(LockFailure::Io(io::Error::other(
+                "the lock file keeps being replaced by another process",
+            )));
+        }
+    };
     // A note for whoever finds the document locked; the lock itself is what counts.
     let note = format!("process {}", std::process::id());
     file.set_len(0)
@@ -126,6 +144,30 @@ pub(super) fn lock(names: &Names) -> Result<File, LockFailure> {
         let _ = fs::remove_file(temp);
     }
     Ok(file)
+}
+
+/// Releases a lock and removes its file while still holding it, so that no lock file is left
+/// beside the document; only when the name still points to the locked file.
+pub(super) fn release(file: &File, path: &Path) {
+    if cfg!(unix) && is_same_file(file, path) {
+        // A lock file left behind is harmless: the next lock reuses it.
+        let _ = fs::remove_file(path);
+    }
+}
+
+/// Whether an open file is the one a path names now.
+#[cfg(unix)]
+fn is_same_file(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::symlink_metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn is_same_file(_file: &File, _path: &Path) -> bool {
+    true
 }
 
 /// Writes a document atomically: the text goes to a temporary file that is synced and renamed

@@ -2,9 +2,7 @@
 //! as the file store (locks, names, ids) and can be told to fail saves, to test how callers
 //! handle a full disk.
 
-use super::{
-    Held, ListEntry, Position, Revision, SessionLock, SessionStore, StoreError, check_id,
-};
+use super::{Held, ListEntry, Position, Revision, SessionLock, SessionStore, StoreError, check_id};
 use crate::domain::session::{Session, validate_name};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;

@@ -145,12 +145,18 @@ pub enum PreworkFileError {
     },
 }
 
-/// A pre-work file opened for writing: the right to save it, held until dropped.
+/// A pre-work file opened for writing: the right to save it, held until dropped. Its lock file
+/// is removed on release, so that none travels with the pre-work.
 #[derive(Debug)]
 pub struct PreworkLock {
     names: Names,
-    // Held for its OS lock, released when the file is closed.
-    _file: File,
+    file: File,
+}
+
+impl Drop for PreworkLock {
+    fn drop(&mut self) {
+        file::release(&self.file, &self.names.lock());
+    }
 }
 
 impl PreworkLock {
@@ -185,7 +191,7 @@ fn take_lock(names: &Names) -> Result<PreworkLock, PreworkFileError> {
     match file::lock(names) {
         Ok(file) => Ok(PreworkLock {
             names: names.clone(),
-            _file: file,
+            file,
         }),
         Err(LockFailure::Held(holder)) => Err(PreworkFileError::Locked {
             path: names.path(),
@@ -670,6 +676,11 @@ mod tests {
             first
         );
         drop(lock);
+        assert!(
+            !dir.path()
+                .join("2026-01-01-acme-000001--maya.prework.lock")
+                .exists()
+        );
         assert_eq!(load(&path).unwrap(), p);
         #[cfg(unix)]
         {

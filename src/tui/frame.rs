@@ -1,6 +1,7 @@
 //! The frame around every screen: the header (session, section timer), the body (the top
 //! screen with the popups opened over it, in order), the status line and the footer of keys.
 
+use crate::domain::triage::Pace;
 use crate::tui::app::App;
 use crate::tui::layer::Layer;
 use crate::tui::screens::Screen;
@@ -59,6 +60,31 @@ fn render_header(view: &View, screen: &Screen, area: Rect, buf: &mut Buffer) {
     match (view.open, screen) {
         (_, Screen::Home(_)) => left.push(Span::styled(" - sessions", theme.bar)),
         (None, Screen::Setup(_)) => left.push(Span::styled(" - new session", theme.bar)),
+        (Some(open), _) if open.prework().is_some() => {
+            let prework = open
+                .prework()
+                .map(|p| (&p.session_name, &p.participant.name));
+            if let Some((session, participant)) = prework {
+                let title = format!(" - pre-work for {session} as {participant}");
+                left.push(Span::styled(
+                    widgets::truncate(&title, usize::from(area.width / 2 + 10)),
+                    theme.bar,
+                ));
+            }
+            if open.read_only() {
+                left.push(Span::raw(" "));
+                left.push(Span::styled(" READ-ONLY ", theme.warn));
+            }
+            let questions = open.nav.list(view.bank);
+            let answered = questions
+                .iter()
+                .filter(|q| open.session.answer(&q.id).is_some())
+                .count();
+            right = vec![Span::styled(
+                format!(" {answered} of {} answered ", questions.len()),
+                theme.bar,
+            )];
+        }
         (Some(open), screen) => {
             let s = &open.session;
             let mut title = format!(" - {}", s.name);
@@ -74,12 +100,28 @@ fn render_header(view: &View, screen: &Screen, area: Rect, buf: &mut Buffer) {
                 widgets::truncate(&title, usize::from(area.width / 2 + 10)),
                 theme.bar,
             ));
-            if open.read_only() {
-                left.push(Span::raw(" "));
-                left.push(Span::styled(" READ-ONLY ", theme.warn));
+            match open.watch() {
+                Some(watch) if watch.follow && !watch.paused => {
+                    left.push(Span::raw(" "));
+                    left.push(Span::styled(" FOLLOWING ", theme.warn));
+                }
+                Some(watch) if watch.follow => {
+                    left.push(Span::raw(" "));
+                    left.push(Span::styled(" FOLLOWING PAUSED ", theme.warn));
+                }
+                _ if open.read_only() => {
+                    left.push(Span::raw(" "));
+                    left.push(Span::styled(" READ-ONLY ", theme.warn));
+                }
+                _ => {}
             }
-            if matches!(screen, Screen::Workshop(_)) {
-                right = timer_spans(view);
+            match screen {
+                Screen::Workshop(ws) if ws.agenda.is_some() => {
+                    right = agenda_spans(view, ws.agenda_place());
+                }
+                Screen::Triage(_) => right = agenda_spans(view, None),
+                Screen::Workshop(_) => right = timer_spans(view),
+                _ => {}
             }
         }
         _ => {}
@@ -92,6 +134,32 @@ fn render_header(view: &View, screen: &Screen, area: Rect, buf: &mut Buffer) {
         Constraint::Length(width),
     ]));
     Paragraph::new(line).render(right_area, buf);
+}
+
+/// The triage agenda against its planned time: where the question is on it, time left, and
+/// the pace needed; marked when the pace would not finish in time.
+fn agenda_spans(view: &View, place: Option<(usize, usize)>) -> Vec<Span<'static>> {
+    let theme = view.theme;
+    let Some(open) = view.open else {
+        return Vec::new();
+    };
+    let c = &open.results.completion;
+    let left = c.applicable.saturating_sub(c.answered);
+    let pace = Pace::of(&open.session.triage, left, open.pending_triage.as_secs());
+    let mut text = match place {
+        Some((at, len)) => format!(" agenda {}/{len} · ", at + 1),
+        None => " agenda · ".to_string(),
+    };
+    if pace.seconds_left.is_some() {
+        text.push_str(&widgets::pace_text(&pace));
+    } else {
+        text.push_str(&format!("{left} to go · no time planned"));
+    }
+    text.push(' ');
+    vec![Span::styled(
+        text,
+        if pace.behind() { theme.warn } else { theme.bar },
+    )]
 }
 
 /// The section timer against the agenda: `section 12:31 / 15:00`, marked when over.

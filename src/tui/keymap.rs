@@ -26,6 +26,10 @@ pub enum Context {
     Workshop,
     /// Recording participants' votes.
     Vote,
+    /// Answering one's pre-work.
+    Prework,
+    /// A session shown read-only or following the facilitator.
+    Viewing,
     /// The results dashboard.
     Results,
     /// The help screen.
@@ -42,6 +46,14 @@ pub enum Context {
     Export,
     /// A yes/no question.
     Confirm,
+    /// The triage agenda.
+    Triage,
+    /// Accepting the consensus.
+    Consensus,
+    /// Merging pre-work from a folder.
+    Merge,
+    /// Choosing a pre-work file to open.
+    OpenFile,
 }
 
 /// What a binding asks for. The app turns a command and the key pressed into an action.
@@ -129,6 +141,18 @@ pub enum Command {
     FormatJson,
     /// Choose the CSV action plan.
     FormatCsv,
+    /// Show the triage agenda.
+    Triage,
+    /// Accept the unanimous votes as agreed levels.
+    Consensus,
+    /// Next and previous follow the questionnaires, not the agenda.
+    QuestionnaireOrder,
+    /// Follow the facilitator again.
+    Follow,
+    /// Open a pre-work file.
+    OpenPrework,
+    /// Merge pre-work from a folder.
+    MergePrework,
 }
 
 /// A key with its modifiers, as written in the key map (`ctrl-c`, `N`, `pagedown`).

@@ -99,6 +99,10 @@ fn answers_become_votes_and_notes_stay_attributed() {
         (3, 2, 1)
     );
     assert_eq!(summary.not_applicable, 1);
+    assert_eq!(
+        m.summary.lines(),
+        ["Maya  3 of 3 answered: 3 new votes, 2 notes, 1 Unknown  [Maya.prework.ron]"]
+    );
     let receipt = m.session.prework.get("Maya").unwrap();
     assert_eq!((receipt.assigned, receipt.answered), (3, 3));
     assert_eq!(receipt.updated, t(10));
@@ -120,7 +124,7 @@ fn other_sessions_and_unknown_people_are_refused_all_at_once() {
         "{text}"
     );
     assert!(text.contains("\"Zoe\", who is not a participant"), "{text}");
-    assert!(text.contains("--add-participants"), "{text}");
+    assert!(text.contains("(it has Maya, Ben, Chi)"), "{text}");
 }
 
 #[test]
@@ -197,6 +201,13 @@ fn a_room_vote_that_differs_is_kept_and_listed() {
     let q1 = m.session.record("q1").unwrap();
     assert_eq!(q1.votes.get("Ben"), Some(&Answer::Implemented));
     assert_eq!(q1.prework_votes.get("Ben"), Some(&Answer::AdHoc));
+    assert_eq!(
+        m.summary.lines()[1..],
+        [
+            "1 conflict with votes recorded in the room:",
+            "  q1  Ben: room 3, pre-work 1 (room's vote kept)"
+        ]
+    );
     assert_eq!(
         m.summary.conflicts,
         vec![Conflict {

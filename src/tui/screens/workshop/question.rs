@@ -1,6 +1,7 @@
 //! The drawing of the question page: where the room is, the prompt, guidance and mappings,
 //! the votes, the readiness scale, notes and the follow-up action.
 
+use super::Use;
 use super::WorkshopState;
 use super::votes;
 use crate::domain::framework::{Category, Stage};
@@ -106,8 +107,11 @@ pub fn render(
         (false, h) if h < 30 => 2,
         _ => 3,
     };
-    let notes = notes_lines(view, record, width, notes_max);
-    let action = action_line(view, record);
+    let notes = notes_lines(view, record, width, notes_max, ws.usage);
+    let action = match ws.usage {
+        Use::Prework => Line::default(),
+        Use::Workshop | Use::Viewing => action_line(view, record),
+    };
 
     let [
         title_area,
@@ -128,7 +132,7 @@ pub fn render(
         Constraint::Length(u16::try_from(votes.len()).unwrap_or(0)),
         Constraint::Length(u16::try_from(scale.len()).unwrap_or(0) + gap),
         Constraint::Length(u16::try_from(notes.len()).unwrap_or(0) + gap),
-        Constraint::Length(1),
+        Constraint::Length(u16::from(ws.usage != Use::Prework)),
     ]));
     let right_width = u16::try_from(right.chars().count()).unwrap_or(0);
     let [left_area, _, right_area] = title_area.layout(&Layout::horizontal([
@@ -262,28 +266,56 @@ fn scale_lines(view: &View, chosen: Option<Answer>, width: usize) -> Vec<Line<'s
     lines
 }
 
+/// The room's notes, then each participant's pre-work note ("Maya, pre-work: ..."), at most
+/// `max` lines.
 fn notes_lines(
     view: &View,
     record: Option<&QuestionRecord>,
     width: usize,
     max: usize,
+    usage: Use,
 ) -> Vec<Line<'static>> {
     let theme = view.theme;
     let notes = record.map(|r| r.notes.as_str()).unwrap_or_default();
-    if notes.trim().is_empty() {
-        let key = view.key(Context::Workshop, Command::EditNotes);
+    let prework: Vec<String> = record
+        .map(|r| {
+            r.prework_notes
+                .iter()
+                .map(|(name, note)| format!("{name}, pre-work: {}", note.replace('\n', " / ")))
+                .collect()
+        })
+        .unwrap_or_default();
+    if notes.trim().is_empty() && prework.is_empty() {
+        let hint = match usage {
+            Use::Viewing => "none".to_string(),
+            Use::Workshop => format!(
+                "none yet ({} to write)",
+                view.key(Context::Workshop, Command::EditNotes)
+            ),
+            Use::Prework => format!(
+                "none yet ({} to write)",
+                view.key(Context::Prework, Command::EditNotes)
+            ),
+        };
         return vec![Line::from(vec![
             Span::styled(format!("{:<LABEL$}", "Notes"), theme.dim),
-            Span::styled(format!("none yet ({key} to write)"), theme.dim),
+            Span::styled(hint, theme.dim),
         ])];
     }
-    let mut lines = labelled(
-        "Notes",
-        &notes.replace('\n', " / "),
-        width,
-        theme,
-        theme.text,
-    );
+    let mut lines = Vec::new();
+    if !notes.trim().is_empty() {
+        lines.extend(labelled(
+            "Notes",
+            &notes.replace('\n', " / "),
+            width,
+            theme,
+            theme.text,
+        ));
+    }
+    for note in prework {
+        let label = if lines.is_empty() { "Notes" } else { "" };
+        lines.extend(labelled(label, &note, width, theme, theme.dim));
+    }
     if lines.len() > max {
         lines.truncate(max);
         if let Some(last) = lines.last_mut() {
