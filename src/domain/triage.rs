@@ -18,6 +18,10 @@ pub enum Reason {
     Disagreement {
         /// Highest minus lowest rated vote.
         spread: u8,
+        /// The lowest rated vote.
+        low: u8,
+        /// The highest rated vote.
+        high: u8,
     },
     /// Someone voted Unknown.
     Unknown {
@@ -47,11 +51,11 @@ impl Reason {
     /// Why it is on the agenda, in a few words.
     pub fn explain(&self) -> String {
         match self {
-            Reason::Disagreement { spread } => format!("votes {spread} levels apart"),
-            Reason::Unknown { who } => format!("Unknown from {}", who.join(", ")),
-            Reason::NotPreAnswered => "nobody answered it beforehand".into(),
-            Reason::CriticalOpen => "critical and not agreed yet".into(),
-            Reason::Rest => "votes close together".into(),
+            Reason::Disagreement { low, high, .. } => format!("votes from {low} to {high}"),
+            Reason::Unknown { who } => format!("Unknown: {}", who.join(", ")),
+            Reason::NotPreAnswered => "no votes yet".into(),
+            Reason::CriticalOpen => "critical, not agreed".into(),
+            Reason::Rest => "votes close".into(),
         }
     }
 }
@@ -71,9 +75,15 @@ pub struct AgendaItem {
 
 /// The reason a question is on the agenda, from its record.
 pub fn reason(question: &Question, record: Option<&QuestionRecord>) -> Reason {
-    let spread = record.and_then(QuestionRecord::vote_spread);
-    if let Some(spread) = spread.filter(|s| *s >= DISAGREEMENT_SPREAD) {
-        return Reason::Disagreement { spread };
+    let levels = || record.into_iter().flat_map(|r| r.votes.values().filter_map(|v| v.level()));
+    if let (Some(low), Some(high)) = (levels().min(), levels().max())
+        && high - low >= DISAGREEMENT_SPREAD
+    {
+        return Reason::Disagreement {
+            spread: high - low,
+            low,
+            high,
+        };
     }
     let votes = record.map(|r| &r.votes);
     let unknown: Vec<String> = votes
@@ -113,7 +123,7 @@ pub fn agenda(questions: &[&Question], session: &Session) -> Vec<AgendaItem> {
     // Wider disagreements come first within their group; the sort is stable otherwise.
     items.sort_by(|a, b| {
         let rank = |r: &Reason| match r {
-            Reason::Disagreement { spread } => (0, u8::MAX - spread),
+            Reason::Disagreement { spread, .. } => (0, u8::MAX - spread),
             Reason::Unknown { .. } => (1, 0),
             Reason::NotPreAnswered => (2, 0),
             Reason::CriticalOpen => (3, 0),
@@ -254,8 +264,8 @@ mod tests {
             ]
         );
         let items = agenda(&questions, &s);
-        assert_eq!(items[0].reason.explain(), "votes 4 levels apart");
-        assert_eq!(items[2].reason.explain(), "Unknown from Ana");
+        assert_eq!(items[0].reason.explain(), "votes from 0 to 4");
+        assert_eq!(items[2].reason.explain(), "Unknown: Ana");
     }
 
     #[test]

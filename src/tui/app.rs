@@ -915,11 +915,14 @@ impl<'b> App<'b> {
         let mut contributions = Vec::new();
         for file in files {
             match prework_files::read_document(&file).map_err(|e| e.to_string())? {
-                FileDocument::Prework(prework) => contributions.push(Contribution::from_prework(
-                    file.display().to_string(),
-                    &prework,
-                    self.bank,
-                )),
+                FileDocument::Prework(prework) => {
+                    // The folder is named above the summary; the file's name is enough.
+                    let label = file.file_name().map_or_else(
+                        || file.display().to_string(),
+                        |n| n.to_string_lossy().into_owned(),
+                    );
+                    contributions.push(Contribution::from_prework(label, &prework, self.bank));
+                }
                 FileDocument::Session(_) => {
                     return Err(format!(
                         "{} is a session file, not pre-work; merge a solo session from the command line with `aiready merge SESSION FILE --as NAME`.",

@@ -115,30 +115,34 @@ fn render_header(view: &View, screen: &Screen, area: Rect, buf: &mut Buffer) {
                 }
                 _ => {}
             }
+            // The session's title keeps at least half of the bar.
+            let room = usize::from(area.width / 2);
             match screen {
                 Screen::Workshop(ws) if ws.agenda.is_some() => {
-                    right = agenda_spans(view, ws.agenda_place());
+                    right = agenda_spans(view, ws.agenda_place(), room);
                 }
-                Screen::Triage(_) => right = agenda_spans(view, None),
+                Screen::Triage(_) => right = agenda_spans(view, None, room),
                 Screen::Workshop(_) => right = timer_spans(view),
                 _ => {}
             }
         }
         _ => {}
     }
-    Paragraph::new(Line::from(left)).render(area, buf);
     let line = Line::from(right);
     let width = u16::try_from(line.width()).unwrap_or(0).min(area.width);
-    let [_, right_area] = area.layout(&Layout::horizontal([
+    let [left_area, right_area] = area.layout(&Layout::horizontal([
         Constraint::Fill(1),
         Constraint::Length(width),
     ]));
+    // The title gives way to the timer or the agenda's pace rather than hiding under it.
+    Paragraph::new(Line::from(left)).render(left_area, buf);
     Paragraph::new(line).render(right_area, buf);
 }
 
 /// The triage agenda against its planned time: where the question is on it, time left, and
-/// the pace needed; marked when the pace would not finish in time.
-fn agenda_spans(view: &View, place: Option<(usize, usize)>) -> Vec<Span<'static>> {
+/// the pace needed; marked when the pace would not finish in time. Parts that do not fit in
+/// `width` are left out, the least important first.
+fn agenda_spans(view: &View, place: Option<(usize, usize)>, width: usize) -> Vec<Span<'static>> {
     let theme = view.theme;
     let Some(open) = view.open else {
         return Vec::new();
@@ -146,14 +150,27 @@ fn agenda_spans(view: &View, place: Option<(usize, usize)>) -> Vec<Span<'static>
     let c = &open.results.completion;
     let left = c.applicable.saturating_sub(c.answered);
     let pace = Pace::of(&open.session.triage, left, open.pending_triage.as_secs());
-    let mut text = match place {
-        Some((at, len)) => format!(" agenda {}/{len} · ", at + 1),
-        None => " agenda · ".to_string(),
-    };
+    let mut parts = vec![match place {
+        Some((at, len)) => format!("agenda {}/{len}", at + 1),
+        None => "agenda".to_string(),
+    }];
     if pace.seconds_left.is_some() {
-        text.push_str(&widgets::pace_text(&pace));
+        parts.extend(widgets::pace_text(&pace).split(" · ").map(str::to_string));
     } else {
-        text.push_str(&format!("{left} to go · no time planned"));
+        parts.push(format!("{left} to go"));
+        parts.push("no time planned".into());
+    }
+    let mut text = String::new();
+    for part in parts {
+        let next = if text.is_empty() {
+            format!(" {part}")
+        } else {
+            format!("{text} · {part}")
+        };
+        if next.chars().count() + 1 > width {
+            break;
+        }
+        text = next;
     }
     text.push(' ');
     vec![Span::styled(
