@@ -120,8 +120,9 @@ impl Contribution {
         count(self.answers.values().filter(|a| a.answer.is_some()).count())
     }
 
-    /// A digest of the participant's name and answers: two versions of one participant's
-    /// pre-work with the same time of change are still ordered, the same way every time.
+    /// A digest of the answers: two versions of one participant's pre-work with the same time
+    /// of change are still ordered, the same way every time. (The participant is the key the
+    /// digest is kept under, however their name was spelt.)
     pub fn digest(&self) -> String {
         let mut hasher = Sha256::new();
         // Every piece is length-prefixed, so no two different contents hash the same text.
@@ -129,7 +130,6 @@ impl Contribution {
             hasher.update((bytes.len() as u64).to_le_bytes());
             hasher.update(bytes);
         };
-        piece(self.participant.name.as_bytes());
         for (id, answer) in &self.answers {
             piece(id.as_bytes());
             piece(answer.answer.map_or("", |a| a.short()).as_bytes());
