@@ -350,7 +350,7 @@ fn contributions(
             let label = file.display().to_string();
             match files::read_document(&file)? {
                 Document::Prework(prework) => {
-                    contributions.push(Contribution::from_prework(label, &prework, bank));
+                    contributions.push(Contribution::from_prework(label, *prework, bank));
                 }
                 Document::Session(solo) => {
                     contributions.push(solo_contribution(&solo, &label, bank, args)?);

@@ -22,11 +22,13 @@
 use super::prework::{Prework, PreworkAnswer};
 use super::questionnaire::QuestionBank;
 use super::scale::Answer;
-use super::session::{Participant, PreworkReceipt, Session};
+use super::session::{Participant, PreworkReceipt, QuestionRecord, Session};
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+// foldhash: the merge looks up thousands of short question ids.
+use foldhash::HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// Where a contribution comes from.
@@ -65,22 +67,20 @@ pub struct Contribution {
 
 impl Contribution {
     /// The contribution of a pre-work file.
-    pub fn from_prework(label: impl Into<String>, prework: &Prework, bank: &QuestionBank) -> Self {
+    pub fn from_prework(label: impl Into<String>, prework: Prework, bank: &QuestionBank) -> Self {
+        let assigned = count(prework.questions(bank).len());
+        let mut answers = prework.answers;
+        answers.retain(|_, a| !a.is_empty());
         Contribution {
             label: label.into(),
             origin: Origin::Prework {
-                session: prework.session.clone(),
+                session: prework.session,
             },
-            participant: prework.participant.clone(),
+            participant: prework.participant,
             updated: prework.updated,
-            content_hash: prework.content_hash.clone(),
-            assigned: count(prework.questions(bank).len()),
-            answers: prework
-                .answers
-                .iter()
-                .filter(|(_, a)| !a.is_empty())
-                .map(|(id, a)| (id.clone(), a.clone()))
-                .collect(),
+            content_hash: prework.content_hash,
+            assigned,
+            answers,
         }
     }
 
@@ -506,11 +506,11 @@ pub fn merge(
     added.sort();
     merged.participants.extend(added.iter().cloned());
 
-    let known: HashSet<&str> = bank.questions().map(|q| q.id.as_str()).collect();
-    let applicable: HashSet<&str> = session
-        .applicable_questions(bank)
-        .into_iter()
-        .map(|q| q.id.as_str())
+    // Every question id, and whether it applies in the session.
+    let scoping = session.resolved_scoping(bank);
+    let questions: HashMap<&str, bool> = bank
+        .questions()
+        .map(|q| (q.id.as_str(), session.applies(q, &scoping)))
         .collect();
     let digests: Vec<String> = contributions.iter().map(Contribution::digest).collect();
     let mut summaries = Vec::with_capacity(contributions.len());
@@ -562,15 +562,17 @@ pub fn merge(
             .iter()
             .chain(cleared.iter().map(|id| (id, &empty)));
         for (id, answer) in answers {
-            if !known.contains(id.as_str()) {
-                summary.orphans += 1;
-                orphans.insert(Orphan {
-                    question: id.clone(),
-                    participant: name.clone(),
-                    answer: answer.answer,
-                });
-            } else if !applicable.contains(id.as_str()) && !answer.is_empty() {
-                summary.out_of_scope += 1;
+            match questions.get(id.as_str()) {
+                None => {
+                    summary.orphans += 1;
+                    orphans.insert(Orphan {
+                        question: id.clone(),
+                        participant: name.clone(),
+                        answer: answer.answer,
+                    });
+                }
+                Some(false) if !answer.is_empty() => summary.out_of_scope += 1,
+                Some(_) => {}
             }
             merge_answer(
                 &mut merged,
@@ -642,7 +644,13 @@ fn merge_answer(
     summary: &mut InputSummary,
     conflicts: &mut BTreeSet<Conflict>,
 ) {
-    let record = session.record_mut(id);
+    // Most answers are to questions with a record already: find it without a new key.
+    if !session.records.contains_key(id) {
+        session.records.insert(id.to_string(), QuestionRecord::default());
+    }
+    let Some(record) = session.records.get_mut(id) else {
+        return;
+    };
     let before = record.prework_votes.get(name).copied();
     let vote = record.votes.get(name).copied();
     let new = answer.answer;
@@ -672,13 +680,15 @@ fn merge_answer(
         }
         _ => {}
     }
-    set_or_remove(&mut record.prework_votes, name, new);
-    let notes = Some(answer.notes.clone()).filter(|n| !n.is_empty());
-    if record.prework_notes.get(name) != notes.as_ref() {
+    if before != new {
+        set_or_remove(&mut record.prework_votes, name, new);
+    }
+    let notes = (!answer.notes.is_empty()).then_some(&answer.notes);
+    if record.prework_notes.get(name) != notes {
         if notes.is_some() {
             summary.notes += 1;
         }
-        set_or_remove(&mut record.prework_notes, name, notes);
+        set_or_remove(&mut record.prework_notes, name, notes.cloned());
     }
     if record.is_empty() {
         session.records.remove(id);

@@ -511,11 +511,19 @@ pub fn encode(prework: &Prework) -> Result<String, ron::Error> {
 /// The pre-work in a file's text.
 pub fn decode(text: &str) -> Result<Prework, DecodeError> {
     let invalid = |e: ron::error::SpannedError| DecodeError::Invalid(e.to_string());
-    let envelope: Envelope = ron::from_str(text).map_err(invalid)?;
-    if envelope.format_version > PREWORK_FORMAT {
-        return Err(DecodeError::Newer(envelope.format_version));
-    }
-    let file: FileIn = ron::from_str(text).map_err(invalid)?;
+    // A current file, the common case, costs a single parse; the version alone is read only
+    // to say why a file does not parse.
+    let file: FileIn = match ron::from_str::<FileIn>(text) {
+        Ok(file) if file.format_version <= PREWORK_FORMAT => file,
+        Ok(file) => return Err(DecodeError::Newer(file.format_version)),
+        Err(e) => {
+            let envelope: Envelope = ron::from_str(text).map_err(invalid)?;
+            if envelope.format_version > PREWORK_FORMAT {
+                return Err(DecodeError::Newer(envelope.format_version));
+            }
+            return Err(invalid(e));
+        }
+    };
     let p = file.prework;
     if !super::is_valid_id(&p.session) {
         return Err(DecodeError::Invalid(format!(

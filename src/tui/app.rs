@@ -921,7 +921,7 @@ impl<'b> App<'b> {
                         || file.display().to_string(),
                         |n| n.to_string_lossy().into_owned(),
                     );
-                    contributions.push(Contribution::from_prework(label, &prework, self.bank));
+                    contributions.push(Contribution::from_prework(label, *prework, self.bank));
                 }
                 FileDocument::Session(_) => {
                     return Err(format!(

@@ -1,0 +1,139 @@
+//! Merging pre-work: ten participants' files, each answering every question of a 5,000-question
+//! session, read from disk, merged into the stored session and saved, as `aiready merge` does.
+
+mod common;
+
+use aiready::domain::merge::{self, Contribution, MergeOptions};
+use aiready::domain::prework::{Prework, PreworkAnswer};
+use aiready::domain::questionnaire::QuestionBank;
+use aiready::domain::scale::Answer;
+use aiready::domain::session::{Participant, Session};
+use aiready::store::prework::{self as files, Document};
+use aiready::store::{FileStore, SessionLock, SessionStore};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use jiff::Timestamp;
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+
+const QUESTIONS: usize = 5_000;
+const PEOPLE: usize = 10;
+
+fn t0() -> Timestamp {
+    Timestamp::from_second(1_767_225_600).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+/// A fresh workshop session with ten participants and nothing answered yet.
+fn session(bank: &QuestionBank) -> Session {
+    let mut s = Session::new(
+        "2026-01-01-large-000001".into(),
+        "Large workshop".into(),
+        bank,
+        t0(),
+    );
+    s.participants = (1..=PEOPLE)
+        .map(|n| Participant {
+            name: format!("Person {n:02}"),
+            role: "engineer".into(),
+        })
+        .collect();
+    s
+}
+
+/// Each participant's pre-work, answering every question (all seven answers in turn), with a
+/// note on every third, written into `dir`.
+fn write_prework(bank: &QuestionBank, session: &Session, dir: &Path) -> Option<Vec<PathBuf>> {
+    let mut paths = Vec::new();
+    for (i, person) in session.participants.iter().enumerate() {
+        let mut prework = Prework::new(session, bank, person, None, t0()).ok()?;
+        for (n, q) in prework.questions(bank).iter().enumerate() {
+            let answer = PreworkAnswer {
+                answer: Some(Answer::ALL[(n + i) % Answer::ALL.len()]),
+                notes: if n % 3 == 0 {
+                    format!("{} checked this on day {}.", person.name, n % 7)
+                } else {
+                    String::new()
+                },
+            };
+            prework.answers.insert(q.id.clone(), answer);
+        }
+        let path = dir.join(files::file_name(&session.id, &person.name));
+        files::create(&path, &prework, false).ok()?;
+        paths.push(path);
+    }
+    Some(paths)
+}
+
+/// What `aiready merge` does between taking the lock and printing: read the session and every
+/// file, merge, save once.
+fn merge_files(
+    store: &FileStore,
+    lock: &SessionLock,
+    bank: &QuestionBank,
+    paths: &[PathBuf],
+) -> bool {
+    let Ok(session) = store.load(lock.id()) else {
+        return false;
+    };
+    let mut contributions = Vec::with_capacity(paths.len());
+    for path in paths {
+        match files::read_document(path) {
+            Ok(Document::Prework(prework)) => contributions.push(Contribution::from_prework(
+                path.display().to_string(),
+                *prework,
+                bank,
+            )),
+            _ => return false,
+        }
+    }
+    let Ok(merged) = merge::merge(
+        &session,
+        bank,
+        &contributions,
+        MergeOptions::default(),
+        t0(),
+    ) else {
+        return false;
+    };
+    merged.changed && store.save(lock, &merged.session).is_ok()
+}
+
+fn bench(c: &mut Criterion) {
+    let bank = common::large_bank(QUESTIONS);
+    let fresh = session(&bank);
+    let Ok(dir) = tempfile::tempdir() else {
+        eprintln!("cannot create a temporary directory");
+        return;
+    };
+    let store = FileStore::new(dir.path().join("data"));
+    let Ok(lock) = store.create(&fresh) else {
+        eprintln!("cannot create the session");
+        return;
+    };
+    let Some(paths) = write_prework(&bank, &fresh, dir.path()) else {
+        eprintln!("cannot write the pre-work files");
+        return;
+    };
+    let sizes: u64 = paths
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    eprintln!("{} pre-work files, {sizes} bytes in all", paths.len());
+    c.bench_function("merge_10_prework_into_5000", |b| {
+        // Every iteration merges into the session as it was before any pre-work; putting it
+        // back is not measured.
+        b.iter_batched(
+            || store.save(&lock, &fresh).is_ok(),
+            |reset| black_box(reset && merge_files(&store, &lock, &bank, black_box(&paths))),
+            BatchSize::PerIteration,
+        )
+    });
+    if let Ok(merged) = store.load(&fresh.id)
+        && let Ok(text) = aiready::store::encode(&merged)
+    {
+        eprintln!("merged session file: {} bytes", text.len());
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
