@@ -546,16 +546,21 @@ pub fn merge(
             summaries.push(summary);
             continue;
         }
-        // Questions the participant answered before and cleared since lose their pre-work vote.
-        let cleared: Vec<String> = merged
-            .records
-            .iter()
-            .filter(|(id, r)| {
-                (r.prework_votes.contains_key(name) || r.prework_notes.contains_key(name))
-                    && !c.answers.contains_key(*id)
-            })
-            .map(|(id, _)| id.clone())
-            .collect();
+        // Questions the participant answered before and cleared since lose their pre-work vote
+        // (only someone whose pre-work was merged before can have any).
+        let cleared: Vec<String> = if merged.prework.contains_key(name) {
+            merged
+                .records
+                .iter()
+                .filter(|(id, r)| {
+                    (r.prework_votes.contains_key(name) || r.prework_notes.contains_key(name))
+                        && !c.answers.contains_key(*id)
+                })
+                .map(|(id, _)| id.clone())
+                .collect()
+        } else {
+            Vec::new()
+        };
         let empty = PreworkAnswer::default();
         let answers = c
             .answers
