@@ -382,7 +382,7 @@ impl From<RecordV3> for QuestionRecord {
 }
 
 /// A field that is written only when it has a value, so present means Some.
-pub(super) fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     deserializer: D,
 ) -> Result<Option<T>, D::Error> {
     T::deserialize(deserializer).map(Some)

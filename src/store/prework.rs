@@ -10,7 +10,10 @@
 //!     session: "2026-01-15-acme-support-bot-3f9a1c",
 //!     ...
 //!     answers: {
-//!       "sec-gov-01": PreworkAnswer(answer: Implemented, notes: "approved base sets only"),
+//!       "sec-gov-01": Implemented,
+//!     },
+//!     notes: {
+//!       "sec-gov-01": "approved base sets only",
 //!     },
 //!   ),
 //! )
@@ -20,7 +23,7 @@
 
 use super::error::backup_hint;
 use super::file::{self, LockFailure, Names};
-use super::format::{self, present};
+use super::format;
 use crate::domain::framework::Category;
 use crate::domain::prework::{Prework, PreworkAnswer};
 use crate::domain::questionnaire::QuestionnaireVersion;
@@ -382,7 +385,8 @@ struct PreworkOut<'a> {
     content_hash: &'a str,
     created: Timestamp,
     updated: Timestamp,
-    answers: BTreeMap<&'a str, AnswerOut<'a>>,
+    answers: BTreeMap<&'a str, Answer>,
+    notes: BTreeMap<&'a str, &'a str>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -411,33 +415,30 @@ struct PreworkIn {
     created: Timestamp,
     updated: Timestamp,
     #[serde(default)]
-    answers: BTreeMap<String, AnswerIn>,
+    answers: BTreeMap<String, Answer>,
+    #[serde(default)]
+    notes: BTreeMap<String, String>,
 }
 
-#[derive(Serialize)]
-#[serde(rename = "PreworkAnswer")]
-struct AnswerOut<'a> {
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "plain")]
-    answer: Option<Answer>,
-    #[serde(skip_serializing_if = "str::is_empty")]
-    notes: &'a str,
-}
-
-/// An answer that is there, written without the `Some(...)` around it (it is left out when
-/// there is none).
-fn plain<S: serde::Serializer>(answer: &Option<Answer>, serializer: S) -> Result<S::Ok, S::Error> {
-    match answer {
-        Some(answer) => answer.serialize(serializer),
-        None => serializer.serialize_none(),
+/// The answers and the notes of a file, one entry per question that has either.
+fn join_answers(
+    answers: BTreeMap<String, Answer>,
+    notes: BTreeMap<String, String>,
+) -> BTreeMap<String, PreworkAnswer> {
+    let mut joined: BTreeMap<String, PreworkAnswer> = answers
+        .into_iter()
+        .map(|(id, answer)| {
+            let answer = PreworkAnswer {
+                answer: Some(answer),
+                notes: String::new(),
+            };
+            (id, answer)
+        })
+        .collect();
+    for (id, note) in notes.into_iter().filter(|(_, n)| !n.is_empty()) {
+        joined.entry(id).or_default().notes = note;
     }
-}
-
-#[derive(Serialize, Deserialize, Default)]
-#[serde(rename = "PreworkAnswer", default, deny_unknown_fields)]
-struct AnswerIn {
-    #[serde(deserialize_with = "present")]
-    answer: Option<Answer>,
-    notes: String,
+    joined
 }
 
 /// Why a pre-work text could not be decoded.
@@ -485,16 +486,16 @@ pub fn encode(prework: &Prework) -> Result<String, ron::Error> {
             content_hash,
             created: *created,
             updated: *updated,
+            // Answers and notes in two maps, each a line per question: cheaper to read than
+            // a record per question, and a diff shows which of the two changed.
             answers: answers
                 .iter()
-                .filter(|(_, a)| !a.is_empty())
-                .map(|(id, a)| {
-                    let out = AnswerOut {
-                        answer: a.answer,
-                        notes: &a.notes,
-                    };
-                    (id.as_str(), out)
-                })
+                .filter_map(|(id, a)| Some((id.as_str(), a.answer?)))
+                .collect(),
+            notes: answers
+                .iter()
+                .filter(|(_, a)| !a.notes.is_empty())
+                .map(|(id, a)| (id.as_str(), a.notes.as_str()))
                 .collect(),
         },
     };
@@ -549,18 +550,7 @@ pub fn decode(text: &str) -> Result<Prework, DecodeError> {
         content_hash: p.content_hash,
         created: p.created,
         updated: p.updated,
-        answers: p
-            .answers
-            .into_iter()
-            .map(|(id, a)| {
-                let answer = PreworkAnswer {
-                    answer: a.answer,
-                    notes: a.notes,
-                };
-                (id, answer)
-            })
-            .filter(|(_, a)| !a.is_empty())
-            .collect(),
+        answers: join_answers(p.answers, p.notes),
     })
 }
 
@@ -618,14 +608,22 @@ mod tests {
     }
 
     #[test]
-    fn round_trips_with_one_line_per_answer() {
+    fn round_trips_with_one_line_per_answer_and_per_note() {
         let p = sample();
         let text = encode(&p).unwrap();
         assert!(text.starts_with("PreworkFile(\n  format_version: 1,\n  prework: Prework(\n"));
-        assert!(text.contains(
-            r#"    "sec-1": PreworkAnswer(answer: Implemented, notes: "base sets only\nfine-tunes not yet"),"#
-        ), "{text}");
-        assert!(text.contains(r#"    "sec-3": PreworkAnswer(notes: "ask Ben"),"#));
+        assert!(
+            text.contains(
+                "    answers: {\n      \"sec-1\": Implemented,\n      \"sec-2\": Unknown,\n    },\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "    notes: {\n      \"sec-1\": \"base sets only\\nfine-tunes not yet\",\n      \"sec-3\": \"ask Ben\",\n    },\n"
+            ),
+            "{text}"
+        );
         assert_eq!(decode(&text), Ok(p));
     }
 
