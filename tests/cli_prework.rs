@@ -86,7 +86,10 @@ fn answer(path: &Path, answers: &[(&str, Option<Answer>, &str)]) {
             },
         );
     }
-    prework.updated = prework.updated.checked_add(jiff::Span::new().seconds(60)).unwrap();
+    prework.updated = prework
+        .updated
+        .checked_add(jiff::Span::new().seconds(60))
+        .unwrap();
     files::save(&lock, &prework).unwrap();
 }
 
@@ -97,7 +100,10 @@ fn prework_writes_one_small_file_per_participant() {
     let out = aiready(&["prework", "Acme bot", "-o", "pw"], home.path());
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains(&format!("pw/{ID}--ana.prework.ron  Ana")), "{text}");
+    assert!(
+        text.contains(&format!("pw/{ID}--ana.prework.ron  Ana")),
+        "{text}"
+    );
     let mut names: Vec<String> = std::fs::read_dir(home.path().join("pw"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -129,31 +135,60 @@ fn prework_for_some_people_and_some_categories() {
     workshop(home.path());
     let out = aiready(
         &[
-            "prework", ID, "-o", "pw", "--participant", "ben", "--categories", "privacy,ai-risk",
+            "prework",
+            ID,
+            "-o",
+            "pw",
+            "--participant",
+            "ben",
+            "--categories",
+            "privacy,ai-risk",
         ],
         home.path(),
     );
     assert!(out.status.success(), "{}", stderr(&out));
     let files_written: Vec<_> = std::fs::read_dir(home.path().join("pw")).unwrap().collect();
     assert_eq!(files_written.len(), 1);
-    let prework = files::load(&home.path().join("pw").join(format!("{ID}--ben.prework.ron"))).unwrap();
+    let prework = files::load(
+        &home
+            .path()
+            .join("pw")
+            .join(format!("{ID}--ben.prework.ron")),
+    )
+    .unwrap();
     assert_eq!(prework.participant.name, "Ben");
     assert_eq!(
         prework.categories.iter().copied().collect::<Vec<_>>(),
         [Category::Privacy, Category::AiRisk]
     );
-    assert!(prework.questions(bank()).iter().all(|q| matches!(q.category, Category::Privacy | Category::AiRisk)));
+    assert!(
+        prework
+            .questions(bank())
+            .iter()
+            .all(|q| matches!(q.category, Category::Privacy | Category::AiRisk))
+    );
     let out = aiready(&["prework", ID, "--participant", "Zoe"], home.path());
     assert!(!out.status.success());
-    assert!(stderr(&out).contains("\"Zoe\" is not a participant"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("\"Zoe\" is not a participant"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
 fn prework_refuses_to_overwrite_answers_and_sessions_without_people() {
     let home = tempfile::tempdir().unwrap();
     workshop(home.path());
-    assert!(aiready(&["prework", ID, "-o", "pw"], home.path()).status.success());
-    let path = home.path().join("pw").join(format!("{ID}--ana.prework.ron"));
+    assert!(
+        aiready(&["prework", ID, "-o", "pw"], home.path())
+            .status
+            .success()
+    );
+    let path = home
+        .path()
+        .join("pw")
+        .join(format!("{ID}--ana.prework.ron"));
     answer(&path, &[("sec-gov-01", Some(Answer::Designed), "")]);
     let before = std::fs::read(&path).unwrap();
     let out = aiready(&["prework", ID, "-o", "pw"], home.path());
@@ -163,9 +198,17 @@ fn prework_refuses_to_overwrite_answers_and_sessions_without_people() {
     // A solo session or one without participants has nobody to send pre-work to.
     let mut solo = Session::new("2026-01-01-solo-000002".into(), "Solo".into(), bank(), t0());
     solo.mode = Mode::Solo;
-    drop(FileStore::new(home.path().join("data")).create(&solo).unwrap());
+    drop(
+        FileStore::new(home.path().join("data"))
+            .create(&solo)
+            .unwrap(),
+    );
     let out = aiready(&["prework", "Solo"], home.path());
-    assert!(stderr(&out).contains("is a solo session"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("is a solo session"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// Pre-work of the three participants in `home/pw`, answered: Ana and Chi disagree with the
@@ -178,7 +221,11 @@ fn answered(home: &Path, session: &Session) -> Vec<String> {
     answer(
         &pw("ana"),
         &[
-            (&ids[0], Some(Answer::AdHoc), "only the base set is approved"),
+            (
+                &ids[0],
+                Some(Answer::AdHoc),
+                "only the base set is approved",
+            ),
             (&ids[1], Some(Answer::Implemented), ""),
         ],
     );
@@ -216,7 +263,13 @@ fn merge_turns_pre_work_into_votes_once_with_a_backup() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("  Ana  2 of "), "{text}");
-    assert!(text.contains(&format!("{}  Ben: room 4, pre-work 1 (room's vote kept)", ids[0])), "{text}");
+    assert!(
+        text.contains(&format!(
+            "{}  Ben: room 4, pre-work 1 (room's vote kept)",
+            ids[0]
+        )),
+        "{text}"
+    );
     assert!(text.contains("--prefer prework"), "{text}");
     assert!(text.contains(".ron.bak"), "{text}");
     // One save: the backup holds the session as it was.
@@ -226,14 +279,21 @@ fn merge_turns_pre_work_into_votes_once_with_a_backup() {
     let merged = store.load(ID).unwrap();
     let first = merged.record(&ids[0]).unwrap();
     assert_eq!(first.votes.get("Ana"), Some(&Answer::AdHoc));
-    assert_eq!(first.votes.get("Ben"), Some(&Answer::Operating), "the room's vote stays");
+    assert_eq!(
+        first.votes.get("Ben"),
+        Some(&Answer::Operating),
+        "the room's vote stays"
+    );
     assert_eq!(first.votes.get("Chi"), Some(&Answer::Operating));
     assert_eq!(first.answer, None);
     assert_eq!(
         first.prework_notes.get("Ana").map(String::as_str),
         Some("only the base set is approved")
     );
-    assert_eq!(merged.record(&ids[2]).unwrap().votes.get("Chi"), Some(&Answer::Unknown));
+    assert_eq!(
+        merged.record(&ids[2]).unwrap().votes.get("Chi"),
+        Some(&Answer::Unknown)
+    );
 
     // The same folder again changes nothing, not even the file.
     let after = std::fs::read(session_file(home.path())).unwrap();
@@ -245,9 +305,16 @@ fn merge_turns_pre_work_into_votes_once_with_a_backup() {
     // --prefer prework takes Ben's pre-work answer.
     let prefer = aiready(&["merge", ID, "pw", "--prefer", "prework"], home.path());
     assert!(prefer.status.success());
-    assert!(stdout(&prefer).contains("(pre-work taken)"), "{}", stdout(&prefer));
+    assert!(
+        stdout(&prefer).contains("(pre-work taken)"),
+        "{}",
+        stdout(&prefer)
+    );
     let taken = store.load(ID).unwrap();
-    assert_eq!(taken.record(&ids[0]).unwrap().votes.get("Ben"), Some(&Answer::AdHoc));
+    assert_eq!(
+        taken.record(&ids[0]).unwrap().votes.get("Ben"),
+        Some(&Answer::AdHoc)
+    );
 }
 
 #[test]
@@ -259,20 +326,45 @@ fn merge_refuses_other_sessions_unknown_people_and_broken_files_without_a_change
     let unchanged = || assert_eq!(std::fs::read(session_file(home.path())).unwrap(), before);
 
     // Pre-work of another session.
-    let mut other = Session::new("2026-01-02-other-000003".into(), "Other".into(), bank(), t0());
+    let mut other = Session::new(
+        "2026-01-02-other-000003".into(),
+        "Other".into(),
+        bank(),
+        t0(),
+    );
     other.participants = session.participants.clone();
-    drop(FileStore::new(home.path().join("data")).create(&other).unwrap());
-    assert!(aiready(&["prework", "Other", "-o", "other"], home.path()).status.success());
-    let stray = home.path().join("other").join("2026-01-02-other-000003--ana.prework.ron");
+    drop(
+        FileStore::new(home.path().join("data"))
+            .create(&other)
+            .unwrap(),
+    );
+    assert!(
+        aiready(&["prework", "Other", "-o", "other"], home.path())
+            .status
+            .success()
+    );
+    let stray = home
+        .path()
+        .join("other")
+        .join("2026-01-02-other-000003--ana.prework.ron");
     let out = aiready(&["merge", ID, "pw", stray.to_str().unwrap()], home.path());
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("is pre-work for session 2026-01-02-other-000003, not for"), "{err}");
+    assert!(
+        err.contains("is pre-work for session 2026-01-02-other-000003, not for"),
+        "{err}"
+    );
     assert!(err.contains("the session is unchanged"), "{err}");
     unchanged();
 
     // Someone who is not a participant, unless asked to add them.
-    let mut zoe = files::load(&home.path().join("pw").join(format!("{ID}--ana.prework.ron"))).unwrap();
+    let mut zoe = files::load(
+        &home
+            .path()
+            .join("pw")
+            .join(format!("{ID}--ana.prework.ron")),
+    )
+    .unwrap();
     zoe.participant = Participant {
         name: "Zoe".into(),
         role: "finance".into(),
@@ -281,12 +373,19 @@ fn merge_refuses_other_sessions_unknown_people_and_broken_files_without_a_change
     files::create(&zoe_path, &zoe, false).unwrap();
     let out = aiready(&["merge", ID, zoe_path.to_str().unwrap()], home.path());
     assert!(!out.status.success());
-    assert!(stderr(&out).contains("Pass --add-participants"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Pass --add-participants"),
+        "{}",
+        stderr(&out)
+    );
     unchanged();
 
     // A corrupt pre-work file and one from a newer aiready: refused by name, left as they are.
     for (name, text) in [
-        ("broken.prework.ron", "PreworkFile(format_version: 1, prew".to_string()),
+        (
+            "broken.prework.ron",
+            "PreworkFile(format_version: 1, prew".to_string(),
+        ),
         (
             "newer.prework.ron",
             std::fs::read_to_string(&zoe_path)
@@ -310,12 +409,24 @@ fn merge_refuses_other_sessions_unknown_people_and_broken_files_without_a_change
     let store = FileStore::new(home.path().join("data"));
     let (_open, lock) = store.open(ID).unwrap();
     let out = aiready(&["merge", ID, "pw"], home.path());
-    assert!(stderr(&out).contains("open in another aiready process"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("open in another aiready process"),
+        "{}",
+        stderr(&out)
+    );
     drop(lock);
     unchanged();
 
     // With --add-participants Zoe joins, with her role.
-    let out = aiready(&["merge", ID, zoe_path.to_str().unwrap(), "--add-participants"], home.path());
+    let out = aiready(
+        &[
+            "merge",
+            ID,
+            zoe_path.to_str().unwrap(),
+            "--add-participants",
+        ],
+        home.path(),
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let merged = store.load(ID).unwrap();
     assert!(merged.participants.contains(&Participant {
@@ -329,7 +440,12 @@ fn a_solo_session_merges_as_someones_votes() {
     let home = tempfile::tempdir().unwrap();
     let session = workshop(home.path());
     let ids = first_ids(&session, 2);
-    let mut solo = Session::new("2026-01-03-ana-alone-000004".into(), "Ana alone".into(), bank(), t0());
+    let mut solo = Session::new(
+        "2026-01-03-ana-alone-000004".into(),
+        "Ana alone".into(),
+        bank(),
+        t0(),
+    );
     solo.mode = Mode::Solo;
     solo.set_answer(&ids[1], Some(Answer::Designed), t0());
     solo.record_mut(&ids[1]).notes = "from my own review".into();
@@ -350,7 +466,13 @@ fn a_solo_session_merges_as_someones_votes() {
         Some("from my own review")
     );
     // A session file given by path works the same way; merged again, nothing changes.
-    let file = home.path().join("data").join("2026-01-03-ana-alone-000004.ron");
-    let out = aiready(&["merge", ID, file.to_str().unwrap(), "--as", "Ana"], home.path());
+    let file = home
+        .path()
+        .join("data")
+        .join("2026-01-03-ana-alone-000004.ron");
+    let out = aiready(
+        &["merge", ID, file.to_str().unwrap(), "--as", "Ana"],
+        home.path(),
+    );
     assert!(stdout(&out).contains("Nothing new"), "{}", stdout(&out));
 }

@@ -174,7 +174,10 @@ fn pre_work_merged_from_the_setup_shows_a_summary_first() {
     let ids = three_files(dir.path(), &session);
     let mut app = opened(&store);
     let lines = merge_from_setup(&mut app, dir.path(), false);
-    assert!(lines.iter().any(|l| l.starts_with("Ana  3 of ")), "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l.starts_with("Ana  3 of ")),
+        "{lines:?}"
+    );
     assert!(lines.iter().any(|l| l.contains("3 new votes")), "{lines:?}");
     // Nothing changes until the yes.
     assert!(store.load(ID).unwrap().records.is_empty());
@@ -200,7 +203,12 @@ fn a_refused_merge_says_why_in_the_popup_and_changes_nothing() {
     let (store, session) = workshop_store();
     let dir = tempfile::tempdir().unwrap();
     let ids = first_ids(&session, 1);
-    prework_file(dir.path(), &session, "Zoe", &[(&ids[0], Some(Answer::Designed), "")]);
+    prework_file(
+        dir.path(),
+        &session,
+        "Zoe",
+        &[(&ids[0], Some(Answer::Designed), "")],
+    );
     let mut app = opened(&store);
     app.dispatch(Action::EditSetup);
     app.dispatch(Action::MergePrework);
@@ -210,7 +218,10 @@ fn a_refused_merge_says_why_in_the_popup_and_changes_nothing() {
     match app.popup() {
         Some(Popup::Merge(state)) => {
             let error = state.error.as_deref().unwrap();
-            assert!(error.contains("\"Zoe\", who is not a participant"), "{error}");
+            assert!(
+                error.contains("\"Zoe\", who is not a participant"),
+                "{error}"
+            );
             assert!(state.preview.is_none());
         }
         other => panic!("{other:?}"),
@@ -306,13 +317,23 @@ fn accepting_the_consensus_agrees_on_unanimous_questions_only() {
     app.dispatch(Action::Down);
     app.dispatch(Action::Confirm);
     assert!(app.popup().is_none());
-    assert!(app.message.as_ref().unwrap().text.contains("Agreed 2 questions"));
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Agreed 2 questions")
+    );
     let saved = store.load(ID).unwrap();
     let second = saved.record(&ids[1]).unwrap();
     assert_eq!(second.answer, Some(Answer::Implemented));
     assert!(second.from_prework);
     assert!(saved.record(&ids[3]).unwrap().from_prework);
-    assert_eq!(saved.answer(&ids[0]), None, "a disagreement is not accepted");
+    assert_eq!(
+        saved.answer(&ids[0]),
+        None,
+        "a disagreement is not accepted"
+    );
     assert_eq!(saved.answer(&ids[2]), None, "an Unknown is not accepted");
     // A level the room sets afterwards is the room's own.
     app.dispatch(Action::Confirm);
@@ -383,7 +404,13 @@ fn pre_work_is_answered_in_its_own_file_over_the_questions_assigned() {
     // Votes, results and the setup are not part of pre-work.
     app.dispatch(Action::Results);
     assert!(matches!(app.screen(), Screen::Workshop(_)));
-    assert!(app.message.as_ref().unwrap().text.contains("not part of pre-work"));
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("not part of pre-work")
+    );
     // A second window gets it read-only.
     let mut second = common::app(&store);
     second.open_prework(&path);
@@ -446,7 +473,14 @@ fn a_following_window_shows_the_facilitators_question_and_changes() {
     assert_eq!(current_id(&screen), current_id(&facilitator));
     // Changes are refused here.
     screen.dispatch(Action::Answer(Answer::AdHoc));
-    assert!(screen.message.as_ref().unwrap().text.contains("follows the facilitator"));
+    assert!(
+        screen
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("follows the facilitator")
+    );
 }
 
 #[test]
@@ -466,4 +500,42 @@ fn a_read_only_window_takes_in_saves_but_keeps_its_own_place() {
         Some(Answer::Operating)
     );
     assert_eq!(cursor(&other), place);
+}
+
+#[test]
+fn the_report_says_who_did_pre_work_and_what_was_agreed_from_it() {
+    let (store, session) = workshop_store();
+    let dir = tempfile::tempdir().unwrap();
+    let ids = three_files(dir.path(), &session);
+    let mut app = opened(&store);
+    merge_from_setup(&mut app, dir.path(), false);
+    app.dispatch(Action::Confirm);
+    app.dispatch(Action::Back);
+    app.dispatch(Action::Triage);
+    app.dispatch(Action::Consensus);
+    app.dispatch(Action::Confirm);
+    let saved = store.load(ID).unwrap();
+    let bank = aiready::content::builtin().unwrap();
+    let render = |anonymize| {
+        let options = aiready::report::Options {
+            anonymize,
+            template: None,
+            generated: t0(),
+        };
+        aiready::report::render(aiready::report::Format::Markdown, bank, &saved, &options).unwrap()
+    };
+    let report = render(false);
+    assert!(report.contains("| Ana | ML | 3 of "), "{report}");
+    assert!(report.contains("| Chi | legal | 3 of "), "{report}");
+    assert!(report.contains("1 agreed level was accepted from unanimous votes"));
+    let second = report.find(&format!("**{}**", ids[1])).unwrap();
+    assert!(report[second..].contains("(agreed from pre-work)"));
+    assert!(report.contains("Ana, pre-work: approved base sets only"));
+    // Anonymized, the attribution goes with the names.
+    let shared = render(true);
+    assert!(
+        !shared.contains("Ana") && !shared.contains("Ben"),
+        "{shared}"
+    );
+    assert!(shared.contains("ML, pre-work: approved base sets only"));
 }

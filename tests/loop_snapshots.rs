@@ -104,11 +104,7 @@ fn pre_work(dir: &Path, session: &Session) {
         ),
     ];
     for (who, answers, note) in plan {
-        let participant = session
-            .participants
-            .iter()
-            .find(|p| p.name == who)
-            .unwrap();
+        let participant = session.participants.iter().find(|p| p.name == who).unwrap();
         let mut prework = Prework::new(session, bank, participant, None, t0()).unwrap();
         for (id, answer) in ids.iter().zip(answers) {
             if answer.is_some() {

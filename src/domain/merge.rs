@@ -651,7 +651,9 @@ fn merge_answer(
 ) {
     // Most answers are to questions with a record already: find it without a new key.
     if !session.records.contains_key(id) {
-        session.records.insert(id.to_string(), QuestionRecord::default());
+        session
+            .records
+            .insert(id.to_string(), QuestionRecord::default());
     }
     let Some(record) = session.records.get_mut(id) else {
         return;

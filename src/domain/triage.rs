@@ -75,7 +75,11 @@ pub struct AgendaItem {
 
 /// The reason a question is on the agenda, from its record.
 pub fn reason(question: &Question, record: Option<&QuestionRecord>) -> Reason {
-    let levels = || record.into_iter().flat_map(|r| r.votes.values().filter_map(|v| v.level()));
+    let levels = || {
+        record
+            .into_iter()
+            .flat_map(|r| r.votes.values().filter_map(|v| v.level()))
+    };
     if let (Some(low), Some(high)) = (levels().min(), levels().max())
         && high - low >= DISAGREEMENT_SPREAD
     {

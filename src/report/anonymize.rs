@@ -30,7 +30,12 @@ pub fn anonymize(session: &Session) -> Session {
     }
     let mut next_p = session.participants.len() + 1;
     for record in session.records.values() {
-        for voter in record.votes.keys() {
+        let voters = record
+            .votes
+            .keys()
+            .chain(record.prework_votes.keys())
+            .chain(record.prework_notes.keys());
+        for voter in voters {
             if !labels.contains_key(voter) {
                 labels.insert(voter.clone(), format!("P{next_p}"));
                 next_p += 1;
@@ -74,6 +79,16 @@ pub fn anonymize(session: &Session) -> Session {
             .map(|(who, vote)| (label(who), *vote))
             .collect();
         record.votes = votes;
+        record.prework_votes = record
+            .prework_votes
+            .iter()
+            .map(|(who, vote)| (label(who), *vote))
+            .collect();
+        record.prework_notes = record
+            .prework_notes
+            .iter()
+            .map(|(who, note)| (label(who), scrub(note)))
+            .collect();
         if !record.action_owner.trim().is_empty() {
             record.action_owner = label(&record.action_owner);
         }
@@ -82,6 +97,11 @@ pub fn anonymize(session: &Session) -> Session {
             *e = scrub(e);
         }
     }
+    out.prework = session
+        .prework
+        .iter()
+        .map(|(who, receipt)| (label(who), receipt.clone()))
+        .collect();
     out
 }
 
@@ -188,5 +208,41 @@ mod tests {
             "Facilitator asked ML engineer; P4 agreed"
         );
         assert_eq!(a.records["b"].action_owner, "Owner 1");
+    }
+
+    #[test]
+    fn pre_work_answers_notes_and_receipts_lose_their_names_too() {
+        let b = bank(vec![question("a", Category::Security, Stage::Storage)]);
+        let t = Timestamp::UNIX_EPOCH;
+        let mut s = Session::new("id".into(), "Acme".into(), &b, t);
+        s.participants = vec![Participant {
+            name: "Ana".into(),
+            role: "ML engineer".into(),
+        }];
+        let r = s.record_mut("a");
+        r.prework_votes.insert("Ana".into(), Answer::Designed);
+        r.prework_votes.insert("Zed".into(), Answer::AdHoc);
+        r.prework_notes
+            .insert("Zed".into(), "Ana owns the register".into());
+        s.prework.insert(
+            "Ana".into(),
+            crate::domain::session::PreworkReceipt {
+                updated: t,
+                digest: String::new(),
+                assigned: 3,
+                answered: 2,
+            },
+        );
+        let a = anonymize(&s);
+        let record = &a.records["a"];
+        let voters: Vec<&str> = record.prework_votes.keys().map(String::as_str).collect();
+        assert_eq!(voters, ["ML engineer", "P2"]);
+        assert_eq!(
+            record.prework_notes.get("P2").map(String::as_str),
+            Some("ML engineer owns the register")
+        );
+        assert!(a.prework.contains_key("ML engineer"));
+        let text = format!("{a:?}");
+        assert!(!text.contains("Ana") && !text.contains("Zed"), "{text}");
     }
 }

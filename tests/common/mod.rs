@@ -65,3 +65,5 @@ pub fn type_text(app: &mut App<'_>, text: &str) {
 
 /// A session over the built-in questionnaires that uses every feature a report shows.
 pub mod fixture_session;
+/// The real binary in a pseudo-terminal.
+pub mod pty;

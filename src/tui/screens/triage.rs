@@ -160,7 +160,7 @@ impl TriageState {
         // Fixed columns: marker and number, question id, spread, agreed level.
         let fixed = 2 + 5 + 13 + 8 + 12;
         let rest = width.saturating_sub(fixed);
-        let why_width = (rest * 2 / 5).max(14);
+        let why_width = (rest / 3).clamp(14, 24);
         let votes_width = rest.saturating_sub(why_width + 1).max(8);
         let header = format!(
             "  {:>3}  {:<why_width$} {:<12} {:<votes_width$} {:>6}  {:<10}",
