@@ -88,7 +88,7 @@ fn clean(text: &str) -> String {
 }
 
 fn score_text(score: Option<f64>) -> String {
-    score.map_or_else(|| "-".to_string(), |s| format!("{:.0}", s.floor()))
+    scoring::format_score_or(score, "-")
 }
 
 fn when(t: Timestamp) -> String {
@@ -210,8 +210,9 @@ fn render(session: &Session, bank: &QuestionBank, results: &Results) -> String {
     line(format!(
         "  overall       {}   {}",
         score_text(results.overall),
-        results.verdict
+        results.verdict_text()
     ));
+    line(format!("  score basis   {}", results.overall_basis_text()));
     if session.content_hash != bank.content_hash {
         line(
             "  note          the questionnaires have changed since this session started; scores use the current ones"
@@ -229,7 +230,7 @@ fn render(session: &Session, bank: &QuestionBank, results: &Results) -> String {
             c.category.title(),
             score_text(c.score),
             format!("{}/{}", c.completion.answered, c.completion.applicable),
-            c.verdict
+            c.verdict_text()
         ));
     }
     line(String::new());

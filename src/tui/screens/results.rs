@@ -44,8 +44,9 @@ pub struct ResultsView<'a> {
 
 fn verdict_style(theme: &Theme, verdict: Verdict) -> ratatui::style::Style {
     match verdict {
-        Verdict::Type2Ready | Verdict::Type1Ready => theme.ok,
-        Verdict::NotReady => theme.warn,
+        Verdict::Type2Ready | Verdict::Type1Ready | Verdict::Managed => theme.ok,
+        Verdict::NotReady | Verdict::NotManaged => theme.warn,
+        Verdict::PartlyManaged => theme.text,
         Verdict::Incomplete => theme.dim,
     }
 }
@@ -79,11 +80,18 @@ impl Widget for &ResultsView<'_> {
                     "   answered {}/{} ({:.0}%)",
                     r.completion.answered,
                     r.completion.applicable,
-                    r.completion.percent()
+                    r.completion.percent().floor()
                 ),
                 theme.text,
             ),
         ]));
+        if let Some(p) = &r.pending {
+            lines.push(Line::styled(format!("   {}", p.describe()), theme.dim));
+        }
+        lines.push(Line::styled(
+            widgets::truncate(&format!("   score: {}", r.overall_basis_text()), width),
+            theme.dim,
+        ));
         lines.push(Line::default());
 
         // A bar per category.
@@ -104,6 +112,10 @@ impl Widget for &ResultsView<'_> {
                         "{:>4}/{:<4}",
                         c.completion.answered, c.completion.applicable
                     ),
+                    theme.dim,
+                ),
+                Span::styled(
+                    c.pending.map(|p| p.describe()).unwrap_or_default(),
                     theme.dim,
                 ),
             ]));
