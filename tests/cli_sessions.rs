@@ -186,7 +186,7 @@ fn show_prints_scores_verdicts_and_gaps() {
         // The overall SOC 2 verdict is Security's; the score is the mean of both categories.
         assert!(text.contains("overall       75   Type 2 ready"), "{text}");
         assert!(
-            text.contains("the plain mean of 2 category scores; answered questions only"),
+            text.contains("the plain mean of 2 category scores, counting answered questions only"),
             "{text}"
         );
         assert!(

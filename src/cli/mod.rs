@@ -100,6 +100,12 @@ pub struct NewArgs {
     /// A facilitated workshop with participants, or one person alone.
     #[arg(long, value_enum, default_value_t = ModeArg::Workshop)]
     pub mode: ModeArg,
+    /// For a Type 2 target: the first day of the intended observation period (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", requires = "period_end")]
+    pub period_start: Option<jiff::civil::Date>,
+    /// For a Type 2 target: the last day of the intended observation period (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", requires = "period_start")]
+    pub period_end: Option<jiff::civil::Date>,
     /// Only create the session and print its id; do not open it.
     #[arg(long)]
     pub no_tui: bool,

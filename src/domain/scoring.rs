@@ -461,15 +461,16 @@ impl Results<'_> {
         verdict_text(self.verdict, self.pending.as_ref())
     }
 
-    /// What the overall score is made of, e.g. "the plain mean of 5 category scores; answered
-    /// questions only (143 of 180 applicable; N/A and open questions do not count)".
+    /// What the overall score is made of, e.g. "the plain mean of 5 category scores, counting
+    /// answered questions only: 143 of 180 applicable answered; N/A and open questions do not
+    /// count".
     pub fn overall_basis_text(&self) -> String {
         let of = match self.overall_basis {
             1 => "the score of 1 category".to_string(),
             n => format!("the plain mean of {n} category scores"),
         };
         format!(
-            "{of}; answered questions only ({} of {} applicable answered; N/A and open questions do not count)",
+            "{of}, counting answered questions only: {} of {} applicable answered; N/A and open questions do not count",
             self.completion.answered, self.completion.applicable
         )
     }
@@ -1192,7 +1193,7 @@ mod tests {
         let r = score(&b, &s);
         assert_eq!(
             r.overall_basis_text(),
-            "the score of 1 category; answered questions only (1 of 3 applicable answered; N/A and open questions do not count)"
+            "the score of 1 category, counting answered questions only: 1 of 3 applicable answered; N/A and open questions do not count"
         );
     }
 

@@ -77,6 +77,54 @@ impl fmt::Display for Mode {
     }
 }
 
+/// The period over which a Type 2 examination is meant to observe the controls operating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObservationPeriod {
+    /// First day.
+    pub start: Date,
+    /// Last day.
+    pub end: Date,
+}
+
+/// Why an observation period cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PeriodError {
+    /// Only one of the two dates was given.
+    #[error("an observation period needs both a start and an end date")]
+    Incomplete,
+    /// The end is not after the start.
+    #[error("the observation period ends ({end}) before or on the day it starts ({start})")]
+    EndsBeforeStart {
+        /// First day given.
+        start: Date,
+        /// Last day given.
+        end: Date,
+    },
+}
+
+impl ObservationPeriod {
+    /// A period from optional start and end dates: None without either, an error with one.
+    pub fn from_dates(
+        start: Option<Date>,
+        end: Option<Date>,
+    ) -> Result<Option<ObservationPeriod>, PeriodError> {
+        match (start, end) {
+            (None, None) => Ok(None),
+            (Some(start), Some(end)) if end > start => Ok(Some(ObservationPeriod { start, end })),
+            (Some(start), Some(end)) => Err(PeriodError::EndsBeforeStart { start, end }),
+            _ => Err(PeriodError::Incomplete),
+        }
+    }
+
+    /// Whole days from the first to the last, both counted.
+    pub fn days(&self) -> i64 {
+        self.start
+            .until(self.end)
+            .map_or(0, |span| i64::from(span.get_days()) + 1)
+    }
+}
+
 /// A person taking part in a workshop.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -229,6 +277,9 @@ pub struct Session {
     /// Workshop or solo.
     #[serde(default)]
     pub mode: Mode,
+    /// For a Type 2 target, the period the examination is meant to cover.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observation_period: Option<ObservationPeriod>,
     /// Who runs the workshop.
     #[serde(default)]
     pub facilitator: String,
@@ -275,6 +326,7 @@ impl Session {
             system: String::new(),
             target: Target::default(),
             mode: Mode::default(),
+            observation_period: None,
             facilitator: String::new(),
             participants: Vec::new(),
             scoping: bank.profile.default_answers(),

@@ -795,6 +795,7 @@ impl<'b> App<'b> {
             anonymize: state.anonymize,
             template,
             generated: self.now(),
+            ..Options::now()
         };
         let text = match report::render(state.format, self.bank, &state.session, &options) {
             Ok(text) => text,
