@@ -317,7 +317,10 @@ fn anonymize_removes_every_name_in_every_format() {
         }
         assert!(text.contains("Participant A"), "{format}: no pseudonyms");
         if format == "markdown" {
-            assert!(text.contains("| Participant A | ML engineer |"), "roles kept");
+            assert!(
+                text.contains("| Participant A | ML engineer |"),
+                "roles kept"
+            );
         }
     }
     let out = aiready(&["export", fixture::ID], dir.path());
@@ -371,4 +374,3 @@ fn template_comes_from_the_flag_then_the_config_directory() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("nope.j2"), "{}", stderr(&out));
 }
-

@@ -70,8 +70,13 @@ fn typed_addresses(s: &Session) -> Vec<String> {
             let Some(start) = word.find("http://").or_else(|| word.find("https://")) else {
                 continue;
             };
-            let url = word[start..].split(['"', '<', '>']).next().unwrap_or_default();
-            let mut url = url.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'']).to_string();
+            let url = word[start..]
+                .split(['"', '<', '>'])
+                .next()
+                .unwrap_or_default();
+            let mut url = url
+                .trim_end_matches(['.', ',', ';', ':', '!', '?', '\''])
+                .to_string();
             while url.ends_with(')') && url.matches(')').count() > url.matches('(').count() {
                 url.pop();
             }
@@ -249,7 +254,11 @@ fn expected_headings(session: &Session) -> Vec<(HeadingLevel, String)> {
             owners.sort_by_key(|o| (o.is_empty(), o.to_lowercase()));
             owners.dedup();
             for o in owners {
-                let title = if o.is_empty() { "No owner yet".to_string() } else { shown(&o) };
+                let title = if o.is_empty() {
+                    "No owner yet".to_string()
+                } else {
+                    shown(&o)
+                };
                 out.push((HeadingLevel::H3, title));
             }
         }
@@ -477,7 +486,10 @@ fn web_addresses_become_links_to_exactly_what_was_typed() {
     assert!(
         o.texts.iter().any(|t| t.contains("C:\\share\\evidence_0")),
         "{:?}",
-        o.texts.iter().filter(|t| t.contains("share")).collect::<Vec<_>>()
+        o.texts
+            .iter()
+            .filter(|t| t.contains("share"))
+            .collect::<Vec<_>>()
     );
 }
 
@@ -513,7 +525,9 @@ fn blank_lines_in_notes_are_kept_as_paragraphs() {
         }
     }
     assert!(
-        paragraphs.iter().any(|p| p.ends_with("Notes: First paragraph.")),
+        paragraphs
+            .iter()
+            .any(|p| p.ends_with("Notes: First paragraph.")),
         "{paragraphs:?}"
     );
     assert!(

@@ -98,7 +98,10 @@ impl Ladder {
     fn rules(self, t: &Thresholds) -> ([(VerdictRule, Verdict); 2], Verdict) {
         match self {
             Ladder::Soc2 => (
-                [(t.type2, Verdict::Type2Ready), (t.type1, Verdict::Type1Ready)],
+                [
+                    (t.type2, Verdict::Type2Ready),
+                    (t.type1, Verdict::Type1Ready),
+                ],
                 Verdict::NotReady,
             ),
             Ladder::Maturity => {
@@ -578,7 +581,11 @@ pub fn score<'b>(bank: &'b QuestionBank, session: &Session) -> Results<'b> {
     let thresholds = &bank.profile.thresholds;
     let scoping = session.resolved_scoping(bank);
     let target_level = session.target.level();
-    let ai_risk_ladder = if scoping.get(AI_RISK_IN_COMMITMENTS).copied().unwrap_or(false) {
+    let ai_risk_ladder = if scoping
+        .get(AI_RISK_IN_COMMITMENTS)
+        .copied()
+        .unwrap_or(false)
+    {
         Ladder::Soc2
     } else {
         Ladder::Maturity
@@ -1273,12 +1280,21 @@ mod tests {
                 .map(|c| (c.verdict, c.pending, c.ladder))
                 .zip(after.categories.iter().map(|c| c.verdict));
             for ((v, p, ladder), done) in pairs {
-                prop_assert!(ladder.verdicts().contains(&done), "{:?} on {:?}", done, ladder);
+                prop_assert!(
+                    ladder.verdicts().contains(&done),
+                    "{:?} on {:?}",
+                    done,
+                    ladder
+                );
                 match p {
                     None => prop_assert_eq!(v, done),
                     Some(p) => {
-                        prop_assert!(p.worst.rank() <= done.rank() && done.rank() <= p.best.rank(),
-                            "{:?} outside {:?}", done, p);
+                        prop_assert!(
+                            p.worst.rank() <= done.rank() && done.rank() <= p.best.rank(),
+                            "{:?} outside {:?}",
+                            done,
+                            p
+                        );
                         if v != Verdict::Incomplete {
                             prop_assert_eq!(v, done, "a settled verdict changed");
                         }
@@ -1287,7 +1303,9 @@ mod tests {
             }
             match before.pending {
                 None => prop_assert_eq!(before.verdict, after.verdict),
-                Some(p) => prop_assert!(p.worst.rank() <= after.verdict.rank() && after.verdict.rank() <= p.best.rank()),
+                Some(p) => prop_assert!(
+                    p.worst.rank() <= after.verdict.rank() && after.verdict.rank() <= p.best.rank()
+                ),
             }
             Ok(())
         }

@@ -316,9 +316,7 @@ fn withhold_emails(text: &str) -> String {
         let host = after[..len].trim_end_matches(['.', '-']);
         let local_part = text[start..i].trim_start_matches(['.', '\'']);
         let start = i - local_part.len();
-        let inner_dot = host
-            .trim_start_matches(['.', '-'])
-            .contains('.');
+        let inner_dot = host.trim_start_matches(['.', '-']).contains('.');
         if local_part.is_empty() || !inner_dot {
             continue;
         }
@@ -362,7 +360,12 @@ mod tests {
     #[test]
     fn pseudonyms_cannot_be_read_as_framework_ids() {
         let mut s = sample();
-        s.record_vote("a", "Raj Patel", Some(Answer::Designed), Timestamp::UNIX_EPOCH);
+        s.record_vote(
+            "a",
+            "Raj Patel",
+            Some(Answer::Designed),
+            Timestamp::UNIX_EPOCH,
+        );
         s.record_vote("a", "Zed", Some(Answer::AdHoc), Timestamp::UNIX_EPOCH);
         s.record_mut("a").action_owner = "Ben".into();
         s.record_mut("b").action_owner = "Outsider Org".into();
@@ -393,9 +396,10 @@ mod tests {
     #[test]
     fn name_parts_any_case_and_any_address_are_replaced() {
         let mut s = sample();
-        s.record_mut("a").notes = "Ask Raj (raj.patel@acme.example); RAJ PATEL agreed, chloé to review with Dubois. \
+        s.record_mut("a").notes =
+            "Ask Raj (raj.patel@acme.example); RAJ PATEL agreed, chloé to review with Dubois. \
              Martin's part: see dubois-martin. Mail ops-team+ai@corp.example.co.uk or Fay."
-            .into();
+                .into();
         let a = anonymize(&s, Anonymize::KeepRoles);
         assert_eq!(
             a.records["a"].notes,

@@ -588,7 +588,9 @@ fn minutes_text(seconds: u64) -> String {
 
 /// The identifiers a question cites in one framework, joined with ", ".
 pub(super) fn mappings_text(question: Option<&Question>, framework: Framework) -> String {
-    question.map_or_else(String::new, |q| q.maps_to.for_framework(framework).join(", "))
+    question.map_or_else(String::new, |q| {
+        q.maps_to.for_framework(framework).join(", ")
+    })
 }
 
 /// What each answer means for the two examinations, in our own words.
@@ -635,10 +637,13 @@ fn scale_rows(points_per_level: u8) -> Vec<ScaleRow> {
                 meaning: a.meaning(),
                 type1,
                 type2,
-                points: scoring::points(*a, &crate::domain::questionnaire::Thresholds {
-                    points_per_level,
-                    ..Default::default()
-                })
+                points: scoring::points(
+                    *a,
+                    &crate::domain::questionnaire::Thresholds {
+                        points_per_level,
+                        ..Default::default()
+                    },
+                )
                 .map_or_else(|| "not scored".to_string(), |p| p.to_string()),
             }
         })
@@ -838,10 +843,7 @@ impl<'a> ReportContext<'a> {
             overall_basis: results.overall_basis_text(),
             verdict: results.verdict.title(),
             verdict_text: results.verdict_text(),
-            verdict_detail: results
-                .pending
-                .map(|p| p.describe())
-                .unwrap_or_default(),
+            verdict_detail: results.pending.map(|p| p.describe()).unwrap_or_default(),
             answered: results.completion.answered,
             applicable: results.completion.applicable,
             percent: percent_text(results.completion.answered, results.completion.applicable),

@@ -104,7 +104,10 @@ pub fn render(context: &ReportContext, options: CsvOptions) -> Result<String, Re
 /// The cell with line breaks as `\n`, tabs as spaces and every other control character
 /// (escape, bell, NUL, ...) dropped: a terminal or an importer would act on them.
 fn without_controls(cell: &str) -> Cow<'_, str> {
-    if !cell.chars().any(|c| c.is_control() && c != '\n' || is_separator(c)) {
+    if !cell
+        .chars()
+        .any(|c| c.is_control() && c != '\n' || is_separator(c))
+    {
         return Cow::Borrowed(cell);
     }
     let mut out = String::with_capacity(cell.len());

@@ -97,7 +97,11 @@ pub fn inline(text: &str) -> String {
     let mut joined = String::with_capacity(text.len() + 8);
     for (line, after_blank) in lines(text) {
         if !joined.is_empty() {
-            joined.push_str(if after_blank { PARAGRAPH_JOIN } else { LINE_JOIN });
+            joined.push_str(if after_blank {
+                PARAGRAPH_JOIN
+            } else {
+                LINE_JOIN
+            });
         }
         joined.push_str(line);
     }
@@ -365,11 +369,19 @@ mod tests {
             inline(&format!("see {url}, then _this_")),
             format!("see <{url}>, then \\_this\\_")
         );
-        assert_eq!(inline("(http://x.example/a_(b))."), "(<http://x.example/a_(b)>).");
+        assert_eq!(
+            inline("(http://x.example/a_(b))."),
+            "(<http://x.example/a_(b)>)."
+        );
         assert_eq!(inline("HTTPS://X.example"), "<HTTPS://X.example>");
         assert_eq!(inline("https://a.example/p|q"), "<https://a.example/p\\|q>");
         // Not a web address: no scheme, another scheme, or inside a word.
-        for text in ["javascript:alert(1)", "xhttps://a.example", "https://", "ftp://x"] {
+        for text in [
+            "javascript:alert(1)",
+            "xhttps://a.example",
+            "https://",
+            "ftp://x",
+        ] {
             assert!(!inline(text).contains('<'), "{text}");
         }
         assert!(!is_plain("https://a.example"));

@@ -727,9 +727,10 @@ impl SessionJson {
             let path = format!("session.records[{}]", quoted(id));
             let answer = match r.answer {
                 None => None,
-                Some(a) => Some(a.to_answer().ok_or_else(|| {
-                    format!("{path}.answer.level: a level is 0 to 4")
-                })?),
+                Some(a) => Some(
+                    a.to_answer()
+                        .ok_or_else(|| format!("{path}.answer.level: a level is 0 to 4"))?,
+                ),
             };
             if answer == Some(Answer::NotApplicable) && r.notes.trim().is_empty() {
                 return Err(format!(
