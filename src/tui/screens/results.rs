@@ -42,6 +42,14 @@ pub struct ResultsView<'a> {
     pub state: &'a ResultsState,
 }
 
+/// A category's name, marked when its verdict is a maturity verdict rather than a SOC 2 one.
+fn category_label(c: &crate::domain::scoring::CategoryResult) -> String {
+    match c.ladder {
+        crate::domain::scoring::Ladder::Maturity => format!("{} (maturity)", c.category.title()),
+        crate::domain::scoring::Ladder::Soc2 => c.category.title().to_string(),
+    }
+}
+
 fn verdict_style(theme: &Theme, verdict: Verdict) -> ratatui::style::Style {
     match verdict {
         Verdict::Type2Ready | Verdict::Type1Ready | Verdict::Managed => theme.ok,
@@ -100,7 +108,7 @@ impl Widget for &ResultsView<'_> {
         lines.push(Line::styled(" Categories", theme.title));
         for c in &r.categories {
             lines.push(Line::from(vec![
-                Span::styled(format!(" {:<name_w$}", c.category.title()), theme.text),
+                Span::styled(format!(" {:<name_w$}", category_label(c)), theme.text),
                 Span::styled(widgets::bar(c.score, bar_w), theme.score(c.score)),
                 Span::styled(format!(" {:>3}  ", score_text(c.score)), theme.text),
                 Span::styled(
@@ -114,11 +122,13 @@ impl Widget for &ResultsView<'_> {
                     ),
                     theme.dim,
                 ),
-                Span::styled(
-                    c.pending.map(|p| p.describe()).unwrap_or_default(),
-                    theme.dim,
-                ),
             ]));
+            if let Some(p) = &c.pending {
+                lines.push(Line::styled(
+                    widgets::truncate(&format!(" {:<name_w$}{}", "", p.describe()), width),
+                    theme.dim,
+                ));
+            }
         }
         lines.push(Line::default());
 
