@@ -364,3 +364,43 @@ fn reports_follow_the_umask_and_sessions_stay_private() {
         .mode();
     assert_eq!(session_mode & 0o077, 0, "session {session_mode:o}");
 }
+
+#[test]
+fn an_observation_period_from_the_command_line_reaches_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = |extra: &[&str]| {
+        let mut args = vec!["new", "--name", "Period", "--no-tui"];
+        args.extend_from_slice(extra);
+        aiready(&args, dir.path())
+    };
+    let out = new(&["--period-start", "2026-03-01", "--period-end", "2026-02-01"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("ends (2026-02-01) before"),
+        "{}",
+        stderr(&out)
+    );
+    let out = new(&[
+        "--target",
+        "type1",
+        "--period-start",
+        "2026-03-01",
+        "--period-end",
+        "2026-08-31",
+    ]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("Type 2"), "{}", stderr(&out));
+    let out = new(&["--period-start", "2026-03-01"]);
+    assert!(!out.status.success());
+    let out = new(&["--period-start", "2026-03-01", "--period-end", "2026-08-31"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let out = aiready(&["export", &id], dir.path());
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        text.contains("Intended observation period for the Type 2 examination: 2026-03-01 to 2026-08-31 (184 days)."),
+        "{text}"
+    );
+    let out = aiready(&["sessions", "show", &id], dir.path());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2026-03-01 to 2026-08-31"));
+}
