@@ -12,36 +12,14 @@ use aiready::domain::session::Session;
 use aiready::report::{self, CsvOptions, Format, Options};
 use aiready::store::{FileStore, SessionStore};
 use common::fixture_session as fixture;
+use common::report_cli::{aiready, stderr, with_session};
 use serde_json::Value;
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 const SCHEMA_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/report.schema.json");
 
-fn aiready(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aiready"))
-        .args(args)
-        .current_dir(dir)
-        .env("AIREADY_DATA_DIR", dir.join("data"))
-        .env("AIREADY_CONFIG_DIR", dir.join("config"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
 fn render(format: Format, session: &Session, options: &Options) -> String {
     report::render(format, fixture::bank(), session, options).unwrap()
-}
-
-fn with_session(session: &Session) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let store = FileStore::new(dir.path().join("data"));
-    drop(store.create(session).unwrap());
-    dir
 }
 
 #[test]

@@ -4,39 +4,10 @@
 
 mod common;
 
-use aiready::domain::session::Session;
 use aiready::report::{self, Format, ReportContext, escape};
 use aiready::store::{FileStore, SessionStore};
 use common::fixture_session as fixture;
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn aiready(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aiready"))
-        .args(args)
-        .current_dir(dir)
-        .env("AIREADY_DATA_DIR", dir.join("data"))
-        .env("AIREADY_CONFIG_DIR", dir.join("config"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// A temporary directory whose data directory holds the fixture session.
-fn with_fixture(session: &Session) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let store = FileStore::new(dir.path().join("data"));
-    drop(store.create(session).unwrap());
-    dir
-}
+use common::report_cli::{aiready, stderr, stdout, with_session};
 
 fn csv_rows(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
     let text = text.strip_prefix(report::csv::BOM).unwrap_or(text);
@@ -57,7 +28,7 @@ fn csv_rows(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
 #[test]
 fn json_round_trips_through_import_into_an_equal_session() {
     let session = fixture::session();
-    let source = with_fixture(&session);
+    let source = with_session(&session);
     let out = aiready(
         &["export", fixture::ID, "--format", "json", "-o", "s.json"],
         source.path(),
@@ -229,7 +200,7 @@ fn csv_neutralises_formula_cells() {
 
 #[test]
 fn export_writes_markdown_to_standard_output_by_id_or_name() {
-    let dir = with_fixture(&fixture::session());
+    let dir = with_session(&fixture::session());
     for key in [fixture::ID, "Acme support bot"] {
         let out = aiready(&["export", key], dir.path());
         assert!(out.status.success(), "{}", stderr(&out));
@@ -248,7 +219,7 @@ fn export_writes_markdown_to_standard_output_by_id_or_name() {
 
 #[test]
 fn export_to_a_file_refuses_to_overwrite_without_force() {
-    let dir = with_fixture(&fixture::session());
+    let dir = with_session(&fixture::session());
     let file = dir.path().join("report.csv");
     let out = aiready(
         &["export", fixture::ID, "-f", "csv", "-o", "report.csv"],
@@ -302,7 +273,7 @@ fn has_word(text: &str, word: &str) -> bool {
 
 #[test]
 fn anonymize_removes_every_name_in_every_format() {
-    let dir = with_fixture(&fixture::session());
+    let dir = with_session(&fixture::session());
     for format in ["markdown", "json", "csv"] {
         let out = aiready(
             &["export", fixture::ID, "-f", format, "--anonymize"],
@@ -338,7 +309,7 @@ fn anonymize_removes_every_name_in_every_format() {
 
 #[test]
 fn template_comes_from_the_flag_then_the_config_directory() {
-    let dir = with_fixture(&fixture::session());
+    let dir = with_session(&fixture::session());
     std::fs::create_dir_all(dir.path().join("config")).unwrap();
     std::fs::write(
         dir.path().join("config/report.md.j2"),
