@@ -382,3 +382,26 @@ fn an_observation_period_from_the_command_line_reaches_the_report() {
     let out = aiready(&["sessions", "show", &id], dir.path());
     assert!(String::from_utf8_lossy(&out.stdout).contains("2026-03-01 to 2026-08-31"));
 }
+
+#[test]
+fn version_1_exports_still_import_and_are_checked_the_same_way() {
+    let session = fixture::session();
+    let v1 = |s: &Session| {
+        serde_json::json!({"format_version": 1, "generator": "aiready 0.1.0", "session": s})
+            .to_string()
+    };
+    assert_eq!(report::json::parse("old.json", &v1(&session)).unwrap(), session);
+    let mut bad = session.clone();
+    let na = bad
+        .records
+        .iter()
+        .find(|(_, r)| r.answer == Some(Answer::NotApplicable))
+        .map(|(id, _)| id.clone())
+        .unwrap();
+    bad.record_mut(&na).notes.clear();
+    let err = report::json::parse("old.json", &v1(&bad)).unwrap_err().to_string();
+    assert!(
+        err.contains(&format!("session.records[\"{na}\"].notes")),
+        "{err}"
+    );
+}

@@ -361,14 +361,20 @@ pub struct ActionRow<'a> {
     pub due: String,
     /// Notes on the question.
     pub notes: &'a str,
-    /// SOC 2 criteria it maps to, joined with ", ".
-    pub soc2: String,
-    /// NIST AI RMF subcategories, joined.
-    pub nist: String,
-    /// ISO/IEC 42001 controls, joined.
-    pub iso: String,
-    /// Evidence recorded, joined with "; ".
-    pub evidence: String,
+    /// SOC 2 criteria it maps to. This and the next three are for the CSV and are not passed
+    /// to templates, which find the mappings and evidence in the appendix: a large action plan
+    /// would otherwise cost every Markdown export noticeably.
+    #[serde(skip)]
+    pub soc2: &'a [String],
+    /// NIST AI RMF subcategories.
+    #[serde(skip)]
+    pub nist: &'a [String],
+    /// ISO/IEC 42001 controls.
+    #[serde(skip)]
+    pub iso: &'a [String],
+    /// Evidence recorded.
+    #[serde(skip)]
+    pub evidence: &'a [String],
 }
 
 /// An Unknown answer or a flagged question.
@@ -586,12 +592,6 @@ fn minutes_text(seconds: u64) -> String {
     format!("{}:{:02}", seconds / 60, seconds % 60)
 }
 
-/// The identifiers a question cites in one framework, joined with ", ".
-pub(super) fn mappings_text(question: Option<&Question>, framework: Framework) -> String {
-    question.map_or_else(String::new, |q| {
-        q.maps_to.for_framework(framework).join(", ")
-    })
-}
 
 /// What each answer means for the two examinations, in our own words.
 fn scale_rows(points_per_level: u8) -> Vec<ScaleRow> {
@@ -952,13 +952,13 @@ impl<'a> ReportContext<'a> {
 
         let row = |id: &'a str, question: Option<&'a Question>| {
             let record = record_of(id);
-            let evidence = record.evidence.join("; ");
+            let ids = |f: Framework| question.map_or(&[][..], |q| q.maps_to.for_framework(f));
             (
                 record,
-                mappings_text(question, Framework::Tsc),
-                mappings_text(question, Framework::NistAiRmf),
-                mappings_text(question, Framework::Iso42001),
-                evidence,
+                ids(Framework::Tsc),
+                ids(Framework::NistAiRmf),
+                ids(Framework::Iso42001),
+                record.evidence.as_slice(),
             )
         };
         let mut actions: Vec<ActionRow<'a>> = Vec::with_capacity(results.gaps.len());

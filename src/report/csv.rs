@@ -62,6 +62,12 @@ pub fn render(context: &ReportContext, options: CsvOptions) -> Result<String, Re
             a.target.to_string(),
             a.priority.to_string(),
         );
+        let (soc2, nist, iso, evidence) = (
+            a.soc2.join(", "),
+            a.nist.join(", "),
+            a.iso.join(", "),
+            a.evidence.join("; "),
+        );
         let row = [
             rank.as_str(),
             a.id,
@@ -78,10 +84,10 @@ pub fn render(context: &ReportContext, options: CsvOptions) -> Result<String, Re
             a.owner,
             a.due.as_str(),
             a.notes,
-            a.soc2.as_str(),
-            a.nist.as_str(),
-            a.iso.as_str(),
-            a.evidence.as_str(),
+            soc2.as_str(),
+            nist.as_str(),
+            iso.as_str(),
+            evidence.as_str(),
             context.session.id,
             context.generated_at.as_str(),
         ];

@@ -36,8 +36,9 @@ pub fn is_plain(text: &str) -> bool {
     if matches!(first, b'-' | b'+' | b'=') || starts_ordered_marker(text) {
         return false;
     }
-    // A web address is written as an autolink, which plain text never is.
-    if text.contains("://") && !web_addresses(text).is_empty() {
+    // A web address is written as an autolink, which plain text never is. Looking for the
+    // colon first costs far less than a substring search on every short value.
+    if bytes.contains(&b':') && text.contains("://") && !web_addresses(text).is_empty() {
         return false;
     }
     // Almost all text has no byte worth a closer look; this branch-free pass says so fastest.

@@ -991,19 +991,24 @@ pub fn parse(name: &str, text: &str) -> Result<Session, ReportError> {
             found,
             supported: FORMAT_VERSION,
         }),
-        Some(1) => serde_json::from_str::<ExportV1>(text)
-            .map(|e| e.session)
-            .map_err(|e| not_export(e.to_string())),
+        Some(1) => {
+            // Checked like a current export: the paths of the two versions' sessions agree.
+            let export: ExportV1 =
+                serde_json::from_str(text).map_err(|e| not_export(e.to_string()))?;
+            check(name, &SessionJson::from_session(&export.session))
+        }
         Some(_) => {
             let export: ExportIn =
                 serde_json::from_str(text).map_err(|e| not_export(e.to_string()))?;
-            export
-                .session
-                .to_session()
-                .map_err(|reason| ReportError::Invalid {
-                    name: name.to_string(),
-                    reason,
-                })
+            check(name, &export.session)
         }
     }
+}
+
+/// The session of an export, or the first problem that keeps it from being imported.
+fn check(name: &str, session: &SessionJson) -> Result<Session, ReportError> {
+    session.to_session().map_err(|reason| ReportError::Invalid {
+        name: name.to_string(),
+        reason,
+    })
 }

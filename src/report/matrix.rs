@@ -153,10 +153,10 @@ pub struct EvidenceItem<'a> {
     pub target: u8,
     /// Due date of the action, or empty.
     pub due: String,
-    /// The kinds of evidence an auditor would accept, from the question bank.
-    pub requested: Vec<&'a str>,
-    /// Evidence recorded so far.
-    pub recorded: Vec<&'a str>,
+    /// The kinds of evidence an auditor would accept, from the question bank, joined with "; ".
+    pub requested: String,
+    /// Evidence recorded so far, joined with "; ".
+    pub recorded: String,
 }
 
 /// Every gap with the evidence its question's bank entry suggests, grouped by the owner of
@@ -183,9 +183,9 @@ pub fn evidence_requests<'a>(
             due: super::context::due_text(record.due),
             requested: questions
                 .get(gap.question_id)
-                .map(|q| q.evidence.iter().map(String::as_str).collect())
+                .map(|q| q.evidence.join("; "))
                 .unwrap_or_default(),
-            recorded: record.evidence.iter().map(String::as_str).collect(),
+            recorded: record.evidence.join("; "),
         };
         match groups.iter_mut().find(|g| g.owner == owner) {
             Some(group) => group.items.push(item),
