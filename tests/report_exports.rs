@@ -390,7 +390,10 @@ fn version_1_exports_still_import_and_are_checked_the_same_way() {
         serde_json::json!({"format_version": 1, "generator": "aiready 0.1.0", "session": s})
             .to_string()
     };
-    assert_eq!(report::json::parse("old.json", &v1(&session)).unwrap(), session);
+    assert_eq!(
+        report::json::parse("old.json", &v1(&session)).unwrap(),
+        session
+    );
     let mut bad = session.clone();
     let na = bad
         .records
@@ -399,7 +402,9 @@ fn version_1_exports_still_import_and_are_checked_the_same_way() {
         .map(|(id, _)| id.clone())
         .unwrap();
     bad.record_mut(&na).notes.clear();
-    let err = report::json::parse("old.json", &v1(&bad)).unwrap_err().to_string();
+    let err = report::json::parse("old.json", &v1(&bad))
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains(&format!("session.records[\"{na}\"].notes")),
         "{err}"

@@ -592,7 +592,6 @@ fn minutes_text(seconds: u64) -> String {
     format!("{}:{:02}", seconds / 60, seconds % 60)
 }
 
-
 /// What each answer means for the two examinations, in our own words.
 fn scale_rows(points_per_level: u8) -> Vec<ScaleRow> {
     let examinations = |answer: Answer| -> (&'static str, &'static str) {
