@@ -1,7 +1,7 @@
 //! The question screen: where the room is, the question with its guidance, the scale, votes,
 //! notes and the follow-up action; with the notes editor, forms, search and jump lists on top.
 
-use crate::domain::framework::{Category, Stage};
+use crate::domain::framework::{Category, Framework, Stage};
 use crate::domain::questionnaire::Question;
 use crate::domain::scale::Answer;
 use crate::domain::scoring::DISAGREEMENT_SPREAD;
@@ -511,6 +511,17 @@ fn render_question(
     if question.critical {
         title.push(Span::styled("  critical", theme.warn));
     }
+    if question.is_shared() {
+        let others: Vec<&str> = question
+            .categories()
+            .filter(|c| *c != category)
+            .map(|c| c.title())
+            .collect();
+        title.push(Span::styled(
+            format!("  shared with {}", others.join(", ")),
+            theme.dim,
+        ));
+    }
     let mut right = format!(
         "question {} of {}   {}",
         ws.cursor + 1,
@@ -597,12 +608,22 @@ fn render_question(
             theme,
             theme.text,
         ));
-        let mut maps: Vec<&str> = question.maps_to.tsc.iter().map(String::as_str).collect();
-        maps.extend(question.maps_to.nist.iter().map(String::as_str));
-        maps.extend(question.maps_to.iso.iter().map(String::as_str));
+        if let Some(audit) = &question.audit {
+            for (label, text) in [
+                ("Type 1", audit.type1_evidence.clone()),
+                ("Type 2", audit.type2_evidence.clone()),
+                (
+                    "Tested",
+                    format!("{}; by {}", audit.frequency.title(), audit.tested_by_text()),
+                ),
+                ("Exception", audit.typical_exception.clone()),
+            ] {
+                details.extend(labelled(label, &text, width, theme, theme.text));
+            }
+        }
         details.extend(labelled(
             "Maps to",
-            &maps.join("  "),
+            &maps_to_text(question),
             width,
             theme,
             theme.text,
@@ -645,6 +666,23 @@ fn render_question(
     Paragraph::new(scale).render(scale_area, buf);
     Paragraph::new(notes).render(notes_area, buf);
     Paragraph::new(action).render(action_area, buf);
+}
+
+/// Framework identifiers, framework by framework: `CC8.1 + PI1.2  MAP 2.3  A.7.4` where a
+/// primary identifier is named (it comes first, its secondary ones after a "+"), otherwise each
+/// identifier in turn.
+fn maps_to_text(question: &Question) -> String {
+    let mut groups: Vec<String> = Vec::new();
+    for framework in Framework::ALL {
+        let ids = question.maps_to.for_framework(framework);
+        match (question.maps_to.primary(framework), ids.split_first()) {
+            (Some(_), Some((first, rest))) if !rest.is_empty() => {
+                groups.push(format!("{first} + {}", rest.join(" ")));
+            }
+            _ => groups.extend(ids.iter().cloned()),
+        }
+    }
+    groups.join("  ")
 }
 
 fn vote_lines(
