@@ -455,9 +455,13 @@ impl QuestionBank {
     /// The questions a category asks, section by section: the sections of its questionnaire in
     /// their order with its own questions first, then the questions other questionnaires share
     /// with it at the same stage; a stage only shared questions have gets its own section, placed
-    /// in lifecycle order. Scoring and navigation both read categories through this.
+    /// in lifecycle order. A category the bank has no questionnaire for asks nothing, even if
+    /// questions name it. Scoring and navigation both read categories through this.
     pub fn category_sections(&self, category: Category) -> Vec<CategorySection<'_>> {
         let mut sections: Vec<CategorySection<'_>> = Vec::new();
+        if self.questionnaire(category).is_none() {
+            return sections;
+        }
         for (qi, questionnaire) in self.questionnaires.iter().enumerate() {
             if questionnaire.category != category {
                 continue;
@@ -521,11 +525,6 @@ impl QuestionBank {
             }
         }
         sections
-    }
-
-    /// Whether a category has any question, its own or shared.
-    pub fn has_questions_for(&self, category: Category) -> bool {
-        self.questions().any(|q| q.belongs_to(category))
     }
 
     /// The questions that replace a retired question id, in bank order.
@@ -687,8 +686,13 @@ mod tests {
             ]
         );
         assert!(layout(&bank, Category::AiRisk).is_empty());
-        assert!(bank.has_questions_for(Category::Security));
-        assert!(!bank.has_questions_for(Category::AiRisk));
+        // Without its questionnaire a category asks nothing, shared questions included.
+        let mut without_privacy = bank.clone();
+        without_privacy.questionnaires.remove(2);
+        assert!(layout(&without_privacy, Category::Privacy).is_empty());
+        let mut without_security = bank.clone();
+        without_security.questionnaires.remove(0);
+        assert!(layout(&without_security, Category::Security).is_empty());
         // Positions point at where each question is written.
         let security = bank.category_sections(Category::Security);
         let p2 = security[2].members[1];
