@@ -6,8 +6,10 @@
 use aiready::content::{self, ContentError};
 use std::path::Path;
 
-const KEYS: &str = "decisions_about_people, generative, personal_data, \
-    shares_with_third_parties, third_party_models, trains_on_customer_data";
+const KEYS: &str = "agents_take_actions, ai_risk_in_commitments, decisions_about_people, \
+    generative, multi_tenant, personal_data, retrieval_over_confidential_data, \
+    self_hosted_weights, shares_with_third_parties, third_party_models, trains_on_customer_data, \
+    trains_or_fine_tunes";
 
 /// Loads a fixture folder and returns its problems with the folder prefix removed.
 fn problems(case: &str) -> Vec<String> {
