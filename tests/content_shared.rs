@@ -208,7 +208,11 @@ fn the_workshop_marks_shared_questions_and_shows_the_audit_guide() {
     app.dispatch(Action::OpenSession("s".into()));
     let screen = draw(&app);
     assert!(screen.contains("CONFIDENTIALITY > Disposal"), "{screen}");
-    assert!(screen.contains("shared with Privacy"), "{screen}");
+    assert!(
+        screen.contains("CONFIDENTIALITY > Disposal  shared "),
+        "{screen}"
+    );
+    assert!(screen.contains("Also counts in   Privacy"), "{screen}");
     for expected in [
         "Type 1           Type 1 for conf-dsp-10: the procedure and one record.",
         "Type 2           Type 2 for conf-dsp-10: every event in the period; sample 25.",
@@ -226,6 +230,28 @@ fn the_workshop_marks_shared_questions_and_shows_the_audit_guide() {
     app.dispatch(Action::Next);
     let screen = draw(&app);
     assert!(screen.contains("PRIVACY > Disposal"), "{screen}");
-    assert!(screen.contains("shared with Confidentiality"), "{screen}");
+    assert!(
+        screen.contains("Also counts in   Confidentiality"),
+        "{screen}"
+    );
     assert!(screen.contains("conf-dsp-10"), "{screen}");
+}
+
+#[test]
+fn search_lists_a_shared_question_once() {
+    let bank = bank();
+    let store = MemoryStore::new();
+    drop(store.create(&session(&bank)).unwrap());
+    let mut app = App::new(
+        &bank,
+        Box::new(store.clone()),
+        Keymap::defaults().unwrap(),
+        Theme::new(ThemeName::Dark, false),
+        Box::new(common::t0),
+    );
+    app.dispatch(Action::OpenSession("s".into()));
+    app.dispatch(Action::Search);
+    common::type_text(&mut app, "conf-dsp-10");
+    let screen = draw(&app);
+    assert!(screen.contains("1 match"), "{screen}");
 }

@@ -76,16 +76,14 @@ pub fn render(
     if question.critical {
         title.push(Span::styled("  critical", theme.warn));
     }
-    if question.is_shared() {
-        let others: Vec<&str> = question
-            .categories()
-            .filter(|c| *c != category)
-            .map(|c| c.title())
-            .collect();
-        title.push(Span::styled(
-            format!("  shared with {}", others.join(", ")),
-            theme.dim,
-        ));
+    // Shared questions are marked here and name their other categories in the details.
+    let shared_with: Vec<&str> = question
+        .categories()
+        .filter(|c| *c != category)
+        .map(|c| c.title())
+        .collect();
+    if !shared_with.is_empty() {
+        title.push(Span::styled("  shared", theme.dim));
     }
     let mut right = format!(
         "question {} of {}   {}",
@@ -174,6 +172,15 @@ pub fn render(
             theme,
             theme.text,
         ));
+        if !shared_with.is_empty() {
+            details.extend(labelled(
+                "Also counts in",
+                &shared_with.join(", "),
+                width,
+                theme,
+                theme.text,
+            ));
+        }
         if let Some(audit) = &question.audit {
             for (label, text) in [
                 ("Type 1", audit.type1_evidence.clone()),
