@@ -360,3 +360,32 @@ fn primary_identifiers_and_their_reasons_are_checked() {
         ]
     );
 }
+
+/// The complete example in the format documentation is a valid questionnaire.
+#[test]
+fn the_documented_example_loads() {
+    let doc = std::fs::read_to_string("docs/questionnaire-format.md").unwrap();
+    let start = doc
+        .find("```ron\n// questionnaires/security.ron\n")
+        .expect("the example")
+        + "```ron\n".len();
+    let end = start + doc[start..].find("```").unwrap();
+    let source = content::Source {
+        name: "example.ron".into(),
+        text: doc[start..end].to_string(),
+    };
+    let bank = content::load_sources(&[source]).unwrap_or_else(|problems| {
+        panic!(
+            "{}",
+            problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    });
+    assert_eq!(bank.questionnaires[0].format, 2);
+    let question = bank.question("sec-trn-01").unwrap();
+    assert!(question.audit.is_some());
+    assert_eq!(question.maps_to.owasp, ["LLM04"]);
+}
