@@ -468,6 +468,21 @@ fn the_bank_is_gated_on_how_the_system_is_built() {
     for id in ["sec-trn-01", "air-trn-01", "sec-trn-02", "air-dsp-03"] {
         assert!(!no_training.contains(id), "{id} shown without training");
     }
+    // A no to training hides the customer-data training questions too, even when the customer
+    // data question is left at its default.
+    let no_training_at_all = visible_with(&["trains_or_fine_tunes"]);
+    for id in [
+        "conf-trn-01",
+        "conf-trn-03",
+        "prv-col-02",
+        "prv-trn-05",
+        "air-col-01",
+    ] {
+        assert!(
+            !no_training_at_all.contains(id),
+            "{id} shown without training"
+        );
+    }
     let training_without_customer_data = visible_with(&["trains_on_customer_data"]);
     for id in ["sec-trn-01", "air-trn-01"] {
         assert!(training_without_customer_data.contains(id), "{id} hidden");
