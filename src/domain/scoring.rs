@@ -119,7 +119,8 @@ pub enum QuestionStatus {
 pub struct QuestionScore<'b> {
     /// Question id.
     pub id: &'b str,
-    /// Its category.
+    /// Its category; for a shared question whose own category is out of scope, the first
+    /// category it is shared with that is in scope.
     pub category: Category,
     /// Its stage.
     pub stage: Stage,
@@ -199,7 +200,7 @@ pub struct CategoryResult {
 pub struct Gap<'b> {
     /// Question id.
     pub question_id: &'b str,
-    /// Its category.
+    /// Its category, chosen as for [`QuestionScore::category`].
     pub category: Category,
     /// Its stage.
     pub stage: Stage,
@@ -377,9 +378,15 @@ pub fn score<'b>(bank: &'b QuestionBank, session: &Session) -> Results<'b> {
                         QuestionStatus::Scored { .. } => answer.and_then(|a| points(a, thresholds)),
                         _ => None,
                     };
+                    // Listed under its own category, or the first one it is shared with that
+                    // is in scope when its own is not.
+                    let shown = question
+                        .categories()
+                        .find(|c| session.in_scope(*c))
+                        .unwrap_or(question.category);
                     questions.push(QuestionScore {
                         id: &question.id,
-                        category: question.category,
+                        category: shown,
                         stage: question.stage,
                         weight: question.weight,
                         critical: question.critical,
@@ -389,7 +396,7 @@ pub fn score<'b>(bank: &'b QuestionBank, session: &Session) -> Results<'b> {
                     if let QuestionStatus::Scored { level, .. } = status
                         && level < target_level
                     {
-                        gaps.push(gap(question, answer, level, target_level));
+                        gaps.push(gap(question, shown, answer, level, target_level));
                     }
                     if let Some(record) = record
                         && status != QuestionStatus::Hidden
@@ -398,7 +405,7 @@ pub fn score<'b>(bank: &'b QuestionBank, session: &Session) -> Results<'b> {
                         if unknown || record.discuss_later {
                             follow_ups.push(FollowUp {
                                 question_id: &question.id,
-                                category: question.category,
+                                category: shown,
                                 stage: question.stage,
                                 unknown,
                                 flagged: record.discuss_later,
@@ -409,7 +416,7 @@ pub fn score<'b>(bank: &'b QuestionBank, session: &Session) -> Results<'b> {
                         {
                             disagreements.push(Disagreement {
                                 question_id: &question.id,
-                                category: question.category,
+                                category: shown,
                                 stage: question.stage,
                                 spread,
                                 median: record.vote_median(),
@@ -532,10 +539,16 @@ fn status_of(applies: bool, answer: Option<Answer>) -> QuestionStatus {
     }
 }
 
-fn gap(question: &Question, answer: Option<Answer>, level: u8, target_level: u8) -> Gap<'_> {
+fn gap(
+    question: &Question,
+    category: Category,
+    answer: Option<Answer>,
+    level: u8,
+    target_level: u8,
+) -> Gap<'_> {
     Gap {
         question_id: &question.id,
-        category: question.category,
+        category,
         stage: question.stage,
         answer: answer.unwrap_or(Answer::NotInPlace),
         level,
@@ -852,6 +865,15 @@ mod tests {
             r.category(Category::Security).and_then(|c| c.score),
             Some(62.5)
         );
+        // Listed under the category it counts in, not the one out of scope.
+        assert_eq!(r.gaps[0].category, Category::Security);
+        assert_eq!(r.follow_ups[0].category, Category::Security);
+        let listed = r
+            .questions
+            .iter()
+            .find(|q| q.id == "shared")
+            .map(|q| q.category);
+        assert_eq!(listed, Some(Category::Security));
         let status = |id: &str| r.questions.iter().find(|q| q.id == id).map(|q| q.status);
         assert_eq!(
             status("shared"),
