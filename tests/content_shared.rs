@@ -193,21 +193,26 @@ fn draw(app: &App<'_>) -> String {
     out
 }
 
-#[test]
-fn the_workshop_marks_shared_questions_and_shows_the_audit_guide() {
-    let bank = bank();
+/// The app over `bank` with the test session open on its first question.
+fn open_app(bank: &QuestionBank) -> App<'_> {
     let store = MemoryStore::new();
-    drop(store.create(&session(&bank)).unwrap());
+    drop(store.create(&session(bank)).unwrap());
     let mut app = App::new(
-        &bank,
-        Box::new(store.clone()),
+        bank,
+        Box::new(store),
         Keymap::defaults().unwrap(),
         Theme::new(ThemeName::Dark, false),
         Box::new(common::t0),
     );
     app.dispatch(Action::OpenSession("s".into()));
+    app
+}
+
+#[test]
+fn the_workshop_marks_shared_questions_and_shows_the_audit_guide() {
+    let bank = bank();
+    let mut app = open_app(&bank);
     let screen = draw(&app);
-    assert!(screen.contains("CONFIDENTIALITY > Disposal"), "{screen}");
     assert!(
         screen.contains("CONFIDENTIALITY > Disposal  shared "),
         "{screen}"
@@ -240,16 +245,7 @@ fn the_workshop_marks_shared_questions_and_shows_the_audit_guide() {
 #[test]
 fn search_lists_a_shared_question_once() {
     let bank = bank();
-    let store = MemoryStore::new();
-    drop(store.create(&session(&bank)).unwrap());
-    let mut app = App::new(
-        &bank,
-        Box::new(store.clone()),
-        Keymap::defaults().unwrap(),
-        Theme::new(ThemeName::Dark, false),
-        Box::new(common::t0),
-    );
-    app.dispatch(Action::OpenSession("s".into()));
+    let mut app = open_app(&bank);
     app.dispatch(Action::Search);
     common::type_text(&mut app, "conf-dsp-10");
     let screen = draw(&app);
