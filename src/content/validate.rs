@@ -183,7 +183,8 @@ fn check_citations(
     };
     match citations {
         RawCitations::List(ids) => {
-            if place.format >= 2 {
+            // An empty list cites nothing, which format 2 allows (and `tsc` reports itself).
+            if place.format >= 2 && !ids.is_empty() {
                 out.push(finding(
                     base.clone(),
                     format!(
