@@ -155,6 +155,11 @@ pub struct EvidenceItem<'a> {
     pub due: String,
     /// The kinds of evidence an auditor would accept, from the question bank, joined with "; ".
     pub requested: String,
+    /// What must exist and be inspectable on the day (Type 1); empty for format 1 content.
+    pub type1_evidence: &'a str,
+    /// The population and sample over the observation period (Type 2); empty for format 1
+    /// content.
+    pub type2_evidence: &'a str,
     /// Evidence recorded so far, joined with "; ".
     pub recorded: String,
 }
@@ -170,6 +175,8 @@ pub fn evidence_requests<'a>(
     for gap in &results.gaps {
         let record = record_of(gap.question_id);
         let owner = record.action_owner.trim();
+        let question = questions.get(gap.question_id);
+        let audit = question.and_then(|q| q.audit.as_ref());
         let item = EvidenceItem {
             id: gap.question_id,
             prompt: gap.prompt,
@@ -181,10 +188,11 @@ pub fn evidence_requests<'a>(
             },
             target: results.target_level,
             due: super::context::due_text(record.due),
-            requested: questions
-                .get(gap.question_id)
+            requested: question
                 .map(|q| q.evidence.join("; "))
                 .unwrap_or_default(),
+            type1_evidence: audit.map_or("", |a| a.type1_evidence.as_str()),
+            type2_evidence: audit.map_or("", |a| a.type2_evidence.as_str()),
             recorded: record.evidence.join("; "),
         };
         match groups.iter_mut().find(|g| g.owner == owner) {
