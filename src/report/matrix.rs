@@ -188,9 +188,7 @@ pub fn evidence_requests<'a>(
             },
             target: results.target_level,
             due: super::context::due_text(record.due),
-            requested: question
-                .map(|q| q.evidence.join("; "))
-                .unwrap_or_default(),
+            requested: question.map(|q| q.evidence.join("; ")).unwrap_or_default(),
             type1_evidence: audit.map_or("", |a| a.type1_evidence.as_str()),
             type2_evidence: audit.map_or("", |a| a.type2_evidence.as_str()),
             recorded: record.evidence.join("; "),
