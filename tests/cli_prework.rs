@@ -165,7 +165,7 @@ fn prework_for_some_people_and_some_categories() {
         prework
             .questions(bank())
             .iter()
-            .all(|q| matches!(q.category, Category::Privacy | Category::AiRisk))
+            .all(|q| q.belongs_to(Category::Privacy) || q.belongs_to(Category::AiRisk))
     );
     let out = aiready(&["prework", ID, "--participant", "Zoe"], home.path());
     assert!(!out.status.success());

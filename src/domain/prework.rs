@@ -123,12 +123,18 @@ impl Prework {
         })
     }
 
-    /// Whether a question is the participant's to answer: its category is in scope and
-    /// assigned, and the scoping answers make it apply.
-    pub fn assigned(&self, question: &Question) -> bool {
-        self.scope.contains(&question.category)
-            && self.categories.contains(&question.category)
+    /// Whether a question is the participant's to answer in a category: the category is in
+    /// scope and assigned, the question belongs to it, and the scoping answers make it apply.
+    pub fn assigned_in(&self, question: &Question, category: Category) -> bool {
+        self.scope.contains(&category)
+            && self.categories.contains(&category)
+            && question.belongs_to(category)
             && question.applies_if.holds(&self.scoping)
+    }
+
+    /// Whether a question is the participant's to answer in any of its categories.
+    pub fn assigned(&self, question: &Question) -> bool {
+        question.categories().any(|c| self.assigned_in(question, c))
     }
 
     /// The questions to answer, in questionnaire order.

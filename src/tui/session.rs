@@ -93,48 +93,48 @@ impl Nav {
     /// The applicable questions of a session, section by section.
     pub fn build(bank: &QuestionBank, session: &Session) -> Nav {
         let scoping = session.resolved_scoping(bank);
-        Nav::build_with(bank, |q| session.applies(q, &scoping))
+        Nav::build_with(bank, |q, category| {
+            session.applies_in(q, category, &scoping)
+        })
     }
 
     /// The questions of a document, section by section: a session's applicable ones, or those
     /// assigned in pre-work.
     pub fn of(bank: &QuestionBank, session: &Session, document: &Document) -> Nav {
         match document {
-            Document::Prework { prework, .. } => Nav::build_with(bank, |q| prework.assigned(q)),
+            Document::Prework { prework, .. } => {
+                Nav::build_with(bank, |q, category| prework.assigned_in(q, category))
+            }
             Document::Stored { .. } => Nav::build(bank, session),
         }
     }
 
-    /// The questions `keep` accepts, section by section, in category order.
-    pub fn build_with(bank: &QuestionBank, keep: impl Fn(&Question) -> bool) -> Nav {
+    /// The questions `keep` accepts in a category, section by section, in category order; a
+    /// question shared by several categories comes once in each that keeps it.
+    pub fn build_with(bank: &QuestionBank, keep: impl Fn(&Question, Category) -> bool) -> Nav {
         let mut nav = Nav::default();
         for category in Category::ALL {
-            for (qi, questionnaire) in bank.questionnaires.iter().enumerate() {
-                if questionnaire.category != category {
-                    continue;
-                }
-                for (si, section) in questionnaire.sections.iter().enumerate() {
-                    let start = nav.questions.len();
-                    let nav_section = nav.sections.len();
-                    for (i, question) in section.questions.iter().enumerate() {
-                        if keep(question) {
-                            nav.questions.push(NavQuestion {
-                                questionnaire: qi,
-                                section: si,
-                                index: i,
-                                nav_section,
-                            });
-                        }
-                    }
-                    let len = nav.questions.len() - start;
-                    if len > 0 {
-                        nav.sections.push(NavSection {
-                            category,
-                            stage: section.stage,
-                            start,
-                            len,
+            for section in bank.category_sections(category) {
+                let start = nav.questions.len();
+                let nav_section = nav.sections.len();
+                for member in &section.members {
+                    if keep(member.question, category) {
+                        nav.questions.push(NavQuestion {
+                            questionnaire: member.at.questionnaire,
+                            section: member.at.section,
+                            index: member.at.index,
+                            nav_section,
                         });
                     }
+                }
+                let len = nav.questions.len() - start;
+                if len > 0 {
+                    nav.sections.push(NavSection {
+                        category,
+                        stage: section.stage,
+                        start,
+                        len,
+                    });
                 }
             }
         }
@@ -154,12 +154,21 @@ impl Nav {
             .position(|at| question_at(bank, *at).is_some_and(|q| q.id == question_id))
     }
 
-    /// The questions in order.
-    pub fn list<'b>(&self, bank: &'b QuestionBank) -> Vec<&'b Question> {
+    /// Each question once (a shared question where it first comes), in order, with its
+    /// position.
+    pub fn unique<'b>(&self, bank: &'b QuestionBank) -> Vec<(usize, &'b Question)> {
+        let mut seen = std::collections::HashSet::new();
         self.questions
             .iter()
-            .filter_map(|at| question_at(bank, *at))
+            .enumerate()
+            .filter_map(|(i, at)| Some((i, question_at(bank, *at)?)))
+            .filter(|(_, q)| seen.insert(q.id.as_str()))
             .collect()
+    }
+
+    /// Each question once, in order.
+    pub fn list<'b>(&self, bank: &'b QuestionBank) -> Vec<&'b Question> {
+        self.unique(bank).into_iter().map(|(_, q)| q).collect()
     }
 }
 

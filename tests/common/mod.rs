@@ -67,3 +67,6 @@ pub fn type_text(app: &mut App<'_>, text: &str) {
 pub mod fixture_session;
 /// The real binary in a pseudo-terminal.
 pub mod pty;
+
+/// Running the built binary for the report tests.
+pub mod report_cli;

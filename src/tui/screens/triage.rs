@@ -295,10 +295,17 @@ impl TriageState {
     }
 }
 
-/// The agenda of the open session over its questions in the order they are asked.
+/// The agenda of the open session over its questions in the order they are asked (a shared
+/// question once, where it first comes), each item at its position in the navigation.
 fn agenda(view: &View) -> Vec<AgendaItem> {
-    match view.open {
-        Some(open) => triage::agenda(&open.nav.list(view.bank), &open.session),
-        None => Vec::new(),
+    let Some(open) = view.open else {
+        return Vec::new();
+    };
+    let unique = open.nav.unique(view.bank);
+    let questions: Vec<_> = unique.iter().map(|(_, q)| *q).collect();
+    let mut items = triage::agenda(&questions, &open.session);
+    for item in &mut items {
+        item.position = unique.get(item.position).map_or(0, |(p, _)| *p);
     }
+    items
 }

@@ -163,7 +163,11 @@ impl WorkshopState {
     pub fn session_changed(&mut self, view: &View) {
         let len = view.open.map_or(0, |o| o.nav.questions.len());
         self.cursor = self.cursor.min(len.saturating_sub(1));
-        if self.agenda.as_ref().is_some_and(|order| order.len() != len) {
+        if self
+            .agenda
+            .as_ref()
+            .is_some_and(|order| order.iter().any(|p| *p >= len))
+        {
             self.agenda = None;
         }
     }
