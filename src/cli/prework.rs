@@ -385,6 +385,12 @@ fn solo_contribution(
             clean(label)
         )));
     };
+    if name.chars().any(char::is_control) {
+        return Err(CliError::Usage(format!(
+            "--as {}: a participant's name cannot contain control characters.",
+            clean(name)
+        )));
+    }
     let participant = Participant {
         name: name.to_string(),
         role: String::new(),

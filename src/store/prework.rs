@@ -441,6 +441,18 @@ fn join_answers(
     joined
 }
 
+/// The longest question id a pre-work file may name.
+const MAX_QUESTION_ID: usize = 100;
+
+/// Whether text can be a question id: not empty, not too long, no spaces or control
+/// characters (ids of questions a bank no longer has are accepted, so this is all that is
+/// known of them).
+fn is_question_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.chars().count() <= MAX_QUESTION_ID
+        && !id.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
 /// Why a pre-work text could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecodeError {
@@ -534,6 +546,30 @@ pub fn decode(text: &str) -> Result<Prework, DecodeError> {
     }
     if p.participant.name.trim().is_empty() {
         return Err(DecodeError::Invalid("the participant has no name".into()));
+    }
+    // Names and ids travel into the session and onto screens: no control characters.
+    let fields = [
+        ("the participant's name", &p.participant.name),
+        ("the participant's role", &p.participant.role),
+    ];
+    for (what, text) in fields {
+        if let Some(c) = text.chars().find(|c| c.is_control()) {
+            return Err(DecodeError::Invalid(format!(
+                "{what} contains the control character U+{:04X}",
+                u32::from(c)
+            )));
+        }
+    }
+    if let Some(id) = p
+        .answers
+        .keys()
+        .chain(p.notes.keys())
+        .find(|id| !is_question_id(id))
+    {
+        return Err(DecodeError::Invalid(format!(
+            "{:?} is not a question id (at most {MAX_QUESTION_ID} characters, no spaces or control characters)",
+            id.escape_debug().to_string()
+        )));
     }
     Ok(Prework {
         session: p.session,
@@ -640,6 +676,16 @@ mod tests {
         let bad_id = text.replace("2026-01-01-acme-000001", "../etc");
         assert!(
             matches!(decode(&bad_id), Err(DecodeError::Invalid(m)) if m.contains("session id"))
+        );
+        let control = text.replace("name: \"Maya\"", "name: \"Maya\\u{1b}[2J\"");
+        assert!(
+            matches!(decode(&control), Err(DecodeError::Invalid(m)) if m.contains("U+001B")),
+            "{:?}",
+            decode(&control)
+        );
+        let bad_question = text.replace("\"sec-2\": Unknown", "\"sec 2\": Unknown");
+        assert!(
+            matches!(decode(&bad_question), Err(DecodeError::Invalid(m)) if m.contains("not a question id"))
         );
         let truncated = &text[..text.len() / 2];
         assert!(matches!(decode(truncated), Err(DecodeError::Invalid(_))));
