@@ -767,3 +767,273 @@ fn export_from_the_results_and_help_over_the_popup() {
     assert!(dir.path().join(format!("{ID}-report.md")).is_file());
     assert!(matches!(app.screen(), Screen::Results(_)));
 }
+
+// ----- leaving with changes a failed save did not write ----------------------------------------
+
+use aiready::tui::app::Exit;
+use aiready::tui::keymap::Context;
+
+/// A session opened with one answer saved, then the disk "fills up" and a second answer is
+/// only in memory.
+fn failing_after_one_answer(store: &MemoryStore) -> (App<'static>, String, String) {
+    seed(store, ID, "Acme", &[]);
+    let mut app = opened(store);
+    let first = current_id(&app);
+    app.dispatch(Action::Answer(Answer::Designed));
+    store.fail_saves(true);
+    let second = current_id(&app);
+    app.dispatch(Action::Answer(Answer::Operating));
+    assert!(app.save_error.is_some());
+    (app, first, second)
+}
+
+#[test]
+fn quit_after_a_failed_save_asks_and_a_retry_that_works_quits() {
+    let store = MemoryStore::new();
+    let (mut app, _, second) = failing_after_one_answer(&store);
+    for quit in [Action::Quit, Action::ForceQuit] {
+        app.dispatch(quit);
+        assert!(
+            app.running(),
+            "a quit with unsaved changes does not end the program"
+        );
+        assert!(matches!(app.popup(), Some(Popup::Unsaved(_))));
+        assert_eq!(app.context().0, Context::Unsaved);
+        // What is unsaved is named.
+        assert!(
+            app.unsaved_changes
+                .iter()
+                .any(|c| c.contains(&second) && c.contains("4 Operating")),
+            "{:?}",
+            app.unsaved_changes
+        );
+    }
+    // Only one popup, however often q is pressed.
+    assert_eq!(
+        app.layers
+            .iter()
+            .filter(|l| matches!(l.popup(), Some(Popup::Unsaved(_))))
+            .count(),
+        1
+    );
+    // A retry that fails again says so and stays.
+    app.dispatch(Action::RetrySave);
+    assert!(app.running());
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("still not saved")
+    );
+    // Esc goes back to the session, with nothing lost.
+    app.dispatch(Action::Back);
+    assert!(app.popup().is_none());
+    assert_eq!(
+        app.open.as_ref().unwrap().session.answer(&second),
+        Some(Answer::Operating)
+    );
+    // The disk has room again: retry saves and quits.
+    app.dispatch(Action::Quit);
+    store.fail_saves(false);
+    app.dispatch(Action::RetrySave);
+    assert!(!app.running());
+    assert_eq!(app.exit, Exit::Saved);
+    assert_eq!(
+        store.load(ID).unwrap().answer(&second),
+        Some(Answer::Operating)
+    );
+}
+
+#[test]
+fn quitting_without_saving_needs_a_second_yes_and_reports_what_was_lost() {
+    let store = MemoryStore::new();
+    let (mut app, first, second) = failing_after_one_answer(&store);
+    app.dispatch(Action::Quit);
+    app.dispatch(Action::Discard);
+    assert!(app.running(), "one key is not enough");
+    assert_eq!(app.context().0, Context::Confirm);
+    // "No" goes back to the choices.
+    app.dispatch(Action::Back);
+    assert_eq!(app.context().0, Context::Unsaved);
+    app.dispatch(Action::Discard);
+    app.dispatch(Action::Confirm);
+    assert!(!app.running());
+    let Exit::Discarded {
+        changes, reason, ..
+    } = &app.exit
+    else {
+        panic!("{:?}", app.exit)
+    };
+    assert!(reason.contains("no space left"), "{reason}");
+    assert!(changes.iter().any(|c| c.contains(&second)), "{changes:?}");
+    assert!(
+        !changes.iter().any(|c| c.contains(&first)),
+        "saved: {changes:?}"
+    );
+    let report = app.exit.report().unwrap();
+    assert!(
+        report.contains("Discarded") && report.contains(&second),
+        "{report}"
+    );
+    assert!(!app.exit.saved());
+    // The store keeps the last save.
+    assert_eq!(
+        store.load(ID).unwrap().answer(&first),
+        Some(Answer::Designed)
+    );
+    assert_eq!(store.load(ID).unwrap().answer(&second), None);
+}
+
+#[test]
+fn a_rescue_copy_holds_every_change_and_falls_back_to_the_temp_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = MemoryStore::new();
+    let (mut app, first, second) = failing_after_one_answer(&store);
+    // The current folder cannot be written: a file stands where it should be.
+    let blocker = dir.path().join("here");
+    std::fs::write(&blocker, "not a folder").unwrap();
+    export_here(&mut app, &blocker, None);
+    app.dispatch(Action::Quit);
+    app.dispatch(Action::Rescue);
+    assert!(!app.running());
+    let Exit::Rescued { path, changes, .. } = app.exit.clone() else {
+        panic!("{:?}", app.exit)
+    };
+    assert!(path.starts_with(std::env::temp_dir()), "{}", path.display());
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let rescued = aiready::store::decode(&text).unwrap();
+    assert_eq!(rescued, app.open.as_ref().unwrap().session);
+    assert_eq!(rescued.answer(&first), Some(Answer::Designed));
+    assert_eq!(rescued.answer(&second), Some(Answer::Operating));
+    assert!(changes.iter().any(|c| c.contains(&second)));
+    assert!(
+        app.exit
+            .report()
+            .unwrap()
+            .contains(&path.display().to_string())
+    );
+}
+
+#[test]
+fn a_rescue_copy_goes_where_it_is_typed_and_a_bad_place_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = MemoryStore::new();
+    let (mut app, _, second) = failing_after_one_answer(&store);
+    export_here(&mut app, dir.path(), None);
+    app.dispatch(Action::Quit);
+    app.dispatch(Action::EditPath);
+    assert_eq!(app.context(), (Context::Form, true));
+    let typed = match app.popup() {
+        Some(Popup::Unsaved(state)) => state.path_text().chars().count(),
+        other => panic!("{other:?}"),
+    };
+    backspace(&mut app, typed);
+    type_text(&mut app, "missing/folder/copy.ron");
+    app.dispatch(Action::Confirm);
+    app.dispatch(Action::Rescue);
+    // Nothing written, the popup says why and stays.
+    assert!(app.running());
+    match app.popup() {
+        Some(Popup::Unsaved(state)) => {
+            let problem = state.error.clone().unwrap();
+            assert!(problem.contains("No rescue copy"), "{problem}");
+        }
+        other => panic!("{other:?}"),
+    }
+    app.dispatch(Action::EditPath);
+    backspace(&mut app, "missing/folder/copy.ron".len());
+    type_text(&mut app, "copy.ron");
+    app.dispatch(Action::Confirm);
+    app.dispatch(Action::Rescue);
+    assert!(!app.running());
+    let text = std::fs::read_to_string(dir.path().join("copy.ron")).unwrap();
+    let rescued = aiready::store::decode(&text).unwrap();
+    assert_eq!(rescued.answer(&second), Some(Answer::Operating));
+}
+
+#[test]
+fn going_back_to_the_list_after_a_failed_save_asks_too() {
+    let store = MemoryStore::new();
+    let (mut app, _, second) = failing_after_one_answer(&store);
+    app.dispatch(Action::Back);
+    assert!(matches!(app.screen(), Screen::Workshop(_)));
+    match app.popup() {
+        Some(Popup::Unsaved(state)) => {
+            assert_eq!(state.leaving, aiready::tui::popups::unsaved::Leaving::Home)
+        }
+        other => panic!("{other:?}"),
+    }
+    store.fail_saves(false);
+    app.dispatch(Action::RetrySave);
+    assert!(matches!(app.screen(), Screen::Home(_)));
+    assert!(app.running());
+    assert_eq!(
+        store.load(ID).unwrap().answer(&second),
+        Some(Answer::Operating)
+    );
+    assert!(!store.is_locked(ID));
+}
+
+#[test]
+fn terminate_saves_or_writes_a_rescue_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = MemoryStore::new();
+    let (mut app, _, second) = failing_after_one_answer(&store);
+    export_here(&mut app, dir.path(), None);
+    let exit = app.terminate();
+    assert!(!app.running());
+    let Exit::Rescued { path, .. } = exit else {
+        panic!("{exit:?}")
+    };
+    assert!(path.starts_with(dir.path()));
+    let rescued = aiready::store::decode(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(rescued.answer(&second), Some(Answer::Operating));
+
+    // With a working store, terminating saves what is in flight.
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[]);
+    let mut app = opened(&store);
+    let id = current_id(&app);
+    app.dispatch(Action::EditNotes);
+    type_text(&mut app, "typed just before the hang-up");
+    assert_eq!(app.terminate(), Exit::Saved);
+    assert_eq!(
+        store.load(ID).unwrap().record(&id).unwrap().notes,
+        "typed just before the hang-up"
+    );
+}
+
+#[test]
+fn an_export_never_keeps_the_keys_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = tempfile::tempdir().unwrap();
+    // A template that takes a long while (and writes nothing until it ends).
+    std::fs::write(
+        config.path().join("report.md.j2"),
+        "{% for i in range(100000) %}{% for j in range(300) %}{% endfor %}{% endfor %}done",
+    )
+    .unwrap();
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[]);
+    let mut app = opened(&store);
+    export_here(&mut app, dir.path(), Some(config.path()));
+    app.export_patience = Duration::ZERO;
+    app.dispatch(Action::Export);
+    let started = std::time::Instant::now();
+    app.dispatch(Action::Confirm);
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(popup(&app).busy, "the popup says it is writing");
+    // Keys still act: other keys wait, Esc stops waiting, q quits.
+    app.dispatch(Action::ExportFormat(Format::Csv));
+    assert_eq!(popup(&app).format, Format::Markdown);
+    app.dispatch(Action::Back);
+    assert!(!popup(&app).busy);
+    assert!(app.message.as_ref().unwrap().text.contains("not written"));
+    app.dispatch(Action::Confirm);
+    assert!(popup(&app).busy);
+    app.dispatch(Action::Quit);
+    assert!(!app.running());
+    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+}

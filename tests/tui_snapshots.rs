@@ -251,3 +251,52 @@ fn redact_folder(screen: &str, folder: &str) -> String {
     }
     out
 }
+
+#[test]
+fn unsaved_changes_on_quit() {
+    let (store, mut app) = workshop();
+    app.export_places = ExportPlaces {
+        dir: PathBuf::from("/home/dana"),
+        home: None,
+        config_dir: None,
+    };
+    store.fail_saves(true);
+    app.dispatch(Action::Answer(Answer::Operating));
+    app.dispatch(Action::EditNotes);
+    common::type_text(&mut app, "Needs a second look.");
+    // The pause after typing: the save is tried, and fails.
+    app.dispatch(Action::Tick(std::time::Duration::from_secs(2)));
+    both("popup_notes_not_saved", &app);
+    app.dispatch(Action::Quit);
+    both("popup_unsaved", &app);
+    app.dispatch(Action::Discard);
+    both("popup_unsaved_confirm", &app);
+}
+
+#[test]
+fn export_popup_while_writing() {
+    let (_store, mut app) = workshop();
+    let config = tempfile::tempdir().unwrap();
+    std::fs::write(
+        config.path().join("report.md.j2"),
+        "{% for i in range(100000) %}{% for j in range(1000) %}{% endfor %}{% endfor %}",
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    app.export_places = ExportPlaces {
+        dir: dir.path().to_path_buf(),
+        home: None,
+        config_dir: Some(config.path().to_path_buf()),
+    };
+    app.export_patience = std::time::Duration::ZERO;
+    app.dispatch(Action::Export);
+    app.dispatch(Action::Confirm);
+    let temp = dir.path().display().to_string();
+    for (width, height) in [(120, 40), (80, 24)] {
+        insta::assert_snapshot!(
+            format!("popup_export_writing_{width}x{height}"),
+            redact_folder(&draw(&app, width, height), &temp)
+        );
+    }
+    app.dispatch(Action::Back);
+}

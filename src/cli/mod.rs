@@ -181,13 +181,12 @@ pub fn run() -> Result<ExitCode, CliError> {
     match &context.cli.command {
         None => {
             let store = Box::new(crate::store::FileStore::new(&context.paths.data_dir));
-            crate::tui::run(
+            Ok(crate::tui::run(
                 context.bank()?,
                 store,
                 &context.paths,
                 crate::tui::Start::Home,
-            )?;
-            Ok(ExitCode::SUCCESS)
+            )?)
         }
         Some(Command::Completions { shell }) => {
             clap_complete::generate(

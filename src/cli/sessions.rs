@@ -50,13 +50,12 @@ pub fn new(context: &Context, args: &NewArgs) -> Result<ExitCode, CliError> {
         writeln!(std::io::stdout().lock(), "{}", session.id)?;
         return Ok(ExitCode::SUCCESS);
     }
-    crate::tui::run(
+    Ok(crate::tui::run(
         bank,
         Box::new(store),
         &context.paths,
         crate::tui::Start::Session(session.id),
-    )?;
-    Ok(ExitCode::SUCCESS)
+    )?)
 }
 
 /// `aiready open SESSION`: the workshop screen on a session, found by id or exact name.
@@ -64,13 +63,12 @@ pub fn open(context: &Context, session: &str) -> Result<ExitCode, CliError> {
     let bank = context.bank()?;
     let store = FileStore::new(&context.paths.data_dir);
     let id = store.find(session)?;
-    crate::tui::run(
+    Ok(crate::tui::run(
         bank,
         Box::new(store),
         &context.paths,
         crate::tui::Start::Session(id),
-    )?;
-    Ok(ExitCode::SUCCESS)
+    )?)
 }
 
 /// Text a user typed, made safe to print: control characters are shown escaped, so a

@@ -91,4 +91,12 @@ pub enum Action {
     Export,
     /// Choose a report format in the export popup.
     ExportFormat(Format),
+    /// Try a failed save again.
+    RetrySave,
+    /// Write a rescue copy of the session.
+    Rescue,
+    /// Change where the rescue copy goes.
+    EditPath,
+    /// Leave without saving (asks again).
+    Discard,
 }

@@ -66,6 +66,47 @@ pub enum Edit {
 }
 
 impl Edit {
+    /// What the change is, for people: "answer to sec-gov-01: 3 Implemented".
+    pub fn describe(&self) -> String {
+        let answer = |a: &Option<Answer>| match a {
+            Some(a) => format!("{} {}", a.short(), a.name()),
+            None => "cleared".to_string(),
+        };
+        match self {
+            Edit::Answer {
+                question,
+                answer: a,
+            } => {
+                format!("answer to {question}: {}", answer(a))
+            }
+            Edit::Vote {
+                question,
+                participant,
+                vote,
+            } => match vote {
+                Some(_) => format!("{participant}'s vote on {question}: {}", answer(vote)),
+                None => format!("{participant}'s vote on {question} withdrawn"),
+            },
+            Edit::Notes { question, .. } => format!("notes on {question}"),
+            Edit::Flag { question, flagged } => {
+                if *flagged {
+                    format!("{question} flagged to discuss later")
+                } else {
+                    format!("flag on {question} removed")
+                }
+            }
+            Edit::Action { question, .. } => format!("follow-up action of {question}"),
+            Edit::Agenda {
+                category, stage, ..
+            } => format!(
+                "minutes planned for {} > {}",
+                category.title(),
+                stage.title()
+            ),
+            Edit::Setup(_) => "session setup".to_string(),
+        }
+    }
+
     /// Applies the change to a session.
     pub fn apply(&self, session: &mut Session, now: Timestamp) {
         match self {

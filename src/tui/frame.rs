@@ -3,6 +3,7 @@
 
 use crate::tui::app::App;
 use crate::tui::layer::Layer;
+use crate::tui::popups::Popup;
 use crate::tui::screens::Screen;
 use crate::tui::view::View;
 use crate::tui::widgets::{self, MIN_HEIGHT, MIN_WIDTH, TooSmall};
@@ -22,10 +23,18 @@ impl Widget for &App<'_> {
         let (context, typing) = self.context();
         let footer = widgets::footer_lines(&self.keymap, &self.theme, context, typing, area.width);
         let footer_height = u16::try_from(footer.len().min(3)).unwrap_or(1);
+        // The popup about unsaved changes gives the whole reason itself.
+        let save_error = match self.popup() {
+            Some(Popup::Unsaved(_)) => None,
+            _ => self.save_error.as_deref(),
+        };
+        let status_lines =
+            widgets::status_lines(&self.theme, save_error, self.message.as_ref(), area.width);
+        let status_height = u16::try_from(status_lines.len()).unwrap_or(1);
         let [header, body, status, foot] = area.layout(&Layout::vertical([
             Constraint::Length(1),
             Constraint::Fill(1),
-            Constraint::Length(1),
+            Constraint::Length(status_height),
             Constraint::Length(footer_height),
         ]));
         render_header(&view, self.screen(), header, buf);
@@ -38,12 +47,7 @@ impl Widget for &App<'_> {
         for layer in self.layers.iter().skip(base) {
             layer.render(&view, body, buf);
         }
-        Paragraph::new(widgets::status_line(
-            &self.theme,
-            self.save_error.as_deref(),
-            self.message.as_ref(),
-        ))
-        .render(status, buf);
+        Paragraph::new(status_lines).render(status, buf);
         Paragraph::new(footer)
             .style(self.theme.dim)
             .render(foot, buf);

@@ -42,6 +42,8 @@ pub enum Context {
     Export,
     /// A yes/no question.
     Confirm,
+    /// Leaving with changes a failed save did not write.
+    Unsaved,
 }
 
 /// What a binding asks for. The app turns a command and the key pressed into an action.
@@ -129,6 +131,14 @@ pub enum Command {
     FormatJson,
     /// Choose the CSV action plan.
     FormatCsv,
+    /// Try a failed save again.
+    RetrySave,
+    /// Write a rescue copy of the session to another place.
+    Rescue,
+    /// Change the place of the rescue copy.
+    EditPath,
+    /// Leave without saving (asks again).
+    Discard,
 }
 
 /// A key with its modifiers, as written in the key map (`ctrl-c`, `N`, `pagedown`).

@@ -7,11 +7,13 @@ use crate::tui::edit::Edit;
 use crate::tui::keymap::Context;
 use crate::tui::popups::Popup;
 use crate::tui::popups::export::{ExportJob, PendingWrite};
+use crate::tui::popups::unsaved::Leaving;
 use crate::tui::screens::Screen;
 use crate::tui::screens::setup::Draft;
 use crate::tui::view::View;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use std::path::PathBuf;
 
 /// How a message in the status line should look.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,6 +184,19 @@ pub enum Effect {
     Export(ExportJob),
     /// Replace an existing file with a rendered report.
     Overwrite(PendingWrite),
+    /// Stop waiting for the report being written; it is not written.
+    CancelExport,
+    /// Try the failed save again, then leave if it worked.
+    RetrySave(Leaving),
+    /// Write the session to a rescue file, then leave.
+    Rescue {
+        /// The file or folder typed; None for the current folder, then the temp folder.
+        path: Option<PathBuf>,
+        /// What happens after.
+        leaving: Leaving,
+    },
+    /// Leave without saving (confirmed twice).
+    Discard(Leaving),
 }
 
 /// A layer's answer to an action.

@@ -26,6 +26,10 @@ pub struct View<'a> {
     pub export_places: &'a ExportPlaces,
     /// Where the user's key map would be, for the help screen.
     pub keymap_path: &'a str,
+    /// Why the last save failed, while changes wait to be saved.
+    pub save_error: Option<&'a str>,
+    /// The changes the last successful save did not include, described for people.
+    pub unsaved: &'a [String],
 }
 
 impl<'a> View<'a> {

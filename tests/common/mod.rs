@@ -31,6 +31,8 @@ pub fn app(store: &MemoryStore) -> App<'static> {
     );
     app.time_zone = TimeZone::UTC;
     app.keymap_path = "<config>/keymap.ron".into();
+    // Exports finish before `dispatch` returns, so tests can look at the file at once.
+    app.export_patience = std::time::Duration::from_secs(60);
     app
 }
 

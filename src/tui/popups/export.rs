@@ -155,6 +155,8 @@ pub struct ExportState {
     pub overwrite: Option<PendingWrite>,
     /// Why the last attempt failed.
     pub error: Option<String>,
+    /// The report is being written in the background.
+    pub busy: bool,
 }
 
 impl ExportState {
@@ -171,6 +173,7 @@ impl ExportState {
             focus: ExportField::Format,
             overwrite: None,
             error: None,
+            busy: false,
         }
     }
 
@@ -243,6 +246,12 @@ impl ExportState {
 
     /// Handles an action: the choices, writing, and the answer to "overwrite?".
     pub fn update(&mut self, view: &View, action: Action) -> Outcome {
+        if self.busy {
+            return match action {
+                Action::Back => Outcome::stay().and(Effect::CancelExport),
+                _ => Outcome::stay(),
+            };
+        }
         if let Some(pending) = self.overwrite.take() {
             match action {
                 Action::Confirm => return Outcome::stay().and(Effect::Overwrite(pending)),
@@ -391,6 +400,13 @@ fn render(view: &View, state: &ExportState, area: Rect, buf: &mut Buffer) {
             Span::styled(no, theme.key),
             Span::styled(" no, keep it", theme.text),
         ]));
+    } else if state.busy {
+        let cancel = view.key(Context::Export, Command::Back);
+        let quit = view.key(Context::Global, Command::Quit);
+        lines.push(Line::styled(
+            format!(" Writing the report… {cancel} stops waiting (it is not written then); {quit} quits."),
+            theme.warn,
+        ));
     } else if let Some(problem) = &state.error {
         lines.push(Line::styled(format!(" {problem}"), theme.error));
     } else {

@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 /// Every context in the order the help lists them.
-const CONTEXTS: [(Context, &str); 13] = [
+const CONTEXTS: [(Context, &str); 14] = [
     (Context::Global, "Everywhere"),
     (Context::Home, "Sessions"),
     (Context::Setup, "Setup"),
@@ -25,6 +25,7 @@ const CONTEXTS: [(Context, &str); 13] = [
     (Context::Results, "Results"),
     (Context::Export, "Export"),
     (Context::Confirm, "Confirmation"),
+    (Context::Unsaved, "Unsaved changes"),
     (Context::Help, "Help"),
 ];
 

@@ -120,31 +120,70 @@ pub fn footer_lines(
     lines
 }
 
-/// The status line: a failed save first (it must not go unseen), else the latest message.
-pub fn status_line(
+/// The most rows the status line takes, so that a long reason does not hide the screen.
+const STATUS_ROWS: usize = 5;
+
+/// The status line, wrapped to `width`: a failed save first, whole (it must not go unseen and
+/// its cause is often at the end), else the latest message.
+pub fn status_lines(
     theme: &Theme,
     save_error: Option<&str>,
     message: Option<&Message>,
-) -> Line<'static> {
-    if let Some(problem) = save_error {
-        return Line::styled(
-            format!(
-                " NOT SAVED: {problem} Your changes are kept here; the next change tries again."
-            ),
-            theme.error,
-        );
-    }
-    match message {
-        Some(m) => {
+    width: u16,
+) -> Vec<Line<'static>> {
+    let (text, style) = match (save_error, message) {
+        (Some(problem), _) => {
+            let stop = if problem.ends_with(['.', '!', '?']) {
+                ""
+            } else {
+                "."
+            };
+            (
+                format!(
+                    "NOT SAVED: {problem}{stop} Your changes are kept here and the next change tries again; quitting offers a retry and a rescue copy."
+                ),
+                theme.error,
+            )
+        }
+        (None, Some(m)) => {
             let style = match m.kind {
                 MessageKind::Info => theme.ok,
                 MessageKind::Warn => theme.warn,
                 MessageKind::Error => theme.error,
             };
-            Line::styled(format!(" {}", m.text), style)
+            (m.text.clone(), style)
         }
-        None => Line::default(),
+        (None, None) => return vec![Line::default()],
+    };
+    let room = usize::from(width.saturating_sub(2)).max(10);
+    let mut rows: Vec<String> = textwrap::wrap(&text, room)
+        .into_iter()
+        .map(|row| row.into_owned())
+        .collect();
+    if rows.len() > STATUS_ROWS {
+        rows.truncate(STATUS_ROWS);
+        if let Some(last) = rows.last_mut() {
+            *last = truncate(&format!("{last} …"), room);
+            if !last.ends_with('…') {
+                last.push_str(" …");
+            }
+        }
     }
+    rows.into_iter()
+        .map(|row| Line::styled(format!(" {row}"), style))
+        .collect()
+}
+
+/// How many rows lines take when wrapped at word boundaries to `width` columns.
+pub fn wrapped_height(lines: &[Line], width: usize) -> u16 {
+    let rows: usize = lines
+        .iter()
+        .map(|line| {
+            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+            textwrap::wrap(&text, width.max(1)).len().max(1)
+        })
+        .sum();
+    u16::try_from(rows).unwrap_or(u16::MAX)
 }
 
 /// A centred rectangle of at most `width` x `height` inside `area`.
