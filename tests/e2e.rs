@@ -158,7 +158,7 @@ fn answers_and_notes_survive_quit_and_reopen() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = Pty::spawn(&[], dir.path(), &[]);
     app.wait_for("No sessions yet");
-    app.send("n");
+    app.send("s");
     app.wait_for("New session");
     app.send("Pty check");
     app.send(CTRL_S);
@@ -365,7 +365,7 @@ fn quitting_after_a_failed_save_offers_a_retry_and_a_rescue_copy() {
     app.send("q");
     app.wait_for("Changes not saved");
     app.wait_for("2 Designed");
-    app.send("r");
+    app.send("\r");
     app.wait_for("Tried again: still not saved");
     app.send("w");
     let status = app.wait_exit();
@@ -461,6 +461,32 @@ fn q_quits_while_a_report_template_runs_for_ever() {
     app.wait_for("Export a report");
     app.send("\r");
     app.wait_for("Writing the report");
+    app.send("q");
+    assert!(app.wait_exit().success());
+    app.assert_restored();
+}
+
+#[test]
+fn keys_wait_while_the_terminal_is_too_small() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = Pty::spawn(&["new", "--name", "Tiny"], dir.path(), &[]);
+    app.wait_for("question 1 of");
+    app.resize(20, 70);
+    app.wait_for("too small");
+    // An answer and text typed now would change what nobody sees: they are ignored.
+    app.send("3");
+    app.send("e");
+    app.send("hidden");
+    app.resize(40, 120);
+    app.wait_for("question 1 of");
+    app.wait_for("Answer (open)");
+    assert!(
+        !app.screen().contains("Enter: new line"),
+        "{}",
+        app.screen()
+    );
+    app.send("3");
+    app.wait_for("question 2 of");
     app.send("q");
     assert!(app.wait_exit().success());
     app.assert_restored();

@@ -12,6 +12,7 @@ use aiready::tui::app::{App, MessageKind};
 use aiready::tui::popups::Popup;
 use aiready::tui::popups::export::{ExportField, ExportPlaces, ExportState};
 use aiready::tui::screens::Screen;
+use aiready::tui::screens::setup::Field;
 use common::{app, seed, type_text};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::path::Path;
@@ -350,17 +351,7 @@ fn setup_changes_scope_later() {
     let before = app.open.as_ref().unwrap().nav.questions.len();
     app.dispatch(Action::EditSetup);
     // Walk to the first scoping question and answer it no.
-    let fields = match app.screen() {
-        Screen::Setup(s) => s.fields(app.bank),
-        other => panic!("{other:?}"),
-    };
-    let scoping = fields
-        .iter()
-        .position(|f| matches!(f, aiready::tui::screens::setup::Field::Scoping(0)))
-        .unwrap();
-    for _ in 0..scoping {
-        app.dispatch(Action::NextField);
-    }
+    common::focus_setup_field(&mut app, |f| matches!(f, Field::Scoping(0)));
     app.dispatch(Action::Toggle);
     app.dispatch(Action::Confirm);
     assert!(matches!(app.screen(), Screen::Workshop(_)));
@@ -405,28 +396,24 @@ fn keys_translate_by_context() {
     );
 }
 
-#[test]
-fn renaming_a_participant_in_the_setup_keeps_their_votes() {
-    let store = MemoryStore::new();
-    seed(&store, ID, "Acme", &[("Ana", "ML"), ("Ben", "security")]);
-    let mut app = opened(&store);
+/// Ana votes 3 and Ben 1 on the first question; then the setup opens on Ana's name.
+fn votes_then_setup_on_ana(store: &MemoryStore) -> (App<'static>, String) {
+    seed(store, ID, "Acme", &[("Ana", "ML"), ("Ben", "security")]);
+    let mut app = opened(store);
     let id = current_id(&app);
     app.dispatch(Action::Votes);
     app.dispatch(Action::Answer(Answer::Implemented));
     app.dispatch(Action::Answer(Answer::AdHoc));
     app.dispatch(Action::Back);
     app.dispatch(Action::EditSetup);
-    let fields = match app.screen() {
-        Screen::Setup(s) => s.fields(app.bank),
-        other => panic!("{other:?}"),
-    };
-    let ana = fields
-        .iter()
-        .position(|f| matches!(f, aiready::tui::screens::setup::Field::ParticipantName(0)))
-        .unwrap();
-    for _ in 0..ana {
-        app.dispatch(Action::NextField);
-    }
+    common::focus_setup_field(&mut app, |f| matches!(f, Field::ParticipantName(0)));
+    (app, id)
+}
+
+#[test]
+fn renaming_a_participant_in_the_setup_keeps_their_votes() {
+    let store = MemoryStore::new();
+    let (mut app, id) = votes_then_setup_on_ana(&store);
     type_text(&mut app, "lia");
     app.dispatch(Action::Confirm);
     assert!(matches!(app.screen(), Screen::Workshop(_)));
@@ -682,15 +669,34 @@ fn an_unwritable_folder_shows_an_error_and_writes_nothing() {
     }
 }
 
-#[test]
-fn a_broken_template_in_the_config_folder_is_named() {
+/// A session whose reports go to a temporary folder, with `template` as the user's report
+/// template in a temporary config folder (the folders go when the guard is dropped).
+struct WithTemplate {
+    dir: tempfile::TempDir,
+    _config: tempfile::TempDir,
+    _store: MemoryStore,
+}
+
+fn with_template(template: &str) -> (WithTemplate, App<'static>) {
     let dir = tempfile::tempdir().unwrap();
     let config = tempfile::tempdir().unwrap();
-    std::fs::write(config.path().join("report.md.j2"), "{% if %}broken").unwrap();
+    std::fs::write(config.path().join("report.md.j2"), template).unwrap();
     let store = MemoryStore::new();
     seed(&store, ID, "Acme", &[]);
     let mut app = opened(&store);
     export_here(&mut app, dir.path(), Some(config.path()));
+    let guard = WithTemplate {
+        dir,
+        _config: config,
+        _store: store,
+    };
+    (guard, app)
+}
+
+#[test]
+fn a_broken_template_in_the_config_folder_is_named() {
+    let (kept, mut app) = with_template("{% if %}broken");
+    let dir = &kept.dir;
     app.dispatch(Action::Export);
     app.dispatch(Action::Confirm);
     let problem = popup(&app).error.clone().unwrap();
@@ -705,17 +711,8 @@ fn a_broken_template_in_the_config_folder_is_named() {
 
 #[test]
 fn a_template_in_the_config_folder_replaces_the_built_in_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = tempfile::tempdir().unwrap();
-    std::fs::write(
-        config.path().join("report.md.j2"),
-        "# Custom {{ session.name }}\n",
-    )
-    .unwrap();
-    let store = MemoryStore::new();
-    seed(&store, ID, "Acme", &[]);
-    let mut app = opened(&store);
-    export_here(&mut app, dir.path(), Some(config.path()));
+    let (kept, mut app) = with_template("# Custom {{ session.name }}\n");
+    let dir = &kept.dir;
     app.dispatch(Action::Export);
     app.dispatch(Action::Confirm);
     let text = std::fs::read_to_string(dir.path().join(format!("{ID}-report.md"))).unwrap();
@@ -1007,18 +1004,11 @@ fn terminate_saves_or_writes_a_rescue_copy() {
 
 #[test]
 fn an_export_never_keeps_the_keys_waiting() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = tempfile::tempdir().unwrap();
     // A template that takes a long while (and writes nothing until it ends).
-    std::fs::write(
-        config.path().join("report.md.j2"),
+    let (kept, mut app) = with_template(
         "{% for i in range(100000) %}{% for j in range(300) %}{% endfor %}{% endfor %}done",
-    )
-    .unwrap();
-    let store = MemoryStore::new();
-    seed(&store, ID, "Acme", &[]);
-    let mut app = opened(&store);
-    export_here(&mut app, dir.path(), Some(config.path()));
+    );
+    let dir = &kept.dir;
     app.export_patience = Duration::ZERO;
     app.dispatch(Action::Export);
     let started = std::time::Instant::now();
@@ -1036,4 +1026,328 @@ fn an_export_never_keeps_the_keys_waiting() {
     app.dispatch(Action::Quit);
     assert!(!app.running());
     assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+}
+
+// ----- undo and redo ---------------------------------------------------------------------------
+
+fn message(app: &App) -> String {
+    app.message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn every_kind_of_change_is_undone_and_redone_and_saved() {
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[("Ana", "ML"), ("Ben", "security")]);
+    let mut app = opened(&store);
+    let id = current_id(&app);
+    let section = app.current_section().unwrap();
+    let original = store.load(ID).unwrap();
+    app.dispatch(Action::Answer(Answer::Implemented));
+    app.dispatch(Action::Prev);
+    app.dispatch(Action::Votes);
+    app.dispatch(Action::Answer(Answer::AdHoc));
+    app.dispatch(Action::Back);
+    app.dispatch(Action::EditNotes);
+    type_text(&mut app, "notes to undo");
+    app.dispatch(Action::Back);
+    app.dispatch(Action::Flag);
+    app.dispatch(Action::EditAction);
+    type_text(&mut app, "Ben");
+    app.dispatch(Action::Confirm);
+    app.dispatch(Action::EditAgenda);
+    type_text(&mut app, "20");
+    app.dispatch(Action::Confirm);
+    app.dispatch(Action::EditSetup);
+    type_text(&mut app, " renamed");
+    app.dispatch(Action::Confirm);
+    let changed = store.load(ID).unwrap();
+    assert_eq!(changed.name, "Acme renamed");
+
+    let expected = [
+        "session setup",
+        "minutes planned for",
+        &format!("follow-up action of {id}"),
+        &format!("{id} flagged"),
+        &format!("notes on {id}"),
+        &format!("Ana's vote on {id}: 1 Ad hoc"),
+        &format!("answer to {id}: 3 Implemented"),
+    ];
+    for what in expected {
+        let saves = store.save_count();
+        app.dispatch(Action::Undo);
+        assert!(message(&app).starts_with("Undone: "), "{}", message(&app));
+        assert!(message(&app).contains(what), "{what}: {}", message(&app));
+        assert!(
+            store.save_count() > saves,
+            "an undo is saved like any change"
+        );
+    }
+    let back = store.load(ID).unwrap();
+    assert_eq!(back.records, original.records);
+    assert_eq!(back.name, original.name);
+    assert_eq!(back.planned_minutes(section.category, section.stage), None);
+    app.dispatch(Action::Undo);
+    assert!(
+        message(&app).contains("nothing to undo"),
+        "{}",
+        message(&app)
+    );
+    // The undone question is shown.
+    assert_eq!(current_id(&app), id);
+
+    for _ in expected {
+        app.dispatch(Action::Redo);
+        assert!(message(&app).starts_with("Redone: "), "{}", message(&app));
+    }
+    let again = store.load(ID).unwrap();
+    assert_eq!(again.records, changed.records);
+    assert_eq!(again.name, "Acme renamed");
+    app.dispatch(Action::Redo);
+    assert!(message(&app).contains("nothing to redo"));
+}
+
+#[test]
+fn clearing_an_answer_has_its_own_key_and_can_be_undone() {
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[]);
+    let mut app = opened(&store);
+    let id = current_id(&app);
+    app.dispatch(Action::Answer(Answer::Operating));
+    app.dispatch(Action::Prev);
+    // x exports everywhere; Backspace clears.
+    assert_eq!(key(&app, 'x'), Action::Export);
+    let clear = app
+        .action_for_key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE))
+        .unwrap();
+    assert_eq!(clear, Action::ClearAnswer);
+    app.dispatch(clear);
+    assert_eq!(store.load(ID).unwrap().answer(&id), None);
+    let undo = app
+        .action_for_key(KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL))
+        .unwrap();
+    assert_eq!(undo, Action::Undo);
+    app.dispatch(undo);
+    assert_eq!(store.load(ID).unwrap().answer(&id), Some(Answer::Operating));
+    assert_eq!(key(&app, 'U'), Action::Undo);
+    // In a text field Ctrl-z undoes typing, not the session.
+    app.dispatch(Action::EditNotes);
+    type_text(&mut app, "abc");
+    let typed_undo = app
+        .action_for_key(KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL))
+        .unwrap();
+    assert!(matches!(typed_undo, Action::Input(_)), "{typed_undo:?}");
+    app.dispatch(typed_undo);
+    assert_eq!(store.load(ID).unwrap().answer(&id), Some(Answer::Operating));
+}
+
+#[test]
+fn undo_is_refused_on_a_read_only_session() {
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[]);
+    let (_session, _lock) = store.open(ID).unwrap();
+    let mut app = opened(&store);
+    let saves = store.save_count();
+    app.dispatch(Action::Undo);
+    assert!(message(&app).contains("Read-only"));
+    assert_eq!(store.save_count(), saves);
+}
+
+// ----- the too-small guard, the setup's questions, votes ---------------------------------------
+
+#[test]
+fn below_the_minimum_size_only_quit_and_help_act() {
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[]);
+    let mut app = opened(&store);
+    let id = current_id(&app);
+    app.resize(70, 20);
+    assert!(app.too_small());
+    for action in [
+        Action::Answer(Answer::Operating),
+        Action::ClearAnswer,
+        Action::EditNotes,
+        Action::Next,
+        Action::Back,
+        Action::Undo,
+        Action::Export,
+    ] {
+        app.dispatch(action);
+    }
+    assert_eq!(current_id(&app), id);
+    assert!(app.popup().is_none());
+    assert!(store.load(ID).unwrap().records.is_empty());
+    app.dispatch(Action::Help);
+    assert!(matches!(app.screen(), Screen::Help(_)));
+    // Large enough again: keys act.
+    app.resize(80, 24);
+    app.dispatch(Action::Back);
+    app.dispatch(Action::Answer(Answer::Operating));
+    assert_eq!(store.load(ID).unwrap().answer(&id), Some(Answer::Operating));
+    // Typing into a hidden editor is ignored too, and quit still works.
+    app.dispatch(Action::EditNotes);
+    app.resize(60, 15);
+    type_text(&mut app, "unseen");
+    app.resize(80, 24);
+    match app.popup() {
+        Some(Popup::Notes(notes)) => assert_eq!(notes.text(), ""),
+        other => panic!("{other:?}"),
+    }
+    app.resize(60, 15);
+    app.dispatch(Action::Quit);
+    assert!(!app.running());
+}
+
+#[test]
+fn esc_on_a_changed_setup_asks_before_discarding() {
+    let store = MemoryStore::new();
+    let mut app = app(&store);
+    // Nothing typed: Esc leaves at once.
+    app.dispatch(Action::New);
+    app.dispatch(Action::Back);
+    assert!(matches!(app.screen(), Screen::Home(_)));
+    app.dispatch(Action::New);
+    type_text(&mut app, "Half typed");
+    app.dispatch(Action::Back);
+    assert!(matches!(app.screen(), Screen::Setup(_)));
+    assert_eq!(app.context().0, Context::Confirm);
+    // No: back to the form, with what was typed.
+    app.dispatch(Action::Back);
+    assert_eq!(app.context(), (Context::Setup, true));
+    // Ctrl-s saves.
+    assert_eq!(
+        app.action_for_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+        Some(Action::Confirm)
+    );
+    app.dispatch(Action::Back);
+    app.dispatch(Action::Confirm);
+    assert!(matches!(app.screen(), Screen::Home(_)));
+    assert!(
+        store.list().unwrap().is_empty(),
+        "discarded, nothing created"
+    );
+
+    // The same on an open session's setup, where a toggle counts as a change.
+    seed(&store, ID, "Acme", &[]);
+    let mut app = opened(&store);
+    app.dispatch(Action::EditSetup);
+    for _ in 0..3 {
+        app.dispatch(Action::NextField);
+    }
+    app.dispatch(Action::Toggle);
+    app.dispatch(Action::Back);
+    assert_eq!(app.context().0, Context::Confirm);
+    app.dispatch(Action::Confirm);
+    assert!(matches!(app.screen(), Screen::Workshop(_)));
+    assert_eq!(
+        store.load(ID).unwrap().target,
+        aiready::domain::session::Target::Type2
+    );
+}
+
+#[test]
+fn removing_a_participant_with_votes_asks_and_their_votes_go() {
+    let store = MemoryStore::new();
+    let (mut app, id) = votes_then_setup_on_ana(&store);
+    app.dispatch(Action::RemoveItem);
+    match app.screen() {
+        Screen::Setup(s) => assert_eq!(
+            s.asking,
+            Some(aiready::tui::screens::setup::Ask::Remove { index: 0, votes: 1 })
+        ),
+        other => panic!("{other:?}"),
+    }
+    // No keeps her.
+    app.dispatch(Action::Back);
+    match app.screen() {
+        Screen::Setup(s) => assert_eq!(s.draft.participants.len(), 2),
+        other => panic!("{other:?}"),
+    }
+    app.dispatch(Action::RemoveItem);
+    app.dispatch(Action::Confirm);
+    app.dispatch(Action::Confirm);
+    let saved = store.load(ID).unwrap();
+    assert_eq!(saved.participants.len(), 1);
+    let votes = &saved.record(&id).unwrap().votes;
+    assert!(!votes.contains_key("Ana"), "{votes:?}");
+    assert_eq!(votes.get("Ben"), Some(&Answer::AdHoc));
+    // Undo brings her and her vote back.
+    app.dispatch(Action::Undo);
+    let back = store.load(ID).unwrap();
+    assert_eq!(back.participants.len(), 2);
+    assert_eq!(
+        back.record(&id).unwrap().votes.get("Ana"),
+        Some(&Answer::Implemented)
+    );
+}
+
+#[test]
+fn solo_sessions_with_participants_record_votes_and_without_them_hide_the_key() {
+    let store = MemoryStore::new();
+    let mut session = seed(&store, ID, "Solo", &[("Ana", "ML")]);
+    session.mode = aiready::domain::session::Mode::Solo;
+    {
+        let (_, lock) = store.open(ID).unwrap();
+        store.save(&lock, &session).unwrap();
+    }
+    let mut app = opened(&store);
+    let id = current_id(&app);
+    app.dispatch(Action::Votes);
+    assert_eq!(app.context().0, Context::Vote);
+    app.dispatch(Action::Answer(Answer::Unknown));
+    assert_eq!(
+        store
+            .load(ID)
+            .unwrap()
+            .record(&id)
+            .unwrap()
+            .votes
+            .get("Ana"),
+        Some(&Answer::Unknown)
+    );
+    let screen = common::screen_text(&app, 120, 40);
+    assert!(screen.contains("Ana (ML) Unknown"), "{screen}");
+    assert!(screen.contains("1 Unknown not in the spread"), "{screen}");
+    assert!(screen.contains("v votes") || screen.contains("close votes"));
+
+    // Without participants the votes key is not offered.
+    let store = MemoryStore::new();
+    seed(&store, ID, "Alone", &[]);
+    let mut app = opened(&store);
+    let screen = common::screen_text(&app, 120, 40);
+    assert!(!screen.contains("v votes"), "{screen}");
+    app.dispatch(Action::Votes);
+    assert_eq!(app.context().0, Context::Workshop);
+    assert!(message(&app).contains("No participants"));
+}
+
+#[test]
+fn the_light_theme_paints_every_cell() {
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[("Ana", "ML")]);
+    let mut app = opened(&store);
+    app.theme = aiready::tui::theme::Theme::new(aiready::tui::theme::ThemeName::Light, false);
+    app.dispatch(Action::EditNotes);
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    terminal
+        .draw(|frame| frame.render_widget(&app, frame.area()))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    for y in 0..40 {
+        for x in 0..120 {
+            let bg = buffer[(x, y)].bg;
+            assert_ne!(
+                bg,
+                ratatui::style::Color::Reset,
+                "cell {x},{y} has no background"
+            );
+        }
+    }
+    // The switch is off the answer keys.
+    assert_eq!(
+        app.action_for_key(KeyEvent::new(KeyCode::Char('t'), KeyModifiers::CONTROL)),
+        Some(Action::CycleTheme)
+    );
 }

@@ -11,29 +11,13 @@ use aiready::tui::action::Action;
 use aiready::tui::app::App;
 use aiready::tui::popups::export::ExportPlaces;
 use common::{app, seed, type_text};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use std::path::PathBuf;
 
 const ID: &str = "2026-01-01-acme-support-bot-5f3c2a";
 
 /// The screen as text, one line per row, trailing spaces trimmed.
 fn draw(app: &App<'_>, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| frame.render_widget(app, frame.area()))
-        .unwrap();
-    let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..height {
-        let mut line = String::new();
-        for x in 0..width {
-            line.push_str(buffer[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out.replace(ID, "[session id]")
+    common::screen_text(app, width, height).replace(ID, "[session id]")
 }
 
 /// Snapshots a screen at both sizes.
@@ -299,4 +283,56 @@ fn export_popup_while_writing() {
         );
     }
     app.dispatch(Action::Back);
+}
+
+#[test]
+fn help_ends_with_the_scale_and_its_keys() {
+    let (_store, mut app) = workshop();
+    app.dispatch(Action::Help);
+    for _ in 0..200 {
+        app.dispatch(Action::Down);
+    }
+    both("help_end", &app);
+    let screen = draw(&app, 120, 40);
+    assert!(screen.contains("k   Unknown"), "{screen}");
+    assert!(!screen.contains("?   Unknown"), "{screen}");
+}
+
+#[test]
+fn setup_questions_before_discarding_and_removing() {
+    let (_store, mut app) = workshop();
+    app.dispatch(Action::EditSetup);
+    common::type_text(&mut app, " 2");
+    app.dispatch(Action::Back);
+    both("setup_ask_discard", &app);
+    app.dispatch(Action::Back);
+    // The first participant, who has a vote.
+    for _ in 0..6 {
+        app.dispatch(Action::NextField);
+    }
+    app.dispatch(Action::RemoveItem);
+    both("setup_ask_remove", &app);
+}
+
+#[test]
+fn solo_session_with_participants_shows_votes_with_unknown() {
+    let store = MemoryStore::new();
+    let mut session = seed(
+        &store,
+        ID,
+        "Acme support bot",
+        &[("Ana", "ML"), ("Ben", "security"), ("Chi", "legal")],
+    );
+    session.mode = aiready::domain::session::Mode::Solo;
+    {
+        let (_, lock) = aiready::store::SessionStore::open(&store, ID).unwrap();
+        aiready::store::SessionStore::save(&store, &lock, &session).unwrap();
+    }
+    let mut app = app(&store);
+    app.dispatch(Action::OpenSession(ID.into()));
+    app.dispatch(Action::Votes);
+    app.dispatch(Action::Answer(Answer::Operating));
+    app.dispatch(Action::Answer(Answer::Unknown));
+    app.dispatch(Action::Answer(Answer::AdHoc));
+    both("workshop_solo_votes", &app);
 }

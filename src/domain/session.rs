@@ -376,6 +376,27 @@ impl Session {
         }
     }
 
+    /// How many votes a participant has on record.
+    pub fn votes_of(&self, participant: &str) -> usize {
+        self.records
+            .values()
+            .filter(|r| r.votes.contains_key(participant))
+            .count()
+    }
+
+    /// Removes every vote of someone who no longer takes part; returns how many there were.
+    pub fn remove_votes_of(&mut self, participant: &str, now: Timestamp) -> usize {
+        let mut removed = 0;
+        for record in self.records.values_mut() {
+            removed += usize::from(record.votes.remove(participant).is_some());
+        }
+        self.records.retain(|_, r| !r.is_empty());
+        if removed > 0 {
+            self.updated = now;
+        }
+        removed
+    }
+
     /// The spread of the votes on a question (highest minus lowest rated level).
     pub fn vote_spread(&self, question_id: &str) -> Option<u8> {
         self.records.get(question_id).and_then(|r| r.vote_spread())
@@ -640,6 +661,20 @@ pub(crate) mod tests {
             Err(NameError::TooLong { len: 300, .. })
         ));
         assert!(validate_name("Сессия 日本語 ../x").is_ok());
+    }
+
+    #[test]
+    fn a_removed_participants_votes_go_and_empty_records_with_them() {
+        let b = bank(vec![question("a", Category::Security, Stage::Storage)]);
+        let mut s = Session::new("id".into(), "Acme".into(), &b, t0());
+        s.record_vote("a", "Ana", Some(Answer::Operating), t0());
+        s.record_vote("b", "Ana", Some(Answer::AdHoc), t0());
+        s.record_vote("b", "Ben", Some(Answer::AdHoc), t0());
+        assert_eq!(s.votes_of("Ana"), 2);
+        assert_eq!(s.remove_votes_of("Ana", t0()), 2);
+        assert_eq!(s.votes_of("Ana"), 0);
+        assert!(s.record("a").is_none(), "nothing else was recorded on a");
+        assert_eq!(s.record("b").unwrap().votes.len(), 1);
     }
 
     #[test]

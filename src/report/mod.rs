@@ -17,7 +17,7 @@ use crate::domain::framework::{Category, Framework, Stage};
 use crate::domain::questionnaire::{Question, QuestionBank};
 use crate::domain::scale::Answer;
 use crate::domain::scoring::{self, QuestionStatus, Results};
-use crate::domain::session::{QuestionRecord, Session};
+use crate::domain::session::{Participant, QuestionRecord, Session};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -726,7 +726,9 @@ fn due_text(due: Option<Date>) -> String {
     due.map(|d| d.to_string()).unwrap_or_default()
 }
 
-fn votes_text(record: &QuestionRecord) -> String {
+/// The votes on a question, e.g. "Ana 3, Ben 1"; a vote by someone who is not (or no longer)
+/// a participant says so.
+fn votes_text(record: &QuestionRecord, participants: &[Participant]) -> String {
     // Sized up front: one allocation per question instead of one per growth step.
     let len: usize = record.votes.keys().map(|who| who.len() + 6).sum();
     let mut out = String::with_capacity(len);
@@ -737,6 +739,9 @@ fn votes_text(record: &QuestionRecord) -> String {
         out.push_str(who);
         out.push(' ');
         out.push_str(a.short());
+        if !participants.iter().any(|p| p.name == *who) {
+            out.push_str(" (not a participant)");
+        }
     }
     out
 }
@@ -1042,7 +1047,7 @@ impl<'a> ReportContext<'a> {
                     spread: d.spread,
                     median: d.median.map_or(NONE, Answer::short),
                     agreed: answer_or_open(record.answer),
-                    votes: votes_text(record),
+                    votes: votes_text(record, &session.participants),
                 }
             })
             .collect();
@@ -1074,6 +1079,7 @@ impl<'a> ReportContext<'a> {
                                     q,
                                     record_of(&q.id),
                                     hidden_ids.contains(q.id.as_str()),
+                                    &session.participants,
                                 )
                             })
                             .collect(),
@@ -1095,7 +1101,7 @@ impl<'a> ReportContext<'a> {
                     owner: &record.action_owner,
                     due: due_text(record.due),
                     flagged: record.discuss_later,
-                    votes: votes_text(record),
+                    votes: votes_text(record, &session.participants),
                 }
             })
             .collect();
@@ -1176,6 +1182,7 @@ fn appendix_question<'a>(
     q: &'a Question,
     record: &'a QuestionRecord,
     hidden: bool,
+    participants: &[Participant],
 ) -> AppendixQuestion<'a> {
     let status = match (record.answer, hidden) {
         (Some(a), false) => Cow::Borrowed(answer_text(a)),
@@ -1213,7 +1220,7 @@ fn appendix_question<'a>(
         due,
         action,
         flagged: record.discuss_later,
-        votes: votes_text(record),
+        votes: votes_text(record, participants),
     }
 }
 
@@ -1294,6 +1301,21 @@ fn control_matrix<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn votes_of_someone_who_is_not_a_participant_say_so() {
+        let mut record = QuestionRecord::default();
+        record.votes.insert("Ana".into(), Answer::Implemented);
+        record.votes.insert("Zed".into(), Answer::AdHoc);
+        let participants = [Participant {
+            name: "Ana".into(),
+            role: "ML".into(),
+        }];
+        assert_eq!(
+            votes_text(&record, &participants),
+            "Ana 3, Zed 1 (not a participant)"
+        );
+    }
 
     #[test]
     fn write_file_refuses_to_overwrite_unless_asked() {

@@ -99,4 +99,8 @@ pub enum Action {
     EditPath,
     /// Leave without saving (asks again).
     Discard,
+    /// Take back the last change to the session.
+    Undo,
+    /// Make the last undone change again.
+    Redo,
 }

@@ -5,6 +5,7 @@
 
 use super::action::Action;
 use super::edit::Edit;
+use super::history::{Change, History, Part};
 use super::keymap::{Chord, Command, Context, Keymap};
 use super::layer::{Effect, ExportSource, Layer, Outcome, Reply, Transition};
 use super::popups::Popup;
@@ -183,6 +184,8 @@ pub struct App<'b> {
     /// The changes the last successful save did not include, described for people.
     pub unsaved_changes: Vec<String>,
     export_task: Option<ExportTask>,
+    /// The terminal's size, once known; below the minimum only quit and help act.
+    size: Option<(u16, u16)>,
     running: bool,
     /// A change to the open session waits for the save that ends the current action.
     unsaved: bool,
@@ -216,6 +219,7 @@ impl<'b> App<'b> {
             exit: Exit::Saved,
             unsaved_changes: Vec::new(),
             export_task: None,
+            size: None,
             running: true,
             unsaved: false,
             no_screen: Screen::Home(HomeState::default()),
@@ -228,6 +232,19 @@ impl<'b> App<'b> {
     /// Whether the app should keep running.
     pub fn running(&self) -> bool {
         self.running
+    }
+
+    /// Takes note of the terminal's size.
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.size = Some((width, height));
+    }
+
+    /// Whether the terminal is below the size the screens are laid out for: the screens are
+    /// hidden then, so keys must not change what nobody sees.
+    pub fn too_small(&self) -> bool {
+        self.size.is_some_and(|(width, height)| {
+            width < super::widgets::MIN_WIDTH || height < super::widgets::MIN_HEIGHT
+        })
     }
 
     /// The screen on top (popups over it aside).
@@ -332,11 +349,12 @@ impl<'b> App<'b> {
     }
 
     /// Translates a key into an action through the key map; unbound keys in a text field are
-    /// typed into it.
+    /// typed into it, and there undo and redo act on the text.
     pub fn action_for_key(&self, key: KeyEvent) -> Option<Action> {
         let chord = Chord::from_event(&key);
         let (context, typing) = self.context();
         match self.keymap.lookup(context, &chord, typing) {
+            Some(Command::Undo | Command::Redo) if typing => Some(Action::Input(Input::from(key))),
             Some(command) => command_action(command, &chord),
             None if typing => Some(Action::Input(Input::from(key))),
             None => None,
@@ -346,6 +364,13 @@ impl<'b> App<'b> {
     /// Runs an action: the app's own (quit, help, theme, time), or the top layer's, then the
     /// effects it asked for; a change is saved before this returns.
     pub fn dispatch(&mut self, action: Action) {
+        let keeps_going = matches!(
+            action,
+            Action::Tick(_) | Action::Save | Action::Quit | Action::ForceQuit | Action::Help
+        );
+        if self.too_small() && !keeps_going {
+            return;
+        }
         if !matches!(action, Action::Tick(_) | Action::Save) {
             self.message = None;
         }
@@ -363,6 +388,8 @@ impl<'b> App<'b> {
                 }
             }
             Action::Tick(elapsed) => self.tick(elapsed),
+            Action::Undo => self.undo(false),
+            Action::Redo => self.undo(true),
             Action::Save => self.unsaved = true,
             Action::OpenSession(id) => self.open_session(&id),
             action => {
@@ -665,7 +692,13 @@ impl<'b> App<'b> {
             self.warn(READ_ONLY_MESSAGE);
             return;
         }
+        let before = Part::of(&open.session, &edit);
         edit.apply(&mut open.session, now);
+        open.history.record(Change {
+            description: edit.describe(),
+            before,
+            after: Part::of(&open.session, &edit),
+        });
         open.session.updated = now;
         open.results = scoring::score(self.bank, &open.session);
         if matches!(edit, Edit::Setup(_)) {
@@ -677,6 +710,57 @@ impl<'b> App<'b> {
         }
         self.unsaved = true;
         self.note_unsaved(edit.describe());
+    }
+
+    /// Takes back the last change to the open session (or makes the last undone one again),
+    /// saves, says what it was and shows its question.
+    fn undo(&mut self, redo: bool) {
+        let now = self.now();
+        let Some(open) = &mut self.open else {
+            return self.info("There is nothing to undo: no session is open.");
+        };
+        if open.read_only() {
+            return self.warn(READ_ONLY_MESSAGE);
+        }
+        let change = if redo {
+            open.history.redo(&mut open.session)
+        } else {
+            open.history.undo(&mut open.session)
+        };
+        let Some(change) = change else {
+            return self.info(if redo {
+                "There is nothing to redo."
+            } else {
+                "There is nothing to undo since the session was opened."
+            });
+        };
+        let description = change.description.clone();
+        let question = change.before.question().map(str::to_string);
+        let scope = change.before.changes_scope();
+        open.session.updated = now;
+        open.results = scoring::score(self.bank, &open.session);
+        if scope {
+            open.nav = Nav::build(self.bank, &open.session);
+        }
+        let position = question.and_then(|q| open.nav.position_of(self.bank, &q));
+        let (layers, view) = self.split();
+        for layer in layers.iter_mut() {
+            if scope {
+                layer.session_changed(&view);
+            }
+            if let Some(position) = position {
+                layer.show_question(position);
+            }
+        }
+        self.unsaved = true;
+        let (done, again, command) = if redo {
+            ("Redone", "undoes", Command::Undo)
+        } else {
+            ("Undone", "redoes", Command::Redo)
+        };
+        self.note_unsaved(format!("{} of {description}", done.to_lowercase()));
+        let key = self.keymap.key_for(Context::Global, command);
+        self.info(format!("{done}: {description}. {key} {again} it."));
     }
 
     /// Remembers a change until a save includes it.
@@ -726,6 +810,7 @@ impl<'b> App<'b> {
             results,
             pending_time: Duration::ZERO,
             section,
+            history: History::default(),
         });
         if orphaned > 0 && self.message.is_none() {
             self.warn(format!(
@@ -1089,5 +1174,7 @@ fn command_action(command: Command, chord: &Chord) -> Option<Action> {
         Command::Rescue => Action::Rescue,
         Command::EditPath => Action::EditPath,
         Command::Discard => Action::Discard,
+        Command::Undo => Action::Undo,
+        Command::Redo => Action::Redo,
     })
 }

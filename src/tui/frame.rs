@@ -2,6 +2,7 @@
 //! screen with the popups opened over it, in order), the status line and the footer of keys.
 
 use crate::tui::app::App;
+use crate::tui::keymap::Command;
 use crate::tui::layer::Layer;
 use crate::tui::popups::Popup;
 use crate::tui::screens::Screen;
@@ -16,12 +17,25 @@ impl Widget for &App<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         buf.set_style(area, self.theme.text);
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-            (&TooSmall { theme: &self.theme }).render(area, buf);
+            (&TooSmall {
+                theme: &self.theme,
+                unsaved: self.save_error.is_some(),
+            })
+                .render(area, buf);
             return;
         }
         let view = self.view();
-        let (context, typing) = self.context();
-        let footer = widgets::footer_lines(&self.keymap, &self.theme, context, typing, area.width);
+        let mut idle = self
+            .layers
+            .last()
+            .map(|layer| layer.idle_commands(&view))
+            .unwrap_or_default();
+        // Undo acts on an open session; in a text field it undoes typing instead.
+        if self.open.is_none() || self.context().1 {
+            idle.extend([Command::Undo, Command::Redo]);
+        }
+        let footer =
+            widgets::footer_lines(&self.keymap, &self.theme, self.context(), &idle, area.width);
         let footer_height = u16::try_from(footer.len().min(3)).unwrap_or(1);
         // The popup about unsaved changes gives the whole reason itself.
         let save_error = match self.popup() {

@@ -4,7 +4,7 @@
 
 use crate::tui::action::Action;
 use crate::tui::edit::Edit;
-use crate::tui::keymap::Context;
+use crate::tui::keymap::{Command, Context};
 use crate::tui::popups::Popup;
 use crate::tui::popups::export::{ExportJob, PendingWrite};
 use crate::tui::popups::unsaved::Leaving;
@@ -101,6 +101,21 @@ impl Layer {
     pub fn session_changed(&mut self, view: &View) {
         if let Layer::Screen(screen) = self {
             screen.session_changed(view);
+        }
+    }
+
+    /// Moves to the question at a position of the navigation, on a screen that shows one.
+    pub fn show_question(&mut self, position: usize) {
+        if let Layer::Screen(Screen::Workshop(state)) = self {
+            state.cursor = position;
+        }
+    }
+
+    /// Commands whose keys do nothing here now, left out of the footer.
+    pub fn idle_commands(&self, view: &View) -> Vec<Command> {
+        match self {
+            Layer::Screen(Screen::Workshop(state)) => state.idle_commands(view),
+            _ => Vec::new(),
         }
     }
 

@@ -18,7 +18,7 @@
 //!   [`layer::Reply`].
 //! - [`app`]: the stack of layers, the open session, the store; routing and effects.
 //! - [`session`]: the open session, its navigation (applicable questions in order), the timer.
-//! - [`edit`]: changes to the session, as data.
+//! - [`edit`]: changes to the session, as data; [`history`]: their undo and redo.
 //! - [`frame`]: header, status line and footer around every screen.
 //! - [`action`], [`keymap`] (bindings as data, with user overrides), [`theme`] (colours,
 //!   `NO_COLOR`), [`widgets`] (shared drawing pieces).
@@ -33,6 +33,7 @@ pub mod action;
 pub mod app;
 pub mod edit;
 pub mod frame;
+pub mod history;
 pub mod keymap;
 pub mod layer;
 pub mod popups;
@@ -196,7 +197,8 @@ fn handle(app: &mut App, event: Event) {
                 app.dispatch(action);
             }
         }
-        // A resize needs no action: the next frame is laid out for the new size.
+        // The next frame is laid out for the new size; below the minimum, keys wait.
+        Event::Resize(width, height) => app.resize(width, height),
         _ => {}
     }
 }
@@ -212,6 +214,8 @@ fn event_loop(
     stop: &AtomicUsize,
 ) -> Result<(), TuiError> {
     let mut last = Instant::now();
+    let size = terminal.size()?;
+    app.resize(size.width, size.height);
     while app.running() {
         if stop.load(Ordering::SeqCst) != 0 {
             app.terminate();

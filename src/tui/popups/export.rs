@@ -233,7 +233,7 @@ impl ExportState {
 
     /// Types into the file name, when it has the focus.
     pub fn input(&mut self, input: Input) {
-        if self.focus == ExportField::Path && self.path.input(input) {
+        if self.focus == ExportField::Path && widgets::type_into(&mut self.path, input) {
             self.path_edited = true;
             self.error = None;
         }

@@ -57,7 +57,7 @@ impl NotesState {
 
     /// Types a key.
     pub fn input(&mut self, input: Input) {
-        if self.area.input(input) {
+        if widgets::type_into(&mut self.area, input) {
             self.dirty = true;
         }
         self.idle = Duration::ZERO;

@@ -113,7 +113,7 @@ impl UnsavedState {
             },
             Step::EditPath => match action {
                 Action::Input(input) => {
-                    self.path.input(input);
+                    widgets::type_into(&mut self.path, input);
                 }
                 Action::Confirm if !self.path_text().trim().is_empty() => {
                     self.path_edited = true;

@@ -67,7 +67,7 @@ impl Fields {
 
     /// Types into the focused field.
     pub fn input(&mut self, input: Input) {
-        self.editor.input(input);
+        widgets::type_into(&mut self.editor, input);
         self.error = None;
     }
 

@@ -4,7 +4,7 @@
 pub mod form;
 
 use crate::tui::action::Action;
-use crate::tui::keymap::{Context, Keymap};
+use crate::tui::keymap::{Command, Context, Keymap};
 use crate::tui::layer::{Message, MessageKind, Outcome, Reply};
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
@@ -12,12 +12,38 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
-use ratatui_textarea::TextArea;
+use ratatui_textarea::{Input, Key, TextArea};
 
 /// The smallest terminal the screens are laid out for.
 pub const MIN_WIDTH: u16 = 80;
 /// The smallest terminal height the screens are laid out for.
 pub const MIN_HEIGHT: u16 = 24;
+
+/// Types a key into a text field. On top of the editor's own keys: Ctrl-u clears to the start
+/// of the line, Ctrl-z undoes typing and Ctrl-y redoes it. Returns whether the text changed.
+pub fn type_into(area: &mut TextArea<'static>, input: Input) -> bool {
+    match input {
+        Input {
+            key: Key::Char('u'),
+            ctrl: true,
+            alt: false,
+            ..
+        } => area.delete_line_by_head(),
+        Input {
+            key: Key::Char('z'),
+            ctrl: true,
+            alt: false,
+            shift: false,
+        } => area.undo(),
+        Input {
+            key: Key::Char('y' | 'Z'),
+            ctrl: true,
+            alt: false,
+            ..
+        } => area.redo(),
+        input => area.input(input),
+    }
+}
 
 /// A one-line text editor holding `text`, cursor at the end.
 pub fn text_input(text: &str) -> TextArea<'static> {
@@ -59,6 +85,8 @@ pub fn bar(value: Option<f64>, width: usize) -> String {
 pub struct TooSmall<'a> {
     /// The theme.
     pub theme: &'a Theme,
+    /// Whether changes wait for a save that failed.
+    pub unsaved: bool,
 }
 
 impl Widget for &TooSmall<'_> {
@@ -77,9 +105,19 @@ impl Widget for &TooSmall<'_> {
                 "Make the window larger (or the font smaller).",
                 self.theme.text,
             ),
-            Line::styled("Press q to quit; nothing is lost.", self.theme.dim),
+            if self.unsaved {
+                Line::styled(
+                    "NOT SAVED: the last save failed. Enlarge the window to see why and choose what to do.",
+                    self.theme.error,
+                )
+            } else {
+                Line::styled(
+                    "Keys wait until it is larger. q quits; nothing is lost.",
+                    self.theme.dim,
+                )
+            },
         ];
-        let height = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+        let height = wrapped_height(&lines, usize::from(area.width)).min(area.height);
         let [middle] =
             area.layout(&Layout::vertical([Constraint::Length(height)]).flex(Flex::Center));
         Paragraph::new(lines)
@@ -93,15 +131,15 @@ impl Widget for &TooSmall<'_> {
 pub fn footer_lines(
     keymap: &Keymap,
     theme: &Theme,
-    context: Context,
-    typing: bool,
+    (context, typing): (Context, bool),
+    idle: &[Command],
     width: u16,
 ) -> Vec<Line<'static>> {
     let mut lines: Vec<Line<'static>> = Vec::new();
     let mut current: Vec<Span<'static>> = Vec::new();
     let mut used = 0usize;
     let width = usize::from(width);
-    for (keys, description) in keymap.footer(context, typing) {
+    for (keys, description) in keymap.footer(context, typing, idle) {
         let len = keys.chars().count() + 1 + description.chars().count();
         let gap = if current.is_empty() { 1 } else { 2 };
         if used + gap + len > width && !current.is_empty() {

@@ -62,6 +62,14 @@ impl WorkshopState {
         }
     }
 
+    /// Commands that do nothing on this session: votes need participants.
+    pub fn idle_commands(&self, view: &View) -> Vec<Command> {
+        match view.open {
+            Some(open) if open.session.participants.is_empty() => vec![Command::Votes],
+            _ => Vec::new(),
+        }
+    }
+
     /// The id of the current question.
     fn current_id(&self, view: &View) -> Option<String> {
         view.question_at(self.cursor).map(|q| q.id.clone())

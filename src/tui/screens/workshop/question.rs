@@ -6,7 +6,7 @@ use super::votes;
 use crate::domain::framework::{Category, Stage};
 use crate::domain::questionnaire::Question;
 use crate::domain::scale::Answer;
-use crate::domain::session::{Mode, QuestionRecord};
+use crate::domain::session::QuestionRecord;
 use crate::tui::keymap::{Command, Context};
 use crate::tui::session::OpenSession;
 use crate::tui::theme::Theme;
@@ -94,7 +94,8 @@ pub fn render(
     let prompt_height = u16::try_from(prompt_lines.len()).unwrap_or(1);
 
     // The room's votes.
-    let votes = if session.mode == Mode::Workshop && !session.participants.is_empty() {
+    // Whenever there are participants, solo sessions too: their votes are kept either way.
+    let votes = if !session.participants.is_empty() {
         let selected = ws.votes.map(|panel| panel.selected);
         votes::lines(view, open, question, selected, width)
     } else {
