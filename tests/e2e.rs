@@ -150,6 +150,7 @@ impl Pty {
 
 const ESC: &str = "\x1b";
 const LEFT: &str = "\x1b[D";
+const RIGHT: &str = "\x1b[C";
 const CTRL_C: &str = "\x03";
 const CTRL_S: &str = "\x13";
 
@@ -488,6 +489,27 @@ fn keys_wait_while_the_terminal_is_too_small() {
     app.send("3");
     app.wait_for("question 2 of");
     app.send("q");
+    assert!(app.wait_exit().success());
+    app.assert_restored();
+}
+
+#[test]
+fn a_session_reopens_at_the_question_it_was_left_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = Pty::spawn(&["new", "--name", "Come back"], dir.path(), &[]);
+    app.wait_for("question 1 of");
+    app.send("2");
+    app.wait_for("question 2 of");
+    for n in 3..=6 {
+        app.send(RIGHT);
+        app.wait_for(&format!("question {n} of"));
+    }
+    app.send("q");
+    assert!(app.wait_exit().success());
+    // Question 2 is the first one unanswered, but the session was left on question 6.
+    let mut app = Pty::spawn(&["open", "Come back"], dir.path(), &[]);
+    app.wait_for("question 6 of");
+    app.send(CTRL_C);
     assert!(app.wait_exit().success());
     app.assert_restored();
 }

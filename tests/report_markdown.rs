@@ -215,16 +215,16 @@ fn every_note_evidence_item_and_action_appears() {
             assert!(text.contains(&escape::inline(line)), "note of {id}: {line}");
             checked += 1;
         }
-        for e in &r.evidence {
+        for e in &r.action.evidence {
             assert!(text.contains(&escape::inline(e)), "evidence of {id}: {e}");
             checked += 1;
         }
-        if !r.action_owner.is_empty() {
-            let due = r.due.map(|d| d.to_string()).unwrap_or_default();
+        if !r.action.owner.is_empty() {
+            let due = r.action.due.map(|d| d.to_string()).unwrap_or_default();
             let needle = if in_bank {
-                format!("Action: {}, due {due}", escape::inline(&r.action_owner))
+                format!("Action: {}, due {due}", escape::inline(&r.action.owner))
             } else {
-                format!("{} | {due} |", escape::inline(&r.action_owner))
+                format!("{} | {due} |", escape::inline(&r.action.owner))
             };
             assert!(text.contains(&needle), "action of {id}: {needle}");
             checked += 1;

@@ -248,6 +248,8 @@ fn flag_action_and_agenda_are_saved() {
     let id = current_id(&app);
     app.dispatch(Action::Flag);
     app.dispatch(Action::EditAction);
+    type_text(&mut app, "Write the approval procedure");
+    app.dispatch(Action::NextField);
     type_text(&mut app, "Ben");
     app.dispatch(Action::NextField);
     type_text(&mut app, "2027-13-01");
@@ -271,9 +273,10 @@ fn flag_action_and_agenda_are_saved() {
     let saved = store.load(ID).unwrap();
     let record = saved.record(&id).unwrap();
     assert!(record.discuss_later);
-    assert_eq!(record.action_owner, "Ben");
-    assert_eq!(record.due.unwrap().to_string(), "2027-12-15");
-    assert_eq!(record.evidence, ["TICKET-1", "policy.pdf"]);
+    assert_eq!(record.action.what, "Write the approval procedure");
+    assert_eq!(record.action.owner, "Ben");
+    assert_eq!(record.action.due.unwrap().to_string(), "2027-12-15");
+    assert_eq!(record.action.evidence, ["TICKET-1", "policy.pdf"]);
     assert_eq!(
         saved.planned_minutes(section.category, section.stage),
         Some(15)
@@ -1350,4 +1353,202 @@ fn the_light_theme_paints_every_cell() {
         app.action_for_key(KeyEvent::new(KeyCode::Char('t'), KeyModifiers::CONTROL)),
         Some(Action::CycleTheme)
     );
+}
+
+// ----- what a facilitator needs on screen ------------------------------------------------------
+
+fn ctrl(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+#[test]
+fn a_session_reopens_on_the_question_it_was_left_on() {
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[]);
+    let mut app = opened(&store);
+    app.dispatch(Action::Answer(Answer::Designed));
+    for _ in 0..4 {
+        app.dispatch(Action::Next);
+    }
+    let left_on = current_id(&app);
+    assert_eq!(cursor(&app), 5);
+    // Back to the list and in again.
+    app.dispatch(Action::Back);
+    app.dispatch(Action::OpenSession(ID.into()));
+    assert_eq!(current_id(&app), left_on);
+    // Quit, and a new run of the program.
+    app.dispatch(Action::Prev);
+    let left_on = current_id(&app);
+    app.dispatch(Action::Quit);
+    let mut again = common::app(&store);
+    again.dispatch(Action::OpenSession(ID.into()));
+    assert_eq!(current_id(&again), left_on);
+    assert_eq!(
+        store.load(ID).unwrap().last_question.as_deref(),
+        Some(left_on.as_str())
+    );
+}
+
+#[test]
+fn the_parking_lot_shows_what_is_answered_and_marks_resolved() {
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[]);
+    let mut app = opened(&store);
+    let first = current_id(&app);
+    app.dispatch(Action::Flag);
+    app.dispatch(Action::Answer(Answer::Implemented));
+    app.dispatch(Action::Flag);
+    app.dispatch(Action::ParkingLot);
+    let screen = common::screen_text(&app, 120, 40);
+    assert!(
+        screen.contains(&format!("[ ] {first:<12} answered 3")),
+        "{screen}"
+    );
+    assert!(screen.contains("open"), "{screen}");
+    assert_eq!(key(&app, ' '), Action::Toggle);
+    app.dispatch(Action::Toggle);
+    let saved = store.load(ID).unwrap();
+    assert!(saved.record(&first).unwrap().resolved);
+    // A resolved flag is no longer a follow-up.
+    assert!(
+        !app.open
+            .as_ref()
+            .unwrap()
+            .results
+            .follow_ups
+            .iter()
+            .any(|f| f.question_id == first)
+    );
+    let screen = common::screen_text(&app, 120, 40);
+    assert!(screen.contains(&format!("[x] {first}")), "{screen}");
+    app.dispatch(Action::Undo);
+    assert!(!store.load(ID).unwrap().record(&first).unwrap().resolved);
+}
+
+#[test]
+fn an_action_says_what_is_to_be_done_and_its_owner_can_be_picked() {
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[("Ana", "ML"), ("Ben", "security")]);
+    let mut app = opened(&store);
+    let id = current_id(&app);
+    app.dispatch(Action::EditAction);
+    type_text(&mut app, "Write the model access policy");
+    app.dispatch(Action::NextField);
+    let pick = app.action_for_key(ctrl('p')).unwrap();
+    assert_eq!(pick, Action::Pick);
+    app.dispatch(pick.clone());
+    app.dispatch(pick);
+    app.dispatch(Action::NextField);
+    // Yesterday, for the app's clock: a date in the past is pointed out.
+    type_text(&mut app, "2025-12-31");
+    let screen = common::screen_text(&app, 120, 40);
+    assert!(screen.contains("2025-12-31 is in the past"), "{screen}");
+    app.dispatch(Action::NextField);
+    app.dispatch(Action::NextField);
+    // Status: in progress.
+    type_text(&mut app, " ");
+    app.dispatch(Action::Confirm);
+    assert!(app.popup().is_none());
+    assert!(message(&app).contains("in the past"), "{}", message(&app));
+    let action = store.load(ID).unwrap().record(&id).unwrap().action.clone();
+    assert_eq!(action.what, "Write the model access policy");
+    assert_eq!(action.owner, "Ben");
+    assert_eq!(
+        action.status,
+        aiready::domain::session::ActionStatus::InProgress
+    );
+    assert_eq!(
+        action.status_date,
+        Some(
+            common::t0()
+                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                .date()
+        )
+    );
+    // Won't do needs a reason.
+    app.dispatch(Action::EditAction);
+    for _ in 0..4 {
+        app.dispatch(Action::NextField);
+    }
+    type_text(&mut app, "  ");
+    app.dispatch(Action::Confirm);
+    assert!(matches!(app.popup(), Some(Popup::Action(f)) if f.form.error.is_some()));
+    app.dispatch(Action::NextField);
+    type_text(&mut app, "covered by the vendor");
+    app.dispatch(Action::Confirm);
+    assert_eq!(
+        store.load(ID).unwrap().record(&id).unwrap().action.status,
+        aiready::domain::session::ActionStatus::WontDo("covered by the vendor".into())
+    );
+}
+
+#[test]
+fn the_results_list_everything_and_go_to_the_question() {
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[("Ana", "ML"), ("Ben", "security")]);
+    let mut app = opened(&store);
+    // Twelve gaps: more than the summary shows.
+    for _ in 0..12 {
+        app.dispatch(Action::Answer(Answer::AdHoc));
+    }
+    let gaps = app.open.as_ref().unwrap().results.gaps.len();
+    assert_eq!(gaps, 12);
+    app.dispatch(Action::Results);
+    app.dispatch(Action::NextField);
+    let screen = common::screen_text(&app, 120, 40);
+    assert!(screen.contains(&format!("[Gaps ({gaps})]")), "{screen}");
+    for _ in 0..11 {
+        app.dispatch(Action::Down);
+    }
+    // The last gap, out of the first screenful, is shown selected and Enter goes to it.
+    let last = app.open.as_ref().unwrap().results.gaps[11]
+        .question_id
+        .to_string();
+    let screen = common::screen_text(&app, 120, 40);
+    assert!(screen.contains(&last), "{screen}");
+    app.dispatch(Action::Confirm);
+    assert!(matches!(app.screen(), Screen::Workshop(_)));
+    assert_eq!(current_id(&app), last);
+
+    // An overdue action, listed under its owner and marked.
+    app.dispatch(Action::EditAction);
+    type_text(&mut app, "Fix it");
+    app.dispatch(Action::NextField);
+    type_text(&mut app, "Ana");
+    app.dispatch(Action::NextField);
+    type_text(&mut app, "2025-06-01");
+    app.dispatch(Action::Confirm);
+    let open_actions = key(&app, 'A');
+    assert_eq!(open_actions, Action::Actions);
+    app.dispatch(open_actions);
+    let screen = common::screen_text(&app, 120, 40);
+    assert!(screen.contains("Ana: 1 action(s), 1 overdue"), "{screen}");
+    assert!(screen.contains("OVERDUE"), "{screen}");
+    assert!(screen.contains("Fix it"), "{screen}");
+    app.dispatch(Action::Confirm);
+    assert_eq!(current_id(&app), last);
+}
+
+#[test]
+fn text_fields_clear_to_the_start_and_delete_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[]);
+    let mut app = opened(&store);
+    export_here(&mut app, dir.path(), None);
+    app.dispatch(Action::Export);
+    app.dispatch(Action::NextField);
+    let clear = app.action_for_key(ctrl('u')).unwrap();
+    app.dispatch(clear);
+    assert_eq!(popup(&app).path_text(), "");
+    type_text(&mut app, "my report");
+    let word = app.action_for_key(ctrl('w')).unwrap();
+    app.dispatch(word);
+    assert_eq!(popup(&app).path_text(), "my ");
+    let home = app
+        .action_for_key(KeyEvent::new(KeyCode::Home, KeyModifiers::NONE))
+        .unwrap();
+    app.dispatch(home);
+    type_text(&mut app, "x");
+    assert_eq!(popup(&app).path_text(), "xmy ");
 }

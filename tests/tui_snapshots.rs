@@ -57,6 +57,11 @@ fn workshop() -> (MemoryStore, App<'static>) {
     );
     app.dispatch(Action::Back);
     app.dispatch(Action::EditAction);
+    type_text(
+        &mut app,
+        "Approve each fine-tune set before use, one ticket per set",
+    );
+    app.dispatch(Action::NextField);
     type_text(&mut app, "Ben");
     app.dispatch(Action::NextField);
     type_text(&mut app, "2027-01-15");
@@ -151,6 +156,22 @@ fn results_dashboard() {
     let (_store, mut app) = workshop();
     app.dispatch(Action::Results);
     both("results", &app);
+    // Every stage keeps its heatmap column at the smallest size.
+    let small = draw(&app, 80, 24);
+    for stage in [
+        "Govern", "Collect", "Store", "Train", "Share", "Monitor", "Dispose",
+    ] {
+        assert!(small.contains(stage), "{stage}:\n{small}");
+    }
+    for tab in [
+        "results_gaps",
+        "results_follow_ups",
+        "results_disagreements",
+        "results_actions",
+    ] {
+        app.dispatch(Action::NextField);
+        both(tab, &app);
+    }
 }
 
 #[test]

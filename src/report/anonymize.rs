@@ -42,7 +42,7 @@ pub fn anonymize(session: &Session) -> Session {
     }
     let mut next_owner = 1;
     for record in session.records.values() {
-        let owner = &record.action_owner;
+        let owner = &record.action.owner;
         if !owner.trim().is_empty() && !labels.contains_key(owner) {
             labels.insert(owner.clone(), format!("Owner {next_owner}"));
             next_owner += 1;
@@ -74,11 +74,11 @@ pub fn anonymize(session: &Session) -> Session {
             .map(|(who, vote)| (label(who), *vote))
             .collect();
         record.votes = votes;
-        if !record.action_owner.trim().is_empty() {
-            record.action_owner = label(&record.action_owner);
+        if !record.action.owner.trim().is_empty() {
+            record.action.owner = label(&record.action.owner);
         }
         record.notes = scrub(&record.notes);
-        for e in &mut record.evidence {
+        for e in &mut record.action.evidence {
             *e = scrub(e);
         }
     }
@@ -170,9 +170,9 @@ mod tests {
         ];
         s.record_vote("a", "Ana", Some(Answer::Designed), t);
         s.record_vote("a", "Zed", Some(Answer::AdHoc), t);
-        s.record_mut("a").action_owner = "Ben".into();
+        s.record_mut("a").action.owner = "Ben".into();
         s.record_mut("a").notes = "Fay asked Ana; Dee agreed".into();
-        s.record_mut("b").action_owner = "Outsider".into();
+        s.record_mut("b").action.owner = "Outsider".into();
         let a = anonymize(&s);
         assert_eq!(a.facilitator, "Facilitator");
         let names: Vec<&str> = a.participants.iter().map(|p| p.name.as_str()).collect();
@@ -182,11 +182,11 @@ mod tests {
         );
         let votes: Vec<&str> = a.records["a"].votes.keys().map(String::as_str).collect();
         assert_eq!(votes, ["ML engineer", "P5"]);
-        assert_eq!(a.records["a"].action_owner, "P2 (security)");
+        assert_eq!(a.records["a"].action.owner, "P2 (security)");
         assert_eq!(
             a.records["a"].notes,
             "Facilitator asked ML engineer; P4 agreed"
         );
-        assert_eq!(a.records["b"].action_owner, "Owner 1");
+        assert_eq!(a.records["b"].action.owner, "Owner 1");
     }
 }

@@ -8,7 +8,10 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 /// The version of the JSON export format; raised when a change would mislead an older reader.
-pub const FORMAT_VERSION: u32 = 1;
+/// Version 2 gives each question's follow-up action a structure of its own (`action`: what,
+/// owner, due, evidence, status, status_date) and adds `resolved` and `last_question`; version
+/// 1 exports still import.
+pub const FORMAT_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct ExportOut<'a> {
@@ -77,4 +80,33 @@ pub fn parse(name: &str, text: &str) -> Result<Session, ReportError> {
     let export: ExportIn = serde_json::from_str(text).map_err(|e| not_export(e.to_string()))?;
     let _ = export.format_version;
     Ok(export.session)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::framework::{Category, Stage};
+    use crate::domain::scale::Answer;
+    use crate::domain::session::tests::{bank, question};
+
+    #[test]
+    fn a_version_1_export_with_the_old_action_fields_still_imports() {
+        let b = bank(vec![question("a", Category::Security, Stage::Storage)]);
+        let mut session = Session::new("id".into(), "Acme".into(), &b, Timestamp::UNIX_EPOCH);
+        session.set_answer("a", Some(Answer::AdHoc), Timestamp::UNIX_EPOCH);
+        let record = session.record_mut("a");
+        record.action.owner = "Ben".into();
+        record.action.due = Some(jiff::civil::date(2027, 1, 15));
+        record.action.evidence = vec!["T-1".into()];
+        let mut value = serde_json::json!({ "format_version": 1, "session": session });
+        let old = &mut value["session"]["records"]["a"];
+        let action = old["action"].take();
+        let old = old.as_object_mut().unwrap();
+        old.remove("action");
+        old.insert("action_owner".into(), action["owner"].clone());
+        old.insert("due".into(), action["due"].clone());
+        old.insert("evidence".into(), action["evidence"].clone());
+        let back = parse("old.json", &value.to_string()).unwrap();
+        assert_eq!(back, session);
+    }
 }

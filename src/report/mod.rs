@@ -17,7 +17,7 @@ use crate::domain::framework::{Category, Framework, Stage};
 use crate::domain::questionnaire::{Question, QuestionBank};
 use crate::domain::scale::Answer;
 use crate::domain::scoring::{self, QuestionStatus, Results};
-use crate::domain::session::{Participant, QuestionRecord, Session};
+use crate::domain::session::{ActionStatus, FollowUp, Participant, QuestionRecord, Session};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -754,10 +754,16 @@ fn minutes_text(seconds: u64) -> String {
 static EMPTY_RECORD: QuestionRecord = QuestionRecord {
     answer: None,
     notes: String::new(),
-    evidence: Vec::new(),
-    action_owner: String::new(),
-    due: None,
+    action: FollowUp {
+        what: String::new(),
+        owner: String::new(),
+        due: None,
+        evidence: Vec::new(),
+        status: ActionStatus::Open,
+        status_date: None,
+    },
     discuss_later: false,
+    resolved: false,
     votes: BTreeMap::new(),
 };
 
@@ -969,8 +975,8 @@ impl<'a> ReportContext<'a> {
                 priority: g.priority(),
                 critical: g.critical,
                 remediation: g.remediation,
-                owner: &record.action_owner,
-                due: due_text(record.due),
+                owner: &record.action.owner,
+                due: due_text(record.action.due),
                 notes: &record.notes,
             });
         }
@@ -980,7 +986,7 @@ impl<'a> ReportContext<'a> {
                 continue;
             }
             let record = record_of(q.id);
-            if record.action_owner.is_empty() && record.due.is_none() {
+            if record.action.owner.is_empty() && record.action.due.is_none() {
                 continue;
             }
             let Some(question) = questions.get(q.id) else {
@@ -999,8 +1005,8 @@ impl<'a> ReportContext<'a> {
                 priority: 0,
                 critical: q.critical,
                 remediation: &question.remediation,
-                owner: &record.action_owner,
-                due: due_text(record.due),
+                owner: &record.action.owner,
+                due: due_text(record.action.due),
                 notes: &record.notes,
             });
         }
@@ -1028,8 +1034,8 @@ impl<'a> ReportContext<'a> {
                         (true, false) => "Unknown",
                         _ => "Flagged",
                     },
-                    owner: &record.action_owner,
-                    due: due_text(record.due),
+                    owner: &record.action.owner,
+                    due: due_text(record.action.due),
                     notes: &record.notes,
                 }
             })
@@ -1097,9 +1103,9 @@ impl<'a> ReportContext<'a> {
                     id,
                     answer: answer_or_open(record.answer),
                     notes: &record.notes,
-                    evidence: record.evidence.join("; "),
-                    owner: &record.action_owner,
-                    due: due_text(record.due),
+                    evidence: record.action.evidence.join("; "),
+                    owner: &record.action.owner,
+                    due: due_text(record.action.due),
                     flagged: record.discuss_later,
                     votes: votes_text(record, &session.participants),
                 }
@@ -1200,12 +1206,12 @@ fn appendix_question<'a>(
         }
         maps_to.push_str(id);
     }
-    let due = due_text(record.due);
-    let action = match (record.action_owner.is_empty(), due.is_empty()) {
+    let due = due_text(record.action.due);
+    let action = match (record.action.owner.is_empty(), due.is_empty()) {
         (true, true) => String::new(),
-        (false, true) => record.action_owner.clone(),
+        (false, true) => record.action.owner.clone(),
         (true, false) => format!("unassigned, due {due}"),
-        (false, false) => format!("{}, due {due}", record.action_owner),
+        (false, false) => format!("{}, due {due}", record.action.owner),
     };
     AppendixQuestion {
         id: &q.id,
@@ -1215,8 +1221,8 @@ fn appendix_question<'a>(
         weight: q.weight,
         maps_to,
         notes: &record.notes,
-        evidence: record.evidence.iter().map(String::as_str).collect(),
-        owner: &record.action_owner,
+        evidence: record.action.evidence.iter().map(String::as_str).collect(),
+        owner: &record.action.owner,
         due,
         action,
         flagged: record.discuss_later,
@@ -1275,13 +1281,13 @@ fn control_matrix<'a>(
                 listed.push_str(" (");
                 listed.push_str(record.answer.map_or("open", Answer::short));
                 listed.push(')');
-                if !record.evidence.is_empty() {
+                if !record.action.evidence.is_empty() {
                     if !evidence.is_empty() {
                         evidence.push_str("; ");
                     }
                     evidence.push_str(id);
                     evidence.push_str(": ");
-                    evidence.push_str(&record.evidence.join(", "));
+                    evidence.push_str(&record.action.evidence.join(", "));
                 }
             }
             let row = ControlRow {

@@ -103,4 +103,8 @@ pub enum Action {
     Undo,
     /// Make the last undone change again.
     Redo,
+    /// Fill in the next suggestion (the next participant as owner).
+    Pick,
+    /// Open the list of every follow-up action, by owner.
+    Actions,
 }

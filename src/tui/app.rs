@@ -189,6 +189,8 @@ pub struct App<'b> {
     running: bool,
     /// A change to the open session waits for the save that ends the current action.
     unsaved: bool,
+    /// The workshop moved to another question since the last save (saved on leaving).
+    moved: bool,
     /// Stands in for the screen while the stack is rebuilt (never shown).
     no_screen: Screen,
 }
@@ -222,6 +224,7 @@ impl<'b> App<'b> {
             size: None,
             running: true,
             unsaved: false,
+            moved: false,
             no_screen: Screen::Home(HomeState::default()),
         };
         let home = app.home_state(None);
@@ -309,11 +312,18 @@ impl<'b> App<'b> {
             keymap_path: &self.keymap_path,
             save_error: self.save_error.as_deref(),
             unsaved: &self.unsaved_changes,
+            today: self.today(),
         }
+    }
+
+    /// Today in the app's time zone.
+    pub fn today(&self) -> jiff::civil::Date {
+        self.now().to_zoned_datetime(self.time_zone.clone()).date()
     }
 
     /// The stack of layers to change, and the view they read, borrowed apart.
     fn split(&mut self) -> (&mut Vec<Layer>, View<'_>) {
+        let today = self.today();
         let App {
             bank,
             theme,
@@ -337,6 +347,7 @@ impl<'b> App<'b> {
             keymap_path,
             save_error: save_error.as_deref(),
             unsaved: unsaved_changes,
+            today,
         };
         (layers, view)
     }
@@ -672,6 +683,7 @@ impl<'b> App<'b> {
     /// session stays as it is so that the next save can write it.
     fn save(&mut self) {
         self.unsaved = false;
+        self.moved = false;
         let Some(open) = &self.open else { return };
         let Some(lock) = &open.lock else { return };
         match self.store.save(lock, &open.session) {
@@ -798,7 +810,13 @@ impl<'b> App<'b> {
     fn start_workshop(&mut self, session: Session, lock: Option<SessionLock>) {
         let nav = Nav::build(self.bank, &session);
         let results = scoring::score(self.bank, &session);
-        let cursor = first_unanswered(&nav, &session, self.bank, 0).unwrap_or(0);
+        // Back where it was left; else at the first question not answered yet.
+        let cursor = session
+            .last_question
+            .as_deref()
+            .and_then(|id| nav.position_of(self.bank, id))
+            .or_else(|| first_unanswered(&nav, &session, self.bank, 0))
+            .unwrap_or(0);
         let orphaned = results.orphaned.len();
         let section = nav.section_of(cursor);
         self.save_error = None;
@@ -835,7 +853,7 @@ impl<'b> App<'b> {
     }
 
     fn close_session(&mut self) {
-        if self.flush_timer(true) {
+        if self.flush_timer(true) || self.moved {
             self.save();
         }
         self.open = None;
@@ -852,7 +870,7 @@ impl<'b> App<'b> {
         }
         self.flush_timer(true);
         // A save that failed before is tried again: its changes are still only here.
-        if self.unsaved || self.save_error.is_some() {
+        if self.unsaved || self.save_error.is_some() || self.moved {
             self.save();
         }
     }
@@ -904,8 +922,20 @@ impl<'b> App<'b> {
         if place(section) != place(open.section) {
             self.flush_timer(true);
         }
+        let bank = self.bank;
         if let Some(open) = &mut self.open {
             open.section = section;
+            // Where the session was left is where it reopens; not a change to undo or stamp.
+            let here = open
+                .nav
+                .questions
+                .get(cursor)
+                .and_then(|at| super::session::question_at(bank, *at))
+                .map(|q| q.id.clone());
+            if here.is_some() && here != open.session.last_question {
+                open.session.last_question = here;
+                self.moved = true;
+            }
         }
     }
 
@@ -1176,5 +1206,7 @@ fn command_action(command: Command, chord: &Chord) -> Option<Action> {
         Command::Discard => Action::Discard,
         Command::Undo => Action::Undo,
         Command::Redo => Action::Redo,
+        Command::Pick => Action::Pick,
+        Command::Actions => Action::Actions,
     })
 }

@@ -6,6 +6,7 @@ use crate::tui::keymap::Command;
 use crate::tui::layer::Layer;
 use crate::tui::popups::Popup;
 use crate::tui::screens::Screen;
+use crate::tui::session::OpenSession;
 use crate::tui::view::View;
 use crate::tui::widgets::{self, MIN_HEIGHT, MIN_WIDTH, TooSmall};
 use ratatui::buffer::Buffer;
@@ -68,18 +69,20 @@ impl Widget for &App<'_> {
     }
 }
 
-/// The bar at the top: the program, the session and its target, the section timer.
+/// The bar at the top: the program, the session and its target; on the right the progress,
+/// the workshop clock against the planned total and, on the question screen, the section clock.
+/// The title takes the room the right side leaves, cut with an ellipsis only when it must.
 fn render_header(view: &View, screen: &Screen, area: Rect, buf: &mut Buffer) {
     let theme = view.theme;
     buf.set_style(area, theme.bar);
-    let mut left = vec![Span::styled(" aiready", theme.bar)];
-    let mut right: Vec<Span> = Vec::new();
-    match (view.open, screen) {
-        (_, Screen::Home(_)) => left.push(Span::styled(" - sessions", theme.bar)),
-        (None, Screen::Setup(_)) => left.push(Span::styled(" - new session", theme.bar)),
+    let width = usize::from(area.width);
+    let (title, right) = match (view.open, screen) {
+        (_, Screen::Home(_)) => (" aiready - sessions".to_string(), Vec::new()),
+        (None, Screen::Setup(_)) => (" aiready - new session".to_string(), Vec::new()),
+        (None, _) => (" aiready".to_string(), Vec::new()),
         (Some(open), screen) => {
             let s = &open.session;
-            let mut title = format!(" - {}", s.name);
+            let mut title = format!(" aiready - {}", s.name);
             if !s.organisation.is_empty() {
                 title.push_str(&format!(" ({})", s.organisation));
             }
@@ -88,32 +91,73 @@ fn render_header(view: &View, screen: &Screen, area: Rect, buf: &mut Buffer) {
                 s.mode.title(),
                 s.target.title()
             ));
-            left.push(Span::styled(
-                widgets::truncate(&title, usize::from(area.width / 2 + 10)),
-                theme.bar,
-            ));
-            if open.read_only() {
-                left.push(Span::raw(" "));
-                left.push(Span::styled(" READ-ONLY ", theme.warn));
-            }
+            let compact = width < 100;
+            let mut right = progress_spans(view, compact);
             if matches!(screen, Screen::Workshop(_)) {
-                right = timer_spans(view);
+                right.extend(section_spans(view, compact));
             }
+            (title, right)
         }
-        _ => {}
+    };
+    let right = Line::from(right);
+    let right_width = right.width().min(width);
+    let mut left = Vec::new();
+    let read_only = view.open.is_some_and(OpenSession::read_only);
+    let badge = if read_only { " READ-ONLY " } else { "" };
+    let room = width.saturating_sub(right_width + badge.len() + 1);
+    left.push(Span::styled(widgets::truncate(&title, room), theme.bar));
+    if read_only {
+        left.push(Span::raw(" "));
+        left.push(Span::styled(badge, theme.warn));
     }
     Paragraph::new(Line::from(left)).render(area, buf);
-    let line = Line::from(right);
-    let width = u16::try_from(line.width()).unwrap_or(0).min(area.width);
     let [_, right_area] = area.layout(&Layout::horizontal([
         Constraint::Fill(1),
-        Constraint::Length(width),
+        Constraint::Length(u16::try_from(right_width).unwrap_or(0)),
     ]));
-    Paragraph::new(line).render(right_area, buf);
+    Paragraph::new(right).render(right_area, buf);
+}
+
+/// A duration as `m:ss`, or `h:mm:ss` from an hour on.
+fn clock(secs: u64) -> String {
+    if secs >= 3600 {
+        format!("{}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+    } else {
+        format!("{}:{:02}", secs / 60, secs % 60)
+    }
+}
+
+/// Questions answered of those that apply, and the workshop's time against the planned total.
+fn progress_spans(view: &View, compact: bool) -> Vec<Span<'static>> {
+    let theme = view.theme;
+    let Some(open) = view.open else {
+        return Vec::new();
+    };
+    let done = &open.results.completion;
+    let answered = if compact {
+        format!(" {}/{} ", done.answered, done.applicable)
+    } else {
+        format!(" {}/{} answered ", done.answered, done.applicable)
+    };
+    let spent = open.session.total_time_spent() + open.pending_time.as_secs();
+    let total = match open.session.planned_total_minutes() {
+        Some(minutes) => {
+            let over = spent > u64::from(minutes) * 60;
+            let text = format!(
+                " total {} / {}{} ",
+                clock(spent),
+                clock(u64::from(minutes) * 60),
+                if over { " OVER" } else { "" }
+            );
+            Span::styled(text, if over { theme.warn } else { theme.bar })
+        }
+        None => Span::styled(format!(" total {} ", clock(spent)), theme.bar),
+    };
+    vec![Span::styled(answered, theme.bar), total]
 }
 
 /// The section timer against the agenda: `section 12:31 / 15:00`, marked when over.
-fn timer_spans(view: &View) -> Vec<Span<'static>> {
+fn section_spans(view: &View, compact: bool) -> Vec<Span<'static>> {
     let theme = view.theme;
     let Some(open) = view.open else {
         return Vec::new();
@@ -125,14 +169,14 @@ fn timer_spans(view: &View) -> Vec<Span<'static>> {
     let planned = open
         .session
         .planned_minutes(section.category, section.stage);
-    let clock = |secs: u64| format!("{}:{:02}", secs / 60, secs % 60);
+    let label = if compact { "sect." } else { "section" };
     match planned {
         Some(minutes) => {
             let over = spent > u64::from(minutes) * 60;
             let text = format!(
-                " section {} / {}:00{} ",
+                " {label} {} / {}{} ",
                 clock(spent),
-                minutes,
+                clock(u64::from(minutes) * 60),
                 if over { " OVER" } else { "" }
             );
             vec![Span::styled(
@@ -141,7 +185,7 @@ fn timer_spans(view: &View) -> Vec<Span<'static>> {
             )]
         }
         None => vec![Span::styled(
-            format!(" section {} ", clock(spent)),
+            format!(" {label} {} ", clock(spent)),
             theme.bar,
         )],
     }

@@ -26,6 +26,7 @@ impl Part {
             | Edit::Vote { question, .. }
             | Edit::Notes { question, .. }
             | Edit::Flag { question, .. }
+            | Edit::Resolve { question, .. }
             | Edit::Action { question, .. } => {
                 Part::Record(question.clone(), session.record(question).cloned())
             }

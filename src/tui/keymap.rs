@@ -143,6 +143,10 @@ pub enum Command {
     Undo,
     /// Make the last undone change again.
     Redo,
+    /// Fill in the next suggestion (the next participant as owner).
+    Pick,
+    /// Open the list of every follow-up action, by owner.
+    Actions,
 }
 
 /// A key with its modifiers, as written in the key map (`ctrl-c`, `N`, `pagedown`).

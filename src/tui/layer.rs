@@ -115,6 +115,7 @@ impl Layer {
     pub fn idle_commands(&self, view: &View) -> Vec<Command> {
         match self {
             Layer::Screen(Screen::Workshop(state)) => state.idle_commands(view),
+            Layer::Popup(popup) if matches!(**popup, Popup::Sections(_)) => vec![Command::Toggle],
             _ => Vec::new(),
         }
     }

@@ -7,6 +7,7 @@ use crate::tui::keymap::{Command, Context, Keymap};
 use crate::tui::popups::export::ExportPlaces;
 use crate::tui::session::{NavQuestion, OpenSession, question_at};
 use crate::tui::theme::Theme;
+use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
 /// A read-only view of the app for screens and popups.
@@ -30,6 +31,8 @@ pub struct View<'a> {
     pub save_error: Option<&'a str>,
     /// The changes the last successful save did not include, described for people.
     pub unsaved: &'a [String],
+    /// Today, where the facilitator is: for due dates.
+    pub today: Date,
 }
 
 impl<'a> View<'a> {

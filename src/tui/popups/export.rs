@@ -360,7 +360,7 @@ fn render(view: &View, state: &ExportState, area: Rect, buf: &mut Buffer) {
     file.push(Span::styled(
         format!(
             "{}{}",
-            tail(&typed, room.saturating_sub(1)),
+            widgets::tail(&typed, room.saturating_sub(1)),
             if editing { "_" } else { "" }
         ),
         if editing { theme.selected } else { theme.text },
@@ -375,7 +375,7 @@ fn render(view: &View, state: &ExportState, area: Rect, buf: &mut Buffer) {
     .unwrap_or_else(|| "(type a file name)".to_string());
     lines.push(Line::from(vec![
         Span::raw(" ".repeat(INDENT)),
-        Span::styled(tail(&target, room), theme.dim),
+        Span::styled(widgets::tail(&target, room), theme.dim),
     ]));
 
     let mut anonymize = field("Anonymize", ExportField::Anonymize);
@@ -425,17 +425,6 @@ fn render(view: &View, state: &ExportState, area: Rect, buf: &mut Buffer) {
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .render(inner, buf);
-}
-
-/// The end of a text in at most `width` characters: the end of a path says the most.
-fn tail(text: &str, width: usize) -> String {
-    let count = text.chars().count();
-    if count <= width {
-        return text.to_string();
-    }
-    let mut out = String::from("…");
-    out.extend(text.chars().skip(count + 1 - width.max(1)));
-    out
 }
 
 #[cfg(test)]
@@ -498,12 +487,5 @@ mod tests {
             not_folder.contains("is a file, not a folder"),
             "{not_folder}"
         );
-    }
-
-    #[test]
-    fn long_paths_keep_their_end() {
-        assert_eq!(tail("/a/b/report.md", 20), "/a/b/report.md");
-        assert_eq!(tail("/a/b/report.md", 10), "…report.md");
-        assert_eq!(tail("/a/b/report.md", 10).chars().count(), 10);
     }
 }

@@ -44,7 +44,7 @@ impl Popup {
     pub fn update(&mut self, view: &View, action: Action) -> Outcome {
         match self {
             Popup::Notes(state) => state.update(view, action),
-            Popup::Action(state) => state.update(action),
+            Popup::Action(state) => state.update(view, action),
             Popup::Agenda(state) => state.update(action),
             Popup::Search(state) => state.update(view, action),
             Popup::Sections(state) => state.update(view, action),

@@ -576,6 +576,11 @@ impl SetupState {
         }
         let height = body.height as usize;
         let scroll = focus_line.saturating_sub(height.saturating_sub(3));
+        // A long question or value that does not fit ends with an ellipsis.
+        let lines: Vec<Line> = lines
+            .into_iter()
+            .map(|line| widgets::fit(line, usize::from(body.width)))
+            .collect();
         Paragraph::new(lines)
             .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
             .render(body, buf);

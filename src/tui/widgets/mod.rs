@@ -63,6 +63,49 @@ pub fn truncate(text: &str, width: usize) -> String {
     out
 }
 
+/// Text wrapped to `width` columns in one style; later lines keep the first line's indent.
+pub fn wrap_styled(text: &str, style: Style, width: usize) -> Vec<Line<'static>> {
+    let indent = text.len() - text.trim_start().len();
+    let options = textwrap::Options::new(width.max(10)).subsequent_indent(&text[..indent]);
+    textwrap::wrap(text, options)
+        .into_iter()
+        .map(|row| Line::styled(row.into_owned(), style))
+        .collect()
+}
+
+/// A line cut to `width` columns, the cut marked with an ellipsis; styles are kept.
+pub fn fit(line: Line<'static>, width: usize) -> Line<'static> {
+    if line.width() <= width {
+        return line;
+    }
+    let mut room = width.saturating_sub(1);
+    let mut spans = Vec::new();
+    for span in line.spans {
+        let len = span.content.chars().count();
+        if len <= room {
+            room -= len;
+            spans.push(span);
+            continue;
+        }
+        let cut: String = span.content.chars().take(room).collect();
+        spans.push(Span::styled(format!("{cut}…"), span.style));
+        break;
+    }
+    Line::from(spans).style(line.style)
+}
+
+/// The end of a text in at most `width` characters, the cut marked at the start: the end of a
+/// path or of text being typed says the most.
+pub fn tail(text: &str, width: usize) -> String {
+    let count = text.chars().count();
+    if count <= width {
+        return text.to_string();
+    }
+    let mut out = String::from("…");
+    out.extend(text.chars().skip(count + 1 - width.max(1)));
+    out
+}
+
 /// A score as shown in lists: a whole number, or `-` when nothing is scored yet.
 pub fn score_text(score: Option<f64>) -> String {
     match score {
@@ -319,5 +362,24 @@ mod tests {
         assert_eq!(score_text(Some(62.5)), "63");
         assert_eq!(score_text(None), "-");
         assert_eq!(truncate("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn lines_that_do_not_fit_end_with_an_ellipsis() {
+        let line = Line::from(vec![Span::raw("Action  "), Span::raw("write the policy")]);
+        assert_eq!(
+            fit(line.clone(), 40).to_string(),
+            "Action  write the policy"
+        );
+        let cut = fit(line, 14);
+        assert_eq!(cut.to_string(), "Action  write…");
+        assert_eq!(cut.width(), 14);
+    }
+
+    #[test]
+    fn long_paths_keep_their_end() {
+        assert_eq!(tail("/a/b/report.md", 20), "/a/b/report.md");
+        assert_eq!(tail("/a/b/report.md", 10), "…report.md");
+        assert_eq!(tail("/a/b/report.md", 10).chars().count(), 10);
     }
 }
