@@ -174,6 +174,8 @@ fn csv_parses_back_row_for_row() {
         assert_eq!(row[12], action.owner);
         assert_eq!(row[13], action.due);
         assert_eq!(row[14], action.notes);
+        assert_eq!(row[15], action.what);
+        assert_eq!(row[16], action.status);
     }
     // Completeness: every gap's notes and every action owner and due date has its row.
     for (id, r) in &session.records {

@@ -1,11 +1,11 @@
-//! The CSV export: the action plan, one row per gap (then other questions with an owner or due
-//! date), for spreadsheets and ticket import. Cells a spreadsheet would read as formulas are
+//! The CSV export: the action plan, one row per gap (then other questions with a follow-up
+//! action), for spreadsheets and ticket import. Cells a spreadsheet would read as formulas are
 //! neutralised.
 
 use super::{Format, ReportContext, ReportError, escape};
 
 /// The header row.
-pub const HEADER: [&str; 15] = [
+pub const HEADER: [&str; 17] = [
     "rank",
     "question_id",
     "question",
@@ -21,6 +21,8 @@ pub const HEADER: [&str; 15] = [
     "owner",
     "due",
     "notes",
+    "action",
+    "status",
 ];
 
 /// The CSV text of the action plan.
@@ -58,6 +60,8 @@ pub fn render(context: &ReportContext) -> Result<String, ReportError> {
             a.owner,
             a.due.as_str(),
             a.notes,
+            a.what,
+            a.status.as_str(),
         ];
         writer
             .write_record(row.iter().map(|cell| escape::csv_cell(cell).into_owned()))

@@ -507,12 +507,26 @@ pub struct ActionRow<'a> {
     pub critical: bool,
     /// First steps to close the gap.
     pub remediation: &'a str,
+    /// What is to be done, as agreed.
+    pub what: &'a str,
     /// Who owns the action.
     pub owner: &'a str,
     /// When it is due, or empty.
     pub due: String,
+    /// Where the action stands: "open", "in progress", "done", "won't do: reason"; empty when
+    /// nothing was decided.
+    pub status: String,
     /// Notes on the question.
     pub notes: &'a str,
+}
+
+/// Where an action stands, with the reason when it will not be done; empty without an action.
+fn status_text(action: &FollowUp) -> String {
+    match &action.status {
+        _ if action.is_empty() => String::new(),
+        ActionStatus::WontDo(reason) => format!("won't do: {reason}"),
+        status => status.title().to_string(),
+    }
 }
 
 /// An Unknown answer or a flagged question.
@@ -975,8 +989,10 @@ impl<'a> ReportContext<'a> {
                 priority: g.priority(),
                 critical: g.critical,
                 remediation: g.remediation,
+                what: &record.action.what,
                 owner: &record.action.owner,
                 due: due_text(record.action.due),
+                status: status_text(&record.action),
                 notes: &record.notes,
             });
         }
@@ -986,7 +1002,7 @@ impl<'a> ReportContext<'a> {
                 continue;
             }
             let record = record_of(q.id);
-            if record.action.owner.is_empty() && record.action.due.is_none() {
+            if record.action.is_empty() {
                 continue;
             }
             let Some(question) = questions.get(q.id) else {
@@ -1005,8 +1021,10 @@ impl<'a> ReportContext<'a> {
                 priority: 0,
                 critical: q.critical,
                 remediation: &question.remediation,
+                what: &record.action.what,
                 owner: &record.action.owner,
                 due: due_text(record.action.due),
+                status: status_text(&record.action),
                 notes: &record.notes,
             });
         }

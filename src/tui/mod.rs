@@ -9,13 +9,14 @@
 //!
 //! Where things live:
 //!
-//! - `screens/<name>.rs`: one screen each (home, setup, results, help), with its state, its
-//!   `update` (the keys) and its `render`. The question screen is a folder:
-//!   `screens/workshop/mod.rs` (state, keys, layout), `question.rs` (the question page) and
-//!   `votes.rs` (the vote panel: whose vote is next, its keys, its drawing).
+//! - `screens/<name>.rs`: one screen each (home, setup, help), with its state, its `update`
+//!   (the keys) and its `render`. A larger screen is a folder: `screens/workshop/mod.rs`
+//!   (state, keys, layout), `question.rs` (the question page) and `votes.rs` (the vote panel:
+//!   whose vote is next, its keys, its drawing); `screens/results/mod.rs` (tabs, keys),
+//!   `summary.rs` and `lists.rs` (every gap, follow-up, disagreement and action).
 //! - `popups/<name>.rs`: one popup each (notes, action, agenda, search, sections, parking lot,
-//!   export), same shape; a popup that picks a place answers the screen below with a
-//!   [`layer::Reply`].
+//!   export, unsaved changes), same shape; a popup that picks a place answers the screen below
+//!   with a [`layer::Reply`].
 //! - [`app`]: the stack of layers, the open session, the store; routing and effects.
 //! - [`session`]: the open session, its navigation (applicable questions in order), the timer.
 //! - [`edit`]: changes to the session, as data; [`history`]: their undo and redo.

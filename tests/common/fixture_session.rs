@@ -117,6 +117,16 @@ pub fn session() -> Session {
         if i % 5 == 0 || answer == Answer::Unknown {
             r.action.owner = NAMES[1 + i % 3].into();
             r.action.due = Some(Date::new(2027, 1 + (i % 12) as i8, 1 + (i % 28) as i8).unwrap());
+            // Some actions say what is to be done and where they stand.
+            if i % 4 == 0 {
+                r.action.what = format!("Write and approve procedure {i} | with a *pipe*");
+                r.action.status = aiready::domain::session::ActionStatus::InProgress;
+                r.action.status_date = Some(Date::new(2026, 1, 2).unwrap());
+            }
+            if i % 10 == 0 {
+                r.action.status =
+                    aiready::domain::session::ActionStatus::WontDo("accepted risk".into());
+            }
         }
         if i % 13 == 0 {
             r.discuss_later = true;

@@ -6,7 +6,7 @@ use crate::domain::session::FollowUp;
 use crate::tui::view::View;
 use crate::tui::widgets;
 use ratatui::text::{Line, Span};
-use std::collections::BTreeMap;
+use std::ops::Range;
 
 /// One row of a list.
 #[derive(Debug, Clone)]
@@ -53,8 +53,9 @@ fn action_of<'a>(view: &'a View, question: &str) -> Option<&'a FollowUp> {
     view.record(question).map(|r| &r.action)
 }
 
-/// Every gap, most urgent first, with its first step and its action.
-pub fn gaps(view: &View, width: usize) -> Vec<Row> {
+/// The gaps at `range` of the list of every gap, most urgent first, with their first step and
+/// their action.
+pub fn gaps(view: &View, width: usize, range: Range<usize>) -> Vec<Row> {
     let Some(open) = view.open else {
         return Vec::new();
     };
@@ -62,6 +63,8 @@ pub fn gaps(view: &View, width: usize) -> Vec<Row> {
     r.gaps
         .iter()
         .enumerate()
+        .skip(range.start)
+        .take(range.len())
         .map(|(i, gap)| {
             let mut lines = vec![gap_line(view, i, gap, r.target_level, width)];
             lines.extend(fix_lines(view, gap.remediation, width, 1));
@@ -81,14 +84,16 @@ pub fn gaps(view: &View, width: usize) -> Vec<Row> {
         .collect()
 }
 
-/// Unknown answers and flagged questions, with their actions.
-pub fn follow_ups(view: &View, width: usize) -> Vec<Row> {
+/// The follow-ups at `range`: Unknown answers and flagged questions, with their actions.
+pub fn follow_ups(view: &View, width: usize, range: Range<usize>) -> Vec<Row> {
     let Some(open) = view.open else {
         return Vec::new();
     };
     open.results
         .follow_ups
         .iter()
+        .skip(range.start)
+        .take(range.len())
         .map(|f| {
             let why = match (f.unknown, f.flagged) {
                 (true, true) => "Unknown, flagged",
@@ -114,14 +119,16 @@ pub fn follow_ups(view: &View, width: usize) -> Vec<Row> {
         .collect()
 }
 
-/// Questions whose votes are far apart, with the votes.
-pub fn disagreements(view: &View, width: usize) -> Vec<Row> {
+/// The disagreements at `range`: questions whose votes are far apart, with the votes.
+pub fn disagreements(view: &View, width: usize, range: Range<usize>) -> Vec<Row> {
     let Some(open) = view.open else {
         return Vec::new();
     };
     open.results
         .disagreements
         .iter()
+        .skip(range.start)
+        .take(range.len())
         .map(|d| {
             let agreed = view
                 .record(d.question_id)
@@ -160,58 +167,95 @@ pub fn disagreements(view: &View, width: usize) -> Vec<Row> {
         .collect()
 }
 
-/// Every follow-up action of the session, grouped by owner (no owner last), soonest due first.
-pub fn actions(view: &View, width: usize) -> Vec<Row> {
+/// One follow-up action in the list: its owner group and its question.
+pub struct Listed<'a> {
+    /// The owner, empty for none.
+    pub owner: &'a str,
+    /// The question.
+    pub question: &'a str,
+    /// The action.
+    pub action: &'a FollowUp,
+}
+
+/// Every follow-up action of the session in list order: by owner (no owner last), soonest due
+/// first, then by question.
+pub fn action_order<'a>(view: &View<'a>) -> Vec<Listed<'a>> {
+    let Some(open) = view.open else {
+        return Vec::new();
+    };
+    let mut listed: Vec<Listed> = open
+        .session
+        .records
+        .iter()
+        .filter(|(_, r)| !r.action.is_empty())
+        .map(|(id, r)| Listed {
+            owner: r.action.owner.trim(),
+            question: id,
+            action: &r.action,
+        })
+        .collect();
+    listed.sort_by_key(|l| {
+        (
+            l.owner.is_empty(),
+            l.owner,
+            l.action.due.is_none(),
+            l.action.due,
+            l.question,
+        )
+    });
+    listed
+}
+
+/// The follow-up actions at `range` of the list by owner, a heading before each owner's first.
+pub fn actions(view: &View, width: usize, range: Range<usize>) -> Vec<Row> {
     let theme = view.theme;
     let Some(open) = view.open else {
         return Vec::new();
     };
-    let mut groups: BTreeMap<(bool, String), Vec<(&str, &FollowUp)>> = BTreeMap::new();
-    for (id, record) in &open.session.records {
-        if record.action.is_empty() {
-            continue;
-        }
-        let owner = record.action.owner.trim().to_string();
-        groups
-            .entry((owner.is_empty(), owner))
-            .or_default()
-            .push((id.as_str(), &record.action));
-    }
+    let listed = action_order(view);
     let mut rows = Vec::new();
-    for ((_, owner), mut actions) in groups {
-        actions.sort_by_key(|(id, a)| (a.due.is_none(), a.due, *id));
-        let overdue = actions
-            .iter()
-            .filter(|(_, a)| a.is_overdue(view.today))
-            .count();
-        let who = if owner.is_empty() {
-            "No owner yet".to_string()
-        } else {
-            owner
-        };
-        let mut heading = format!(" {who}: {} action(s)", actions.len());
-        if overdue > 0 {
-            heading.push_str(&format!(", {overdue} overdue"));
-        }
-        for (i, (id, action)) in actions.into_iter().enumerate() {
-            let what = if action.what.is_empty() {
-                view.question_at(open.nav.position_of(view.bank, id).unwrap_or(usize::MAX))
-                    .map_or_else(String::new, |q| format!("({})", q.prompt))
+    for i in range {
+        let Some(item) = listed.get(i) else { break };
+        let first = i == 0
+            || listed
+                .get(i - 1)
+                .is_none_or(|before| before.owner != item.owner);
+        let heading = first.then(|| {
+            let group: Vec<&Listed> = listed.iter().filter(|l| l.owner == item.owner).collect();
+            let overdue = group
+                .iter()
+                .filter(|l| l.action.is_overdue(view.today))
+                .count();
+            let who = if item.owner.is_empty() {
+                "No owner yet"
             } else {
-                action.what.clone()
+                item.owner
             };
-            rows.push(Row {
-                question: id.to_string(),
-                heading: (i == 0).then(|| Line::styled(heading.clone(), theme.title)),
-                lines: vec![
-                    Line::styled(
-                        widgets::truncate(&format!("   {id}  {what}"), width),
-                        theme.text,
-                    ),
-                    widgets::fit(Line::from(action_spans(view, action, false)), width),
-                ],
-            });
-        }
+            let mut text = format!(" {who}: {} action(s)", group.len());
+            if overdue > 0 {
+                text.push_str(&format!(", {overdue} overdue"));
+            }
+            Line::styled(text, theme.title)
+        });
+        let what = if item.action.what.is_empty() {
+            open.nav
+                .position_of(view.bank, item.question)
+                .and_then(|p| view.question_at(p))
+                .map_or_else(String::new, |q| format!("({})", q.prompt))
+        } else {
+            item.action.what.clone()
+        };
+        rows.push(Row {
+            question: item.question.to_string(),
+            heading,
+            lines: vec![
+                Line::styled(
+                    widgets::truncate(&format!("   {}  {what}", item.question), width),
+                    theme.text,
+                ),
+                widgets::fit(Line::from(action_spans(view, item.action, false)), width),
+            ],
+        });
     }
     rows
 }

@@ -15,6 +15,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
+use std::ops::Range;
 
 /// The tabs of the results.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -57,14 +58,46 @@ impl Tab {
         Tab::ALL[(at + delta).rem_euclid(len) as usize]
     }
 
-    /// The rows of a list tab (none for the summary).
-    fn rows(self, view: &View, width: usize) -> Vec<Row> {
+    /// The rows at `range` of a list tab (none for the summary).
+    fn rows(self, view: &View, width: usize, range: Range<usize>) -> Vec<Row> {
         match self {
             Tab::Summary => Vec::new(),
-            Tab::Gaps => lists::gaps(view, width),
-            Tab::FollowUps => lists::follow_ups(view, width),
-            Tab::Disagreements => lists::disagreements(view, width),
-            Tab::Actions => lists::actions(view, width),
+            Tab::Gaps => lists::gaps(view, width, range),
+            Tab::FollowUps => lists::follow_ups(view, width, range),
+            Tab::Disagreements => lists::disagreements(view, width, range),
+            Tab::Actions => lists::actions(view, width, range),
+        }
+    }
+
+    /// How many rows a tab lists.
+    fn len(self, view: &View) -> usize {
+        let Some(open) = view.open else { return 0 };
+        let r = &open.results;
+        match self {
+            Tab::Summary => 0,
+            Tab::Gaps => r.gaps.len(),
+            Tab::FollowUps => r.follow_ups.len(),
+            Tab::Disagreements => r.disagreements.len(),
+            Tab::Actions => open
+                .session
+                .records
+                .values()
+                .filter(|rec| !rec.action.is_empty())
+                .count(),
+        }
+    }
+
+    /// The question of a row.
+    fn question(self, view: &View, row: usize) -> Option<String> {
+        let r = &view.open?.results;
+        match self {
+            Tab::Summary => None,
+            Tab::Gaps => r.gaps.get(row).map(|g| g.question_id.to_string()),
+            Tab::FollowUps => r.follow_ups.get(row).map(|f| f.question_id.to_string()),
+            Tab::Disagreements => r.disagreements.get(row).map(|d| d.question_id.to_string()),
+            Tab::Actions => lists::action_order(view)
+                .get(row)
+                .map(|l| l.question.to_string()),
         }
     }
 }
@@ -100,12 +133,7 @@ impl ResultsState {
             }
             Action::Down if self.tab == Tab::Summary => self.scroll = self.scroll.saturating_add(1),
             Action::Up if self.tab == Tab::Summary => self.scroll = self.scroll.saturating_sub(1),
-            Action::Down => {
-                let len = self.tab.rows(view, 80).len();
-                if self.selected + 1 < len {
-                    self.selected += 1;
-                }
-            }
+            Action::Down if self.selected + 1 < self.tab.len(view) => self.selected += 1,
             Action::Up => self.selected = self.selected.saturating_sub(1),
             Action::Confirm => return self.go_to(view),
             _ => {}
@@ -115,18 +143,16 @@ impl ResultsState {
 
     /// Closes the results on the selected row's question.
     fn go_to(&self, view: &View) -> Outcome {
-        let rows = self.tab.rows(view, 80);
-        let Some(row) = rows.get(self.selected) else {
+        let Some(question) = self.tab.question(view, self.selected) else {
             return Outcome::stay();
         };
         let position = view
             .open
-            .and_then(|o| o.nav.position_of(view.bank, &row.question));
+            .and_then(|o| o.nav.position_of(view.bank, &question));
         match position {
             Some(position) => Outcome::close_with(Reply::GoTo(position)),
             None => Outcome::stay().warn(format!(
-                "{} is not among this session's questions now (out of scope, or gone from the content).",
-                row.question
+                "{question} is not among this session's questions now (out of scope, or gone from the content)."
             )),
         }
     }
@@ -185,7 +211,11 @@ impl ResultsState {
                 .render(body, buf);
             return;
         }
-        let rows = self.tab.rows(view, width);
+        // Only the rows that can be on screen are drawn: a list can have thousands.
+        let room = usize::from(body.height);
+        let first = self.selected.saturating_sub(room);
+        let rows = self.tab.rows(view, width, first..self.selected + room);
+        let selected_row = self.selected - first;
         if rows.is_empty() {
             let empty = match self.tab {
                 Tab::Gaps => " No gaps among the answered questions.",
@@ -208,13 +238,13 @@ impl ResultsState {
             }
             let start = lines.len();
             for (j, line) in row.lines.into_iter().enumerate() {
-                if i == self.selected && j == 0 {
+                if i == selected_row && j == 0 {
                     lines.push(line.style(theme.selected));
                 } else {
                     lines.push(line);
                 }
             }
-            if i == self.selected {
+            if i == selected_row {
                 selected = (start, lines.len());
             }
         }
