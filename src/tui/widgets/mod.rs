@@ -20,9 +20,13 @@ pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
 
 /// Types a key into a text field. On top of the editor's own keys: Ctrl-u clears to the start
-/// of the line, Ctrl-z undoes typing and Ctrl-y redoes it. Returns whether the text changed.
+/// of the line, Ctrl-z undoes typing and Ctrl-y redoes it. A control character that arrives as
+/// text (pasted C0 or C1 codes) is dropped, never stored. Returns whether the text changed.
 pub fn type_into(area: &mut TextArea<'static>, input: Input) -> bool {
     match input {
+        Input {
+            key: Key::Char(c), ..
+        } if c.is_control() => false,
         Input {
             key: Key::Char('u'),
             ctrl: true,
@@ -362,6 +366,30 @@ mod tests {
         assert_eq!(score_text(Some(62.5)), "63");
         assert_eq!(score_text(None), "-");
         assert_eq!(truncate("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn control_characters_typed_or_pasted_are_dropped() {
+        let mut area = text_input("");
+        for c in ['a', '\u{1b}', '\u{7}', '\u{85}', '\u{7f}', 'b'] {
+            type_into(
+                &mut area,
+                Input {
+                    key: Key::Char(c),
+                    ..Input::default()
+                },
+            );
+        }
+        assert_eq!(area.lines().join(""), "ab");
+        type_into(
+            &mut area,
+            Input {
+                key: Key::Char('u'),
+                ctrl: true,
+                ..Input::default()
+            },
+        );
+        assert_eq!(area.lines().join(""), "");
     }
 
     #[test]
