@@ -38,7 +38,7 @@ use crate::domain::framework::{Category, Stage};
 use crate::domain::questionnaire::QuestionnaireVersion;
 use crate::domain::scale::Answer;
 use crate::domain::session::{
-    ActionStatus, FollowUp, Mode, Participant, QuestionRecord, Session, Target,
+    ActionStatus, FollowUp, Mode, ObservationPeriod, Participant, QuestionRecord, Session, Target,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -70,6 +70,8 @@ struct SessionOut<'a> {
     system: &'a str,
     target: Target,
     mode: Mode,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    observation_period: Option<ObservationPeriod>,
     facilitator: &'a str,
     participants: &'a [Participant],
     scoping: &'a BTreeMap<String, bool>,
@@ -103,6 +105,7 @@ impl<'a> From<&'a Session> for SessionOut<'a> {
             system,
             target,
             mode,
+            observation_period,
             facilitator,
             participants,
             scoping,
@@ -123,6 +126,7 @@ impl<'a> From<&'a Session> for SessionOut<'a> {
             system,
             target: *target,
             mode: *mode,
+            observation_period: *observation_period,
             facilitator,
             participants,
             scoping,
@@ -301,6 +305,8 @@ struct SessionIn {
     #[serde(default)]
     mode: Mode,
     #[serde(default)]
+    observation_period: Option<ObservationPeriod>,
+    #[serde(default)]
     facilitator: String,
     #[serde(default)]
     participants: Vec<Participant>,
@@ -333,6 +339,7 @@ impl From<SessionIn> for Session {
             system: file.system,
             target: file.target,
             mode: file.mode,
+            observation_period: file.observation_period,
             facilitator: file.facilitator,
             participants: file.participants,
             scoping: file.scoping,
@@ -557,6 +564,7 @@ impl From<SessionV0> for Session {
             system: old.system,
             target: old.target,
             mode: old.mode,
+            observation_period: None,
             facilitator: String::new(),
             participants: Vec::new(),
             scoping: old.scoping,
@@ -662,6 +670,7 @@ mod tests {
             system: "Support bot".into(),
             target: Target::Type1,
             mode: Mode::Workshop,
+            observation_period: None,
             facilitator: "Fay".into(),
             participants: vec![crate::domain::session::Participant {
                 name: "Ana".into(),
@@ -707,6 +716,24 @@ mod tests {
         r.action.owner = "Ana".into();
         s.last_question = Some("sec-2".into());
         s
+    }
+
+    #[test]
+    fn an_observation_period_round_trips_and_is_left_out_when_unset() {
+        let mut s = sample();
+        assert!(!encode(&s).unwrap().contains("observation_period"));
+        s.observation_period = Some(ObservationPeriod {
+            start: jiff::civil::date(2026, 3, 1),
+            end: jiff::civil::date(2026, 8, 31),
+        });
+        let text = encode(&s).unwrap();
+        assert!(
+            text.contains("observation_period: Some(ObservationPeriod(")
+                && text.contains("start: \"2026-03-01\"")
+                && text.contains("end: \"2026-08-31\""),
+            "{text}"
+        );
+        assert_eq!(decode(&text), Ok(s));
     }
 
     #[test]

@@ -1049,6 +1049,7 @@ impl<'b> App<'b> {
             anonymize: job.anonymize,
             template,
             generated: self.now(),
+            ..Options::now()
         };
         let bank = self.bank.clone();
         let cancel = Arc::new(AtomicBool::new(false));

@@ -194,6 +194,11 @@ const MAX_QUEUED: usize = 256;
 fn handle(app: &mut App, event: Event) {
     match event {
         Event::Key(key) if keymap::is_press(&key) => {
+            // The size now, not as last reported: a resize event can arrive after the keys
+            // typed into the small window.
+            if let Ok((width, height)) = ratatui::crossterm::terminal::size() {
+                app.resize(width, height);
+            }
             if let Some(action) = app.action_for_key(key) {
                 app.dispatch(action);
             }

@@ -104,3 +104,6 @@ pub fn focus_setup_field(app: &mut App<'_>, wanted: impl Fn(&Field) -> bool) {
 
 /// A session over the built-in questionnaires that uses every feature a report shows.
 pub mod fixture_session;
+
+/// Running the built binary for the report tests.
+pub mod report_cli;

@@ -3,7 +3,7 @@
 
 use crate::domain::framework::Stage;
 use crate::domain::scale::Answer;
-use crate::domain::scoring::{Gap, Verdict};
+use crate::domain::scoring::{CategoryResult, Gap, Ladder, Verdict};
 use crate::tui::theme::Theme;
 use crate::tui::view::View;
 use crate::tui::widgets::{self, score_text};
@@ -30,9 +30,18 @@ fn stage_label(stage: Stage, width: usize) -> &'static str {
 /// The style of a verdict.
 pub fn verdict_style(theme: &Theme, verdict: Verdict) -> Style {
     match verdict {
-        Verdict::Type2Ready | Verdict::Type1Ready => theme.ok,
-        Verdict::NotReady => theme.warn,
+        Verdict::Type2Ready | Verdict::Type1Ready | Verdict::Managed => theme.ok,
+        Verdict::NotReady | Verdict::NotManaged => theme.warn,
+        Verdict::PartlyManaged => theme.text,
         Verdict::Incomplete => theme.dim,
+    }
+}
+
+/// A category's name, marked when its verdict is a maturity verdict rather than a SOC 2 one.
+fn category_label(c: &CategoryResult) -> String {
+    match c.ladder {
+        Ladder::Maturity => format!("{} (maturity)", c.category.title()),
+        Ladder::Soc2 => c.category.title().to_string(),
     }
 }
 
@@ -59,11 +68,24 @@ pub fn lines(view: &View, width: usize) -> Vec<Line<'static>> {
                     "   answered {}/{} ({:.0}%)",
                     r.completion.answered,
                     r.completion.applicable,
-                    r.completion.percent()
+                    r.completion.percent().floor()
                 ),
                 theme.text,
             ),
         ]),
+        width,
+    ));
+    // What is still open, and how the overall score is made.
+    if let Some(p) = &r.pending {
+        lines.extend(widgets::wrap_styled(
+            &format!("   {}", p.describe()),
+            theme.dim,
+            width,
+        ));
+    }
+    lines.extend(widgets::wrap_styled(
+        &format!("   score: {}", r.overall_basis_text()),
+        theme.dim,
         width,
     ));
     lines.push(Line::default());
@@ -76,7 +98,7 @@ pub fn lines(view: &View, width: usize) -> Vec<Line<'static>> {
     for c in &r.categories {
         lines.push(widgets::fit(
             Line::from(vec![
-                Span::styled(name(c.category.title()), theme.text),
+                Span::styled(name(&category_label(c)), theme.text),
                 Span::styled(widgets::bar(c.score, bar_w), theme.score(c.score)),
                 Span::styled(format!(" {:>3}  ", score_text(c.score)), theme.text),
                 Span::styled(
@@ -93,6 +115,12 @@ pub fn lines(view: &View, width: usize) -> Vec<Line<'static>> {
             ]),
             width,
         ));
+        if let Some(p) = &c.pending {
+            lines.push(Line::styled(
+                widgets::truncate(&format!(" {:<name_w$}{}", "", p.describe()), width),
+                theme.dim,
+            ));
+        }
     }
     lines.push(Line::default());
 
