@@ -2,13 +2,15 @@
 //! from a JSON export.
 
 use super::Context;
+use crate::domain::typed_text;
 use crate::error::CliError;
-use crate::report::{self, Format, Options, Template};
+use crate::report::{self, Format, Options, ReportError, Template};
+use crate::text;
 use crate::store::{FileStore, SessionStore, is_valid_id, new_session_id};
 use clap::ValueEnum;
 use jiff::Timestamp;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// A report format on the command line.
@@ -37,12 +39,13 @@ impl From<FormatArg> for Format {
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
     /// The session's id or name.
-    #[arg(value_name = "SESSION")]
+    #[arg(value_name = "SESSION", add = clap_complete::engine::ArgValueCandidates::new(super::complete::sessions))]
     pub session: String,
     /// The report format.
     #[arg(long, short, value_enum, default_value_t)]
     pub format: FormatArg,
-    /// Write to FILE (atomically) instead of standard output.
+    /// Write to FILE (atomically; a FIFO or device is written to directly; `-` is standard
+    /// output) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Render Markdown with this minijinja template instead of the built-in one (or
@@ -63,6 +66,9 @@ pub struct ImportArgs {
     /// A JSON file written by `aiready export --format json`.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+    /// Print what was imported as JSON (the shape is described in docs/json-output.md).
+    #[arg(long)]
+    pub json: bool,
 }
 
 fn store(context: &Context) -> FileStore {
@@ -73,9 +79,9 @@ fn store(context: &Context) -> FileStore {
 pub fn export(context: &Context, args: &ExportArgs) -> Result<ExitCode, CliError> {
     let format = Format::from(args.format);
     if args.template.is_some() && format != Format::Markdown {
-        return Err(CliError::Usage(
-            "--template applies to the Markdown format only".to_string(),
-        ));
+        return Err(CliError::Usage(format!(
+            "--template applies to the Markdown format only, not to {format}; drop --template or use -f markdown"
+        )));
     }
     let store = store(context);
     let id = store.find(&args.session)?;
@@ -91,19 +97,24 @@ pub fn export(context: &Context, args: &ExportArgs) -> Result<ExitCode, CliError
         template,
         generated: Timestamp::now(),
     };
-    let text = report::render(format, bank, &session, &options)?;
-    match &args.output {
+    let report = report::render(format, bank, &session, &options)?;
+    match args.output.as_deref().filter(|p| *p != Path::new("-")) {
         Some(path) => {
-            report::write_file(path, &text, args.force)?;
-            eprintln!(
-                "Wrote the {format} report of \"{}\" to {}",
-                session.name.escape_debug(),
-                path.display()
-            );
+            let written = report::write_output(path, &report, args.force)?;
+            let how = match written {
+                report::Written::Replaced | report::Written::Created => "",
+                report::Written::Streamed => " (written to directly: it is not a regular file)",
+            };
+            writeln!(
+                std::io::stderr().lock(),
+                "Wrote the {format} report of \"{}\" to {}{how}",
+                text::value(&session.name),
+                text::escape(&path.display().to_string())
+            )?;
         }
         None => {
             let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())?;
+            out.write_all(report.as_bytes())?;
             out.flush()?;
         }
     }
@@ -118,6 +129,15 @@ pub fn import(context: &Context, args: &ImportArgs) -> Result<ExitCode, CliError
     })?;
     let name = args.file.display().to_string();
     let mut session = report::json::parse(&name, &text)?;
+    // Text in an export may have been edited by hand: nothing that acts on a terminal is
+    // stored.
+    if let Err((field, problem)) = typed_text::check_session(&session) {
+        return Err(ReportError::NotAnExport {
+            name,
+            reason: format!("{field} {problem}"),
+        }
+        .into());
+    }
     let store = store(context);
     let original = session.id.clone();
     if !is_valid_id(&session.id) || store.path(&session.id).exists() {
@@ -126,20 +146,29 @@ pub fn import(context: &Context, args: &ImportArgs) -> Result<ExitCode, CliError
     // The lock is released at the end of this command; the session is on disk.
     let _lock = store.create(&session)?;
     let mut out = std::io::stdout().lock();
-    if session.id == original {
+    if args.json {
+        let shape = serde_json::json!({
+            "id": session.id,
+            "name": session.name,
+            "original_id": original,
+            "new_id": session.id != original,
+        });
+        serde_json::to_writer_pretty(&mut out, &shape).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+    } else if session.id == original {
         writeln!(
             out,
             "Imported \"{}\" as session {}",
-            session.name.escape_debug(),
+            text::value(&session.name),
             session.id
         )?;
     } else {
         writeln!(
             out,
             "Imported \"{}\" as session {} (the id {} was taken or not usable)",
-            session.name.escape_debug(),
+            text::value(&session.name),
             session.id,
-            original.escape_debug()
+            text::value(&original)
         )?;
     }
     Ok(ExitCode::SUCCESS)

@@ -9,8 +9,10 @@ pub mod csv;
 pub mod escape;
 pub mod json;
 pub mod markdown;
+mod output;
 
 pub use anonymize::anonymize;
+pub use output::{Written, write as write_output};
 
 use crate::content::reference;
 use crate::domain::framework::{Category, Framework, Stage};
@@ -27,7 +29,6 @@ use std::borrow::Cow;
 use foldhash::{HashMap, HashMapExt, HashSet};
 use std::collections::BTreeMap;
 use std::fmt;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// How many gaps the "Top gaps" section lists in full; the action plan lists all of them.
@@ -163,6 +164,17 @@ pub enum ReportError {
         /// The file.
         path: PathBuf,
     },
+    /// The output names something a report is not written to.
+    #[error(
+        "{} is {kind}; a report replaces only a regular file (or is written into a FIFO or character device). Nothing was written; choose another file with -o, or -o - for standard output.",
+        .path.display()
+    )]
+    NotAFile {
+        /// The path given.
+        path: PathBuf,
+        /// What it is.
+        kind: &'static str,
+    },
     /// The output file could not be written.
     #[error("cannot write {}: {source}. Nothing was written.", .path.display())]
     Write {
@@ -229,41 +241,11 @@ pub fn render(
     }
 }
 
-/// Writes a report atomically: the text goes to a temporary file (readable by its owner only)
-/// in the same folder, which then takes the file's place. An existing file is replaced only
-/// when `overwrite` is true.
+/// Writes a report: a new or replaced regular file is written atomically (readable by its
+/// owner only), a FIFO or character device directly; see [`output::write`]. An existing file is
+/// replaced only when `overwrite` is true.
 pub fn write_file(path: &Path, contents: &str, overwrite: bool) -> Result<(), ReportError> {
-    let write_err = |source| ReportError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    if !overwrite && path.exists() {
-        return Err(ReportError::Exists {
-            path: path.to_path_buf(),
-        });
-    }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(write_err)?;
-    temp.write_all(contents.as_bytes()).map_err(write_err)?;
-    temp.as_file().sync_all().map_err(write_err)?;
-    if overwrite {
-        temp.persist(path).map_err(|e| write_err(e.error))?;
-    } else {
-        // No-clobber even if the file appeared since the check above.
-        temp.persist_noclobber(path).map_err(|e| {
-            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-                ReportError::Exists {
-                    path: path.to_path_buf(),
-                }
-            } else {
-                write_err(e.error)
-            }
-        })?;
-    }
-    Ok(())
+    output::write(path, contents, overwrite).map(|_| ())
 }
 
 /// A file name for a report of this session in the current directory, e.g.

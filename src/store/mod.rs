@@ -8,11 +8,13 @@ mod error;
 mod file;
 mod format;
 mod memory;
+mod nofollow;
 
 pub use error::StoreError;
 pub use file::FileStore;
 pub use format::{DecodeError, SCHEMA_VERSION, decode, encode};
 pub use memory::MemoryStore;
+pub use nofollow::{Exposure, NotAFile};
 
 use crate::domain::session::Session;
 use jiff::Timestamp;
@@ -44,8 +46,13 @@ pub struct SessionLock {
 #[derive(Debug)]
 enum Held {
     /// An OS lock on the `<id>.lock` file; the OS releases it when the file is closed or the
-    /// process dies.
-    File(#[allow(dead_code)] std::fs::File),
+    /// process dies. A clean release also removes the file.
+    File {
+        /// The open, locked lock file.
+        file: std::fs::File,
+        /// Its name.
+        path: std::path::PathBuf,
+    },
     /// An entry in the memory store's set of locked ids.
     Memory(Arc<Mutex<std::collections::BTreeSet<String>>>),
 }
@@ -59,11 +66,14 @@ impl SessionLock {
 
 impl Drop for SessionLock {
     fn drop(&mut self) {
-        if let Held::Memory(locks) = &self.held {
-            locks
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .remove(&self.id);
+        match &self.held {
+            Held::File { file, path } => file::release(file, path),
+            Held::Memory(locks) => {
+                locks
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .remove(&self.id);
+            }
         }
     }
 }
