@@ -35,9 +35,8 @@ pub fn run(context: &Context, command: &SessionsCommand) -> Result<ExitCode, Cli
 
 /// Text typed on the command line, checked against the rule for typed text and trimmed.
 fn typed(option: &str, value: &str) -> Result<String, CliError> {
-    typed_text::check(value).map_err(|e| {
-        CliError::Usage(format!("{option} \"{}\" {e}", text::value(value)))
-    })?;
+    typed_text::check(value)
+        .map_err(|e| CliError::Usage(format!("{option} \"{}\" {e}", text::value(value))))?;
     Ok(value.trim().to_string())
 }
 
@@ -63,7 +62,10 @@ pub fn new(context: &Context, args: &NewArgs) -> Result<ExitCode, CliError> {
     let name = validate_name(&args.name).map_err(StoreError::from)?;
     let organisation = typed("--org", args.org.as_deref().unwrap_or_default())?;
     let system = typed("--system", args.system.as_deref().unwrap_or_default())?;
-    let facilitator = typed("--facilitator", args.facilitator.as_deref().unwrap_or_default())?;
+    let facilitator = typed(
+        "--facilitator",
+        args.facilitator.as_deref().unwrap_or_default(),
+    )?;
     let mut participants: Vec<Participant> = Vec::new();
     for value in &args.participants {
         let person = participant(value)?;
@@ -245,7 +247,12 @@ fn write_table(out: &mut impl Write, rows: &[(Session, Results)]) -> std::io::Re
             }
         })
         .collect();
-    let name_width = names.iter().map(|n| n.width()).chain([4]).max().unwrap_or(4);
+    let name_width = names
+        .iter()
+        .map(|n| n.width())
+        .chain([4])
+        .max()
+        .unwrap_or(4);
     let id_width = rows
         .iter()
         .map(|(s, _)| s.id.len())

@@ -88,10 +88,12 @@ impl FileStore {
         builder.recursive(true);
         #[cfg(unix)]
         std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder.create(&self.dir).map_err(|source| StoreError::Dir {
-            path: self.dir.clone(),
-            source,
-        })?;
+        builder
+            .create(&self.dir)
+            .map_err(|source| StoreError::Dir {
+                path: self.dir.clone(),
+                source,
+            })?;
         self.check_dir().map(|_| ())
     }
 
