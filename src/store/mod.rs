@@ -141,11 +141,12 @@ pub(crate) fn check_id(id: &str) -> Result<(), StoreError> {
     }
 }
 
-/// The part of an id taken from a name: ASCII letters and digits in lower case, everything else
-/// folded into single dashes; `session` when nothing is left (for example a non-Latin name).
+/// The part of an id taken from a name: the name transliterated to ASCII ("Ünïcode é" reads
+/// "Unicode e", "日本語" reads "Ri Ben Yu"), its letters and digits in lower case, everything else
+/// folded into single dashes; `session` when nothing is left.
 pub fn slug(name: &str) -> String {
     let mut out = String::new();
-    for c in name.chars() {
+    for c in deunicode::deunicode(name).chars() {
         if c.is_ascii_alphanumeric() {
             out.push(c.to_ascii_lowercase());
         } else if !out.is_empty() && !out.ends_with('-') {
@@ -199,7 +200,11 @@ mod tests {
         }
         assert_eq!(slug("../x"), "x");
         assert_eq!(slug("/etc/passwd"), "etc-passwd");
-        assert_eq!(slug("Сессия"), "session");
+        assert_eq!(slug("Ünïcode é"), "unicode-e");
+        assert_eq!(slug("Сессия"), "sessiia");
+        assert_eq!(slug("日本語"), "ri-ben-yu");
+        assert_eq!(slug("🙂"), "slight-smile");
+        assert_eq!(slug("\u{200B}"), "session");
         assert_eq!(slug("Acme -- Support Bot!"), "acme-support-bot");
         assert!(slug(&"ab ".repeat(100)).len() <= SLUG_LEN);
     }
