@@ -189,3 +189,20 @@ fn a_broken_file_does_not_hide_problems_in_the_others() {
     assert!(problems[0].message.contains("expected comma"));
     assert!(problems[1].message.contains("weight 5"));
 }
+
+#[test]
+fn control_characters_in_ids_titles_and_prompts_are_refused() {
+    assert_eq!(
+        problems("control-characters"),
+        [
+            "security.ron:3:12: title: holds a control character (U+001B) at character 9; this \
+             text is one line without control characters",
+            "security.ron:12:25: sections[0].questions[0].id: 'fx-\\x1b]0;pwned\\x07-01' is not a \
+             valid identifier; use lower-case letters, digits and '-'",
+            "security.ron:13:29: sections[0].questions[0].prompt: holds a control character \
+             (U+000A) at character 27; this text is one line without control characters",
+            "security.ron:15:38: sections[0].questions[0].good_looks_like: holds a control \
+             character (U+009B) at character 42; only line breaks and tabs are allowed",
+        ]
+    );
+}

@@ -13,6 +13,7 @@ use crate::domain::framework::Category;
 use crate::domain::questionnaire::{
     Mappings, Question, QuestionBank, Questionnaire, ScopingProfile, ScopingQuestion, Section,
 };
+use crate::text;
 use locate::{Location, SourceMap};
 use raw::{RawQuestionnaire, RawScopingProfile};
 use sha2::{Digest, Sha256};
@@ -46,12 +47,20 @@ pub struct Problem {
 }
 
 impl fmt::Display for Problem {
+    /// One line: file names, field paths and messages quote what the files hold, so each is
+    /// passed through the terminal sanitiser (a newline in an id cannot forge a second problem).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?;
+        write!(
+            f,
+            "{}:{}:{}: ",
+            text::line(&self.file),
+            self.line,
+            self.column
+        )?;
         if !self.path.is_empty() {
-            write!(f, "{}: ", self.path)?;
+            write!(f, "{}: ", text::line(&self.path))?;
         }
-        f.write_str(&self.message)
+        f.write_str(&text::line(&self.message))
     }
 }
 
@@ -233,7 +242,10 @@ pub fn load_sources(sources: &[Source]) -> Result<QuestionBank, Vec<Problem>> {
                 if let Some(first) = questionnaire_ids.insert(&q.id, &file.source.name) {
                     problems.push(file.problem(
                         "id",
-                        format!("questionnaire id '{}' is already used by {first}", q.id),
+                        format!(
+                            "questionnaire id '{}' is already used by {first}",
+                            text::value(&q.id)
+                        ),
                     ));
                 }
                 if let Some(first) = categories.insert(q.category, &file.source.name) {
@@ -256,7 +268,10 @@ pub fn load_sources(sources: &[Source]) -> Result<QuestionBank, Vec<Problem>> {
                                 &path,
                                 format!(
                                     "question id '{}' is already used at {}:{}:{}",
-                                    question.id, first.file, first.line, first.column
+                                    text::value(&question.id),
+                                    first.file,
+                                    first.line,
+                                    first.column
                                 ),
                             ));
                         } else {
