@@ -42,6 +42,14 @@ pub fn write_script(shell: clap_complete::Shell, out: &mut dyn Write) -> std::io
     completer.write_registration(VAR, "aiready", "aiready", &program.to_string_lossy(), out)
 }
 
+/// Whether every shell reads the text as one word without quotes.
+fn is_plain_word(text: &str) -> bool {
+    !text.is_empty()
+        && text.chars().all(|c| {
+            c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ',' | '+' | '@' | ':' | '/')
+        })
+}
+
 /// Session ids (with the name as help) and names, from the data directory given by
 /// `AIREADY_DATA_DIR` or the platform default. Nothing is offered when it cannot be read.
 pub fn sessions() -> Vec<CompletionCandidate> {
@@ -59,8 +67,9 @@ pub fn sessions() -> Vec<CompletionCandidate> {
         };
         let name = crate::text::value(&session.name).into_owned();
         candidates.push(CompletionCandidate::new(&entry.id).help(Some(name.clone().into())));
-        // A name that is not text a shell can pass back (control characters) is left out.
-        if !session.name.chars().any(crate::text::is_unsafe) {
+        // The engine hands candidates to the shell unquoted: a name is offered only when the
+        // shell reads it back as one word. Names with spaces are shown as the ids' help.
+        if is_plain_word(&session.name) {
             names.push(session.name);
         }
     }

@@ -7,12 +7,24 @@
 //! forgiving by design: on text it cannot follow it keeps what it found so far.
 
 /// Spans of the values of one RON document, keyed by field path.
+///
+/// Built in one pass over the text, with lookups in logarithmic time, so that a file with tens
+/// of thousands of problems is located in linear time overall.
 #[derive(Debug, Default)]
 pub struct SourceMap {
+    /// Every value found, in text order.
     entries: Vec<Entry>,
+    /// Indices into `entries`, ordered by path (then text order), for lookups by path.
+    by_path: Vec<usize>,
     line_starts: Vec<usize>,
+    /// Characters in the text before each multiple of [`CHUNK`] bytes, so that a column on a
+    /// very long line is counted from the nearest checkpoint rather than the line start.
+    chars_before_chunk: Vec<usize>,
     text_len: usize,
 }
+
+/// The distance in bytes between two character-count checkpoints.
+const CHUNK: usize = 4096;
 
 #[derive(Debug)]
 struct Entry {
@@ -33,24 +45,64 @@ pub struct Location {
 impl SourceMap {
     /// Reads `text` and records the span of every value it can follow.
     pub fn new(text: &str) -> SourceMap {
-        let tokens = tokenize(text);
+        SourceMap::build(text, usize::MAX)
+    }
+
+    /// Reads `text` only as far as `location`: enough to tell which values enclose it (for a
+    /// syntax error, where the rest of the text may be anything at all).
+    pub fn up_to(text: &str, location: Location) -> SourceMap {
+        let mut map = SourceMap::build(text, 0);
+        let offset = map.offset_of(text, location);
+        map = SourceMap::build(text, offset);
+        map
+    }
+
+    fn build(text: &str, stop: usize) -> SourceMap {
         let mut walker = Walker {
-            tokens: &tokens,
-            pos: 0,
+            text,
+            tokens: Tokens { text, at: 0 },
+            ahead: std::collections::VecDeque::new(),
+            last_end: 0,
             entries: Vec::new(),
             depth: 0,
+            stop,
+            stopped: false,
         };
-        walker.value(String::new());
+        if stop > 0 {
+            walker.value(String::new());
+        }
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        let mut map = SourceMap {
-            entries: walker.entries,
+        let mut chars_before_chunk = Vec::with_capacity(text.len() / CHUNK + 1);
+        let mut count = 0;
+        for chunk in text.as_bytes().chunks(CHUNK) {
+            chars_before_chunk.push(count);
+            count += chunk.iter().filter(|&&b| !is_continuation(b)).count();
+        }
+        chars_before_chunk.push(count);
+        let mut entries = walker.entries;
+        entries.sort_by_key(|e| e.start);
+        let mut by_path: Vec<usize> = (0..entries.len()).collect();
+        by_path.sort_by(|&a, &b| entries[a].path.cmp(&entries[b].path).then(a.cmp(&b)));
+        SourceMap {
+            entries,
+            by_path,
             line_starts,
+            chars_before_chunk,
             text_len: text.len(),
-        };
-        map.entries.sort_by_key(|e| e.start);
-        map
+        }
+    }
+
+    /// The first value (in text order) recorded under exactly this path.
+    fn find(&self, path: &str) -> Option<&Entry> {
+        let i = self
+            .by_path
+            .partition_point(|&i| self.entries[i].path.as_str() < path);
+        self.by_path
+            .get(i)
+            .map(|&i| &self.entries[i])
+            .filter(|e| e.path == path)
     }
 
     /// Where the value at `path` starts; for a path that is not in the text (a missing or
@@ -58,7 +110,7 @@ impl SourceMap {
     pub fn location_of(&self, text: &str, path: &str) -> Location {
         let mut candidate = path;
         loop {
-            if let Some(entry) = self.entries.iter().find(|e| e.path == candidate) {
+            if let Some(entry) = self.find(candidate) {
                 return self.location_at(text, entry.start);
             }
             match parent_path(candidate) {
@@ -79,17 +131,36 @@ impl SourceMap {
             .unwrap_or_default()
     }
 
+    /// Characters in the text before byte `offset`.
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let offset = offset.min(self.text_len);
+        let chunk = offset / CHUNK;
+        let base = self.chars_before_chunk.get(chunk).copied().unwrap_or(0);
+        let rest = text
+            .as_bytes()
+            .get(chunk * CHUNK..offset)
+            .map_or(0, |bytes| {
+                bytes.iter().filter(|&&b| !is_continuation(b)).count()
+            });
+        base + rest
+    }
+
     fn location_at(&self, text: &str, offset: usize) -> Location {
         let line_index = match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
         let line_start = self.line_starts.get(line_index).copied().unwrap_or(0);
-        let column = text
-            .get(line_start..offset.min(self.text_len))
-            .map(|s| s.chars().count())
-            .unwrap_or(0)
-            + 1;
+        let offset = offset.min(self.text_len);
+        // Short stretches are counted directly; long lines from the nearest checkpoints.
+        let chars = if offset.saturating_sub(line_start) < CHUNK {
+            text.as_bytes().get(line_start..offset).map_or(0, |bytes| {
+                bytes.iter().filter(|&&b| !is_continuation(b)).count()
+            })
+        } else {
+            self.chars_before(text, offset) - self.chars_before(text, line_start)
+        };
+        let column = chars + 1;
         Location {
             line: line_index + 1,
             column,
@@ -112,6 +183,11 @@ impl SourceMap {
     }
 }
 
+/// Whether a byte continues a UTF-8 character rather than starting one.
+fn is_continuation(byte: u8) -> bool {
+    byte & 0xC0 == 0x80
+}
+
 /// The path one step up: `a.b[2]` -> `a.b`, `a.b` -> `a`, `a` -> ``.
 fn parent_path(path: &str) -> Option<&str> {
     if path.is_empty() {
@@ -121,9 +197,10 @@ fn parent_path(path: &str) -> Option<&str> {
     Some(&path[..cut])
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {
-    Ident(String),
+    /// An identifier; its text is `text[start..end]` of its token.
+    Ident,
     Literal,
     Open(char),
     Close(char),
@@ -131,100 +208,116 @@ enum Kind {
     Comma,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 struct Token {
     kind: Kind,
     start: usize,
     end: usize,
 }
 
-fn tokenize(text: &str) -> Vec<Token> {
-    let bytes = text.as_bytes();
-    let mut tokens = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let c = bytes[i];
-        let start = i;
-        match c {
-            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
+/// The tokens of a text, read one at a time so that a huge file never has all of them in
+/// memory at once.
+struct Tokens<'t> {
+    text: &'t str,
+    at: usize,
+}
+
+impl Iterator for Tokens<'_> {
+    type Item = Token;
+
+    fn next(&mut self) -> Option<Token> {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let mut i = self.at;
+        let found = loop {
+            if i >= bytes.len() {
+                break None;
             }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                let mut depth = 0usize;
-                while i < bytes.len() {
-                    if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'*') {
-                        depth += 1;
-                        i += 2;
-                    } else if bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/') {
-                        depth -= 1;
-                        i += 2;
-                        if depth == 0 {
-                            break;
-                        }
-                    } else {
+            let c = bytes[i];
+            let start = i;
+            match c {
+                b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+                b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                    while i < bytes.len() && bytes[i] != b'\n' {
                         i += 1;
                     }
                 }
-            }
-            b'"' => {
-                i = skip_string(bytes, i + 1, b'"');
-                tokens.push(token(Kind::Literal, start, i));
-            }
-            b'\'' => {
-                i = skip_string(bytes, i + 1, b'\'');
-                tokens.push(token(Kind::Literal, start, i));
-            }
-            b'b' | b'r' if is_raw_string_start(bytes, i) => {
-                i = skip_raw_string(bytes, i);
-                tokens.push(token(Kind::Literal, start, i));
-            }
-            b'(' | b'[' | b'{' => {
-                i += 1;
-                tokens.push(token(Kind::Open(char::from(c)), start, i));
-            }
-            b')' | b']' | b'}' => {
-                i += 1;
-                tokens.push(token(Kind::Close(char::from(c)), start, i));
-            }
-            b':' => {
-                i += 1;
-                tokens.push(token(Kind::Colon, start, i));
-            }
-            b',' => {
-                i += 1;
-                tokens.push(token(Kind::Comma, start, i));
-            }
-            c if c.is_ascii_alphabetic() || c == b'_' => {
-                while i < bytes.len()
-                    && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'#')
-                {
-                    i += 1;
+                b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                    let mut depth = 0usize;
+                    while i < bytes.len() {
+                        if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'*') {
+                            depth += 1;
+                            i += 2;
+                        } else if bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/') {
+                            depth -= 1;
+                            i += 2;
+                            if depth == 0 {
+                                break;
+                            }
+                        } else {
+                            i += 1;
+                        }
+                    }
                 }
-                let name = text.get(start..i).unwrap_or("").to_string();
-                tokens.push(token(Kind::Ident(name), start, i));
-            }
-            c if c.is_ascii_digit() || c == b'-' || c == b'+' || c == b'.' => {
-                i += 1;
-                while i < bytes.len()
-                    && (bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'.' | b'_'))
-                {
-                    i += 1;
+                b'"' => {
+                    i = skip_string(bytes, i + 1, b'"');
+                    break Some(token(Kind::Literal, start, i));
                 }
-                tokens.push(token(Kind::Literal, start, i));
+                b'\'' => {
+                    i = skip_string(bytes, i + 1, b'\'');
+                    break Some(token(Kind::Literal, start, i));
+                }
+                b'b' | b'r' if is_raw_string_start(bytes, i) => {
+                    i = skip_raw_string(bytes, i);
+                    break Some(token(Kind::Literal, start, i));
+                }
+                b'(' | b'[' | b'{' => {
+                    i += 1;
+                    break Some(token(Kind::Open(char::from(c)), start, i));
+                }
+                b')' | b']' | b'}' => {
+                    i += 1;
+                    break Some(token(Kind::Close(char::from(c)), start, i));
+                }
+                b':' => {
+                    i += 1;
+                    break Some(token(Kind::Colon, start, i));
+                }
+                b',' => {
+                    i += 1;
+                    break Some(token(Kind::Comma, start, i));
+                }
+                c if c.is_ascii_alphabetic() || c == b'_' => {
+                    while i < bytes.len()
+                        && (bytes[i].is_ascii_alphanumeric()
+                            || bytes[i] == b'_'
+                            || bytes[i] == b'#')
+                    {
+                        i += 1;
+                    }
+                    break Some(token(Kind::Ident, start, i));
+                }
+                c if c.is_ascii_digit() || c == b'-' || c == b'+' || c == b'.' => {
+                    i += 1;
+                    while i < bytes.len()
+                        && (bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'.' | b'_'))
+                    {
+                        i += 1;
+                    }
+                    break Some(token(Kind::Literal, start, i));
+                }
+                _ => {
+                    // Not RON: step over the whole character and let ron report it.
+                    i += text
+                        .get(i..)
+                        .and_then(|s| s.chars().next())
+                        .map_or(1, char::len_utf8);
+                }
             }
-            _ => {
-                // Not RON: step over the whole character and let ron report it.
-                i += text
-                    .get(i..)
-                    .and_then(|s| s.chars().next())
-                    .map_or(1, char::len_utf8);
-            }
-        }
+        };
+        self.at = i;
+        found
     }
-    tokens
 }
 
 fn token(kind: Kind, start: usize, end: usize) -> Token {
@@ -289,112 +382,158 @@ fn skip_raw_string(bytes: &[u8], i: usize) -> usize {
 }
 
 struct Walker<'t> {
-    tokens: &'t [Token],
-    pos: usize,
+    text: &'t str,
+    tokens: Tokens<'t>,
+    /// Tokens read but not yet consumed (at most two: the walker looks one token ahead).
+    ahead: std::collections::VecDeque<Token>,
+    /// Where the last consumed token ended.
+    last_end: usize,
     entries: Vec<Entry>,
     depth: usize,
+    /// Reading stops at the first token that starts after this offset.
+    stop: usize,
+    /// Whether reading stopped there; values still open then extend to the end of the text.
+    stopped: bool,
 }
 
 /// Deeper nesting than any questionnaire needs; stops hostile input from exhausting the stack.
 const MAX_DEPTH: usize = 64;
 
 impl Walker<'_> {
-    fn peek(&self, ahead: usize) -> Option<&Kind> {
-        self.tokens.get(self.pos + ahead).map(|t| &t.kind)
+    fn peek(&mut self, ahead: usize) -> Option<Kind> {
+        while self.ahead.len() <= ahead {
+            if self.stopped {
+                return None;
+            }
+            match self.tokens.next() {
+                Some(token) if token.start > self.stop => {
+                    self.stopped = true;
+                    return None;
+                }
+                Some(token) => self.ahead.push_back(token),
+                None => return None,
+            }
+        }
+        self.ahead.get(ahead).map(|t| t.kind)
+    }
+
+    fn advance(&mut self) -> Option<Token> {
+        self.peek(0)?;
+        let token = self.ahead.pop_front()?;
+        self.last_end = token.end;
+        Some(token)
+    }
+
+    /// Skips everything that is left.
+    fn finish(&mut self) {
+        while self.advance().is_some() {}
     }
 
     fn value(&mut self, path: String) {
-        let Some(first) = self.tokens.get(self.pos) else {
+        if self.peek(0).is_none() {
+            return;
+        }
+        let Some(first) = self.ahead.front().copied() else {
             return;
         };
         let start = first.start;
         if self.depth >= MAX_DEPTH {
-            self.pos = self.tokens.len();
+            self.finish();
             return;
         }
         self.depth += 1;
-        match first.kind.clone() {
-            Kind::Ident(name) => {
-                self.pos += 1;
-                if self.peek(0) == Some(&Kind::Open('(')) {
-                    self.pos += 1;
-                    if name == "Some" {
-                        self.positional_items(path.clone(), ')', false);
+        match first.kind {
+            Kind::Ident => {
+                self.advance();
+                if self.peek(0) == Some(Kind::Open('(')) {
+                    self.advance();
+                    if self.text.get(first.start..first.end) == Some("Some") {
+                        self.positional_items(&path, ')', false);
                     } else {
-                        self.struct_body(path.clone());
+                        self.struct_body(&path);
                     }
                 }
             }
             Kind::Open('(') => {
-                self.pos += 1;
-                self.struct_body(path.clone());
+                self.advance();
+                self.struct_body(&path);
             }
             Kind::Open('[') => {
-                self.pos += 1;
-                self.positional_items(path.clone(), ']', true);
+                self.advance();
+                self.positional_items(&path, ']', true);
             }
             Kind::Open('{') => {
-                self.pos += 1;
+                self.advance();
                 self.map_body(&path);
             }
-            Kind::Literal => self.pos += 1,
+            Kind::Literal => {
+                self.advance();
+            }
             _ => {}
         }
         self.depth -= 1;
-        let end = self
-            .tokens
-            .get(self.pos.saturating_sub(1))
-            .map_or(start, |t| t.end);
+        let end = if self.stopped {
+            usize::MAX
+        } else {
+            self.last_end.max(start)
+        };
         self.entries.push(Entry { path, start, end });
     }
 
-    fn struct_body(&mut self, path: String) {
-        let named =
-            matches!(self.peek(0), Some(Kind::Ident(_))) && self.peek(1) == Some(&Kind::Colon);
+    fn struct_body(&mut self, path: &str) {
+        let named = self.peek(0) == Some(Kind::Ident) && self.peek(1) == Some(Kind::Colon);
         if !named {
             // A tuple variant such as `Yes("key")` or `Any([...])`: its contents stand for the
             // variant itself, which is how validation names them.
             self.positional_items(path, ')', false);
             return;
         }
-        while let Some(kind) = self.peek(0).cloned() {
+        while let Some(kind) = self.peek(0) {
             match kind {
                 Kind::Close(_) => {
-                    self.pos += 1;
+                    self.advance();
                     return;
                 }
-                Kind::Comma => self.pos += 1,
-                Kind::Ident(field) if self.peek(1) == Some(&Kind::Colon) => {
-                    self.pos += 2;
-                    let child = join(&path, &field);
-                    self.value(child);
+                Kind::Ident if self.peek(1) == Some(Kind::Colon) => {
+                    let Some(field) = self.advance() else {
+                        return;
+                    };
+                    self.advance();
+                    let name = self.text.get(field.start..field.end).unwrap_or("");
+                    self.value(join(path, name));
                 }
-                _ => self.pos += 1,
+                _ => {
+                    self.advance();
+                }
             }
         }
     }
 
-    fn positional_items(&mut self, path: String, close: char, indexed: bool) {
+    fn positional_items(&mut self, path: &str, close: char, indexed: bool) {
         let mut index = 0;
-        while let Some(kind) = self.peek(0).cloned() {
+        while let Some(kind) = self.peek(0) {
             match kind {
                 Kind::Close(c) => {
-                    self.pos += 1;
+                    self.advance();
                     if c == close {
                         return;
                     }
                 }
-                Kind::Comma => self.pos += 1,
+                Kind::Comma => {
+                    self.advance();
+                }
                 _ => {
                     let child = if indexed {
                         format!("{path}[{index}]")
                     } else {
-                        path.clone()
+                        path.to_string()
                     };
-                    let before = self.pos;
+                    let before = self.last_end;
+                    let consumed = self.ahead.front().map(|t| t.end);
                     self.value(child);
-                    if self.pos == before {
-                        self.pos += 1;
+                    // A token that starts no value (a stray colon) is stepped over.
+                    if self.last_end == before && consumed.is_some() && !self.stopped {
+                        self.advance();
                     }
                     index += 1;
                 }
@@ -403,20 +542,22 @@ impl Walker<'_> {
     }
 
     fn map_body(&mut self, path: &str) {
-        while let Some(kind) = self.peek(0).cloned() {
+        while let Some(kind) = self.peek(0) {
             match kind {
                 Kind::Close(_) => {
-                    self.pos += 1;
+                    self.advance();
                     return;
                 }
-                Kind::Comma | Kind::Colon => self.pos += 1,
+                Kind::Comma | Kind::Colon => {
+                    self.advance();
+                }
                 _ => {
-                    let key_token = self.pos;
-                    self.pos += 1;
-                    let key = self.tokens.get(key_token).map_or(0, |t| t.start);
-                    if self.peek(0) == Some(&Kind::Colon) {
-                        self.pos += 1;
-                        self.value(format!("{path}[@{key}]"));
+                    let Some(key) = self.advance() else {
+                        return;
+                    };
+                    if self.peek(0) == Some(Kind::Colon) {
+                        self.advance();
+                        self.value(format!("{path}[@{}]", key.start));
                     }
                 }
             }

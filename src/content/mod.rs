@@ -86,6 +86,24 @@ pub enum ContentError {
     Invalid(Vec<Problem>),
 }
 
+/// The most problems printed; the rest are counted. A broken file can hold tens of thousands,
+/// and the first ones are the ones to fix.
+pub const SHOWN_PROBLEMS: usize = 200;
+
+/// The line after the shown problems saying how many more there are, if any.
+pub fn more_problems(count: usize) -> Option<String> {
+    let more = count.saturating_sub(SHOWN_PROBLEMS);
+    match more {
+        0 => None,
+        1 => Some(format!(
+            "... and 1 more problem (the first {SHOWN_PROBLEMS} are shown)"
+        )),
+        n => Some(format!(
+            "... and {n} more problems (the first {SHOWN_PROBLEMS} are shown)"
+        )),
+    }
+}
+
 fn render_problems(problems: &[Problem]) -> String {
     let count = problems.len();
     let heading = if count == 1 {
@@ -94,7 +112,8 @@ fn render_problems(problems: &[Problem]) -> String {
         format!("{count} problems in the questionnaires:")
     };
     std::iter::once(heading)
-        .chain(problems.iter().map(Problem::to_string))
+        .chain(problems.iter().take(SHOWN_PROBLEMS).map(Problem::to_string))
+        .chain(more_problems(count))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -334,11 +353,12 @@ fn parse(source: &Source) -> Result<ParsedFile<'_>, Problem> {
             parsed,
         }),
         Err(err) => {
-            let map = SourceMap::new(&source.text);
             let mut at = Location {
                 line: err.span.start.line.max(1),
                 column: err.span.start.col.max(1),
             };
+            // Only the text up to the error is read: after it there may be anything at all.
+            let map = SourceMap::up_to(&source.text, at);
             let mut path = map.path_at(&source.text, at);
             match &err.code {
                 ron::Error::NoSuchStructField { found, .. } => path = join_path(&path, found),
