@@ -488,7 +488,7 @@ mod special_files {
         fs::set_permissions(&target, fs::Permissions::from_mode(0o644)).unwrap();
         symlink(&target, home.path().join("link.md")).unwrap();
         fs::create_dir(home.path().join("folder.md")).unwrap();
-        for (name, kind) in [("link.md", "a symbolic link"), ("folder.md", "a folder")] {
+        for (name, kind) in [("link.md", "a symbolic link"), ("folder.md", "a directory")] {
             for force in [false, true] {
                 let mut args = vec!["export", id.as_str(), "-o", name];
                 if force {

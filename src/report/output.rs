@@ -3,6 +3,7 @@
 //! a block device given as the output is refused with what it is.
 
 use super::ReportError;
+use crate::store::file_kind;
 use std::fs::{self, File, Metadata};
 use std::io::{self, Write};
 use std::path::Path;
@@ -19,32 +20,9 @@ pub enum Written {
 }
 
 /// What a name holds that a report is not written to, in words; None for what it may be
-/// written to.
+/// written to (a regular file, a FIFO, a character device).
 fn refused_kind(meta: &Metadata) -> Option<&'static str> {
-    let kind = meta.file_type();
-    if kind.is_file() {
-        return None;
-    }
-    if kind.is_symlink() {
-        return Some("a symbolic link");
-    }
-    if kind.is_dir() {
-        return Some("a folder");
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if kind.is_fifo() || kind.is_char_device() {
-            return None;
-        }
-        if kind.is_block_device() {
-            return Some("a block device");
-        }
-        if kind.is_socket() {
-            return Some("a socket");
-        }
-    }
-    Some("not a regular file")
+    (!meta.is_file() && !is_stream(meta)).then(|| file_kind(meta))
 }
 
 /// Whether the metadata is that of a FIFO or a character device.

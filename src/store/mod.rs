@@ -14,7 +14,7 @@ pub use error::StoreError;
 pub use file::FileStore;
 pub use format::{DecodeError, SCHEMA_VERSION, decode, encode};
 pub use memory::MemoryStore;
-pub use nofollow::{Exposure, NotAFile};
+pub use nofollow::{Exposure, NotAFile, kind_of as file_kind};
 
 use crate::domain::session::Session;
 use jiff::Timestamp;
