@@ -247,6 +247,21 @@ fn a_data_directory_others_can_write_to_is_refused_with_the_fix() {
             );
         }
         assert!(!setup.data.join("2026-01-01-new-000000.ron").exists());
+        // The workshop screen and every command refuse it before anything else, with the fix.
+        for args in [
+            vec![],
+            vec!["open", ID],
+            vec!["new", "--name", "X", "--no-tui"],
+        ] {
+            let out = Command::new(env!("CARGO_BIN_EXE_aiready"))
+                .args(&args)
+                .env("AIREADY_DATA_DIR", &setup.data)
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(1), "{args:?}");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains("chmod go-w"), "{args:?}: {err}");
+        }
         // Once fixed, everything works again.
         fs::set_permissions(&setup.data, fs::Permissions::from_mode(0o700)).unwrap();
         assert!(store.load(ID).is_ok());

@@ -202,6 +202,9 @@ pub fn run() -> Result<ExitCode, CliError> {
     match &context.cli.command {
         None => {
             let store = Box::new(crate::store::FileStore::new(&context.paths.data_dir));
+            // A data directory others control is refused before the screen opens, with the
+            // whole message on the terminal rather than cut in a status line.
+            store.check()?;
             crate::tui::run(
                 context.bank()?,
                 store,

@@ -82,6 +82,7 @@ pub fn new(context: &Context, args: &NewArgs) -> Result<ExitCode, CliError> {
         // Refuse before creating anything, so that a redirected run leaves no stray session.
         crate::tui::ensure_terminal()?;
     }
+    FileStore::new(&context.paths.data_dir).check()?;
     let now = Timestamp::now();
     let mut session = Session::new(new_session_id(&name, now), name, bank, now);
     session.organisation = organisation;
@@ -116,6 +117,7 @@ pub fn new(context: &Context, args: &NewArgs) -> Result<ExitCode, CliError> {
 pub fn open(context: &Context, session: &str) -> Result<ExitCode, CliError> {
     let bank = context.bank()?;
     let store = FileStore::new(&context.paths.data_dir);
+    store.check()?;
     let id = store.find(session)?;
     crate::tui::run(
         bank,

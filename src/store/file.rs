@@ -81,6 +81,12 @@ impl FileStore {
         self.dir.join(format!("{id}.lock"))
     }
 
+    /// Checks that the data directory, if it exists, is a directory no one else controls; the
+    /// same check every operation makes, for a caller that wants to refuse up front.
+    pub fn check(&self) -> Result<(), StoreError> {
+        self.check_dir().map(|_| ())
+    }
+
     /// Creates the data directory, readable by its owner only, if it does not exist, and
     /// checks that no one else controls it.
     fn ensure_dir(&self) -> Result<(), StoreError> {
