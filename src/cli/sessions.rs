@@ -353,16 +353,16 @@ fn render(session: &Session, bank: &QuestionBank, results: &Results) -> String {
         t.push_str(&s);
         t.push('\n');
     };
-    line(text::escape(&session.name).into_owned());
+    line(text::line(&session.name).into_owned());
     line(format!("  id            {}", session.id));
     if !session.organisation.is_empty() {
         line(format!(
             "  organisation  {}",
-            text::escape(&session.organisation)
+            text::line(&session.organisation)
         ));
     }
     if !session.system.is_empty() {
-        line(format!("  system        {}", text::escape(&session.system)));
+        line(format!("  system        {}", text::line(&session.system)));
     }
     line(format!(
         "  target        {} ({} mode)",

@@ -116,7 +116,7 @@ pub enum StoreError {
     /// Not a session id (ids use a-z, 0-9 and '-').
     #[error(
         "\"{}\" is not a session id (ids use lower-case letters, digits and '-')",
-        .id.escape_debug()
+        crate::text::value(.id)
     )]
     InvalidId {
         /// The id given.
@@ -176,7 +176,7 @@ fn exposure_message(path: &Path, exposure: &Exposure) -> String {
 
 fn name_hint(name: Option<&str>) -> String {
     match name {
-        Some(name) => format!("\"{}\" ", name.escape_debug()),
+        Some(name) => format!("\"{}\" ", crate::text::value(name)),
         None => String::new(),
     }
 }
@@ -185,6 +185,6 @@ fn holder_hint(holder: &str) -> String {
     if holder.is_empty() {
         String::new()
     } else {
-        format!(" ({holder})")
+        format!(" ({})", crate::text::value(holder))
     }
 }

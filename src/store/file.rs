@@ -148,8 +148,9 @@ impl FileStore {
                 Ok(()) => {}
                 Err(fs::TryLockError::WouldBlock) => {
                     let mut holder = String::new();
-                    // The holder's note is informative only; an unreadable one is left out.
-                    let _ = file.read_to_string(&mut holder);
+                    // The holder's note is informative only; an unreadable one is left out,
+                    // and a long one (not written by aiready) is not read whole.
+                    let _ = (&mut file).take(200).read_to_string(&mut holder);
                     return Err(StoreError::Locked {
                         id: id.to_string(),
                         name: self.read(id).ok().map(|s| s.name),
