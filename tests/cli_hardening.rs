@@ -643,3 +643,60 @@ fn man_page_and_completion_of_session_ids() {
         stdout(&script)
     );
 }
+
+/// `sessions delete` in a terminal asks, and only "y" deletes.
+#[test]
+fn delete_in_a_terminal_asks_first() {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    use std::io::{Read, Write};
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    let home = tempfile::tempdir().unwrap();
+    let id = "2026-01-01-acme-0a1b2c";
+    stored_session(home.path(), id, "Acme");
+    for (answer, deleted) in [("n", false), ("y", true)] {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 24,
+                cols: 100,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_aiready"));
+        cmd.args(["sessions", "delete", id]);
+        cmd.env("AIREADY_DATA_DIR", home.path().join("data"));
+        cmd.env("AIREADY_CONFIG_DIR", home.path().join("config"));
+        let mut child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let mut writer = pair.master.take_writer().unwrap();
+        let seen = Arc::new(Mutex::new(String::new()));
+        let sink = Arc::clone(&seen);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 1024];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        let start = Instant::now();
+        while !seen.lock().unwrap().contains("[y/N]") {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "no question: {}",
+                seen.lock().unwrap()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        writer.write_all(format!("{answer}\r").as_bytes()).unwrap();
+        let status = child.wait().unwrap();
+        assert_eq!(status.success(), deleted, "{}", seen.lock().unwrap());
+        assert_eq!(store(home.path()).load(id).is_err(), deleted);
+    }
+}
