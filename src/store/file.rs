@@ -198,6 +198,10 @@ impl FileStore {
     /// that never finished, and lock files of sessions that no longer exist. Each is removed
     /// only under its session's lock, so a save running in another process is never touched.
     fn tidy(&self, names: &[String]) {
+        let sessions: std::collections::HashSet<&str> = names
+            .iter()
+            .filter_map(|n| n.strip_suffix(".ron"))
+            .collect();
         let mut ids = std::collections::BTreeSet::new();
         for name in names {
             let temp_id = name.strip_prefix('.').and_then(|rest| {
@@ -207,7 +211,7 @@ impl FileStore {
             });
             let orphan_lock_id = name
                 .strip_suffix(".lock")
-                .filter(|id| !names.iter().any(|n| n.strip_suffix(".ron") == Some(*id)));
+                .filter(|id| !sessions.contains(id));
             if let Some(id) = temp_id.or(orphan_lock_id)
                 && is_valid_id(id)
             {
