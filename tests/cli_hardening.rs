@@ -293,6 +293,33 @@ fn json_output_parses_back() {
     assert!(!show["categories"].as_array().unwrap().is_empty());
     assert!(show["gaps"].as_array().unwrap().is_empty());
 
+    // Scores are whole numbers, as in the text output.
+    let bank = content::builtin().unwrap();
+    let (mut session, lock) = store(home.path()).open(&id).unwrap();
+    let first = session.applicable_questions(bank)[0].id.clone();
+    session.set_answer(
+        &first,
+        Some(aiready::domain::scale::Answer::AdHoc),
+        Timestamp::now(),
+    );
+    store(home.path()).save(&lock, &session).unwrap();
+    drop(lock);
+    let show = aiready(&["sessions", "show", &id, "--json"], home.path());
+    let show: serde_json::Value = serde_json::from_slice(&show.stdout).unwrap();
+    assert!(show["score"].is_u64(), "{}", show["score"]);
+    assert_eq!(show["answered"], 1);
+    let gaps = show["gaps"].as_array().unwrap();
+    assert_eq!(gaps.len(), 1);
+    assert_eq!(gaps[0]["question_id"], first.as_str());
+    assert_eq!(gaps[0]["answer"], "Ad hoc");
+    assert!(
+        show["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["score"].is_u64())
+    );
+
     let export = aiready(
         &["export", &id, "-f", "json", "-o", "acme.json"],
         home.path(),

@@ -169,6 +169,12 @@ fn short_id(id: &str) -> &str {
         .unwrap_or(id)
 }
 
+/// A score (0-100) as the whole number the text output shows, rounded down.
+fn whole(score: f64) -> u32 {
+    // Scores are within 0-100, so the conversion is exact.
+    score.floor().clamp(0.0, 100.0) as u32
+}
+
 /// The fields `sessions list --json` gives for each session (also part of `sessions show --json`).
 fn summary_json(session: &Session, results: &Results) -> serde_json::Map<String, Value> {
     let value = json!({
@@ -182,7 +188,7 @@ fn summary_json(session: &Session, results: &Results) -> serde_json::Map<String,
         "updated": session.updated.to_string(),
         "answered": results.completion.answered,
         "applicable": results.completion.applicable,
-        "score": results.overall.map(f64::floor),
+        "score": results.overall.map(whole),
         "verdict": results.verdict.title(),
     });
     match value {
@@ -319,7 +325,7 @@ fn show_json(session: &Session, bank: &QuestionBank, results: &Results) -> Value
         "categories": results.categories.iter().map(|c| json!({
             "category": c.category.key(),
             "title": c.category.title(),
-            "score": c.score.map(f64::floor),
+            "score": c.score.map(whole),
             "verdict": c.verdict.title(),
             "answered": c.completion.answered,
             "applicable": c.completion.applicable,
