@@ -641,6 +641,18 @@ fn man_page_and_completion_of_session_ids() {
         "{page}"
     );
     assert!(page.contains("sessions") && page.contains("export"));
+    let export = aiready(&["man", "export"], home.path());
+    assert!(export.status.success());
+    let page = stdout(&export);
+    assert!(page.contains(".TH aiready-export 1"), "{page}");
+    assert!(
+        page.contains("\\-\\-force") && page.contains("\\-\\-template"),
+        "{page}"
+    );
+    assert_eq!(
+        aiready(&["man", "nope"], home.path()).status.code(),
+        Some(2)
+    );
 
     stored_session(home.path(), "2026-01-01-acme-0a1b2c", "Acme");
     stored_session(home.path(), "2026-01-01-beta-000001", "Beta team");

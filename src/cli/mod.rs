@@ -61,8 +61,13 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff), e.g. `aiready man | man -l -`.
-    Man,
+    /// Print the manual page (roff), e.g. `aiready man | man -l -`; `aiready man export` for the
+    /// page of one command.
+    Man {
+        /// A command (and subcommand) whose page to print, e.g. `export` or `sessions list`.
+        #[arg(value_name = "COMMAND")]
+        command: Vec<String>,
+    },
 }
 
 /// `aiready questionnaires ...`
@@ -184,6 +189,24 @@ impl Context {
     }
 }
 
+/// Prints the manual page of aiready or of one of its commands.
+fn man_page(path: &[String]) -> Result<ExitCode, CliError> {
+    let mut command = Cli::command();
+    // Building gives subcommands their full names (`aiready-export`), used as page titles.
+    command.build();
+    for name in path {
+        command = command.find_subcommand(name).cloned().ok_or_else(|| {
+            CliError::Usage(format!(
+                "aiready has no command \"{}\"; `aiready --help` lists them",
+                crate::text::value(&path.join(" "))
+            ))
+        })?;
+    }
+    let command = command.version(env!("CARGO_PKG_VERSION"));
+    clap_mangen::Man::new(command).render(&mut std::io::stdout().lock())?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Parses the arguments and runs the command; returns the process exit code.
 pub fn run() -> Result<ExitCode, CliError> {
     let cli = Cli::parse();
@@ -217,10 +240,7 @@ pub fn run() -> Result<ExitCode, CliError> {
             complete::write_script(*shell, &mut std::io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Man) => {
-            clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout().lock())?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Some(Command::Man { command }) => man_page(command),
         Some(Command::Questionnaires(command)) => questionnaires::run(&context, command),
         Some(Command::New(args)) => sessions::new(&context, args),
         Some(Command::Open { session }) => sessions::open(&context, session),
