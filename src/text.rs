@@ -144,6 +144,18 @@ mod tests {
         assert_eq!(value(&"y".repeat(VALUE_CHARS)), "y".repeat(VALUE_CHARS));
     }
 
+    proptest::proptest! {
+        #[test]
+        fn nothing_unsafe_survives_and_values_stay_short(text in "\\PC*|[\\x00-\\x{9f}\\x{202a}-\\x{202e}\\x{200b}]{0,300}") {
+            proptest::prop_assert!(!escape(&text).chars().any(is_unsafe));
+            let shown = value(&text);
+            proptest::prop_assert!(!shown.chars().any(is_unsafe));
+            // The cut value, the longest escape and the length note.
+            proptest::prop_assert!(shown.chars().count() <= VALUE_CHARS + 8 + 22);
+            proptest::prop_assert!(!lines(&text).chars().any(|c| c != '\n' && is_unsafe(c)));
+        }
+    }
+
     #[test]
     fn lines_keep_their_breaks_but_not_their_controls() {
         assert_eq!(lines("a\u{1b}\nb"), "a\\x1b\nb");
