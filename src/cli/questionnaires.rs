@@ -96,18 +96,16 @@ fn validate(context: &Context, paths: &[std::path::PathBuf]) -> Result<ExitCode,
             for problem in problems.iter().take(content::SHOWN_PROBLEMS) {
                 writeln!(err, "{problem}")?;
             }
-            if let Some(more) = content::more_problems(problems.len()) {
+            if let Some(more) = content::more_problems(problems.total()) {
                 writeln!(err, "{more}")?;
             }
-            let files: std::collections::BTreeSet<&str> =
-                problems.iter().map(|p| p.file.as_str()).collect();
             writeln!(
                 err,
                 "{} problem{} in {} file{}",
-                problems.len(),
-                plural(problems.len()),
-                files.len(),
-                plural(files.len())
+                problems.total(),
+                plural(problems.total()),
+                problems.files(),
+                plural(problems.files())
             )?;
             Ok(ExitCode::FAILURE)
         }

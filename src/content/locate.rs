@@ -8,14 +8,17 @@
 
 /// Spans of the values of one RON document, keyed by field path.
 ///
-/// Built in one pass over the text, with lookups in logarithmic time, so that a file with tens
-/// of thousands of problems is located in linear time overall.
+/// Built in one pass over the text, with lookups in logarithmic time, so that a file with
+/// hundreds of thousands of problems is located in linear time overall. Paths are kept as
+/// 64-bit hashes: a 50 MB file has millions of values, and their path texts would take far more
+/// memory than the file itself.
 #[derive(Debug, Default)]
 pub struct SourceMap {
-    /// Every value found, in text order.
-    entries: Vec<Entry>,
-    /// Indices into `entries`, ordered by path (then text order), for lookups by path.
-    by_path: Vec<usize>,
+    /// Every value found: the hash of its path and where it starts, ordered by hash and then
+    /// position, for lookups by path.
+    starts: Vec<(u64, usize)>,
+    /// In a map read up to a position, the values that enclose that position, with their paths.
+    enclosing: Vec<Entry>,
     line_starts: Vec<usize>,
     /// Characters in the text before each multiple of [`CHUNK`] bytes, so that a column on a
     /// very long line is counted from the nearest checkpoint rather than the line start.
@@ -51,6 +54,7 @@ impl SourceMap {
     /// Reads `text` only as far as `location`: enough to tell which values enclose it (for a
     /// syntax error, where the rest of the text may be anything at all).
     pub fn up_to(text: &str, location: Location) -> SourceMap {
+        // The offset of a line and column needs only the line starts.
         let mut map = SourceMap::build(text, 0);
         let offset = map.offset_of(text, location);
         map = SourceMap::build(text, offset);
@@ -63,7 +67,8 @@ impl SourceMap {
             tokens: Tokens { text, at: 0 },
             ahead: std::collections::VecDeque::new(),
             last_end: 0,
-            entries: Vec::new(),
+            starts: Vec::new(),
+            enclosing: Vec::new(),
             depth: 0,
             stop,
             stopped: false,
@@ -81,28 +86,25 @@ impl SourceMap {
             count += chunk.iter().filter(|&&b| !is_continuation(b)).count();
         }
         chars_before_chunk.push(count);
-        let mut entries = walker.entries;
-        entries.sort_by_key(|e| e.start);
-        let mut by_path: Vec<usize> = (0..entries.len()).collect();
-        by_path.sort_by(|&a, &b| entries[a].path.cmp(&entries[b].path).then(a.cmp(&b)));
+        let mut starts = walker.starts;
+        starts.sort_unstable();
         SourceMap {
-            entries,
-            by_path,
+            starts,
+            enclosing: walker.enclosing,
             line_starts,
             chars_before_chunk,
             text_len: text.len(),
         }
     }
 
-    /// The first value (in text order) recorded under exactly this path.
-    fn find(&self, path: &str) -> Option<&Entry> {
-        let i = self
-            .by_path
-            .partition_point(|&i| self.entries[i].path.as_str() < path);
-        self.by_path
+    /// Where the first value (in text order) recorded under exactly this path starts.
+    fn find(&self, path: &str) -> Option<usize> {
+        let hash = path_hash(path);
+        let i = self.starts.partition_point(|&(h, _)| h < hash);
+        self.starts
             .get(i)
-            .map(|&i| &self.entries[i])
-            .filter(|e| e.path == path)
+            .filter(|(h, _)| *h == hash)
+            .map(|&(_, start)| start)
     }
 
     /// Where the value at `path` starts; for a path that is not in the text (a missing or
@@ -110,8 +112,8 @@ impl SourceMap {
     pub fn location_of(&self, text: &str, path: &str) -> Location {
         let mut candidate = path;
         loop {
-            if let Some(entry) = self.find(candidate) {
-                return self.location_at(text, entry.start);
+            if let Some(start) = self.find(candidate) {
+                return self.location_at(text, start);
             }
             match parent_path(candidate) {
                 Some(parent) => candidate = parent,
@@ -121,9 +123,10 @@ impl SourceMap {
     }
 
     /// The innermost field path whose value spans the given location; empty at the top level.
+    /// Only a map read [up to](SourceMap::up_to) that location knows it.
     pub fn path_at(&self, text: &str, location: Location) -> String {
         let offset = self.offset_of(text, location);
-        self.entries
+        self.enclosing
             .iter()
             .filter(|e| e.start <= offset && offset < e.end.max(e.start + 1))
             .max_by_key(|e| (e.start, std::cmp::Reverse(e.end)))
@@ -181,6 +184,12 @@ impl SourceMap {
             .sum();
         line_start + within
     }
+}
+
+/// The hash a path is kept under. Fixed keys: the same path always hashes the same.
+fn path_hash(path: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(path)
 }
 
 /// Whether a byte continues a UTF-8 character rather than starting one.
@@ -388,7 +397,10 @@ struct Walker<'t> {
     ahead: std::collections::VecDeque<Token>,
     /// Where the last consumed token ended.
     last_end: usize,
-    entries: Vec<Entry>,
+    /// The hash of each value's path and its start.
+    starts: Vec<(u64, usize)>,
+    /// The values that span the stop position, with their paths.
+    enclosing: Vec<Entry>,
     depth: usize,
     /// Reading stops at the first token that starts after this offset.
     stop: usize,
@@ -477,7 +489,10 @@ impl Walker<'_> {
         } else {
             self.last_end.max(start)
         };
-        self.entries.push(Entry { path, start, end });
+        self.starts.push((path_hash(&path), start));
+        if end > self.stop {
+            self.enclosing.push(Entry { path, start, end });
+        }
     }
 
     fn struct_body(&mut self, path: &str) {
@@ -636,16 +651,33 @@ Questionnaire(
 
     #[test]
     fn path_at_returns_the_innermost_value() {
-        let map = SourceMap::new(TEXT);
-        let path = map.path_at(
-            TEXT,
+        let at = Location {
+            line: 8,
+            column: 61,
+        };
+        let map = SourceMap::up_to(TEXT, at);
+        assert_eq!(
+            map.path_at(TEXT, at),
+            "sections[0].questions[0].maps_to.tsc[1]"
+        );
+        // The enclosing values are located too (a missing field is shown at its struct).
+        assert_eq!(
+            map.location_of(TEXT, "sections[0].questions[0]"),
             Location {
                 line: 8,
-                column: 61,
-            },
+                column: 17
+            }
         );
-        assert_eq!(path, "sections[0].questions[0].maps_to.tsc[1]");
-        assert_eq!(map.path_at(TEXT, Location { line: 3, column: 5 }), "");
+        let at = Location { line: 3, column: 5 };
+        assert_eq!(SourceMap::up_to(TEXT, at).path_at(TEXT, at), "");
+        let at = Location {
+            line: 9,
+            column: 47,
+        };
+        assert_eq!(
+            SourceMap::up_to(TEXT, at).path_at(TEXT, at),
+            "sections[0].questions[1].applies_if"
+        );
     }
 
     #[test]
@@ -660,10 +692,11 @@ Questionnaire(
         ] {
             let map = SourceMap::new(text);
             let _ = map.location_of(text, "a.b[3]");
-            let _ = map.path_at(text, Location { line: 1, column: 3 });
+            let at = Location { line: 1, column: 3 };
+            let _ = SourceMap::up_to(text, at).path_at(text, at);
         }
         let deep = "[".repeat(10_000);
-        let map = SourceMap::new(&deep);
-        assert_eq!(map.path_at(&deep, Location { line: 1, column: 1 }), "");
+        let at = Location { line: 1, column: 1 };
+        assert_eq!(SourceMap::up_to(&deep, at).path_at(&deep, at), "");
     }
 }

@@ -26,12 +26,15 @@ fn finding(path: impl Into<String>, message: impl Into<String>) -> Finding {
 /// Most evidence examples a question may list before it stops being a quick read.
 const MAX_EVIDENCE: usize = 6;
 
-/// Checks one questionnaire on its own; `scoping_keys` are the keys conditions may name.
+/// Checks one questionnaire on its own; `scoping_keys` are the keys conditions may name. Each
+/// finding goes to `report` as soon as its question is checked, so that a huge file with a
+/// problem in every question is never held as one list of findings.
 pub fn questionnaire(
     q: &RawQuestionnaire,
     catalog: &ReferenceCatalog,
     scoping_keys: &BTreeSet<String>,
-) -> Vec<Finding> {
+    report: &mut dyn FnMut(Finding),
+) {
     let mut out = Vec::new();
     check_slug(&mut out, "id", &q.id, '-');
     non_empty(&mut out, "title", &q.title);
@@ -72,9 +75,10 @@ pub fn questionnaire(
                 catalog,
                 scoping_keys,
             );
+            out.drain(..).for_each(&mut *report);
         }
     }
-    out
+    out.into_iter().for_each(report);
 }
 
 fn check_question(
