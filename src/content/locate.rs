@@ -17,12 +17,21 @@ pub struct SourceMap {
     /// Every value found: the hash of its path and where it starts, ordered by hash and then
     /// position, for lookups by path.
     starts: Vec<(u64, usize)>,
+    /// For each value of the top bits of a hash, the first index in `starts` with those bits
+    /// or more: a lookup searches a handful of neighbours instead of the whole list, which
+    /// matters when a file with millions of values has a problem in each question.
+    directory: Vec<usize>,
+    /// How many top bits of a hash index the directory.
+    directory_bits: u32,
     /// In a map read up to a position, the values that enclose that position, with their paths.
     enclosing: Vec<Entry>,
     line_starts: Vec<usize>,
     /// Characters in the text before each multiple of [`CHUNK`] bytes, so that a column on a
     /// very long line is counted from the nearest checkpoint rather than the line start.
     chars_before_chunk: Vec<usize>,
+    /// The index of the line that holds the first byte of each [`CHUNK`], so that finding a
+    /// line searches only the lines of one chunk.
+    line_at_chunk: Vec<usize>,
     text_len: usize,
 }
 
@@ -76,7 +85,7 @@ impl SourceMap {
         if stop > 0 {
             walker.value(String::new());
         }
-        let line_starts = std::iter::once(0)
+        let line_starts: Vec<usize> = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         let mut chars_before_chunk = Vec::with_capacity(text.len() / CHUNK + 1);
@@ -86,13 +95,43 @@ impl SourceMap {
             count += chunk.iter().filter(|&&b| !is_continuation(b)).count();
         }
         chars_before_chunk.push(count);
+        let line_starts: Vec<usize> = line_starts;
+        let mut line_at_chunk = Vec::with_capacity(chars_before_chunk.len());
+        let mut line = 0;
+        for chunk in 0..chars_before_chunk.len() {
+            let offset = chunk * CHUNK;
+            while line_starts
+                .get(line + 1)
+                .is_some_and(|&next| next <= offset)
+            {
+                line += 1;
+            }
+            line_at_chunk.push(line);
+        }
         let mut starts = walker.starts;
         starts.sort_unstable();
+        // About four values per directory slot.
+        let directory_bits = (usize::BITS - (starts.len() / 4).leading_zeros()).clamp(1, 24);
+        let mut directory = Vec::with_capacity((1 << directory_bits) + 1);
+        let mut i = 0;
+        for bucket in 0..(1u64 << directory_bits) {
+            while starts
+                .get(i)
+                .is_some_and(|&(h, _)| h >> (64 - directory_bits) < bucket)
+            {
+                i += 1;
+            }
+            directory.push(i);
+        }
+        directory.push(starts.len());
         SourceMap {
             starts,
+            directory,
+            directory_bits,
             enclosing: walker.enclosing,
             line_starts,
             chars_before_chunk,
+            line_at_chunk,
             text_len: text.len(),
         }
     }
@@ -100,8 +139,13 @@ impl SourceMap {
     /// Where the first value (in text order) recorded under exactly this path starts.
     fn find(&self, path: &str) -> Option<usize> {
         let hash = path_hash(path);
-        let i = self.starts.partition_point(|&(h, _)| h < hash);
-        self.starts
+        let top = hash.checked_shr(64 - self.directory_bits).unwrap_or(0);
+        let bucket = usize::try_from(top).unwrap_or(0);
+        let from = self.directory.get(bucket).copied().unwrap_or(0);
+        let to = self.directory.get(bucket + 1).copied().unwrap_or(from);
+        let candidates = self.starts.get(from..to).unwrap_or_default();
+        let i = candidates.partition_point(|&(h, _)| h < hash);
+        candidates
             .get(i)
             .filter(|(h, _)| *h == hash)
             .map(|&(_, start)| start)
@@ -149,10 +193,19 @@ impl SourceMap {
     }
 
     fn location_at(&self, text: &str, offset: usize) -> Location {
-        let line_index = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        };
+        let chunk = offset.min(self.text_len) / CHUNK;
+        let first = self.line_at_chunk.get(chunk).copied().unwrap_or(0);
+        let last = self
+            .line_at_chunk
+            .get(chunk + 1)
+            .copied()
+            .unwrap_or(self.line_starts.len().saturating_sub(1));
+        let lines = self.line_starts.get(first..=last).unwrap_or_default();
+        let line_index = first
+            + match lines.binary_search(&offset) {
+                Ok(i) => i,
+                Err(i) => i.saturating_sub(1),
+            };
         let line_start = self.line_starts.get(line_index).copied().unwrap_or(0);
         let offset = offset.min(self.text_len);
         // Short stretches are counted directly; long lines from the nearest checkpoints.
@@ -678,6 +731,34 @@ Questionnaire(
             SourceMap::up_to(TEXT, at).path_at(TEXT, at),
             "sections[0].questions[1].applies_if"
         );
+    }
+
+    #[test]
+    fn lines_and_columns_agree_with_counting_over_many_chunks() {
+        // Short lines, a line longer than several chunks, and characters of every UTF-8 length.
+        let mut text = String::new();
+        for i in 0..2_000 {
+            text.push_str(&format!("line {i} é 日本 🙂\n"));
+        }
+        text.push_str(&"ab é".repeat(5_000));
+        text.push('\n');
+        text.push_str("last");
+        let map = SourceMap::new(&text);
+        let offsets = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .step_by(97)
+            .chain([0, text.len()]);
+        for offset in offsets {
+            let before = &text[..offset];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            assert_eq!(
+                map.location_at(&text, offset),
+                Location { line, column },
+                "at byte {offset}"
+            );
+        }
     }
 
     #[test]
