@@ -5,6 +5,7 @@
   dups.ron   55 MB, 32,000 questions that all have the same id
   junk.ron   50 MB of random letters, digits, brackets, quotes and line breaks
   line.ron   48 MB on one line: a deep list of identifiers
+  many.ron   50 MB, 324,675 questions with nine problems each (about 2.9 million problems)
 """
 import random
 import sys
@@ -41,3 +42,12 @@ with open(out / "junk.ron", "w") as f:
 
 with open(out / "line.ron", "w") as f:
     f.write("Questionnaire(" + "a: [" * 100 + "x, " * 16_000_000)
+
+bad = ('Question(id: "Bad Id", prompt: "", guidance: "", good_looks_like: "", evidence: [], '
+       'weight: 9, critical: false, maps_to: (tsc: ["ZZ"]), remediation: ""),\n')
+with open(out / "many.ron", "w") as f:
+    f.write('Questionnaire(id: "fixture", title: "F", category: Security, version: "1", '
+            'description: "d", sections: [Section(stage: Training, questions: [\n')
+    for _ in range(50_000_000 // len(bad)):
+        f.write(bad)
+    f.write("]),],)\n")
