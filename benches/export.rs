@@ -13,9 +13,8 @@ fn export(c: &mut Criterion) {
     let bank = common::large_bank(QUESTIONS);
     let session = common::answered_session(&bank);
     let options = Options {
-        anonymize: false,
-        template: None,
         generated: jiff::Timestamp::UNIX_EPOCH,
+        ..Options::now()
     };
     let mut group = c.benchmark_group("export_5000");
     for format in Format::ALL {
@@ -47,9 +46,8 @@ fn export_builtin(c: &mut Criterion) {
     };
     let session = common::answered_session(bank);
     let options = Options {
-        anonymize: false,
-        template: None,
         generated: jiff::Timestamp::UNIX_EPOCH,
+        ..Options::now()
     };
     c.bench_function("export_builtin/md", |b| {
         b.iter(|| {

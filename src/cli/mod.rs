@@ -81,7 +81,8 @@ pub enum QuestionnairesCommand {
         #[arg(value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
-    /// Show which framework identifiers the active set cites, and questions per category and stage.
+    /// Show which framework identifiers the active set cites (primary and secondary citations
+    /// apart), and questions per category and stage.
     Coverage,
     /// Write the built-in set as RON files into DIR, the starting point for a custom set.
     Export {
@@ -117,6 +118,12 @@ pub struct NewArgs {
     /// A participant as "Name" or "Name:role" (repeat for each person).
     #[arg(long = "participant", value_name = "NAME:ROLE")]
     pub participants: Vec<String>,
+    /// For a Type 2 target: the first day of the intended observation period (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", requires = "period_end")]
+    pub period_start: Option<jiff::civil::Date>,
+    /// For a Type 2 target: the last day of the intended observation period (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", requires = "period_start")]
+    pub period_end: Option<jiff::civil::Date>,
     /// Only create the session and print its id; do not open it.
     #[arg(long)]
     pub no_tui: bool,

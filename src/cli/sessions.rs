@@ -3,7 +3,9 @@
 use super::{Context, ModeArg, NewArgs, SessionsCommand, TargetArg};
 use crate::domain::questionnaire::QuestionBank;
 use crate::domain::scoring::{self, Results};
-use crate::domain::session::{Mode, Participant, Session, Target, validate_name};
+use crate::domain::session::{
+    Mode, ObservationPeriod, Participant, Session, Target, validate_name,
+};
 use crate::domain::typed_text;
 use crate::error::CliError;
 use crate::store::{FileStore, SessionStore, StoreError, new_session_id};
@@ -97,6 +99,13 @@ pub fn new(context: &Context, args: &NewArgs) -> Result<ExitCode, CliError> {
         ModeArg::Workshop => Mode::Workshop,
         ModeArg::Solo => Mode::Solo,
     };
+    session.observation_period = ObservationPeriod::from_dates(args.period_start, args.period_end)
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    if session.observation_period.is_some() && session.target != Target::Type2 {
+        return Err(CliError::Usage(
+            "an observation period belongs to a Type 2 target; add --target type2 or leave out --period-start and --period-end".to_string(),
+        ));
+    }
     let store = FileStore::new(&context.paths.data_dir);
     // The lock is released at once; the workshop screen takes it again when it opens.
     drop(store.create(&session)?);
@@ -129,7 +138,7 @@ pub fn open(context: &Context, session: &str) -> Result<ExitCode, CliError> {
 }
 
 fn score_text(score: Option<f64>) -> String {
-    score.map_or_else(|| "-".to_string(), |s| format!("{:.0}", s.floor()))
+    scoring::format_score_or(score, "-")
 }
 
 fn when(t: Timestamp) -> String {
@@ -374,6 +383,12 @@ fn render(session: &Session, bank: &QuestionBank, results: &Results) -> String {
         "  target        {} ({} mode)",
         session.target, session.mode
     ));
+    if let Some(p) = &session.observation_period {
+        line(format!(
+            "  period        {} to {} (intended Type 2 observation period)",
+            p.start, p.end
+        ));
+    }
     line(format!(
         "  created       {}   updated {}",
         when(session.created),
@@ -388,8 +403,9 @@ fn render(session: &Session, bank: &QuestionBank, results: &Results) -> String {
     line(format!(
         "  overall       {}   {}",
         score_text(results.overall),
-        results.verdict
+        results.verdict_text()
     ));
+    line(format!("  score basis   {}", results.overall_basis_text()));
     if session.content_hash != bank.content_hash {
         line(
             "  note          the questionnaires have changed since this session started; scores use the current ones"
@@ -407,7 +423,7 @@ fn render(session: &Session, bank: &QuestionBank, results: &Results) -> String {
             c.category.title(),
             score_text(c.score),
             format!("{}/{}", c.completion.answered, c.completion.applicable),
-            c.verdict
+            c.verdict_text()
         ));
     }
     line(String::new());

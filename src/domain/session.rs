@@ -77,6 +77,54 @@ impl fmt::Display for Mode {
     }
 }
 
+/// The period over which a Type 2 examination is meant to observe the controls operating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObservationPeriod {
+    /// First day.
+    pub start: Date,
+    /// Last day.
+    pub end: Date,
+}
+
+/// Why an observation period cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PeriodError {
+    /// Only one of the two dates was given.
+    #[error("an observation period needs both a start and an end date")]
+    Incomplete,
+    /// The end is not after the start.
+    #[error("the observation period ends ({end}) before or on the day it starts ({start})")]
+    EndsBeforeStart {
+        /// First day given.
+        start: Date,
+        /// Last day given.
+        end: Date,
+    },
+}
+
+impl ObservationPeriod {
+    /// A period from optional start and end dates: None without either, an error with one.
+    pub fn from_dates(
+        start: Option<Date>,
+        end: Option<Date>,
+    ) -> Result<Option<ObservationPeriod>, PeriodError> {
+        match (start, end) {
+            (None, None) => Ok(None),
+            (Some(start), Some(end)) if end > start => Ok(Some(ObservationPeriod { start, end })),
+            (Some(start), Some(end)) => Err(PeriodError::EndsBeforeStart { start, end }),
+            _ => Err(PeriodError::Incomplete),
+        }
+    }
+
+    /// Whole days from the first to the last, both counted.
+    pub fn days(&self) -> i64 {
+        self.start
+            .until(self.end)
+            .map_or(0, |span| i64::from(span.get_days()) + 1)
+    }
+}
+
 /// A person taking part in a workshop.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -229,6 +277,9 @@ pub struct Session {
     /// Workshop or solo.
     #[serde(default)]
     pub mode: Mode,
+    /// For a Type 2 target, the period the examination is meant to cover.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observation_period: Option<ObservationPeriod>,
     /// Who runs the workshop.
     #[serde(default)]
     pub facilitator: String,
@@ -275,6 +326,7 @@ impl Session {
             system: String::new(),
             target: Target::default(),
             mode: Mode::default(),
+            observation_period: None,
             facilitator: String::new(),
             participants: Vec::new(),
             scoping: bank.profile.default_answers(),
@@ -301,10 +353,23 @@ impl Session {
         answers
     }
 
-    /// Whether a question counts in this session, given resolved scoping answers: its category
-    /// is in scope and its condition holds.
+    /// Whether a question counts in this session, given resolved scoping answers: one of the
+    /// categories it belongs to is in scope and its condition holds.
     pub fn applies(&self, question: &Question, scoping: &BTreeMap<String, bool>) -> bool {
-        self.in_scope(question.category) && question.applies_if.holds(scoping)
+        question.categories().any(|c| self.in_scope(c)) && question.applies_if.holds(scoping)
+    }
+
+    /// Whether a question counts in one category's score and navigation: the category is in
+    /// scope, the question belongs to it and its condition holds.
+    pub fn applies_in(
+        &self,
+        question: &Question,
+        category: Category,
+        scoping: &BTreeMap<String, bool>,
+    ) -> bool {
+        self.in_scope(category)
+            && question.belongs_to(category)
+            && question.applies_if.holds(scoping)
     }
 
     /// The questions that count in this session, in questionnaire order.
@@ -474,12 +539,14 @@ pub(crate) mod tests {
             critical: false,
             maps_to: Mappings {
                 tsc: vec!["CC6.1".into()],
-                nist: Vec::new(),
-                iso: Vec::new(),
+                ..Mappings::default()
             },
             remediation: format!("Fix {id}."),
             applies_if: Condition::Always,
             themes: Vec::new(),
+            audit: None,
+            also_in: Vec::new(),
+            replaces: Vec::new(),
         }
     }
 
@@ -499,6 +566,7 @@ pub(crate) mod tests {
             }
             if !sections.is_empty() {
                 questionnaires.push(Questionnaire {
+                    format: 1,
                     id: category.key().to_lowercase(),
                     title: category.title().to_string(),
                     category,

@@ -161,7 +161,16 @@ fn environment() -> Result<Environment<'static>, minijinja::Error> {
         result.map_err(minijinja::Error::from)
     });
     env.add_filter("md_block", md_block);
+    env.add_filter("yaml", yaml);
     Ok(env)
+}
+
+/// `{{ text | yaml }}`: a value for the metadata block at the top, as a single-quoted YAML
+/// string. pandoc reads metadata values as Markdown, so the text is escaped for Markdown
+/// first; inside single quotes YAML only needs the quote itself doubled.
+fn yaml(text: &str) -> Value {
+    let escaped = escape::inline(text).replace('\'', "''");
+    Value::from_safe_string(format!("'{escaped}'"))
 }
 
 /// `{{ text | md_block(indent) }}`: multi-line text with hard breaks, continuation lines

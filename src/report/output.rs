@@ -40,7 +40,8 @@ fn is_stream(meta: &Metadata) -> bool {
 }
 
 /// Writes a report to `path`. A missing file is created and an existing regular file replaced
-/// (only when `overwrite`), atomically through a temporary file readable by its owner only. A
+/// (only when `overwrite`), atomically through a temporary file (with the permissions the umask
+/// gives new files). A
 /// FIFO or character device, also behind a link such as `/dev/stdout`, is written to directly
 /// and never replaced.
 pub fn write(path: &Path, contents: &str, overwrite: bool) -> Result<Written, ReportError> {
@@ -86,7 +87,14 @@ fn write_atomically(path: &Path, contents: &str, overwrite: bool) -> Result<(), 
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(write_err)?;
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Created with mode 0666, which the system reduces by the umask, as for any new file.
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = builder.tempfile_in(dir).map_err(write_err)?;
     temp.write_all(contents.as_bytes()).map_err(write_err)?;
     temp.as_file().sync_all().map_err(write_err)?;
     if overwrite {

@@ -29,7 +29,9 @@
 use crate::domain::framework::{Category, Stage};
 use crate::domain::questionnaire::QuestionnaireVersion;
 use crate::domain::scale::Answer;
-use crate::domain::session::{Mode, Participant, QuestionRecord, Session, Target};
+use crate::domain::session::{
+    Mode, ObservationPeriod, Participant, QuestionRecord, Session, Target,
+};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::de;
@@ -60,6 +62,8 @@ struct SessionOut<'a> {
     system: &'a str,
     target: Target,
     mode: Mode,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    observation_period: Option<ObservationPeriod>,
     facilitator: &'a str,
     participants: &'a [Participant],
     scoping: &'a BTreeMap<String, bool>,
@@ -83,6 +87,7 @@ impl<'a> From<&'a Session> for SessionOut<'a> {
             system,
             target,
             mode,
+            observation_period,
             facilitator,
             participants,
             scoping,
@@ -102,6 +107,7 @@ impl<'a> From<&'a Session> for SessionOut<'a> {
             system,
             target: *target,
             mode: *mode,
+            observation_period: *observation_period,
             facilitator,
             participants,
             scoping,
@@ -239,6 +245,8 @@ struct SessionV2 {
     #[serde(default)]
     mode: Mode,
     #[serde(default)]
+    observation_period: Option<ObservationPeriod>,
+    #[serde(default)]
     facilitator: String,
     #[serde(default)]
     participants: Vec<Participant>,
@@ -269,6 +277,7 @@ impl From<SessionV2> for Session {
             system: file.system,
             target: file.target,
             mode: file.mode,
+            observation_period: file.observation_period,
             facilitator: file.facilitator,
             participants: file.participants,
             scoping: file.scoping,
@@ -465,6 +474,7 @@ impl From<SessionV0> for Session {
             system: old.system,
             target: old.target,
             mode: old.mode,
+            observation_period: None,
             facilitator: String::new(),
             participants: Vec::new(),
             scoping: old.scoping,
@@ -568,6 +578,7 @@ mod tests {
             system: "Support bot".into(),
             target: Target::Type1,
             mode: Mode::Workshop,
+            observation_period: None,
             facilitator: "Fay".into(),
             participants: vec![crate::domain::session::Participant {
                 name: "Ana".into(),
@@ -597,6 +608,24 @@ mod tests {
         s.add_time(Category::Security, Stage::Storage, 90);
         s.set_planned_minutes(Category::Security, Stage::Storage, Some(15));
         s
+    }
+
+    #[test]
+    fn an_observation_period_round_trips_and_is_left_out_when_unset() {
+        let mut s = sample();
+        assert!(!encode(&s).unwrap().contains("observation_period"));
+        s.observation_period = Some(ObservationPeriod {
+            start: jiff::civil::date(2026, 3, 1),
+            end: jiff::civil::date(2026, 8, 31),
+        });
+        let text = encode(&s).unwrap();
+        assert!(
+            text.contains("observation_period: Some(ObservationPeriod(")
+                && text.contains("start: \"2026-03-01\"")
+                && text.contains("end: \"2026-08-31\""),
+            "{text}"
+        );
+        assert_eq!(decode(&text), Ok(s));
     }
 
     #[test]

@@ -613,6 +613,7 @@ impl<'b> App<'b> {
             anonymize: job.anonymize,
             template,
             generated: self.now(),
+            ..Options::now()
         };
         let text = match report::render(job.format, self.bank, &job.session, &options) {
             Ok(text) => text,

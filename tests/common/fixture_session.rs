@@ -39,9 +39,8 @@ pub fn fixed_time() -> Timestamp {
 /// Report options with the generation time fixed.
 pub fn options() -> Options {
     Options {
-        anonymize: false,
-        template: None,
         generated: "2026-02-01T09:00:00Z".parse().unwrap(),
+        ..Options::now()
     }
 }
 

@@ -65,3 +65,6 @@ pub fn type_text(app: &mut App<'_>, text: &str) {
 
 /// A session over the built-in questionnaires that uses every feature a report shows.
 pub mod fixture_session;
+
+/// Running the built binary for the report tests.
+pub mod report_cli;

@@ -147,7 +147,7 @@ pub struct ExportState {
     pub path: TextArea<'static>,
     /// Whether the user changed the file name (then a new format leaves it alone).
     pub path_edited: bool,
-    /// Whether names are replaced by roles or P1, P2, ...
+    /// Whether names and e-mail addresses are replaced by pseudonyms (roles are kept).
     pub anonymize: bool,
     /// The focused field.
     pub focus: ExportField,
@@ -374,7 +374,10 @@ fn render(view: &View, state: &ExportState, area: Rect, buf: &mut Buffer) {
         if state.anonymize { "[x] " } else { "[ ] " },
         theme.text,
     ));
-    anonymize.push(Span::styled("names become roles or P1, P2, ...", theme.dim));
+    anonymize.push(Span::styled(
+        "names and e-mails become pseudonyms; roles kept",
+        theme.dim,
+    ));
     lines.push(Line::from(anonymize));
     lines.push(Line::default());
 

@@ -37,10 +37,19 @@ fn stage_label(stage: Stage) -> &'static str {
     }
 }
 
+/// A category's name, marked when its verdict is a maturity verdict rather than a SOC 2 one.
+fn category_label(c: &crate::domain::scoring::CategoryResult) -> String {
+    match c.ladder {
+        crate::domain::scoring::Ladder::Maturity => format!("{} (maturity)", c.category.title()),
+        crate::domain::scoring::Ladder::Soc2 => c.category.title().to_string(),
+    }
+}
+
 fn verdict_style(theme: &Theme, verdict: Verdict) -> ratatui::style::Style {
     match verdict {
-        Verdict::Type2Ready | Verdict::Type1Ready => theme.ok,
-        Verdict::NotReady => theme.warn,
+        Verdict::Type2Ready | Verdict::Type1Ready | Verdict::Managed => theme.ok,
+        Verdict::NotReady | Verdict::NotManaged => theme.warn,
+        Verdict::PartlyManaged => theme.text,
         Verdict::Incomplete => theme.dim,
     }
 }
@@ -82,11 +91,18 @@ impl ResultsState {
                     "   answered {}/{} ({:.0}%)",
                     r.completion.answered,
                     r.completion.applicable,
-                    r.completion.percent()
+                    r.completion.percent().floor()
                 ),
                 theme.text,
             ),
         ]));
+        if let Some(p) = &r.pending {
+            lines.push(Line::styled(format!("   {}", p.describe()), theme.dim));
+        }
+        lines.push(Line::styled(
+            widgets::truncate(&format!("   score: {}", r.overall_basis_text()), width),
+            theme.dim,
+        ));
         lines.push(Line::default());
 
         // A bar per category.
@@ -95,7 +111,7 @@ impl ResultsState {
         lines.push(Line::styled(" Categories", theme.title));
         for c in &r.categories {
             lines.push(Line::from(vec![
-                Span::styled(format!(" {:<name_w$}", c.category.title()), theme.text),
+                Span::styled(format!(" {:<name_w$}", category_label(c)), theme.text),
                 Span::styled(widgets::bar(c.score, bar_w), theme.score(c.score)),
                 Span::styled(format!(" {:>3}  ", score_text(c.score)), theme.text),
                 Span::styled(
@@ -110,6 +126,12 @@ impl ResultsState {
                     theme.dim,
                 ),
             ]));
+            if let Some(p) = &c.pending {
+                lines.push(Line::styled(
+                    widgets::truncate(&format!(" {:<name_w$}{}", "", p.describe()), width),
+                    theme.dim,
+                ));
+            }
         }
         lines.push(Line::default());
 

