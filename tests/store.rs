@@ -87,7 +87,11 @@ fn saving_needs_the_lock_of_that_session() {
     let (_, lock_a) = store.open(&a.id).unwrap();
     let err = store.save(&lock_a, &b).unwrap_err();
     assert!(matches!(err, StoreError::WrongLock { .. }), "{err}");
-    assert!(matches!(store.create(&a), Err(StoreError::Locked { .. })));
+    // Creating a session that exists is refused for that reason, even while it is open.
+    assert!(matches!(
+        store.create(&a),
+        Err(StoreError::AlreadyExists { .. })
+    ));
     drop(lock_a);
     assert!(matches!(
         store.create(&a),

@@ -3,6 +3,7 @@
 
 pub mod form;
 
+use crate::domain::typed_text;
 use crate::tui::action::Action;
 use crate::tui::keymap::{Command, Context, Keymap};
 use crate::tui::layer::{Message, MessageKind, Outcome, Reply};
@@ -21,12 +22,13 @@ pub const MIN_HEIGHT: u16 = 24;
 
 /// Types a key into a text field. On top of the editor's own keys: Ctrl-u clears to the start
 /// of the line, Ctrl-z undoes typing and Ctrl-y redoes it. A control character that arrives as
-/// text (pasted C0 or C1 codes) is dropped, never stored. Returns whether the text changed.
+/// text (pasted C0 or C1 codes) is dropped, never stored: the session's rule for typed text.
+/// Returns whether the text changed.
 pub fn type_into(area: &mut TextArea<'static>, input: Input) -> bool {
     match input {
         Input {
             key: Key::Char(c), ..
-        } if c.is_control() => false,
+        } if !typed_text::allowed(c) => false,
         Input {
             key: Key::Char('u'),
             ctrl: true,
