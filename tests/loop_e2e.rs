@@ -121,7 +121,7 @@ fn pre_work_merged_triaged_agreed_and_reported() {
     app.wait_for("Ana (ML) 3   Ben (security) 1   Chi (legal) 2   spread 2 ! discuss");
     app.wait_for("Ana, pre-work: approved for the base set only");
     // The triage agenda lists the disagreement first, then the Unknown.
-    app.send("A");
+    app.send("T");
     app.wait_for("Triage agenda");
     app.wait_until("the disagreement first", |screen| {
         let first = screen.find("votes from 1 to 3");

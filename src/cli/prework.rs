@@ -2,7 +2,6 @@
 //! into the session as votes).
 
 use super::Context;
-use super::sessions::clean;
 use crate::domain::framework::Category;
 use crate::domain::merge::{self, Contribution, MergeOptions, Refusal};
 use crate::domain::prework::Prework;
@@ -11,6 +10,7 @@ use crate::domain::session::{Mode, Participant, Session};
 use crate::error::CliError;
 use crate::store::prework::{self as files, Document};
 use crate::store::{FileStore, SessionStore};
+use crate::text;
 use jiff::Timestamp;
 use std::collections::{BTreeSet, HashSet};
 use std::io::Write;
@@ -103,7 +103,7 @@ pub fn prework(context: &Context, args: &PreworkArgs) -> Result<ExitCode, CliErr
     let bank = context.bank()?;
     let store = FileStore::new(&context.paths.data_dir);
     let session = store.load(&store.find(&args.session)?)?;
-    let name = clean(&session.name);
+    let name = text::value(&session.name);
     if session.mode == Mode::Solo {
         return Err(CliError::Usage(format!(
             "\"{name}\" is a solo session; pre-work is for workshops. Change its mode to workshop in the setup (aiready open {}, then s).",
@@ -154,7 +154,7 @@ pub fn prework(context: &Context, args: &PreworkArgs) -> Result<ExitCode, CliErr
             out,
             "  {}  {} ({} questions)",
             path.display(),
-            clean(&prework.participant.name),
+            text::value(&prework.participant.name),
             prework.questions(bank).len()
         )?;
     }
@@ -194,12 +194,12 @@ fn chosen_participants<'s>(
                 let known: Vec<String> = session
                     .participants
                     .iter()
-                    .map(|p| clean(&p.name))
+                    .map(|p| text::value(&p.name).into_owned())
                     .collect();
                 return Err(CliError::Usage(format!(
                     "\"{}\" is not a participant of \"{}\"; its participants are {}.",
-                    clean(name),
-                    clean(&session.name),
+                    text::value(name),
+                    text::value(&session.name),
                     known.join(", ")
                 )));
             }
@@ -245,7 +245,11 @@ pub fn merge(context: &Context, args: &MergeArgs) -> Result<ExitCode, CliError> 
     };
     let merged = merge::merge(&session, bank, &contributions, options, Timestamp::now()).map_err(
         |refused| {
-            let reasons: Vec<String> = refused.0.iter().map(|r| clean(&r.to_string())).collect();
+            let reasons: Vec<String> = refused
+                .0
+                .iter()
+                .map(|r| text::line(&r.to_string()).into_owned())
+                .collect();
             let hint = if refused
                 .0
                 .iter()
@@ -270,11 +274,11 @@ pub fn merge(context: &Context, args: &MergeArgs) -> Result<ExitCode, CliError> 
         } else {
             "Merging"
         },
-        clean(&session.name),
+        text::value(&session.name),
         session.id
     )?;
     for line in merged.summary.lines() {
-        writeln!(out, "  {}", clean(&line))?;
+        writeln!(out, "  {}", text::line(&line))?;
     }
     if merged.summary.conflicts.iter().any(|c| !c.took_prework) {
         writeln!(
@@ -334,7 +338,7 @@ fn contributions(
             let id = store.find(given).map_err(|_| {
                 CliError::Usage(format!(
                     "{} is neither a file, a folder nor a session.",
-                    clean(given)
+                    text::value(given)
                 ))
             })?;
             let solo = store.load(&id)?;
@@ -362,7 +366,7 @@ fn contributions(
         // Still merged (it records who has started), but worth saying.
         eprintln!(
             "Note: the pre-work given holds no answers yet for \"{}\".",
-            clean(&session.name)
+            text::value(&session.name)
         );
     }
     Ok(contributions)
@@ -382,13 +386,13 @@ fn solo_contribution(
     else {
         return Err(CliError::Usage(format!(
             "{} is a session, not pre-work; to merge its answers as someone's votes, say whose with --as NAME.",
-            clean(label)
+            text::value(label)
         )));
     };
     if name.chars().any(char::is_control) {
         return Err(CliError::Usage(format!(
             "--as {}: a participant's name cannot contain control characters.",
-            clean(name)
+            text::value(name)
         )));
     }
     let participant = Participant {

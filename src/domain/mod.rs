@@ -9,3 +9,4 @@ pub mod scale;
 pub mod scoring;
 pub mod session;
 pub mod triage;
+pub mod typed_text;

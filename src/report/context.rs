@@ -7,7 +7,9 @@ use crate::domain::framework::{Category, Framework, Stage};
 use crate::domain::questionnaire::{Question, QuestionBank};
 use crate::domain::scale::Answer;
 use crate::domain::scoring::{self, Ladder, QuestionStatus, Results, Verdict};
-use crate::domain::session::{QuestionRecord, Session, Target};
+use crate::domain::session::{
+    ActionStatus, FollowUp, Participant, QuestionRecord, Session, Target,
+};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -359,10 +361,15 @@ pub struct ActionRow<'a> {
     pub critical: bool,
     /// First steps to close the gap.
     pub remediation: &'a str,
+    /// What is to be done, as agreed.
+    pub what: &'a str,
     /// Who owns the action.
     pub owner: &'a str,
     /// When it is due, or empty.
     pub due: String,
+    /// Where the action stands: "open", "in progress", "done", "won't do: reason"; empty when
+    /// nothing was decided.
+    pub status: String,
     /// Notes on the question.
     pub notes: &'a str,
     /// SOC 2 criteria it maps to. This and the next three are for the CSV and are not passed
@@ -611,7 +618,9 @@ pub(super) fn due_text(due: Option<Date>) -> String {
     due.map(|d| d.to_string()).unwrap_or_default()
 }
 
-fn votes_text(record: &QuestionRecord) -> String {
+/// The votes on a question, e.g. "Ana 3, Ben 1"; a vote by someone who is not (or no longer)
+/// a participant says so.
+fn votes_text(record: &QuestionRecord, participants: &[Participant]) -> String {
     // Sized up front: one allocation per question instead of one per growth step.
     let len: usize = record.votes.keys().map(|who| who.len() + 6).sum();
     let mut out = String::with_capacity(len);
@@ -622,8 +631,20 @@ fn votes_text(record: &QuestionRecord) -> String {
         out.push_str(who);
         out.push(' ');
         out.push_str(a.short());
+        if !participants.iter().any(|p| p.name == *who) {
+            out.push_str(" (not a participant)");
+        }
     }
     out
+}
+
+/// Where an action stands, with the reason when it will not be done; empty without an action.
+fn status_text(action: &FollowUp) -> String {
+    match &action.status {
+        _ if action.is_empty() => String::new(),
+        ActionStatus::WontDo(reason) => format!("won't do: {reason}"),
+        status => status.title().to_string(),
+    }
 }
 
 fn minutes_text(seconds: u64) -> String {
@@ -691,10 +712,16 @@ fn scale_rows(points_per_level: u8) -> Vec<ScaleRow> {
 static EMPTY_RECORD: QuestionRecord = QuestionRecord {
     answer: None,
     notes: String::new(),
-    evidence: Vec::new(),
-    action_owner: String::new(),
-    due: None,
+    action: FollowUp {
+        what: String::new(),
+        owner: String::new(),
+        due: None,
+        evidence: Vec::new(),
+        status: ActionStatus::Open,
+        status_date: None,
+    },
     discuss_later: false,
+    resolved: false,
     votes: BTreeMap::new(),
     prework_votes: BTreeMap::new(),
     prework_notes: BTreeMap::new(),
@@ -998,7 +1025,7 @@ impl<'a> ReportContext<'a> {
                 ids(Framework::Tsc),
                 ids(Framework::NistAiRmf),
                 ids(Framework::Iso42001),
-                record.evidence.as_slice(),
+                record.action.evidence.as_slice(),
             )
         };
         let mut actions: Vec<ActionRow<'a>> = Vec::with_capacity(results.gaps.len());
@@ -1018,8 +1045,10 @@ impl<'a> ReportContext<'a> {
                 priority: g.priority(),
                 critical: g.critical,
                 remediation: g.remediation,
-                owner: &record.action_owner,
-                due: due_text(record.due),
+                what: &record.action.what,
+                owner: &record.action.owner,
+                due: due_text(record.action.due),
+                status: status_text(&record.action),
                 notes: &record.notes,
                 soc2,
                 nist,
@@ -1043,8 +1072,10 @@ impl<'a> ReportContext<'a> {
                 priority: 0,
                 critical: q.critical,
                 remediation: &question.remediation,
-                owner: &record.action_owner,
-                due: due_text(record.due),
+                what: &record.action.what,
+                owner: &record.action.owner,
+                due: due_text(record.action.due),
+                status: status_text(&record.action),
                 notes: &record.notes,
                 soc2,
                 nist,
@@ -1058,7 +1089,7 @@ impl<'a> ReportContext<'a> {
                 continue;
             }
             let record = record_of(q.id);
-            if record.action_owner.is_empty() && record.due.is_none() {
+            if record.action.is_empty() {
                 continue;
             }
             if let Some(r) = other_row(q, actions.len() + 1) {
@@ -1104,8 +1135,8 @@ impl<'a> ReportContext<'a> {
                         (true, false) => "Unknown",
                         _ => "Flagged",
                     },
-                    owner: &record.action_owner,
-                    due: due_text(record.due),
+                    owner: &record.action.owner,
+                    due: due_text(record.action.due),
                     notes: &record.notes,
                 }
             })
@@ -1123,7 +1154,7 @@ impl<'a> ReportContext<'a> {
                     spread: d.spread,
                     median: d.median.map_or(NONE, Answer::short),
                     agreed: answer_or_open(record.answer),
-                    votes: votes_text(record),
+                    votes: votes_text(record, &session.participants),
                 }
             })
             .collect();
@@ -1158,6 +1189,7 @@ impl<'a> ReportContext<'a> {
                                     q,
                                     record_of(&q.id),
                                     hidden_ids.contains(q.id.as_str()),
+                                    &session.participants,
                                 )
                             })
                             .collect(),
@@ -1183,11 +1215,11 @@ impl<'a> ReportContext<'a> {
                     },
                     answer: answer_or_open(record.answer),
                     notes: &record.notes,
-                    evidence: record.evidence.join("; "),
-                    owner: &record.action_owner,
-                    due: due_text(record.due),
+                    evidence: record.action.evidence.join("; "),
+                    owner: &record.action.owner,
+                    due: due_text(record.action.due),
                     flagged: record.discuss_later,
-                    votes: votes_text(record),
+                    votes: votes_text(record, &session.participants),
                 }
             })
             .collect();
@@ -1300,6 +1332,7 @@ fn appendix_question<'a>(
     q: &'a Question,
     record: &'a QuestionRecord,
     hidden: bool,
+    participants: &[Participant],
 ) -> AppendixQuestion<'a> {
     let status = match (record.answer, hidden) {
         (Some(a), false) => Cow::Borrowed(answer_text(a)),
@@ -1317,12 +1350,12 @@ fn appendix_question<'a>(
         }
         maps_to.push_str(id);
     }
-    let due = due_text(record.due);
-    let action = match (record.action_owner.is_empty(), due.is_empty()) {
+    let due = due_text(record.action.due);
+    let action = match (record.action.owner.is_empty(), due.is_empty()) {
         (true, true) => String::new(),
-        (false, true) => record.action_owner.clone(),
+        (false, true) => record.action.owner.clone(),
         (true, false) => format!("unassigned, due {due}"),
-        (false, false) => format!("{}, due {due}", record.action_owner),
+        (false, false) => format!("{}, due {due}", record.action.owner),
     };
     let primary = q
         .maps_to
@@ -1353,12 +1386,12 @@ fn appendix_question<'a>(
         }),
         typical_exception: audit.map_or("", |a| a.typical_exception.as_str()),
         notes: &record.notes,
-        evidence: record.evidence.iter().map(String::as_str).collect(),
-        owner: &record.action_owner,
+        evidence: record.action.evidence.iter().map(String::as_str).collect(),
+        owner: &record.action.owner,
         due,
         action,
         flagged: record.discuss_later,
-        votes: votes_text(record),
+        votes: votes_text(record, participants),
         prework_notes: record
             .prework_notes
             .iter()

@@ -17,8 +17,8 @@ use crate::domain::scoring::{
     self, CategoryResult, Completion, Ladder, Pending, QuestionStatus, Results, Verdict,
 };
 use crate::domain::session::{
-    Mode, ObservationPeriod, Participant, PreworkReceipt, QuestionRecord, Session, Target,
-    TriagePlan,
+    ActionStatus, FollowUp, Mode, ObservationPeriod, Participant, PreworkReceipt, QuestionRecord,
+    Session, Target, TriagePlan,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -27,15 +27,16 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The version of the JSON export format; raised when a change would mislead an older reader.
-/// Version 1 wrote the session in aiready's internal serde form; it is still imported.
-pub const FORMAT_VERSION: u32 = 2;
+/// Version 1 wrote the session in aiready's internal serde form; version 2 had no agreed action
+/// (what, status), no resolved flag and no last question. Both are still imported.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// An aiready JSON export.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "aiready JSON export")]
 pub struct Export {
-    /// The export format version (2).
+    /// The export format version (3).
     pub format_version: u32,
     /// The program and version that wrote it, e.g. "aiready 0.1.0".
     pub generator: String,
@@ -215,6 +216,9 @@ pub struct SessionJson {
     /// Minutes planned per category and stage.
     #[serde(default)]
     pub agenda_minutes: BTreeMap<CategoryJson, BTreeMap<StageJson, u32>>,
+    /// The question the session was left on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_question: Option<String>,
     /// The pre-work merged so far, by participant name; absent without pre-work.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub prework: BTreeMap<String, PreworkReceiptJson>,
@@ -279,9 +283,22 @@ pub struct RecordJson {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub due: Option<Date>,
+    /// What is to be done: the agreed follow-up action.
+    #[serde(default)]
+    pub action_what: String,
+    /// Where the follow-up action stands.
+    #[serde(default)]
+    pub action_status: ActionStatusJson,
+    /// The day the action's status last changed, YYYY-MM-DD.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub status_date: Option<Date>,
     /// Flagged to discuss later.
     #[serde(default)]
     pub discuss_later: bool,
+    /// The flagged question was dealt with.
+    #[serde(default)]
+    pub resolved: bool,
     /// Each participant's vote, by name.
     #[serde(default)]
     pub votes: BTreeMap<String, AnswerJson>,
@@ -294,6 +311,48 @@ pub struct RecordJson {
     /// The agreed answer was accepted from unanimous votes; absent when false.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub from_prework: bool,
+}
+
+/// Where a follow-up action stands.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ActionStatusJson {
+    /// Agreed, not started.
+    #[default]
+    Open,
+    /// Someone is working on it.
+    InProgress,
+    /// Finished.
+    Done,
+    /// Decided against.
+    WontDo {
+        /// Why.
+        reason: String,
+    },
+}
+
+impl From<&ActionStatus> for ActionStatusJson {
+    fn from(status: &ActionStatus) -> ActionStatusJson {
+        match status {
+            ActionStatus::Open => ActionStatusJson::Open,
+            ActionStatus::InProgress => ActionStatusJson::InProgress,
+            ActionStatus::Done => ActionStatusJson::Done,
+            ActionStatus::WontDo(reason) => ActionStatusJson::WontDo {
+                reason: reason.clone(),
+            },
+        }
+    }
+}
+
+impl From<&ActionStatusJson> for ActionStatus {
+    fn from(status: &ActionStatusJson) -> ActionStatus {
+        match status {
+            ActionStatusJson::Open => ActionStatus::Open,
+            ActionStatusJson::InProgress => ActionStatus::InProgress,
+            ActionStatusJson::Done => ActionStatus::Done,
+            ActionStatusJson::WontDo { reason } => ActionStatus::WontDo(reason.clone()),
+        }
+    }
 }
 
 /// Where a question stands in the scores.
@@ -752,10 +811,14 @@ impl SessionJson {
                     let record = RecordJson {
                         answer: r.answer.map(AnswerJson::from),
                         notes: r.notes.clone(),
-                        evidence: r.evidence.clone(),
-                        action_owner: r.action_owner.clone(),
-                        due: r.due,
+                        evidence: r.action.evidence.clone(),
+                        action_owner: r.action.owner.clone(),
+                        due: r.action.due,
+                        action_what: r.action.what.clone(),
+                        action_status: (&r.action.status).into(),
+                        status_date: r.action.status_date,
                         discuss_later: r.discuss_later,
+                        resolved: r.resolved,
                         votes: r
                             .votes
                             .iter()
@@ -774,6 +837,7 @@ impl SessionJson {
                 .collect(),
             time_spent: remap(&s.time_spent),
             agenda_minutes: remap(&s.agenda_minutes),
+            last_question: s.last_question.clone(),
             prework: s
                 .prework
                 .iter()
@@ -827,6 +891,13 @@ impl SessionJson {
                     .ok_or_else(|| format!("{vote_path}.level: a level is 0 to 4"))?;
                 votes.insert(who.clone(), answer);
             }
+            if let ActionStatusJson::WontDo { reason } = &r.action_status
+                && reason.trim().is_empty()
+            {
+                return Err(format!(
+                    "{path}.action_status.reason: an action that will not be done needs the reason"
+                ));
+            }
             let mut prework_votes = BTreeMap::new();
             for (who, vote) in &r.prework_votes {
                 let answer = vote.to_answer().ok_or_else(|| {
@@ -840,10 +911,16 @@ impl SessionJson {
             let record = QuestionRecord {
                 answer,
                 notes: r.notes.clone(),
-                evidence: r.evidence.clone(),
-                action_owner: r.action_owner.clone(),
-                due: r.due,
+                action: FollowUp {
+                    what: r.action_what.clone(),
+                    owner: r.action_owner.clone(),
+                    due: r.due,
+                    evidence: r.evidence.clone(),
+                    status: (&r.action_status).into(),
+                    status_date: r.status_date,
+                },
                 discuss_later: r.discuss_later,
+                resolved: r.resolved,
                 votes,
                 prework_votes,
                 prework_notes: r.prework_notes.clone(),
@@ -892,6 +969,7 @@ impl SessionJson {
             records,
             time_spent: remap(&self.time_spent),
             agenda_minutes: remap(&self.agenda_minutes),
+            last_question: self.last_question.clone(),
             prework: self
                 .prework
                 .iter()

@@ -1,6 +1,5 @@
 //! Sessions as files in the data directory: `<id>.ron`, its backup `<id>.ron.bak` and its lock
-//! `<id>.lock`; and the machinery every document aiready keeps shares ([`Names`], [`lock`],
-//! [`write`]), which pre-work files use too.
+//! `<id>.lock`.
 //!
 //! A save never leaves a half-written file behind: the new text goes to a temporary file in the
 //! same directory, is synced, and replaces the old file by a rename; the directory is synced so
@@ -13,16 +12,38 @@
 //! for the discard, about 4 ms each time on the development machine. The spare is never one of
 //! the two files a reader may need, and a save only overwrites it once no other name points to
 //! it.
+//!
+//! No store file is opened through a symbolic link, and a name that holds a link, a folder, a
+//! FIFO or a device is refused with its path (see [`super::nofollow`]); the data directory must
+//! belong to the user and be writable by no one else.
+//!
+//! A lock file is removed when its lock is released, by the holder and before it lets go; a
+//! process that took a lock checks afterwards that the file it locked still has the lock file's
+//! name, and starts again otherwise, so that two processes never both hold a session.
+//!
+//! The machinery every document aiready keeps shares ([`Names`], [`lock`], [`write`]) serves
+//! pre-work files too, wherever they are.
 
 use super::format::{self, DecodeError};
+use super::nofollow::{self, Access, check_replaceable};
 use super::{
     Held, ListEntry, Position, Revision, SessionLock, SessionStore, StoreError, check_id,
     is_valid_id,
 };
 use crate::domain::session::{Session, validate_name};
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The temporary files a save makes, by suffix after `.<id>`: its new text and the staged backup.
+const TEMP_SUFFIXES: [&str; 2] = [".save.tmp", ".bak.tmp"];
+
+/// How long creating a session waits for another process that is creating the same id.
+const CREATE_WAIT: Duration = Duration::from_secs(5);
+
+/// How often a lock is tried again after its file was removed under it.
+const LOCK_ATTEMPTS: usize = 20;
 
 /// The names one document uses in its directory: the file `<stem>.ron` (or any other name),
 /// its backup `<file>.bak`, its lock `<stem>.lock`, and the hidden spare `.<stem>.spare` and
@@ -74,16 +95,16 @@ impl Names {
 
     /// The file a save writes its text into; the previous spare when there is one.
     fn temp(&self) -> PathBuf {
-        self.dir.join(format!(".{}.save.tmp", self.stem))
+        self.dir.join(format!(".{}{}", self.stem, TEMP_SUFFIXES[0]))
     }
 
     /// The backup being made, before it replaces the old one.
     fn staged(&self) -> PathBuf {
-        self.dir.join(format!(".{}.bak.tmp", self.stem))
+        self.dir.join(format!(".{}{}", self.stem, TEMP_SUFFIXES[1]))
     }
 
     /// The former backup, kept so that the next save can reuse its disk blocks.
-    pub(super) fn spare(&self) -> PathBuf {
+    fn spare(&self) -> PathBuf {
         self.dir.join(format!(".{}.spare", self.stem))
     }
 }
@@ -97,33 +118,28 @@ pub(super) enum LockFailure {
     Io(io::Error),
 }
 
-/// How often a lock is tried again after its file was removed under it.
-const LOCK_ATTEMPTS: usize = 20;
-
-/// Takes the lock of a document without waiting, and removes temporary files a killed
-/// process left behind (no save is in progress while the lock is held).
+/// Takes the lock of a document without waiting (the lock file is never opened through a
+/// link), and removes temporary files a killed process left behind: no save is in progress
+/// while the lock is held.
 pub(super) fn lock(names: &Names) -> Result<File, LockFailure> {
     let path = names.lock();
     let mut attempts = 0;
     let mut file = loop {
-        let mut options = OpenOptions::new();
-        options.read(true).write(true).create(true).truncate(false);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&path).map_err(LockFailure::Io)?;
+        let mut file = nofollow::open(&path, Access::Lock).map_err(LockFailure::Io)?;
         match file.try_lock() {
             Ok(()) => {}
             Err(fs::TryLockError::WouldBlock) => {
                 let mut holder = String::new();
-                // The holder's note is informative only; an unreadable one is left out.
-                let _ = file.read_to_string(&mut holder);
+                // The holder's note is informative only; an unreadable one is left out, and a
+                // long one (not written by aiready) is not read whole.
+                let _ = (&mut file).take(200).read_to_string(&mut holder);
                 return Err(LockFailure::Held(holder.trim().to_string()));
             }
             Err(fs::TryLockError::Error(source)) => return Err(LockFailure::Io(source)),
         }
-        // A holder that released the lock (see [`release`]) may have removed the file between
-        // our open and our lock; a lock on a removed file guards nothing, so open it again.
-        if is_same_file(&file, &path) {
+        // The holder before us may have removed the file between our open and our lock; a
+        // lock on a removed file guards nothing, so open the name again.
+        if nofollow::is_same_file(&file, &path) {
             break file;
         }
         attempts += 1;
@@ -140,34 +156,11 @@ pub(super) fn lock(names: &Names) -> Result<File, LockFailure> {
         .and_then(|()| file.write_all(note.as_bytes()))
         .map_err(LockFailure::Io)?;
     for temp in [names.temp(), names.staged()] {
-        // A leftover that cannot be removed does no harm; the next save replaces it.
+        // Removing a name never follows a link; a leftover that cannot be removed does no
+        // harm, the next save replaces it.
         let _ = fs::remove_file(temp);
     }
     Ok(file)
-}
-
-/// Releases a lock and removes its file while still holding it, so that no lock file is left
-/// beside the document; only when the name still points to the locked file.
-pub(super) fn release(file: &File, path: &Path) {
-    if cfg!(unix) && is_same_file(file, path) {
-        // A lock file left behind is harmless: the next lock reuses it.
-        let _ = fs::remove_file(path);
-    }
-}
-
-/// Whether an open file is the one a path names now.
-#[cfg(unix)]
-fn is_same_file(file: &File, path: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (file.metadata(), fs::symlink_metadata(path)) {
-        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
-        _ => false,
-    }
-}
-
-#[cfg(not(unix))]
-fn is_same_file(_file: &File, _path: &Path) -> bool {
-    true
 }
 
 /// Writes a document atomically: the text goes to a temporary file that is synced and renamed
@@ -175,13 +168,16 @@ fn is_same_file(_file: &File, _path: &Path) -> bool {
 /// On failure nothing half-written is left and the document is untouched. Call it only while
 /// holding the document's lock.
 pub(super) fn write(names: &Names, text: &[u8]) -> io::Result<()> {
+    let path = names.path();
     let temp = names.temp();
     let result = write_temp(names, &temp, text).and_then(|()| {
         keep_backup(names)?;
-        fs::rename(&temp, names.path())?;
+        check_replaceable(&path)?;
+        fs::rename(&temp, &path)?;
         sync_dir(&names.dir)
     });
     if result.is_err() {
+        // Nothing half-written is left behind; the document itself is untouched.
         let _ = fs::remove_file(&temp);
     }
     result
@@ -190,7 +186,7 @@ pub(super) fn write(names: &Names, text: &[u8]) -> io::Result<()> {
 /// Writes the text into the temporary file and syncs it: over the spare when there is one,
 /// else into a new file readable by its owner only.
 fn write_temp(names: &Names, temp: &Path, text: &[u8]) -> io::Result<()> {
-    let mut file = match take_spare(names, temp) {
+    let mut file = match take_spare(names, temp)? {
         Some(file) => file,
         None => {
             // Left by a save that failed before this one (a killed process's leftovers are
@@ -200,11 +196,7 @@ fn write_temp(names: &Names, temp: &Path, text: &[u8]) -> io::Result<()> {
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
                 Err(e) => return Err(e),
             }
-            let mut options = OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            options.open(temp)?
+            nofollow::open(temp, Access::CreateNew)?
         }
     };
     file.write_all(text)?;
@@ -215,33 +207,39 @@ fn write_temp(names: &Names, temp: &Path, text: &[u8]) -> io::Result<()> {
 
 /// Renames the spare to the temporary file and opens it for overwriting, if it exists and no
 /// other name points to it (so that overwriting it cannot touch the document or its backup).
+/// A spare that is not a regular file is refused, never written through.
 #[cfg(unix)]
-fn take_spare(names: &Names, temp: &Path) -> Option<File> {
+fn take_spare(names: &Names, temp: &Path) -> io::Result<Option<File>> {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
-    fs::rename(names.spare(), temp).ok()?;
-    let file = OpenOptions::new().write(true).open(temp).ok()?;
-    let meta = file.metadata().ok()?;
-    if !meta.is_file() || meta.nlink() != 1 {
-        return None;
+    let spare = names.spare();
+    if !check_replaceable(&spare)? {
+        return Ok(None);
+    }
+    if fs::rename(&spare, temp).is_err() {
+        return Ok(None);
+    }
+    let file = nofollow::open(temp, Access::Write)?;
+    let meta = file.metadata()?;
+    if meta.nlink() != 1 {
+        return Ok(None);
     }
     if meta.permissions().mode() & 0o777 != 0o600 {
-        file.set_permissions(fs::Permissions::from_mode(0o600))
-            .ok()?;
+        file.set_permissions(fs::Permissions::from_mode(0o600))?;
     }
-    Some(file)
+    Ok(Some(file))
 }
 
 #[cfg(not(unix))]
-fn take_spare(_names: &Names, _temp: &Path) -> Option<File> {
-    None
+fn take_spare(_names: &Names, _temp: &Path) -> io::Result<Option<File>> {
+    Ok(None)
 }
 
-/// Keeps the current document as the backup. The backup is replaced by a rename, so a crash
-/// at any moment leaves either the old or the new backup. A hard link costs no copy; where
-/// links are not supported the file is copied. The backup being replaced stays as the spare.
+/// Keeps the current document as the backup. The backup is replaced by a rename, so a crash at
+/// any moment leaves either the old or the new backup. A hard link costs no copy; where links
+/// are not supported the file is copied. The backup being replaced stays as the spare.
 fn keep_backup(names: &Names) -> io::Result<()> {
     let current = names.path();
-    if !current.exists() {
+    if !check_replaceable(&current)? {
         return Ok(());
     }
     let staged = names.staged();
@@ -251,10 +249,13 @@ fn keep_backup(names: &Names) -> io::Result<()> {
         Err(e) => return Err(e),
     }
     if fs::hard_link(&current, &staged).is_err() {
-        fs::copy(&current, &staged)?;
+        let mut from = nofollow::open(&current, Access::Read)?;
+        let mut to = nofollow::open(&staged, Access::CreateNew)?;
+        io::copy(&mut from, &mut to)?;
+        to.sync_all()?;
     }
     let backup = names.backup();
-    if cfg!(unix) && backup.exists() {
+    if cfg!(unix) && check_replaceable(&backup)? {
         let spare = names.spare();
         // Without the spare the old backup is simply deleted by the rename below.
         let _ = fs::remove_file(&spare);
@@ -305,26 +306,68 @@ impl FileStore {
         self.dir.join(format!("{id}.position"))
     }
 
-    /// Creates the data directory, readable by its owner only, if it does not exist.
+    /// Checks that the data directory, if it exists, is a directory no one else controls; the
+    /// same check every operation makes, for a caller that wants to refuse up front.
+    pub fn check(&self) -> Result<(), StoreError> {
+        self.check_dir().map(|_| ())
+    }
+
+    /// Creates the data directory, readable by its owner only, if it does not exist, and
+    /// checks that no one else controls it.
     fn ensure_dir(&self) -> Result<(), StoreError> {
         let mut builder = fs::DirBuilder::new();
         builder.recursive(true);
         #[cfg(unix)]
         std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder.create(&self.dir).map_err(|source| StoreError::Dir {
-            path: self.dir.clone(),
-            source,
-        })
+        builder
+            .create(&self.dir)
+            .map_err(|source| StoreError::Dir {
+                path: self.dir.clone(),
+                source,
+            })?;
+        self.check_dir().map(|_| ())
+    }
+
+    /// Whether the data directory exists; refused when it is not a directory, when another
+    /// user owns it or when others may write to it.
+    fn check_dir(&self) -> Result<bool, StoreError> {
+        let meta = match fs::metadata(&self.dir) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+            Err(source) => {
+                return Err(StoreError::Dir {
+                    path: self.dir.clone(),
+                    source,
+                });
+            }
+        };
+        if !meta.is_dir() {
+            return Err(StoreError::Dir {
+                path: self.dir.clone(),
+                source: io::Error::other(format!("it is {}", nofollow::kind_of(&meta))),
+            });
+        }
+        match nofollow::exposure(&meta) {
+            Some(exposure) => Err(StoreError::UnsafeDir {
+                path: self.dir.clone(),
+                exposure,
+            }),
+            None => Ok(true),
+        }
     }
 
     /// Takes the lock of a session without waiting.
     fn lock(&self, id: &str) -> Result<SessionLock, StoreError> {
         check_id(id)?;
         self.ensure_dir()?;
-        match lock(&self.names(id)) {
+        let names = self.names(id);
+        match lock(&names) {
             Ok(file) => Ok(SessionLock {
                 id: id.to_string(),
-                held: Held::File(file),
+                held: Held::File {
+                    file,
+                    path: names.lock(),
+                },
             }),
             Err(LockFailure::Held(holder)) => Err(StoreError::Locked {
                 id: id.to_string(),
@@ -333,16 +376,47 @@ impl FileStore {
             }),
             Err(LockFailure::Io(source)) => Err(StoreError::Lock {
                 id: id.to_string(),
-                path: self.lock_path(id),
+                path: names.lock(),
                 source,
             }),
+        }
+    }
+
+    /// Cleans up after killed processes, for every session at once: temporary files of saves
+    /// that never finished, and lock files of sessions that no longer exist. Each is removed
+    /// only under its session's lock, so a save running in another process is never touched.
+    fn tidy(&self, names: &[String]) {
+        let sessions: std::collections::HashSet<&str> = names
+            .iter()
+            .filter_map(|n| n.strip_suffix(".ron"))
+            .collect();
+        let mut ids = std::collections::BTreeSet::new();
+        for name in names {
+            let temp_id = name.strip_prefix('.').and_then(|rest| {
+                TEMP_SUFFIXES
+                    .iter()
+                    .find_map(|suffix| rest.strip_suffix(suffix))
+            });
+            let orphan_lock_id = name
+                .strip_suffix(".lock")
+                .filter(|id| !sessions.contains(id));
+            if let Some(id) = temp_id.or(orphan_lock_id)
+                && is_valid_id(id)
+            {
+                ids.insert(id.to_string());
+            }
+        }
+        for id in ids {
+            // Taking the lock removes the temporary files; releasing it removes the lock file.
+            // A session held by a live process is left alone.
+            drop(self.lock(&id));
         }
     }
 
     fn read(&self, id: &str) -> Result<Session, StoreError> {
         check_id(id)?;
         let path = self.path(id);
-        let text = match fs::read(&path) {
+        let text = match read_file(&path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 return Err(StoreError::NotFound {
@@ -351,7 +425,8 @@ impl FileStore {
             }
             Err(source) => return Err(StoreError::Read { path, source }),
         };
-        let backup = Some(self.backup_path(id)).filter(|b| b.is_file());
+        let backup = Some(self.backup_path(id))
+            .filter(|b| fs::symlink_metadata(b).is_ok_and(|m| m.is_file()));
         let text = String::from_utf8(text).map_err(|e| StoreError::Corrupt {
             path: path.clone(),
             reason: format!("not UTF-8 text at byte {}", e.utf8_error().valid_up_to()),
@@ -395,6 +470,23 @@ impl FileStore {
     }
 }
 
+/// The bytes of a store file, opened without following a link.
+fn read_file(path: &Path) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    nofollow::open(path, Access::Read)?.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Releases a lock: removes the lock file while the lock is still held, if the name still
+/// points to the locked file, so that lock files do not pile up. A process waiting on the same
+/// file notices the removal (see [`FileStore::lock`]).
+pub(super) fn release(file: &File, path: &Path) {
+    if cfg!(unix) && nofollow::is_same_file(file, path) {
+        // A lock file left behind is harmless: the next lock reuses it.
+        let _ = fs::remove_file(path);
+    }
+}
+
 #[cfg(unix)]
 fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
@@ -406,9 +498,10 @@ fn sync_dir(_dir: &Path) -> io::Result<()> {
 }
 
 /// What changes when a file is replaced or rewritten: its inode (every save renames a new
-/// file into place), size and change times. Zero when the file is missing.
+/// file into place), size and change times. Zero when the name holds no file; a link is not
+/// followed.
 fn file_revision(path: &Path) -> [u128; 4] {
-    let Ok(meta) = fs::metadata(path) else {
+    let Ok(meta) = fs::symlink_metadata(path) else {
         return [0; 4];
     };
     let nanos = |t: io::Result<std::time::SystemTime>| {
@@ -434,6 +527,9 @@ fn file_revision(path: &Path) -> [u128; 4] {
 
 impl SessionStore for FileStore {
     fn list(&self) -> Result<Vec<ListEntry>, StoreError> {
+        if !self.check_dir()? {
+            return Ok(Vec::new());
+        }
         let entries = match fs::read_dir(&self.dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -444,10 +540,14 @@ impl SessionStore for FileStore {
                 });
             }
         };
-        let mut ids: Vec<String> = entries
+        let names: Vec<String> = entries
             .flatten()
-            .filter_map(|e| {
-                let name = e.file_name().into_string().ok()?;
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect();
+        self.tidy(&names);
+        let mut ids: Vec<String> = names
+            .iter()
+            .filter_map(|name| {
                 let id = name.strip_suffix(".ron")?;
                 is_valid_id(id).then(|| id.to_string())
             })
@@ -464,23 +564,45 @@ impl SessionStore for FileStore {
 
     fn create(&self, session: &Session) -> Result<SessionLock, StoreError> {
         validate_name(&session.name)?;
-        let lock = self.lock(&session.id)?;
-        if self.path(&session.id).exists() {
-            return Err(StoreError::AlreadyExists {
-                id: session.id.clone(),
-            });
+        let id = &session.id;
+        let exists = || {
+            check_replaceable(&self.path(id)).map_err(|source| StoreError::Read {
+                path: self.path(id),
+                source,
+            })
+        };
+        // Another process may be creating the same id this very moment (two imports of one
+        // file): wait for it to finish, then report that the session exists rather than that
+        // it is open elsewhere.
+        let started = Instant::now();
+        let lock = loop {
+            match self.lock(id) {
+                Ok(lock) => break lock,
+                Err(StoreError::Locked { .. }) if exists()? => {
+                    return Err(StoreError::AlreadyExists { id: id.clone() });
+                }
+                Err(StoreError::Locked { .. }) if started.elapsed() < CREATE_WAIT => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                Err(other) => return Err(other),
+            }
+        };
+        if exists()? {
+            return Err(StoreError::AlreadyExists { id: id.clone() });
         }
         self.write(session)?;
         Ok(lock)
     }
 
     fn load(&self, id: &str) -> Result<Session, StoreError> {
+        self.check_dir()?;
         self.read(id)
     }
 
     fn open(&self, id: &str) -> Result<(Session, SessionLock), StoreError> {
         check_id(id)?;
-        if !self.path(id).exists() {
+        self.check_dir()?;
+        if fs::symlink_metadata(self.path(id)).is_err() {
             return Err(StoreError::NotFound {
                 key: id.to_string(),
             });
@@ -492,24 +614,26 @@ impl SessionStore for FileStore {
 
     fn save(&self, lock: &SessionLock, session: &Session) -> Result<(), StoreError> {
         check_id(&session.id)?;
-        if lock.id != session.id || !matches!(lock.held, Held::File(_)) {
+        if lock.id != session.id || !matches!(lock.held, Held::File { .. }) {
             return Err(StoreError::WrongLock {
                 id: session.id.clone(),
                 held: lock.id.clone(),
             });
         }
+        self.check_dir()?;
         self.write(session)
     }
 
     fn save_position(&self, lock: &SessionLock, position: &Position) -> Result<(), StoreError> {
         let id = lock.id();
         check_id(id)?;
-        if !matches!(lock.held, Held::File(_)) {
+        if !matches!(lock.held, Held::File { .. }) {
             return Err(StoreError::WrongLock {
                 id: id.to_string(),
                 held: id.to_string(),
             });
         }
+        self.check_dir()?;
         let path = self.position_path(id);
         let text = ron::to_string(position).map_err(|e| StoreError::Encode {
             id: id.to_string(),
@@ -524,11 +648,8 @@ impl SessionStore for FileStore {
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
                 Err(e) => return Err(e),
             }
-            let mut options = OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            options.open(&temp)?.write_all(text.as_bytes())?;
+            nofollow::open(&temp, Access::CreateNew)?.write_all(text.as_bytes())?;
+            check_replaceable(&path)?;
             fs::rename(&temp, &path)
         })();
         if result.is_err() {
@@ -544,7 +665,7 @@ impl SessionStore for FileStore {
     fn position(&self, id: &str) -> Option<Position> {
         check_id(id).ok()?;
         let mut text = String::new();
-        File::open(self.position_path(id))
+        nofollow::open(&self.position_path(id), Access::Read)
             .ok()?
             .take(4096)
             .read_to_string(&mut text)
@@ -564,8 +685,9 @@ impl SessionStore for FileStore {
 
     fn delete(&self, id: &str) -> Result<(), StoreError> {
         check_id(id)?;
+        self.check_dir()?;
         let path = self.path(id);
-        if !path.exists() {
+        if fs::symlink_metadata(&path).is_err() {
             return Err(StoreError::NotFound {
                 key: id.to_string(),
             });
@@ -588,8 +710,8 @@ impl SessionStore for FileStore {
             path: self.dir.clone(),
             source,
         })?;
-        // The lock file goes last, while still held, so no other process saves in between.
-        remove(&self.lock_path(id))?;
+        // The lock file goes last, removed as the lock is released, so no other process saves
+        // in between.
         drop(lock);
         Ok(())
     }

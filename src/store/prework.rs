@@ -24,11 +24,13 @@
 use super::error::backup_hint;
 use super::file::{self, LockFailure, Names};
 use super::format;
+use super::nofollow::{self, Access};
 use crate::domain::framework::Category;
 use crate::domain::prework::{Prework, PreworkAnswer};
 use crate::domain::questionnaire::QuestionnaireVersion;
 use crate::domain::scale::Answer;
 use crate::domain::session::{Participant, Session, Target};
+use crate::domain::typed_text;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -301,11 +303,9 @@ fn read_text(path: &Path) -> Result<String, PreworkFileError> {
         path: path.to_path_buf(),
         source,
     };
-    let file = File::open(path).map_err(read_err)?;
+    // Not through a link, never a FIFO or a device: the same rules as every store file.
+    let file = nofollow::open(path, Access::Read).map_err(read_err)?;
     let meta = file.metadata().map_err(read_err)?;
-    if !meta.is_file() {
-        return Err(read_err(io::Error::other("it is not a regular file")));
-    }
     if meta.len() > MAX_FILE_BYTES {
         return Err(PreworkFileError::TooLarge {
             path: path.to_path_buf(),
@@ -557,6 +557,16 @@ pub fn decode(text: &str) -> Result<Prework, DecodeError> {
             return Err(DecodeError::Invalid(format!(
                 "{what} contains the control character U+{:04X}",
                 u32::from(c)
+            )));
+        }
+    }
+    // Notes follow the rule for text people type: line breaks and tabs, no other control
+    // character.
+    for (id, note) in &p.notes {
+        if let Err(e) = typed_text::check(note) {
+            return Err(DecodeError::Invalid(format!(
+                "the note on {} {e}",
+                crate::text::value(id)
             )));
         }
     }

@@ -3,8 +3,11 @@
 
 use crate::domain::triage::Pace;
 use crate::tui::app::App;
+use crate::tui::keymap::Command;
 use crate::tui::layer::Layer;
+use crate::tui::popups::Popup;
 use crate::tui::screens::Screen;
+use crate::tui::session::OpenSession;
 use crate::tui::view::View;
 use crate::tui::widgets::{self, MIN_HEIGHT, MIN_WIDTH, TooSmall};
 use ratatui::buffer::Buffer;
@@ -16,17 +19,38 @@ impl Widget for &App<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         buf.set_style(area, self.theme.text);
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-            (&TooSmall { theme: &self.theme }).render(area, buf);
+            (&TooSmall {
+                theme: &self.theme,
+                unsaved: self.save_error.is_some(),
+            })
+                .render(area, buf);
             return;
         }
         let view = self.view();
-        let (context, typing) = self.context();
-        let footer = widgets::footer_lines(&self.keymap, &self.theme, context, typing, area.width);
+        let mut idle = self
+            .layers
+            .last()
+            .map(|layer| layer.idle_commands(&view))
+            .unwrap_or_default();
+        // Undo acts on an open session; in a text field it undoes typing instead.
+        if self.open.is_none() || self.context().1 {
+            idle.extend([Command::Undo, Command::Redo]);
+        }
+        let footer =
+            widgets::footer_lines(&self.keymap, &self.theme, self.context(), &idle, area.width);
         let footer_height = u16::try_from(footer.len().min(3)).unwrap_or(1);
+        // The popup about unsaved changes gives the whole reason itself.
+        let save_error = match self.popup() {
+            Some(Popup::Unsaved(_)) => None,
+            _ => self.save_error.as_deref(),
+        };
+        let status_lines =
+            widgets::status_lines(&self.theme, save_error, self.message.as_ref(), area.width);
+        let status_height = u16::try_from(status_lines.len()).unwrap_or(1);
         let [header, body, status, foot] = area.layout(&Layout::vertical([
             Constraint::Length(1),
             Constraint::Fill(1),
-            Constraint::Length(1),
+            Constraint::Length(status_height),
             Constraint::Length(footer_height),
         ]));
         render_header(&view, self.screen(), header, buf);
@@ -39,55 +63,34 @@ impl Widget for &App<'_> {
         for layer in self.layers.iter().skip(base) {
             layer.render(&view, body, buf);
         }
-        Paragraph::new(widgets::status_line(
-            &self.theme,
-            self.save_error.as_deref(),
-            self.message.as_ref(),
-        ))
-        .render(status, buf);
+        Paragraph::new(status_lines).render(status, buf);
         Paragraph::new(footer)
             .style(self.theme.dim)
             .render(foot, buf);
     }
 }
 
-/// The bar at the top: the program, the session and its target, the section timer.
+/// The bar at the top: the program, the session and its target; on the right the progress,
+/// the workshop clock against the planned total and, on the question screen, the section clock.
+/// The title takes the room the right side leaves, cut with an ellipsis only when it must.
 fn render_header(view: &View, screen: &Screen, area: Rect, buf: &mut Buffer) {
     let theme = view.theme;
     buf.set_style(area, theme.bar);
-    let mut left = vec![Span::styled(" aiready", theme.bar)];
-    let mut right: Vec<Span> = Vec::new();
-    match (view.open, screen) {
-        (_, Screen::Home(_)) => left.push(Span::styled(" - sessions", theme.bar)),
-        (None, Screen::Setup(_)) => left.push(Span::styled(" - new session", theme.bar)),
-        (Some(open), _) if open.prework().is_some() => {
-            let prework = open
-                .prework()
-                .map(|p| (&p.session_name, &p.participant.name));
-            if let Some((session, participant)) = prework {
-                let title = format!(" - pre-work for {session} as {participant}");
-                left.push(Span::styled(
-                    widgets::truncate(&title, usize::from(area.width / 2 + 10)),
-                    theme.bar,
-                ));
-            }
-            if open.read_only() {
-                left.push(Span::raw(" "));
-                left.push(Span::styled(" READ-ONLY ", theme.warn));
-            }
-            let questions = open.nav.list(view.bank);
-            let answered = questions
-                .iter()
-                .filter(|q| open.session.answer(&q.id).is_some())
-                .count();
-            right = vec![Span::styled(
-                format!(" {answered} of {} answered ", questions.len()),
-                theme.bar,
-            )];
-        }
+    let width = usize::from(area.width);
+    let (title, right) = match (view.open, screen) {
+        (_, Screen::Home(_)) => (" aiready - sessions".to_string(), Vec::new()),
+        (None, Screen::Setup(_)) => (" aiready - new session".to_string(), Vec::new()),
+        (None, _) => (" aiready".to_string(), Vec::new()),
+        (Some(open), _) if let Some(prework) = open.prework() => (
+            format!(
+                " aiready - pre-work for {} as {}",
+                prework.session_name, prework.participant.name
+            ),
+            prework_spans(view),
+        ),
         (Some(open), screen) => {
             let s = &open.session;
-            let mut title = format!(" - {}", s.name);
+            let mut title = format!(" aiready - {}", s.name);
             if !s.organisation.is_empty() {
                 title.push_str(&format!(" ({})", s.organisation));
             }
@@ -96,47 +99,66 @@ fn render_header(view: &View, screen: &Screen, area: Rect, buf: &mut Buffer) {
                 s.mode.title(),
                 s.target.title()
             ));
-            left.push(Span::styled(
-                widgets::truncate(&title, usize::from(area.width / 2 + 10)),
-                theme.bar,
-            ));
-            match open.watch() {
-                Some(watch) if watch.follow && !watch.paused => {
-                    left.push(Span::raw(" "));
-                    left.push(Span::styled(" FOLLOWING ", theme.warn));
-                }
-                Some(watch) if watch.follow => {
-                    left.push(Span::raw(" "));
-                    left.push(Span::styled(" FOLLOWING PAUSED ", theme.warn));
-                }
-                _ if open.read_only() => {
-                    left.push(Span::raw(" "));
-                    left.push(Span::styled(" READ-ONLY ", theme.warn));
-                }
-                _ => {}
-            }
+            let compact = width < 100;
             // The session's title keeps at least half of the bar.
-            let room = usize::from(area.width / 2);
-            match screen {
+            let right = match screen {
                 Screen::Workshop(ws) if ws.agenda.is_some() => {
-                    right = agenda_spans(view, ws.agenda_place(), room);
+                    agenda_spans(view, ws.agenda_place(), width / 2)
                 }
-                Screen::Triage(_) => right = agenda_spans(view, None, room),
-                Screen::Workshop(_) => right = timer_spans(view),
-                _ => {}
-            }
+                Screen::Triage(_) => agenda_spans(view, None, width / 2),
+                Screen::Workshop(_) => {
+                    let mut right = progress_spans(view, compact);
+                    right.extend(section_spans(view, compact));
+                    right
+                }
+                _ => progress_spans(view, compact),
+            };
+            (title, right)
         }
-        _ => {}
+    };
+    let right = Line::from(right);
+    let right_width = right.width().min(width);
+    let mut left = Vec::new();
+    let badge = view.open.map_or("", badge);
+    let room = width.saturating_sub(right_width + badge.len() + 1);
+    left.push(Span::styled(widgets::truncate(&title, room), theme.bar));
+    if !badge.is_empty() {
+        left.push(Span::raw(" "));
+        left.push(Span::styled(badge, theme.warn));
     }
-    let line = Line::from(right);
-    let width = u16::try_from(line.width()).unwrap_or(0).min(area.width);
-    let [left_area, right_area] = area.layout(&Layout::horizontal([
+    Paragraph::new(Line::from(left)).render(area, buf);
+    let [_, right_area] = area.layout(&Layout::horizontal([
         Constraint::Fill(1),
-        Constraint::Length(width),
+        Constraint::Length(u16::try_from(right_width).unwrap_or(0)),
     ]));
-    // The title gives way to the timer or the agenda's pace rather than hiding under it.
-    Paragraph::new(Line::from(left)).render(left_area, buf);
-    Paragraph::new(line).render(right_area, buf);
+    Paragraph::new(right).render(right_area, buf);
+}
+
+/// What the header says about a session this window cannot change: following the
+/// facilitator (or paused), read-only, or nothing.
+fn badge(open: &OpenSession) -> &'static str {
+    match open.watch() {
+        Some(watch) if watch.follow && !watch.paused => " FOLLOWING ",
+        Some(watch) if watch.follow => " FOLLOWING PAUSED ",
+        _ if open.read_only() => " READ-ONLY ",
+        _ => "",
+    }
+}
+
+/// Pre-work's progress: the questions answered of those assigned.
+fn prework_spans(view: &View) -> Vec<Span<'static>> {
+    let Some(open) = view.open else {
+        return Vec::new();
+    };
+    let questions = open.nav.list(view.bank);
+    let answered = questions
+        .iter()
+        .filter(|q| open.session.answer(&q.id).is_some())
+        .count();
+    vec![Span::styled(
+        format!(" {answered} of {} answered ", questions.len()),
+        view.theme.bar,
+    )]
 }
 
 /// The triage agenda against its planned time: where the question is on it, time left, and
@@ -179,8 +201,37 @@ fn agenda_spans(view: &View, place: Option<(usize, usize)>, width: usize) -> Vec
     )]
 }
 
+/// Questions answered of those that apply, and the workshop's time against the planned total.
+fn progress_spans(view: &View, compact: bool) -> Vec<Span<'static>> {
+    let theme = view.theme;
+    let Some(open) = view.open else {
+        return Vec::new();
+    };
+    let done = &open.results.completion;
+    let answered = if compact {
+        format!(" {}/{} ", done.answered, done.applicable)
+    } else {
+        format!(" {}/{} answered ", done.answered, done.applicable)
+    };
+    let spent = open.session.total_time_spent() + open.pending_time.as_secs();
+    let total = match open.session.planned_total_minutes() {
+        Some(minutes) => {
+            let over = spent > u64::from(minutes) * 60;
+            let text = format!(
+                " total {} / {}{} ",
+                widgets::clock(spent),
+                widgets::clock(u64::from(minutes) * 60),
+                if over { " OVER" } else { "" }
+            );
+            Span::styled(text, if over { theme.warn } else { theme.bar })
+        }
+        None => Span::styled(format!(" total {} ", widgets::clock(spent)), theme.bar),
+    };
+    vec![Span::styled(answered, theme.bar), total]
+}
+
 /// The section timer against the agenda: `section 12:31 / 15:00`, marked when over.
-fn timer_spans(view: &View) -> Vec<Span<'static>> {
+fn section_spans(view: &View, compact: bool) -> Vec<Span<'static>> {
     let theme = view.theme;
     let Some(open) = view.open else {
         return Vec::new();
@@ -192,14 +243,14 @@ fn timer_spans(view: &View) -> Vec<Span<'static>> {
     let planned = open
         .session
         .planned_minutes(section.category, section.stage);
-    let clock = |secs: u64| format!("{}:{:02}", secs / 60, secs % 60);
+    let label = if compact { "sect." } else { "section" };
     match planned {
         Some(minutes) => {
             let over = spent > u64::from(minutes) * 60;
             let text = format!(
-                " section {} / {}:00{} ",
-                clock(spent),
-                minutes,
+                " {label} {} / {}{} ",
+                widgets::clock(spent),
+                widgets::clock(u64::from(minutes) * 60),
                 if over { " OVER" } else { "" }
             );
             vec![Span::styled(
@@ -208,7 +259,7 @@ fn timer_spans(view: &View) -> Vec<Span<'static>> {
             )]
         }
         None => vec![Span::styled(
-            format!(" section {} ", clock(spent)),
+            format!(" {label} {} ", widgets::clock(spent)),
             theme.bar,
         )],
     }

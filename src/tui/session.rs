@@ -9,6 +9,7 @@ use crate::domain::scoring::Results;
 use crate::domain::session::Session;
 use crate::store::prework::PreworkLock;
 use crate::store::{Revision, SessionLock};
+use crate::tui::history::History;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -141,17 +142,17 @@ impl Nav {
         nav
     }
 
-    /// The section of the question at a position.
-    pub fn section_of(&self, position: usize) -> Option<NavSection> {
-        let at = self.questions.get(position)?;
-        self.sections.get(at.nav_section).copied()
-    }
-
     /// The position of a question, by id.
     pub fn position_of(&self, bank: &QuestionBank, question_id: &str) -> Option<usize> {
         self.questions
             .iter()
             .position(|at| question_at(bank, *at).is_some_and(|q| q.id == question_id))
+    }
+
+    /// The section of the question at a position.
+    pub fn section_of(&self, position: usize) -> Option<NavSection> {
+        let at = self.questions.get(position)?;
+        self.sections.get(at.nav_section).copied()
     }
 
     /// Each question once (a shared question where it first comes), in order, with its
@@ -212,6 +213,8 @@ pub struct OpenSession<'b> {
     pub pending_triage: Duration,
     /// The section of the current question: the one the timer runs for.
     pub section: Option<NavSection>,
+    /// The changes made since it was opened, for undo and redo.
+    pub history: History,
 }
 
 impl OpenSession<'_> {

@@ -19,7 +19,8 @@ pub struct Pty {
     /// Disconnected when the reader has taken in the last byte the program wrote.
     output_ended: mpsc::Receiver<()>,
     writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
+    /// The program.
+    pub child: Box<dyn Child + Send + Sync>,
     master: Box<dyn MasterPty + Send>,
 }
 

@@ -6,7 +6,7 @@ use crate::tui::action::Action;
 use crate::tui::edit::Edit;
 use crate::tui::layer::Outcome;
 use crate::tui::view::View;
-use crate::tui::widgets::form::{Fields, FormKey};
+use crate::tui::widgets::form::{Field, Fields, FormKey};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
@@ -42,8 +42,8 @@ impl AgendaForm {
     fn over(planned: Planned, minutes: Option<u32>) -> AgendaForm {
         AgendaForm {
             planned,
-            form: Fields::new(vec![(
-                "Minutes planned (empty: none)".into(),
+            form: Fields::new(vec![Field::text(
+                "Minutes planned (empty: none)",
                 minutes.map(|m| m.to_string()).unwrap_or_default(),
             )]),
         }
@@ -61,7 +61,7 @@ impl AgendaForm {
     /// Planned minutes, None to clear, or what is wrong.
     fn parse(&self) -> Result<Option<u32>, String> {
         let max = self.max_minutes();
-        match self.form.value(0) {
+        match self.form.value(0).as_str() {
             "" => Ok(None),
             text => match text.parse::<u32>() {
                 Ok(m) if (1..=max).contains(&m) => Ok(Some(m)),
@@ -102,6 +102,6 @@ impl AgendaForm {
             }
             Planned::Triage => "Time for the whole triage agenda".to_string(),
         };
-        self.form.render(view.theme, &title, area, buf);
+        self.form.render(view.theme, &title, Vec::new(), area, buf);
     }
 }

@@ -12,6 +12,7 @@ pub mod open_prework;
 pub mod parking_lot;
 pub mod search;
 pub mod sections;
+pub mod unsaved;
 
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
@@ -37,6 +38,8 @@ pub enum Popup {
     ParkingLot(parking_lot::ParkingLotState),
     /// Writing a report.
     Export(export::ExportState),
+    /// Leaving with changes a failed save did not write.
+    Unsaved(unsaved::UnsavedState),
     /// Accepting the unanimous votes.
     Consensus(consensus::ConsensusState),
     /// Merging pre-work from a folder.
@@ -50,12 +53,13 @@ impl Popup {
     pub fn update(&mut self, view: &View, action: Action) -> Outcome {
         match self {
             Popup::Notes(state) => state.update(view, action),
-            Popup::Action(state) => state.update(action),
+            Popup::Action(state) => state.update(view, action),
             Popup::Agenda(state) => state.update(action),
             Popup::Search(state) => state.update(view, action),
             Popup::Sections(state) => state.update(view, action),
             Popup::ParkingLot(state) => state.update(view, action),
             Popup::Export(state) => state.update(view, action),
+            Popup::Unsaved(state) => state.update(view, action),
             Popup::Consensus(state) => state.update(view, action),
             Popup::Merge(state) => state.update(action),
             Popup::OpenPrework(state) => state.update(action),
@@ -70,6 +74,7 @@ impl Popup {
             Popup::Search(_) => (Context::Search, true),
             Popup::Sections(_) | Popup::ParkingLot(_) => (Context::Jump, false),
             Popup::Export(state) => state.context(),
+            Popup::Unsaved(state) => state.context(),
             Popup::Consensus(_) => (Context::Consensus, false),
             Popup::Merge(state) => state.context(),
             Popup::OpenPrework(_) => (Context::OpenFile, true),
@@ -86,6 +91,7 @@ impl Popup {
             Popup::Sections(state) => state.render(view, area, buf),
             Popup::ParkingLot(state) => state.render(view, area, buf),
             Popup::Export(state) => state.render(view, area, buf),
+            Popup::Unsaved(state) => state.render(view, area, buf),
             Popup::Consensus(state) => state.render(view, area, buf),
             Popup::Merge(state) => state.render(view, area, buf),
             Popup::OpenPrework(state) => state.render(view, area, buf),

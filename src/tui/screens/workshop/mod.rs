@@ -19,7 +19,7 @@ use crate::tui::popups::parking_lot::ParkingLotState;
 use crate::tui::popups::search::SearchState;
 use crate::tui::popups::sections::SectionsState;
 use crate::tui::screens::Screen;
-use crate::tui::screens::results::ResultsState;
+use crate::tui::screens::results::{ResultsState, Tab};
 use crate::tui::screens::setup::{Draft, SetupState};
 use crate::tui::screens::triage::TriageState;
 use crate::tui::session::{OpenSession, first_unanswered};
@@ -112,6 +112,14 @@ impl WorkshopState {
             (None, Use::Workshop) => (Context::Workshop, false),
             (None, Use::Prework) => (Context::Prework, false),
             (None, Use::Viewing) => (Context::Viewing, false),
+        }
+    }
+
+    /// Commands that do nothing on this session: votes need participants.
+    pub fn idle_commands(&self, view: &View) -> Vec<Command> {
+        match view.open {
+            Some(open) if open.session.participants.is_empty() => vec![Command::Votes],
+            _ => Vec::new(),
         }
     }
 
@@ -381,6 +389,7 @@ impl WorkshopState {
             Action::EditSetup => WorkshopState::edit_setup(view),
             Action::Triage => Outcome::push(Screen::Triage(TriageState::new(view, self.cursor))),
             Action::Results => Outcome::push(Screen::Results(ResultsState::default())),
+            Action::Actions => Outcome::push(Screen::Results(ResultsState::on(Tab::Actions))),
             Action::Export => Outcome::stay().and(Effect::BeginExport(ExportSource::Open)),
             Action::Back => Outcome::with_transition(Transition::Home),
             _ => Outcome::stay(),
