@@ -7,7 +7,7 @@ use crate::report::{self, CsvOptions, DocumentControl, Format, Options, Template
 use crate::store::{FileStore, SessionStore, is_valid_id, new_session_id};
 use clap::ValueEnum;
 use jiff::Timestamp;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -21,6 +21,14 @@ pub enum FormatArg {
     Json,
     /// The action plan, one row per gap.
     Csv,
+    /// The readable report as one self-contained web page, printable to PDF.
+    Html,
+    /// An Excel workbook: summary, register, action plan, control matrix, evidence requests.
+    Xlsx,
+    /// OSCAL 1.1.3 assessment results (JSON), for GRC platforms and assessors.
+    OscalAr,
+    /// OSCAL 1.1.3 plan of action and milestones (JSON): the open follow-up actions.
+    OscalPoam,
 }
 
 impl From<FormatArg> for Format {
@@ -29,6 +37,10 @@ impl From<FormatArg> for Format {
             FormatArg::Markdown => Format::Markdown,
             FormatArg::Json => Format::Json,
             FormatArg::Csv => Format::Csv,
+            FormatArg::Html => Format::Html,
+            FormatArg::Xlsx => Format::Xlsx,
+            FormatArg::OscalAr => Format::OscalAr,
+            FormatArg::OscalPoam => Format::OscalPoam,
         }
     }
 }
@@ -45,8 +57,8 @@ pub struct ExportArgs {
     /// Write to FILE (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Render Markdown with this minijinja template instead of the built-in one (or
-    /// report.md.j2 in the config directory).
+    /// Render Markdown or HTML with this minijinja template instead of the built-in one (or
+    /// report.md.j2 / report.html.j2 in the config directory).
     #[arg(long, value_name = "FILE")]
     pub template: Option<PathBuf>,
     /// Replace the names of the facilitator, participants, voters and owners (full names
@@ -100,10 +112,16 @@ fn store(context: &Context) -> FileStore {
 /// Runs `aiready export`.
 pub fn export(context: &Context, args: &ExportArgs) -> Result<ExitCode, CliError> {
     let format = Format::from(args.format);
-    if args.template.is_some() && format != Format::Markdown {
+    if args.template.is_some() && format.template_file().is_none() {
         return Err(CliError::Usage(
-            "--template applies to the Markdown format only".to_string(),
+            "--template applies to the Markdown and HTML formats only".to_string(),
         ));
+    }
+    if format.is_binary() && args.output.is_none() && std::io::stdout().is_terminal() {
+        return Err(CliError::Usage(format!(
+            "the {format} workbook is a binary file, not text for a terminal; nothing was written. \
+             Write it to a file with -o FILE.xlsx, or redirect standard output"
+        )));
     }
     if (args.register || args.no_bom) && format != Format::Csv {
         return Err(CliError::Usage(
@@ -114,11 +132,7 @@ pub fn export(context: &Context, args: &ExportArgs) -> Result<ExitCode, CliError
     let id = store.find(&args.session)?;
     let session = store.load(&id)?;
     let bank = context.bank()?;
-    let template = if format == Format::Markdown {
-        Template::resolve(args.template.as_deref(), &context.paths.config_dir)?
-    } else {
-        None
-    };
+    let template = Template::resolve(format, args.template.as_deref(), &context.paths.config_dir)?;
     let options = Options {
         anonymize: args.anonymize,
         generalise_roles: args.generalise_roles,
@@ -134,10 +148,10 @@ pub fn export(context: &Context, args: &ExportArgs) -> Result<ExitCode, CliError
             register: args.register,
         },
     };
-    let text = report::render(format, bank, &session, &options)?;
+    let bytes = report::render_bytes(format, bank, &session, &options)?;
     match &args.output {
         Some(path) => {
-            report::write_file(path, &text, args.force)?;
+            report::write_file(path, &bytes, args.force)?;
             eprintln!(
                 "Wrote the {format} report of \"{}\" to {}",
                 session.name.escape_debug(),
@@ -146,7 +160,7 @@ pub fn export(context: &Context, args: &ExportArgs) -> Result<ExitCode, CliError
         }
         None => {
             let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())?;
+            out.write_all(&bytes)?;
             out.flush()?;
         }
     }

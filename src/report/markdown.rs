@@ -20,10 +20,36 @@ const BUILTIN_NAME: &str = "built-in report.md.j2";
 
 /// Renders the context with a template, the built-in one when `template` is None.
 pub fn render(context: &ReportContext, template: Option<&Template>) -> Result<String, ReportError> {
-    let (name, source) = match template {
-        Some(t) => (t.name.as_str(), t.source.as_str()),
-        None => (BUILTIN_NAME, BUILTIN_TEMPLATE),
-    };
+    render_with(&MARKDOWN, context, template)
+}
+
+/// A kind of template report: where its built-in template is and how its environment is made.
+pub(super) struct TemplateKind {
+    /// The file name templates are added under (and looked for in the config directory).
+    pub file: &'static str,
+    /// The name shown for the built-in template in messages.
+    pub builtin_name: &'static str,
+    /// The environment with the built-in template, parsed once per process, or why it cannot
+    /// be used.
+    pub builtin: fn() -> Result<&'static Environment<'static>, &'static String>,
+    /// A new environment without a template, for a user's template.
+    pub environment: fn() -> Result<Environment<'static>, minijinja::Error>,
+}
+
+const MARKDOWN: TemplateKind = TemplateKind {
+    file: TEMPLATE_FILE,
+    builtin_name: BUILTIN_NAME,
+    builtin,
+    environment,
+};
+
+/// Renders the context with a template of a kind, its built-in one when `template` is None.
+pub(super) fn render_with(
+    kind: &TemplateKind,
+    context: &ReportContext,
+    template: Option<&Template>,
+) -> Result<String, ReportError> {
+    let name = template.map_or(kind.builtin_name, |t| t.name.as_str());
     let template_err = |e: minijinja::Error| ReportError::Template {
         name: name.to_string(),
         message: describe(&e),
@@ -31,19 +57,19 @@ pub fn render(context: &ReportContext, template: Option<&Template>) -> Result<St
     let user_env;
     let env = match template {
         // The built-in template is parsed once per process; exports from the TUI reuse it.
-        None => builtin().map_err(|message| ReportError::Template {
+        None => (kind.builtin)().map_err(|message| ReportError::Template {
             name: name.to_string(),
             message: message.clone(),
         })?,
-        Some(_) => {
-            let mut env = environment().map_err(template_err)?;
-            env.add_template_owned(TEMPLATE_FILE, source.to_string())
+        Some(t) => {
+            let mut env = (kind.environment)().map_err(template_err)?;
+            env.add_template_owned(kind.file, t.source.clone())
                 .map_err(template_err)?;
             user_env = env;
             &user_env
         }
     };
-    let tmpl = env.get_template(TEMPLATE_FILE).map_err(template_err)?;
+    let tmpl = env.get_template(kind.file).map_err(template_err)?;
     tmpl.render(Serde(context)).map_err(template_err)
 }
 
@@ -123,7 +149,7 @@ fn md_block(text: &str, indent: Option<usize>) -> Value {
 }
 
 /// A template error with where it happened.
-fn describe(e: &minijinja::Error) -> String {
+pub(super) fn describe(e: &minijinja::Error) -> String {
     let mut message = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(inner) = source {

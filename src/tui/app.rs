@@ -602,12 +602,12 @@ impl<'b> App<'b> {
     /// Renders and writes a report. An existing file leaves the report waiting in the popup
     /// for the answer to "overwrite?".
     fn run_export(&mut self, job: ExportJob) {
-        let template = match (&self.export_places.config_dir, job.format) {
-            (Some(dir), Format::Markdown) => match Template::resolve(None, dir) {
+        let template = match &self.export_places.config_dir {
+            Some(dir) => match Template::resolve(job.format, None, dir) {
                 Ok(template) => template,
                 Err(e) => return self.export_failed(e.to_string()),
             },
-            _ => None,
+            None => None,
         };
         let options = Options {
             anonymize: job.anonymize,
@@ -615,15 +615,15 @@ impl<'b> App<'b> {
             generated: self.now(),
             ..Options::now()
         };
-        let text = match report::render(job.format, self.bank, &job.session, &options) {
-            Ok(text) => text,
+        let bytes = match report::render_bytes(job.format, self.bank, &job.session, &options) {
+            Ok(bytes) => bytes,
             Err(e) => return self.export_failed(e.to_string()),
         };
-        match report::write_file(&job.path, &text, false) {
+        match report::write_file(&job.path, &bytes, false) {
             Ok(()) => self.exported(job.format, &job.path),
             Err(ReportError::Exists { path }) => {
                 if let Some(state) = self.export_mut() {
-                    state.overwrite = Some(PendingWrite { path, text });
+                    state.overwrite = Some(PendingWrite { path, bytes });
                 }
             }
             Err(e) => self.export_failed(e.to_string()),
@@ -634,7 +634,7 @@ impl<'b> App<'b> {
         let format = self
             .export()
             .map_or(Format::default(), |state| state.format);
-        match report::write_file(&pending.path, &pending.text, true) {
+        match report::write_file(&pending.path, &pending.bytes, true) {
             Ok(()) => self.exported(format, &pending.path),
             Err(e) => self.export_failed(e.to_string()),
         }
@@ -702,5 +702,9 @@ fn command_action(command: Command, chord: &Chord) -> Option<Action> {
         Command::FormatMarkdown => Action::ExportFormat(Format::Markdown),
         Command::FormatJson => Action::ExportFormat(Format::Json),
         Command::FormatCsv => Action::ExportFormat(Format::Csv),
+        Command::FormatHtml => Action::ExportFormat(Format::Html),
+        Command::FormatXlsx => Action::ExportFormat(Format::Xlsx),
+        Command::FormatOscalAr => Action::ExportFormat(Format::OscalAr),
+        Command::FormatOscalPoam => Action::ExportFormat(Format::OscalPoam),
     })
 }

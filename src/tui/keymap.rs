@@ -129,6 +129,14 @@ pub enum Command {
     FormatJson,
     /// Choose the CSV action plan.
     FormatCsv,
+    /// Choose the HTML report.
+    FormatHtml,
+    /// Choose the Excel workbook.
+    FormatXlsx,
+    /// Choose the OSCAL assessment results.
+    FormatOscalAr,
+    /// Choose the OSCAL plan of action and milestones.
+    FormatOscalPoam,
 }
 
 /// A key with its modifiers, as written in the key map (`ctrl-c`, `N`, `pagedown`).

@@ -98,7 +98,7 @@ pub fn target_file(
 /// The parts of the popup that take the focus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportField {
-    /// Markdown, JSON or CSV.
+    /// The report format.
     Format,
     /// The file to write.
     Path,
@@ -120,7 +120,7 @@ pub struct PendingWrite {
     /// The file that exists.
     pub path: PathBuf,
     /// The report to write there.
-    pub text: String,
+    pub bytes: Vec<u8>,
 }
 
 /// A report to render and write, as the popup asked for it.
@@ -334,6 +334,10 @@ fn render(view: &View, state: &ExportState, area: Rect, buf: &mut Buffer) {
         Command::FormatMarkdown,
         Command::FormatJson,
         Command::FormatCsv,
+        Command::FormatHtml,
+        Command::FormatXlsx,
+        Command::FormatOscalAr,
+        Command::FormatOscalPoam,
     ]
     .iter()
     .map(|c| view.key(Context::Export, *c))
