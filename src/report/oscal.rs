@@ -89,7 +89,18 @@ pub fn poam(context: &ReportContext) -> Result<String, ReportError> {
         doc.observations(|a| with_action.contains(a.id)),
     );
     insert_list(&mut plan, "risks", doc.risks(open.iter().copied()));
-    let items: Vec<Value> = open.iter().map(|a| doc.poam_item(a)).collect();
+    let mut items: Vec<Value> = open.iter().map(|a| doc.poam_item(a)).collect();
+    if items.is_empty() {
+        // OSCAL requires at least one item: this one says there is nothing to do yet.
+        items.push(json!({
+            "uuid": doc.id("poam-item:none"),
+            "title": "No open follow-up actions",
+            "description": format!(
+                "When this plan was exported the session had no gap and no follow-up action; {} of {} applicable questions were answered.",
+                context.summary.answered, context.summary.applicable
+            ),
+        }));
+    }
     plan.insert("poam-items".into(), Value::Array(items));
     let root = json!({ "plan-of-action-and-milestones": Value::Object(plan) });
     encode(&root, Format::OscalPoam)
@@ -161,6 +172,18 @@ fn token(id: &str) -> String {
         out.insert(0, '_');
     }
     out
+}
+
+/// Whether a web address is written only with characters a URI may hold, so that it can be
+/// an OSCAL link (others stay in the description).
+fn is_uri(address: &str) -> bool {
+    address.bytes().all(|b| {
+        b.is_ascii_graphic()
+            && !matches!(
+                b,
+                b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}'
+            )
+    })
 }
 
 /// A due date as an OSCAL date-time: the end of the day, UTC.
@@ -433,7 +456,7 @@ impl<'c, 'a> Document<'c, 'a> {
             .map(|e| {
                 let web = super::escape::web_addresses(&e);
                 match web.first() {
-                    Some(r) if r.start == 0 && r.end == e.len() => {
+                    Some(r) if r.start == 0 && r.end == e.len() && is_uri(&e) => {
                         json!({ "href": e, "description": e })
                     }
                     _ => json!({ "description": e }),
