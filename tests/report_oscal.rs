@@ -533,9 +533,10 @@ fn anonymized_documents_have_no_people_as_parties_and_no_names() {
     for format in [Format::OscalAr, Format::OscalPoam] {
         let text =
             report::render(format, fixture::bank(), &fixture::session(), &anonymized()).unwrap();
+        let words: BTreeSet<&str> = text.split(|c: char| !c.is_alphanumeric()).collect();
         for name in fixture::NAMES {
             for part in name.split(' ') {
-                assert!(!text.contains(part), "{part} in {format}");
+                assert!(!words.contains(part), "{part} in {format}");
             }
         }
         let doc: Value = serde_json::from_str(&text).unwrap();
