@@ -116,9 +116,10 @@ fn session_with(people: &[String], mentions: &[(usize, bool, Case)]) -> Session 
             write(person, *case),
             write(&parts_of(person)[0], *case)
         );
-        r.evidence
+        r.action
+            .evidence
             .push(format!("mail from {email} to {}", write(&shown, *case)));
-        r.action_owner = write(person, *case);
+        r.action.owner = write(person, *case);
         if i < people.len() - 1 {
             r.votes.insert(
                 people[1 + i].clone(),

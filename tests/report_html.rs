@@ -177,7 +177,7 @@ fn text_people_typed_stays_text_and_only_web_and_mail_addresses_link() {
     let mut session = fixture::hostile_session();
     session.name = "\"><script>alert(1)</script><a href=\"javascript:alert(2)\">x</a>".into();
     for r in session.records.values_mut().filter(|r| r.answer.is_some()) {
-        r.evidence = vec![
+        r.action.evidence = vec![
             "javascript:alert(3)".into(),
             "https://wiki.acme.example/x?a=1&b=\"2\"".into(),
             "mailto:dpo@acme.example".into(),
@@ -294,7 +294,7 @@ fn the_command_line_writes_html_with_the_built_in_or_a_users_template() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("bad.html.j2"), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("report.html.j2:2"),
+        stderr(&out).contains("line 2, column 4"),
         "{}",
         stderr(&out)
     );

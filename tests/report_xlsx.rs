@@ -139,7 +139,7 @@ fn numbers_are_numbers_and_dates_are_dates() {
             record.answer.map_or("", |a| a.name()),
             "{id}"
         );
-        match record.due {
+        match record.action.due {
             Some(due) => {
                 let Data::DateTime(cell) = &row[due_col] else {
                     panic!("{id}: due date is {:?}", row[due_col]);

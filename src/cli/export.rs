@@ -2,13 +2,15 @@
 //! from a JSON export.
 
 use super::Context;
+use crate::domain::typed_text;
 use crate::error::CliError;
-use crate::report::{self, CsvOptions, DocumentControl, Format, Options, Template};
+use crate::report::{self, CsvOptions, DocumentControl, Format, Options, ReportError, Template};
 use crate::store::{FileStore, SessionStore, is_valid_id, new_session_id};
+use crate::text;
 use clap::ValueEnum;
 use jiff::Timestamp;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// A report format on the command line.
@@ -49,12 +51,13 @@ impl From<FormatArg> for Format {
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
     /// The session's id or name.
-    #[arg(value_name = "SESSION")]
+    #[arg(value_name = "SESSION", add = clap_complete::engine::ArgValueCandidates::new(super::complete::sessions))]
     pub session: String,
     /// The report format.
     #[arg(long, short, value_enum, default_value_t)]
     pub format: FormatArg,
-    /// Write to FILE (atomically) instead of standard output.
+    /// Write to FILE (atomically; a FIFO or device is written to directly; `-` is standard
+    /// output) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Render Markdown or HTML with this minijinja template instead of the built-in one (or
@@ -96,6 +99,9 @@ pub struct ImportArgs {
     /// A JSON file written by `aiready export --format json`.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+    /// Print what was imported as JSON (the shape is described in docs/json-output.md).
+    #[arg(long)]
+    pub json: bool,
     /// If a session with the same id exists, overwrite it (its current version is kept as
     /// `<id>.ron.bak`).
     #[arg(long, conflicts_with = "as_new")]
@@ -113,11 +119,13 @@ fn store(context: &Context) -> FileStore {
 pub fn export(context: &Context, args: &ExportArgs) -> Result<ExitCode, CliError> {
     let format = Format::from(args.format);
     if args.template.is_some() && format.template_file().is_none() {
-        return Err(CliError::Usage(
-            "--template applies to the Markdown and HTML formats only".to_string(),
-        ));
+        return Err(CliError::Usage(format!(
+            "--template applies to the Markdown and HTML formats only, not to {format}; drop --template or use -f markdown or -f html"
+        )));
     }
-    if format.is_binary() && args.output.is_none() && std::io::stdout().is_terminal() {
+    // `-o -` is standard output too.
+    let output = args.output.as_deref().filter(|p| *p != Path::new("-"));
+    if format.is_binary() && output.is_none() && std::io::stdout().is_terminal() {
         return Err(CliError::Usage(format!(
             "the {format} workbook is a binary file, not text for a terminal; nothing was written. \
              Write it to a file with -o FILE.xlsx, or redirect standard output"
@@ -149,14 +157,19 @@ pub fn export(context: &Context, args: &ExportArgs) -> Result<ExitCode, CliError
         },
     };
     let bytes = report::render_bytes(format, bank, &session, &options)?;
-    match &args.output {
+    match output {
         Some(path) => {
-            report::write_file(path, &bytes, args.force)?;
-            eprintln!(
-                "Wrote the {format} report of \"{}\" to {}",
-                session.name.escape_debug(),
-                path.display()
-            );
+            let written = report::write_output(path, &bytes, args.force)?;
+            let how = match written {
+                report::Written::Replaced | report::Written::Created => "",
+                report::Written::Streamed => " (written to directly: it is not a regular file)",
+            };
+            writeln!(
+                std::io::stderr().lock(),
+                "Wrote the {format} report of \"{}\" to {}{how}",
+                text::value(&session.name),
+                text::escape(&path.display().to_string())
+            )?;
         }
         None => {
             let mut out = std::io::stdout().lock();
@@ -175,6 +188,15 @@ pub fn import(context: &Context, args: &ImportArgs) -> Result<ExitCode, CliError
     })?;
     let name = args.file.display().to_string();
     let mut session = report::json::parse(&name, &text)?;
+    // Text in an export may have been edited by hand: nothing that acts on a terminal is
+    // stored.
+    if let Err((field, problem)) = typed_text::check_session(&session) {
+        return Err(ReportError::NotAnExport {
+            name,
+            reason: format!("{field} {problem}"),
+        }
+        .into());
+    }
     let store = store(context);
     let original = session.id.clone();
     let usable = is_valid_id(&session.id);
@@ -185,19 +207,23 @@ pub fn import(context: &Context, args: &ImportArgs) -> Result<ExitCode, CliError
         // the save keeps the version it replaces as the backup.
         let (_, lock) = store.open(&session.id)?;
         store.save(&lock, &session)?;
-        writeln!(
-            out,
-            "Replaced session {} with \"{}\"; its previous version is kept in {}",
-            session.id,
-            session.name.escape_debug(),
-            store.backup_path(&session.id).display()
-        )?;
+        if args.json {
+            write_import_json(&mut out, &session, &original, true)?;
+        } else {
+            writeln!(
+                out,
+                "Replaced session {} with \"{}\"; its previous version is kept in {}",
+                session.id,
+                text::value(&session.name),
+                text::escape(&store.backup_path(&session.id).display().to_string())
+            )?;
+        }
         return Ok(ExitCode::SUCCESS);
     }
     if exists && !args.as_new {
         let existing = store
             .load(&session.id)
-            .map(|s| format!(" (\"{}\")", s.name.escape_debug()))
+            .map(|s| format!(" (\"{}\")", text::value(&s.name)))
             .unwrap_or_default();
         return Err(CliError::Usage(format!(
             "a session with the id {}{existing} exists already; nothing was imported. \
@@ -214,11 +240,13 @@ pub fn import(context: &Context, args: &ImportArgs) -> Result<ExitCode, CliError
     }
     // The lock is released at the end of this command; the session is on disk.
     let _lock = store.create(&session)?;
-    if session.id == original {
+    if args.json {
+        write_import_json(&mut out, &session, &original, false)?;
+    } else if session.id == original {
         writeln!(
             out,
             "Imported \"{}\" as session {}",
-            session.name.escape_debug(),
+            text::value(&session.name),
             session.id
         )?;
     } else {
@@ -230,10 +258,29 @@ pub fn import(context: &Context, args: &ImportArgs) -> Result<ExitCode, CliError
         writeln!(
             out,
             "Imported \"{}\" as session {} ({why}; the file's id was {})",
-            session.name.escape_debug(),
+            text::value(&session.name),
             session.id,
-            original.escape_debug()
+            text::value(&original)
         )?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `import --json` prints (see docs/json-output.md).
+fn write_import_json(
+    out: &mut impl Write,
+    session: &crate::domain::session::Session,
+    original: &str,
+    replaced: bool,
+) -> Result<(), CliError> {
+    let shape = serde_json::json!({
+        "id": session.id,
+        "name": session.name,
+        "original_id": original,
+        "new_id": session.id != original,
+        "replaced": replaced,
+    });
+    serde_json::to_writer_pretty(&mut *out, &shape).map_err(std::io::Error::from)?;
+    writeln!(out)?;
+    Ok(())
 }

@@ -7,7 +7,9 @@ use crate::domain::framework::{Category, Framework, Stage};
 use crate::domain::questionnaire::{Question, QuestionBank, Thresholds};
 use crate::domain::scale::Answer;
 use crate::domain::scoring::{self, Ladder, QuestionStatus, Results, Verdict};
-use crate::domain::session::{QuestionRecord, Session, Target};
+use crate::domain::session::{
+    ActionStatus, FollowUp, Participant, QuestionRecord, Session, Target,
+};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -33,6 +35,9 @@ pub struct ReportContext<'a> {
     pub generated_at: String,
     /// Whether names were replaced by pseudonyms.
     pub anonymized: bool,
+    /// The session's participants, for the votes of register rows (the workbook).
+    #[serde(skip)]
+    pub voters: &'a [Participant],
     /// Title, subtitle, date and author, for the document's metadata block.
     pub meta: Meta<'a>,
     /// Version, classification and distribution of the document.
@@ -389,6 +394,8 @@ pub struct ActionRow<'a> {
     pub critical: bool,
     /// First steps to close the gap.
     pub remediation: &'a str,
+    /// What is to be done, as agreed.
+    pub what: &'a str,
     /// Who owns the action.
     pub owner: &'a str,
     /// When it is due, or empty.
@@ -396,6 +403,9 @@ pub struct ActionRow<'a> {
     /// The same as a date.
     #[serde(skip)]
     pub due_date: Option<Date>,
+    /// Where the action stands: "open", "in progress", "done", "won't do: reason"; empty when
+    /// nothing was decided.
+    pub status: String,
     /// Notes on the question.
     pub notes: &'a str,
     /// The record behind the row, for the votes.
@@ -633,7 +643,9 @@ pub(super) fn due_text(due: Option<Date>) -> String {
     due.map(|d| d.to_string()).unwrap_or_default()
 }
 
-pub(super) fn votes_text(record: &QuestionRecord) -> String {
+/// The votes on a question, e.g. "Ana 3, Ben 1"; a vote by someone who is not (or no longer)
+/// a participant says so.
+pub(super) fn votes_text(record: &QuestionRecord, participants: &[Participant]) -> String {
     // Sized up front: one allocation per question instead of one per growth step.
     let len: usize = record.votes.keys().map(|who| who.len() + 6).sum();
     let mut out = String::with_capacity(len);
@@ -644,8 +656,20 @@ pub(super) fn votes_text(record: &QuestionRecord) -> String {
         out.push_str(who);
         out.push(' ');
         out.push_str(a.short());
+        if !participants.iter().any(|p| p.name == *who) {
+            out.push_str(" (not a participant)");
+        }
     }
     out
+}
+
+/// Where an action stands, with the reason when it will not be done; empty without an action.
+fn status_text(action: &FollowUp) -> String {
+    match &action.status {
+        _ if action.is_empty() => String::new(),
+        ActionStatus::WontDo(reason) => format!("won't do: {reason}"),
+        status => status.title().to_string(),
+    }
 }
 
 fn minutes_text(seconds: u64) -> String {
@@ -713,10 +737,16 @@ fn scale_rows(points_per_level: u8) -> Vec<ScaleRow> {
 static EMPTY_RECORD: QuestionRecord = QuestionRecord {
     answer: None,
     notes: String::new(),
-    evidence: Vec::new(),
-    action_owner: String::new(),
-    due: None,
+    action: FollowUp {
+        what: String::new(),
+        owner: String::new(),
+        due: None,
+        evidence: Vec::new(),
+        status: ActionStatus::Open,
+        status_date: None,
+    },
     discuss_later: false,
+    resolved: false,
     votes: BTreeMap::new(),
 };
 
@@ -1034,7 +1064,7 @@ impl<'a> ReportContext<'a> {
                 ids(Framework::Tsc),
                 ids(Framework::NistAiRmf),
                 ids(Framework::Iso42001),
-                record.evidence.as_slice(),
+                record.action.evidence.as_slice(),
             )
         };
         let mut actions: Vec<ActionRow<'a>> = Vec::with_capacity(results.gaps.len());
@@ -1055,9 +1085,11 @@ impl<'a> ReportContext<'a> {
                 priority: g.priority(),
                 critical: g.critical,
                 remediation: g.remediation,
-                owner: &record.action_owner,
-                due: due_text(record.due),
-                due_date: record.due,
+                what: &record.action.what,
+                owner: &record.action.owner,
+                due: due_text(record.action.due),
+                status: status_text(&record.action),
+                due_date: record.action.due,
                 notes: &record.notes,
                 record,
                 soc2,
@@ -1083,9 +1115,11 @@ impl<'a> ReportContext<'a> {
                 priority: 0,
                 critical: q.critical,
                 remediation: &question.remediation,
-                owner: &record.action_owner,
-                due: due_text(record.due),
-                due_date: record.due,
+                what: &record.action.what,
+                owner: &record.action.owner,
+                due: due_text(record.action.due),
+                status: status_text(&record.action),
+                due_date: record.action.due,
                 notes: &record.notes,
                 record,
                 soc2,
@@ -1100,7 +1134,7 @@ impl<'a> ReportContext<'a> {
                 continue;
             }
             let record = record_of(q.id);
-            if record.action_owner.is_empty() && record.due.is_none() {
+            if record.action.is_empty() {
                 continue;
             }
             if let Some(r) = other_row(q, actions.len() + 1) {
@@ -1146,8 +1180,8 @@ impl<'a> ReportContext<'a> {
                         (true, false) => "Unknown",
                         _ => "Flagged",
                     },
-                    owner: &record.action_owner,
-                    due: due_text(record.due),
+                    owner: &record.action.owner,
+                    due: due_text(record.action.due),
                     notes: &record.notes,
                 }
             })
@@ -1165,7 +1199,7 @@ impl<'a> ReportContext<'a> {
                     spread: d.spread,
                     median: d.median.map_or(NONE, Answer::short),
                     agreed: answer_or_open(record.answer),
-                    votes: votes_text(record),
+                    votes: votes_text(record, &session.participants),
                 }
             })
             .collect();
@@ -1200,6 +1234,7 @@ impl<'a> ReportContext<'a> {
                                     q,
                                     record_of(&q.id),
                                     hidden_ids.contains(q.id.as_str()),
+                                    &session.participants,
                                 )
                             })
                             .collect(),
@@ -1225,11 +1260,11 @@ impl<'a> ReportContext<'a> {
                     },
                     answer: answer_or_open(record.answer),
                     notes: &record.notes,
-                    evidence: record.evidence.join("; "),
-                    owner: &record.action_owner,
-                    due: due_text(record.due),
+                    evidence: record.action.evidence.join("; "),
+                    owner: &record.action.owner,
+                    due: due_text(record.action.due),
                     flagged: record.discuss_later,
-                    votes: votes_text(record),
+                    votes: votes_text(record, &session.participants),
                 }
             })
             .collect();
@@ -1289,6 +1324,7 @@ impl<'a> ReportContext<'a> {
             generated: stamp(options.generated),
             generated_at: rfc3339(options.generated),
             anonymized: options.anonymize,
+            voters: &session.participants,
             meta,
             document: &options.document,
             session: session_details,
@@ -1318,6 +1354,7 @@ fn appendix_question<'a>(
     q: &'a Question,
     record: &'a QuestionRecord,
     hidden: bool,
+    participants: &[Participant],
 ) -> AppendixQuestion<'a> {
     let status = match (record.answer, hidden) {
         (Some(a), false) => Cow::Borrowed(answer_text(a)),
@@ -1335,12 +1372,12 @@ fn appendix_question<'a>(
         }
         maps_to.push_str(id);
     }
-    let due = due_text(record.due);
-    let action = match (record.action_owner.is_empty(), due.is_empty()) {
+    let due = due_text(record.action.due);
+    let action = match (record.action.owner.is_empty(), due.is_empty()) {
         (true, true) => String::new(),
-        (false, true) => record.action_owner.clone(),
+        (false, true) => record.action.owner.clone(),
         (true, false) => format!("unassigned, due {due}"),
-        (false, false) => format!("{}, due {due}", record.action_owner),
+        (false, false) => format!("{}, due {due}", record.action.owner),
     };
     let primary = q
         .maps_to
@@ -1371,11 +1408,11 @@ fn appendix_question<'a>(
         }),
         typical_exception: audit.map_or("", |a| a.typical_exception.as_str()),
         notes: &record.notes,
-        evidence: record.evidence.iter().map(String::as_str).collect(),
-        owner: &record.action_owner,
+        evidence: record.action.evidence.iter().map(String::as_str).collect(),
+        owner: &record.action.owner,
         due,
         action,
         flagged: record.discuss_later,
-        votes: votes_text(record),
+        votes: votes_text(record, participants),
     }
 }

@@ -7,7 +7,7 @@
 //! breaks become `<br>`, and `http://`, `https://` and `mailto:` addresses become links. No other
 //! scheme (`javascript:`, `data:`) is ever linked.
 
-use super::markdown::{TemplateKind, describe, render_with};
+use super::markdown::{FUEL, TemplateKind, describe, render_with};
 use super::{ReportContext, ReportError, Template, escape};
 use minijinja::syntax::SyntaxConfig;
 use minijinja::value::Value;
@@ -23,8 +23,10 @@ pub const TEMPLATE_FILE: &str = "report.html.j2";
 pub const BUILTIN_TEMPLATE: &str = include_str!("../../assets/report.html.j2");
 
 const HTML: TemplateKind = TemplateKind {
+    format: super::Format::Html,
     file: TEMPLATE_FILE,
     builtin_name: "built-in report.html.j2",
+    builtin_source: BUILTIN_TEMPLATE,
     builtin,
     environment,
 };
@@ -39,17 +41,21 @@ fn builtin() -> Result<&'static Environment<'static>, &'static String> {
     static BUILTIN: OnceLock<Result<Environment<'static>, String>> = OnceLock::new();
     BUILTIN
         .get_or_init(|| {
-            let mut env = environment().map_err(|e| describe(&e))?;
+            let mut env = environment().map_err(|e| describe(&e, BUILTIN_TEMPLATE))?;
             env.add_template(TEMPLATE_FILE, BUILTIN_TEMPLATE)
-                .map_err(|e| describe(&e))?;
+                .map_err(|e| describe(&e, BUILTIN_TEMPLATE))?;
             Ok(env)
         })
         .as_ref()
 }
 
-/// An environment that prints every value escaped for HTML, without a template yet.
+/// An environment that prints every value escaped for HTML, without a template yet, with the
+/// same budget as the Markdown report's.
 fn environment() -> Result<Environment<'static>, minijinja::Error> {
     let mut env = Environment::new();
+    // Errors carry the span of the failing expression (for the column and the undefined name).
+    env.set_debug(true);
+    env.set_fuel(Some(FUEL));
     let syntax = SyntaxConfig::builder()
         .trim_blocks(true)
         .lstrip_blocks(true)

@@ -114,13 +114,13 @@ pub fn control_matrix<'a>(
                 listed.push_str(" (");
                 listed.push_str(record.answer.map_or("open", Answer::short));
                 listed.push(')');
-                if !record.evidence.is_empty() {
+                if !record.action.evidence.is_empty() {
                     if !evidence.is_empty() {
                         evidence.push_str("; ");
                     }
                     evidence.push_str(id);
                     evidence.push_str(": ");
-                    evidence.push_str(&record.evidence.join(", "));
+                    evidence.push_str(&record.action.evidence.join(", "));
                 }
             }
             // An open question is not a pass: the lowest level is only known once it is
@@ -196,7 +196,7 @@ pub fn evidence_requests<'a>(
     let mut groups: Vec<EvidenceGroup<'a>> = Vec::new();
     for gap in &results.gaps {
         let record = record_of(gap.question_id);
-        let owner = record.action_owner.trim();
+        let owner = record.action.owner.trim();
         let question = questions.get(gap.question_id);
         let audit = question.and_then(|q| q.audit.as_ref());
         let item = EvidenceItem {
@@ -209,11 +209,11 @@ pub fn evidence_requests<'a>(
                 answer_or_open(None)
             },
             target: results.target_level,
-            due: super::context::due_text(record.due),
+            due: super::context::due_text(record.action.due),
             requested: question.map(|q| q.evidence.join("; ")).unwrap_or_default(),
             type1_evidence: audit.map_or("", |a| a.type1_evidence.as_str()),
             type2_evidence: audit.map_or("", |a| a.type2_evidence.as_str()),
-            recorded: record.evidence.join("; "),
+            recorded: record.action.evidence.join("; "),
         };
         match groups.iter_mut().find(|g| g.owner == owner) {
             Some(group) => group.items.push(item),

@@ -14,11 +14,13 @@ pub mod json;
 pub mod markdown;
 mod matrix;
 pub mod oscal;
+mod output;
 pub mod xlsx;
 
 pub use anonymize::{Anonymize, anonymize};
 pub use context::*;
 pub use matrix::{ControlRow, EvidenceGroup, EvidenceItem};
+pub use output::{Written, write as write_output};
 
 use crate::domain::questionnaire::QuestionBank;
 use crate::domain::scoring;
@@ -26,7 +28,6 @@ use crate::domain::session::Session;
 use jiff::Timestamp;
 use serde::Serialize;
 use std::fmt;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// How many gaps the "Top gaps" section lists in full; the action plan lists all of them.
@@ -274,6 +275,17 @@ pub enum ReportError {
         /// The file.
         path: PathBuf,
     },
+    /// The output names something a report is not written to.
+    #[error(
+        "{} is {kind}; a report replaces only a regular file (or is written into a FIFO or character device). Nothing was written; choose another file with -o, or -o - for standard output.",
+        .path.display()
+    )]
+    NotAFile {
+        /// The path given.
+        path: PathBuf,
+        /// What it is.
+        kind: &'static str,
+    },
     /// The output file could not be written.
     #[error("cannot write {}: {source}. Nothing was written.", .path.display())]
     Write {
@@ -377,54 +389,16 @@ pub fn render_bytes(
     }
 }
 
-/// Writes a report atomically: the text goes to a temporary file in the same folder, which then
-/// takes the file's place. An existing file is replaced only when `overwrite` is true. Unlike
-/// session files, a report is meant to be shared: it gets the permissions the user's umask
-/// gives new files.
+/// Writes a report: a new or replaced regular file is written atomically, a FIFO or character
+/// device directly; see [`output::write`]. An existing file is replaced only when `overwrite` is
+/// true. Unlike session files, a report is meant to be shared: it gets the permissions the
+/// user's umask gives new files.
 pub fn write_file(
     path: &Path,
     contents: impl AsRef<[u8]>,
     overwrite: bool,
 ) -> Result<(), ReportError> {
-    let contents = contents.as_ref();
-    let write_err = |source| ReportError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    if !overwrite && path.exists() {
-        return Err(ReportError::Exists {
-            path: path.to_path_buf(),
-        });
-    }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // Created with mode 0666, which the system reduces by the umask, as for any new file.
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let mut temp = builder.tempfile_in(dir).map_err(write_err)?;
-    temp.write_all(contents).map_err(write_err)?;
-    temp.as_file().sync_all().map_err(write_err)?;
-    if overwrite {
-        temp.persist(path).map_err(|e| write_err(e.error))?;
-    } else {
-        // No-clobber even if the file appeared since the check above.
-        temp.persist_noclobber(path).map_err(|e| {
-            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-                ReportError::Exists {
-                    path: path.to_path_buf(),
-                }
-            } else {
-                write_err(e.error)
-            }
-        })?;
-    }
-    Ok(())
+    output::write(path, contents.as_ref(), overwrite).map(|_| ())
 }
 
 /// A file name for a report of this session in the current directory, e.g.

@@ -15,6 +15,7 @@
 
 use super::{ActionRow, ControlRow, Format, ReportContext, ReportError};
 use crate::domain::scale::Answer;
+use crate::domain::session::ActionStatus;
 use foldhash::{HashMap, HashMapExt};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
@@ -68,7 +69,12 @@ pub fn assessment_results(context: &ReportContext) -> Result<String, ReportError
 /// The OSCAL plan of action and milestones of a report: the open follow-up actions.
 pub fn poam(context: &ReportContext) -> Result<String, ReportError> {
     let doc = Document::new(context);
-    let open: Vec<&ActionRow> = context.actions.iter().collect();
+    // Open: neither done nor decided against.
+    let open: Vec<&ActionRow> = context
+        .actions
+        .iter()
+        .filter(|a| a.record.action.status.is_pending())
+        .collect();
     let with_action: std::collections::HashSet<&str> = open.iter().map(|a| a.id).collect();
     let mut plan = Map::new();
     plan.insert("uuid".into(), doc.id("poam").into());
@@ -519,12 +525,13 @@ impl<'c, 'a> Document<'c, 'a> {
             prop("gap", if a.gap { "yes" } else { "no" }),
             prop("action-owner", a.owner),
             prop("due-date", &a.due),
+            prop("action-status", &a.status),
         ]
         .into_iter()
         .flatten()
         .collect();
         insert_list(&mut r, "props", props);
-        r.insert("status".into(), "open".into());
+        r.insert("status".into(), risk_status(&a.record.action.status).into());
         if let Some(deadline) = deadline(a) {
             r.insert("deadline".into(), deadline.into());
         }
@@ -533,13 +540,16 @@ impl<'c, 'a> Document<'c, 'a> {
             "uuid".into(),
             self.id(&format!("remediation:{}", a.id)).into(),
         );
-        let planned = !a.owner.trim().is_empty() || a.due_date.is_some();
-        remediation.insert(
-            "lifecycle".into(),
-            if planned { "planned" } else { "recommendation" }.into(),
-        );
+        let planned =
+            !a.owner.trim().is_empty() || a.due_date.is_some() || !a.what.trim().is_empty();
+        let lifecycle = match a.record.action.status {
+            ActionStatus::Done => "completed",
+            _ if planned => "planned",
+            _ => "recommendation",
+        };
+        remediation.insert("lifecycle".into(), lifecycle.into());
         remediation.insert("title".into(), format!("Remediation of {}", a.id).into());
-        remediation.insert("description".into(), multi_line(a.remediation).into());
+        remediation.insert("description".into(), remediation_text(a).into());
         if planned {
             let mut task = Map::new();
             task.insert("uuid".into(), self.id(&format!("task:{}", a.id)).into());
@@ -660,7 +670,7 @@ impl<'c, 'a> Document<'c, 'a> {
             "title".into(),
             format!("{}: {}", a.id, one_line(a.prompt)).into(),
         );
-        item.insert("description".into(), multi_line(a.remediation).into());
+        item.insert("description".into(), remediation_text(a).into());
         let owner = if a.owner.trim().is_empty() {
             "unassigned"
         } else {
@@ -670,6 +680,7 @@ impl<'c, 'a> Document<'c, 'a> {
             prop("question-id", a.id),
             prop("action-owner", owner),
             prop("due-date", &a.due),
+            prop("action-status", &a.status),
             prop("priority", &a.priority.to_string()),
             prop("critical", if a.critical { "yes" } else { "no" }),
             prop("soc2", &a.soc2.join(" ")),
@@ -699,6 +710,28 @@ impl<'c, 'a> Document<'c, 'a> {
             item.insert("remarks".into(), notes.into());
         }
         Value::Object(item)
+    }
+}
+
+/// The OSCAL risk status of an action's status.
+fn risk_status(status: &ActionStatus) -> &'static str {
+    match status {
+        ActionStatus::Open => "open",
+        ActionStatus::InProgress => "remediating",
+        ActionStatus::Done => "closed",
+        // The team decided against it; nobody outside has approved that.
+        ActionStatus::WontDo(_) => "deviation-requested",
+    }
+}
+
+/// The question's remediation, with the action the team agreed on when there is one.
+fn remediation_text(a: &ActionRow) -> String {
+    let suggested = multi_line(a.remediation);
+    let agreed = multi_line(a.what);
+    if agreed.is_empty() {
+        suggested
+    } else {
+        format!("Agreed action: {agreed}\n\nSuggested remediation: {suggested}")
     }
 }
 

@@ -8,6 +8,7 @@
 
 use super::{ActionRow, Format, ReportContext, ReportError};
 use crate::domain::scale::Answer;
+use crate::domain::session::Participant;
 use jiff::civil::Date;
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format as CellFormat, FormatBorder, Workbook, Worksheet,
@@ -25,7 +26,7 @@ pub const SHEETS: [&str; 5] = [
 ];
 
 /// The header of the Register sheet.
-pub const REGISTER_HEADER: [&str; 17] = [
+pub const REGISTER_HEADER: [&str; 19] = [
     "Question id",
     "Category",
     "Stage",
@@ -33,9 +34,11 @@ pub const REGISTER_HEADER: [&str; 17] = [
     "Critical",
     "Level",
     "Level name",
+    "Result",
     "N/A reason",
     "Votes",
     "Notes",
+    "Agreed action",
     "Owner",
     "Due date",
     "Status",
@@ -46,7 +49,7 @@ pub const REGISTER_HEADER: [&str; 17] = [
 ];
 
 /// The header of the Action plan sheet.
-pub const ACTION_HEADER: [&str; 13] = [
+pub const ACTION_HEADER: [&str; 15] = [
     "Rank",
     "Question id",
     "Category",
@@ -58,8 +61,10 @@ pub const ACTION_HEADER: [&str; 13] = [
     "Target",
     "Priority",
     "Remediation",
+    "Agreed action",
     "Owner",
     "Due date",
+    "Status",
 ];
 
 /// The header of the Control matrix sheet.
@@ -312,6 +317,7 @@ fn build(context: &ReportContext) -> Result<Vec<u8>, XlsxError> {
             styles: &styles,
         },
         &context.register,
+        context.voters,
     )?;
     action_plan(
         &mut Sheet {
@@ -486,8 +492,8 @@ fn summary(s: &mut Sheet, context: &ReportContext) -> Result<(), XlsxError> {
     Ok(())
 }
 
-/// What a register row's question stands at: the reason a spreadsheet filters on.
-fn status(a: &ActionRow) -> &'static str {
+/// Where a register row's question stands against the target: what a spreadsheet filters on.
+fn result(a: &ActionRow) -> &'static str {
     match a.agreed {
         None => "open",
         Some(Answer::NotApplicable) => "not applicable",
@@ -497,13 +503,13 @@ fn status(a: &ActionRow) -> &'static str {
     }
 }
 
-fn register(s: &mut Sheet, rows: &[ActionRow]) -> Result<(), XlsxError> {
+fn register(s: &mut Sheet, rows: &[ActionRow], voters: &[Participant]) -> Result<(), XlsxError> {
     s.table(
         0,
         &REGISTER_HEADER,
         &[
-            14.0, 18.0, 16.0, 50.0, 8.0, 7.0, 14.0, 30.0, 22.0, 40.0, 16.0, 11.0, 13.0, 30.0, 14.0,
-            14.0, 14.0,
+            14.0, 18.0, 16.0, 50.0, 8.0, 7.0, 14.0, 13.0, 30.0, 22.0, 40.0, 30.0, 16.0, 11.0, 13.0,
+            30.0, 14.0, 14.0, 14.0,
         ],
         rows.len(),
     )?;
@@ -525,16 +531,18 @@ fn register(s: &mut Sheet, rows: &[ActionRow]) -> Result<(), XlsxError> {
             a.agreed.and_then(Answer::scored_level).map(f64::from),
         )?;
         s.text(row, 6, a.agreed.map_or("", Answer::name))?;
-        s.text(row, 7, na_reason)?;
-        s.text(row, 8, &super::context::votes_text(a.record))?;
-        s.text(row, 9, a.notes)?;
-        s.text(row, 10, a.owner)?;
-        s.date(row, 11, a.due_date)?;
-        s.text(row, 12, status(a))?;
-        s.text(row, 13, &a.evidence.join("\n"))?;
-        s.text(row, 14, &a.soc2.join(", "))?;
-        s.text(row, 15, &a.nist.join(", "))?;
-        s.text(row, 16, &a.iso.join(", "))?;
+        s.text(row, 7, result(a))?;
+        s.text(row, 8, na_reason)?;
+        s.text(row, 9, &super::context::votes_text(a.record, voters))?;
+        s.text(row, 10, a.notes)?;
+        s.text(row, 11, a.what)?;
+        s.text(row, 12, a.owner)?;
+        s.date(row, 13, a.due_date)?;
+        s.text(row, 14, &a.status)?;
+        s.text(row, 15, &a.evidence.join("\n"))?;
+        s.text(row, 16, &a.soc2.join(", "))?;
+        s.text(row, 17, &a.nist.join(", "))?;
+        s.text(row, 18, &a.iso.join(", "))?;
     }
     Ok(())
 }
@@ -544,7 +552,7 @@ fn action_plan(s: &mut Sheet, rows: &[ActionRow]) -> Result<(), XlsxError> {
         0,
         &ACTION_HEADER,
         &[
-            6.0, 14.0, 18.0, 16.0, 50.0, 8.0, 16.0, 7.0, 7.0, 9.0, 50.0, 16.0, 11.0,
+            6.0, 14.0, 18.0, 16.0, 50.0, 8.0, 16.0, 7.0, 7.0, 9.0, 50.0, 30.0, 16.0, 11.0, 13.0,
         ],
         rows.len(),
     )?;
@@ -569,8 +577,10 @@ fn action_plan(s: &mut Sheet, rows: &[ActionRow]) -> Result<(), XlsxError> {
             s.text(row, 9, "not a gap")?;
         }
         s.text(row, 10, a.remediation)?;
-        s.text(row, 11, a.owner)?;
-        s.date(row, 12, a.due_date)?;
+        s.text(row, 11, a.what)?;
+        s.text(row, 12, a.owner)?;
+        s.date(row, 13, a.due_date)?;
+        s.text(row, 14, &a.status)?;
     }
     Ok(())
 }
