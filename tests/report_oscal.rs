@@ -225,6 +225,16 @@ fn uuids(value: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// The value of an item's property in aiready's namespace.
+fn prop(item: &Value, name: &str) -> Option<String> {
+    item["props"].as_array().and_then(|props| {
+        props
+            .iter()
+            .find(|p| p["name"] == name)
+            .map(|p| p["value"].as_str().unwrap().to_string())
+    })
+}
+
 /// The document with its time stamps of the export blanked.
 fn without_export_time(mut doc: Value) -> Value {
     for root in ["assessment-results", "plan-of-action-and-milestones"] {
@@ -302,14 +312,6 @@ fn results_hold_an_observation_per_answer_a_finding_per_criterion_and_a_risk_per
         .collect();
     let observations = result["observations"].as_array().unwrap();
     assert_eq!(observations.len(), answered.len());
-    let prop = |item: &Value, name: &str| -> Option<String> {
-        item["props"].as_array().and_then(|props| {
-            props
-                .iter()
-                .find(|p| p["name"] == name)
-                .map(|p| p["value"].as_str().unwrap().to_string())
-        })
-    };
     let mut observation_of: BTreeMap<String, &Value> = BTreeMap::new();
     for o in observations {
         let id = prop(o, "question-id").unwrap();
@@ -492,14 +494,6 @@ fn the_poam_lists_open_actions_with_owner_and_due_date() {
         .as_array()
         .unwrap();
     assert_eq!(items.len(), open_action_count(&session));
-    let prop = |item: &Value, name: &str| -> Option<String> {
-        item["props"].as_array().and_then(|props| {
-            props
-                .iter()
-                .find(|p| p["name"] == name)
-                .map(|p| p["value"].as_str().unwrap().to_string())
-        })
-    };
     let mut with_owner = 0;
     for item in items {
         let id = prop(item, "question-id").unwrap();

@@ -7,11 +7,10 @@
 //! breaks become `<br>`, and `http://`, `https://` and `mailto:` addresses become links. No other
 //! scheme (`javascript:`, `data:`) is ever linked.
 
-use super::markdown::{FUEL, TemplateKind, describe, render_with};
+use super::markdown::{TemplateKind, base_environment, render_with, with_builtin};
 use super::{ReportContext, ReportError, Template, escape};
-use minijinja::syntax::SyntaxConfig;
 use minijinja::value::Value;
-use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use minijinja::{AutoEscape, Environment};
 use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -40,29 +39,14 @@ pub fn render(context: &ReportContext, template: Option<&Template>) -> Result<St
 fn builtin() -> Result<&'static Environment<'static>, &'static String> {
     static BUILTIN: OnceLock<Result<Environment<'static>, String>> = OnceLock::new();
     BUILTIN
-        .get_or_init(|| {
-            let mut env = environment().map_err(|e| describe(&e, BUILTIN_TEMPLATE))?;
-            env.add_template(TEMPLATE_FILE, BUILTIN_TEMPLATE)
-                .map_err(|e| describe(&e, BUILTIN_TEMPLATE))?;
-            Ok(env)
-        })
+        .get_or_init(|| with_builtin(environment, TEMPLATE_FILE, BUILTIN_TEMPLATE))
         .as_ref()
 }
 
 /// An environment that prints every value escaped for HTML, without a template yet, with the
 /// same budget as the Markdown report's.
 fn environment() -> Result<Environment<'static>, minijinja::Error> {
-    let mut env = Environment::new();
-    // Errors carry the span of the failing expression (for the column and the undefined name).
-    env.set_debug(true);
-    env.set_fuel(Some(FUEL));
-    let syntax = SyntaxConfig::builder()
-        .trim_blocks(true)
-        .lstrip_blocks(true)
-        .keep_trailing_newline(true)
-        .build()?;
-    env.set_syntax(syntax);
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    let mut env = base_environment()?;
     env.set_auto_escape_callback(|_| AutoEscape::Html);
     env.set_formatter(|out, _state, value| {
         if value.is_none() || value.is_undefined() {

@@ -141,17 +141,25 @@ impl std::io::Write for CappedOutput {
 fn builtin() -> Result<&'static Environment<'static>, &'static String> {
     static BUILTIN: OnceLock<Result<Environment<'static>, String>> = OnceLock::new();
     BUILTIN
-        .get_or_init(|| {
-            let mut env = environment().map_err(|e| describe(&e, BUILTIN_TEMPLATE))?;
-            env.add_template(TEMPLATE_FILE, BUILTIN_TEMPLATE)
-                .map_err(|e| describe(&e, BUILTIN_TEMPLATE))?;
-            Ok(env)
-        })
+        .get_or_init(|| with_builtin(environment, TEMPLATE_FILE, BUILTIN_TEMPLATE))
         .as_ref()
 }
 
-/// An environment that prints every value escaped for Markdown, without a template yet.
-fn environment() -> Result<Environment<'static>, minijinja::Error> {
+/// An environment of `make` with a built-in template added, or why it cannot be used.
+pub(super) fn with_builtin(
+    make: fn() -> Result<Environment<'static>, minijinja::Error>,
+    file: &'static str,
+    source: &'static str,
+) -> Result<Environment<'static>, String> {
+    let mut env = make().map_err(|e| describe(&e, source))?;
+    env.add_template(file, source)
+        .map_err(|e| describe(&e, source))?;
+    Ok(env)
+}
+
+/// What every report template gets: the template budget, errors with their place, blocks
+/// that leave no blank lines, and an error for a misspelt field.
+pub(super) fn base_environment() -> Result<Environment<'static>, minijinja::Error> {
     let mut env = Environment::new();
     // Errors carry the span of the failing expression (for the column and the undefined name).
     env.set_debug(true);
@@ -164,6 +172,12 @@ fn environment() -> Result<Environment<'static>, minijinja::Error> {
     env.set_syntax(syntax);
     // A misspelt field in a template is an error the author sees, not a silent blank.
     env.set_undefined_behavior(UndefinedBehavior::Strict);
+    Ok(env)
+}
+
+/// An environment that prints every value escaped for Markdown, without a template yet.
+fn environment() -> Result<Environment<'static>, minijinja::Error> {
+    let mut env = base_environment()?;
     env.set_auto_escape_callback(|_| AutoEscape::Custom("markdown".into()));
     env.set_formatter(|out, _state, value| {
         if value.is_safe()
