@@ -516,14 +516,15 @@ fn the_report_says_who_did_pre_work_and_what_was_agreed_from_it() {
     app.dispatch(Action::Confirm);
     let saved = store.load(ID).unwrap();
     let bank = aiready::content::builtin().unwrap();
-    let render = |anonymize| {
+    let render_as = |format, anonymize| {
         let options = aiready::report::Options {
             anonymize,
             generated: t0(),
             ..aiready::report::Options::now()
         };
-        aiready::report::render(aiready::report::Format::Markdown, bank, &saved, &options).unwrap()
+        aiready::report::render(format, bank, &saved, &options).unwrap()
     };
+    let render = |anonymize| render_as(aiready::report::Format::Markdown, anonymize);
     let report = render(false);
     assert!(report.contains("| Ana | ML | 3 of "), "{report}");
     assert!(report.contains("| Chi | legal | 3 of "), "{report}");
@@ -538,4 +539,17 @@ fn the_report_says_who_did_pre_work_and_what_was_agreed_from_it() {
         "{shared}"
     );
     assert!(shared.contains("Participant A, pre-work: approved base sets only"));
+    // The web page carries the same.
+    let page = render_as(aiready::report::Format::Html, false);
+    assert!(
+        page.contains("<tr><td>Ana</td><td>ML</td><td class=\"num\">3 of "),
+        "{page}"
+    );
+    assert!(page.contains("1 agreed level was accepted from unanimous votes"));
+    let second = page.find(&format!("<strong>{}</strong>", ids[1])).unwrap();
+    assert!(page[second..].contains("(agreed from pre-work)"));
+    assert!(page.contains("<li>Ana, pre-work: approved base sets only</li>"));
+    let shared_page = render_as(aiready::report::Format::Html, true);
+    assert!(!shared_page.contains("Ana") && !shared_page.contains("Ben"));
+    assert!(shared_page.contains("Participant A, pre-work: approved base sets only"));
 }

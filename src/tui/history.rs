@@ -11,8 +11,9 @@ use crate::tui::edit::Edit;
 /// The part of a session a change touched, as it was at one moment.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Part {
-    /// One question's record (None: nothing recorded).
-    Record(String, Option<QuestionRecord>),
+    /// One question's record (None: nothing recorded); boxed, as a record is large next to
+    /// the other parts.
+    Record(String, Option<Box<QuestionRecord>>),
     /// The records of several questions (None: nothing recorded).
     Records(Vec<(String, Option<QuestionRecord>)>),
     /// One section's planned minutes.
@@ -33,9 +34,10 @@ impl Part {
             | Edit::Notes { question, .. }
             | Edit::Flag { question, .. }
             | Edit::Resolve { question, .. }
-            | Edit::Action { question, .. } => {
-                Part::Record(question.clone(), session.record(question).cloned())
-            }
+            | Edit::Action { question, .. } => Part::Record(
+                question.clone(),
+                session.record(question).cloned().map(Box::new),
+            ),
             Edit::Agenda {
                 category, stage, ..
             } => Part::Agenda(
@@ -58,7 +60,7 @@ impl Part {
     pub fn restore(&self, session: &mut Session) {
         match self {
             Part::Record(question, Some(record)) => {
-                session.records.insert(question.clone(), record.clone());
+                session.records.insert(question.clone(), (**record).clone());
             }
             Part::Record(question, None) => {
                 session.records.remove(question);
