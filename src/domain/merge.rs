@@ -401,24 +401,31 @@ impl InputSummary {
                 self.label
             );
         }
-        let mut parts = Vec::new();
-        let mut count = |n: usize, one: &str, many: &str| {
-            if n > 0 {
-                parts.push(format!("{n} {}", if n == 1 { one } else { many }));
-            }
+        let counted = |counts: &[(usize, &str, &str)]| -> Vec<String> {
+            counts
+                .iter()
+                .filter(|(n, _, _)| *n > 0)
+                .map(|(n, one, many)| format!("{n} {}", if *n == 1 { one } else { many }))
+                .collect()
         };
-        count(self.new_votes, "new vote", "new votes");
-        count(self.changed_votes, "vote changed", "votes changed");
-        count(self.withdrawn_votes, "vote withdrawn", "votes withdrawn");
-        count(self.notes, "note", "notes");
-        count(self.conflicts, "conflict", "conflicts");
-        count(self.unknown, "Unknown", "Unknown");
-        count(self.out_of_scope, "outside the scope", "outside the scope");
-        count(self.orphans, "orphan", "orphans");
-        let what = if parts.is_empty() {
-            "nothing new".to_string()
-        } else {
-            parts.join(", ")
+        let changes = counted(&[
+            (self.new_votes, "new vote", "new votes"),
+            (self.changed_votes, "vote changed", "votes changed"),
+            (self.withdrawn_votes, "vote withdrawn", "votes withdrawn"),
+            (self.notes, "note", "notes"),
+            (self.conflicts, "conflict", "conflicts"),
+        ]);
+        // What the file holds, said after the changes: with nothing new, a count of Unknown
+        // votes alone would read as a change.
+        let held = counted(&[
+            (self.unknown, "Unknown", "Unknown"),
+            (self.out_of_scope, "outside the scope", "outside the scope"),
+            (self.orphans, "orphan", "orphans"),
+        ]);
+        let what = match (changes.is_empty(), held.is_empty()) {
+            (false, _) => [changes, held].concat().join(", "),
+            (true, true) => "nothing new".to_string(),
+            (true, false) => format!("nothing new (it holds {})", held.join(", ")),
         };
         let content = if self.other_content {
             " (answered against other questionnaires)"

@@ -32,8 +32,9 @@ impl Widget for &App<'_> {
             .last()
             .map(|layer| layer.idle_commands(&view))
             .unwrap_or_default();
-        // Undo acts on an open session; in a text field it undoes typing instead.
-        if self.open.is_none() || self.context().1 {
+        // Undo acts on an open session one may change; in a text field it undoes typing
+        // instead.
+        if self.open.as_ref().is_none_or(|open| open.read_only()) || self.context().1 {
             idle.extend([Command::Undo, Command::Redo]);
         }
         let footer =

@@ -253,6 +253,19 @@ fn merging_the_same_file_twice_changes_nothing() {
     assert!(!twice.changed);
     assert_eq!(twice.session, once.session);
     assert_eq!(twice.summary.votes() + twice.summary.notes(), 0);
+    // What the file holds is not said as if it were new.
+    let unsure = file("Maya", 10, &[("q2", Some(Answer::Unknown), "")]);
+    let once = run(
+        &s,
+        &b,
+        std::slice::from_ref(&unsure),
+        MergeOptions::default(),
+    );
+    let twice = run(&once.session, &b, &[unsure], MergeOptions::default());
+    assert_eq!(
+        twice.summary.lines(),
+        ["Maya  1 of 3 answered: nothing new (it holds 1 Unknown)  [Maya.prework.ron]"]
+    );
 }
 
 #[test]
