@@ -509,20 +509,67 @@ Questionnaire(
 
     #[test]
     fn survives_unbalanced_and_hostile_text() {
-        for text in [
-            "((((",
-            "]]]",
-            "Q(a: [1, (b: {",
-            "\"unterminated",
-            "r#\"x",
-            "/* open",
-        ] {
+        // Each text, a path to locate in it, where it is found (the nearest value the walker
+        // could follow), and the path found at a location inside the text.
+        let cases: [(&str, &str, (usize, usize), (usize, usize), &str); 6] = [
+            // Four open parentheses: one value nested in the next, all at the top level.
+            ("((((", "a.b[3]", (1, 1), (1, 3), ""),
+            // Nothing but closing brackets: the top-level value is the first one.
+            ("]]]", "a.b[3]", (1, 1), (1, 3), ""),
+            // Cut off inside a map: `a[1].b` is the `{` at column 14.
+            ("Q(a: [1, (b: {", "a[1].b[3]", (1, 14), (1, 14), "a[1].b"),
+            ("Q(a: [1, (b: {", "a.b[3]", (1, 6), (1, 7), "a[0]"),
+            // A string or raw string that never ends is one value reaching the end.
+            ("\"unterminated", "a.b[3]", (1, 1), (1, 3), ""),
+            ("r#\"x", "a.b[3]", (1, 1), (1, 3), ""),
+        ];
+        for (text, path, (line, column), inside, expected_path) in cases {
             let map = SourceMap::new(text);
-            let _ = map.location_of(text, "a.b[3]");
-            let _ = map.path_at(text, Location { line: 1, column: 3 });
+            assert_eq!(
+                map.location_of(text, path),
+                Location { line, column },
+                "{text:?}"
+            );
+            let at = Location {
+                line: inside.0,
+                column: inside.1,
+            };
+            assert_eq!(map.path_at(text, at), expected_path, "{text:?}");
+            // The same text after a comment line and an indent moves by one line and two
+            // columns.
+            let shifted = format!("// hostile\n  {text}");
+            let map = SourceMap::new(&shifted);
+            assert_eq!(
+                map.location_of(&shifted, path),
+                Location {
+                    line: line + 1,
+                    column: column + 2
+                },
+                "{shifted:?}"
+            );
+            let at = Location {
+                line: inside.0 + 1,
+                column: inside.1 + 2,
+            };
+            assert_eq!(map.path_at(&shifted, at), expected_path, "{shifted:?}");
+        }
+        // A comment that never ends holds no value at all: every path falls back to the start
+        // of the file, wherever the comment begins.
+        for text in ["/* open", "\n\n   /* open (( [["] {
+            let map = SourceMap::new(text);
+            assert_eq!(
+                map.location_of(text, "a.b[3]"),
+                Location { line: 1, column: 1 }
+            );
+            assert_eq!(map.path_at(text, Location { line: 1, column: 3 }), "");
         }
         let deep = "[".repeat(10_000);
         let map = SourceMap::new(&deep);
         assert_eq!(map.path_at(&deep, Location { line: 1, column: 1 }), "");
+        // Nesting is followed as far as a questionnaire could need.
+        assert_eq!(
+            map.location_of(&deep, "[0][0][0]"),
+            Location { line: 1, column: 4 }
+        );
     }
 }
