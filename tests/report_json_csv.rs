@@ -4,8 +4,8 @@
 
 mod common;
 
-use aiready::domain::session::Session;
 use aiready::domain::scale::Answer;
+use aiready::domain::session::Session;
 use aiready::report::{self, Format, escape};
 use aiready::store::{FileStore, SessionStore};
 use common::fixture_session as fixture;
@@ -195,7 +195,10 @@ fn csv_parses_back_row_for_row() {
             expected_ids.push(q.id.as_str());
         }
     }
-    let mut found: Vec<&str> = rows.iter().map(|r| r[col("question_id")].as_str()).collect();
+    let mut found: Vec<&str> = rows
+        .iter()
+        .map(|r| r[col("question_id")].as_str())
+        .collect();
     found.sort_unstable();
     expected_ids.sort_unstable();
     assert_eq!(found, expected_ids);
@@ -230,7 +233,7 @@ fn csv_parses_back_row_for_row() {
             assert!(!gaps_done, "gap {id} after the other actions");
             let key = (q.critical, priority);
             assert!(
-                key.0 < last_gap_key.0 || (key.0 == last_gap_key.0 && key.1 <= last_gap_key.1),
+                key <= last_gap_key,
                 "gap {id} {key:?} ranked after {last_gap_key:?}"
             );
             last_gap_key = key;

@@ -212,11 +212,7 @@ fn visible_text(text: &str) -> String {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push('\n'),
             Event::End(TagEnd::TableCell) => out.push('\t'),
-            Event::Start(_) | Event::End(_) => {
-                if !out.ends_with(['\n', '\t']) {
-                    out.push('\n');
-                }
-            }
+            Event::Start(_) | Event::End(_) if !out.ends_with(['\n', '\t']) => out.push('\n'),
             _ => {}
         }
     }
@@ -265,9 +261,8 @@ fn every_note_evidence_item_and_action_appears() {
     assert!(checked > 100, "only {checked} items checked");
     // The multi-line note keeps its lines, the last one starting with a dash as typed.
     assert!(
-        visible.contains(
-            "Notes: Reviewed in the workshop.\nSecond line of the note\n- with a dash\n"
-        ),
+        visible
+            .contains("Notes: Reviewed in the workshop.\nSecond line of the note\n- with a dash\n"),
         "{visible}"
     );
     for votes in VOTES {

@@ -511,7 +511,14 @@ Questionnaire(
     fn survives_unbalanced_and_hostile_text() {
         // Each text, a path to locate in it, where it is found (the nearest value the walker
         // could follow), and the path found at a location inside the text.
-        let cases: [(&str, &str, (usize, usize), (usize, usize), &str); 6] = [
+        type Case = (
+            &'static str,
+            &'static str,
+            (usize, usize),
+            (usize, usize),
+            &'static str,
+        );
+        let cases: [Case; 6] = [
             // Four open parentheses: one value nested in the next, all at the top level.
             ("((((", "a.b[3]", (1, 1), (1, 3), ""),
             // Nothing but closing brackets: the top-level value is the first one.
