@@ -31,6 +31,16 @@ fn export(c: &mut Criterion) {
     let bank = common::large_bank(QUESTIONS);
     let session = common::answered_session(&bank);
     let (plain, anonymized) = (options(false), options(true));
+    // The size of what is measured, for docs/performance.md.
+    for format in Format::ALL {
+        let text = report::render(format, &bank, &session, &plain).expect("the export works");
+        eprintln!(
+            "export_5000/{}: {} bytes, {} lines",
+            format.extension(),
+            text.len(),
+            text.lines().count()
+        );
+    }
     let mut group = c.benchmark_group("export_5000");
     for format in Format::ALL {
         group.bench_function(format.extension(), |b| {
