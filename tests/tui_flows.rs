@@ -9,9 +9,9 @@ use aiready::report::{self, Format};
 use aiready::store::{MemoryStore, SessionStore};
 use aiready::tui::action::Action;
 use aiready::tui::app::{App, MessageKind};
+use aiready::tui::popups::Popup;
 use aiready::tui::popups::export::{ExportField, ExportPlaces, ExportState};
 use aiready::tui::screens::Screen;
-use aiready::tui::screens::workshop::WorkshopMode;
 use common::{app, seed, type_text};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::path::Path;
@@ -146,10 +146,7 @@ fn not_applicable_asks_for_a_reason() {
     let mut app = opened(&store);
     let id = current_id(&app);
     app.dispatch(Action::Answer(Answer::NotApplicable));
-    match app.screen() {
-        Screen::Workshop(ws) => assert!(matches!(ws.mode, WorkshopMode::Notes(ref e) if e.justify)),
-        other => panic!("{other:?}"),
-    }
+    assert!(matches!(app.popup(), Some(Popup::Notes(e)) if e.justify));
     app.dispatch(Action::Back);
     assert_eq!(app.message.as_ref().unwrap().kind, MessageKind::Warn);
     assert_eq!(cursor(&app), 0);
@@ -255,12 +252,7 @@ fn flag_action_and_agenda_are_saved() {
     type_text(&mut app, "2027-13-01");
     app.dispatch(Action::Confirm);
     // A bad date is refused and the form stays open.
-    match app.screen() {
-        Screen::Workshop(ws) => {
-            assert!(matches!(&ws.mode, WorkshopMode::Form(f) if f.error.is_some()))
-        }
-        other => panic!("{other:?}"),
-    }
+    assert!(matches!(app.popup(), Some(Popup::Action(f)) if f.form.error.is_some()));
     for _ in 0.."13-01".len() {
         app.dispatch(Action::Input(ratatui_textarea::Input {
             key: ratatui_textarea::Key::Backspace,
@@ -458,7 +450,7 @@ fn export_here(app: &mut App<'_>, dir: &Path, config: Option<&Path>) {
 }
 
 fn popup<'a>(app: &'a App<'_>) -> &'a ExportState {
-    app.export.as_ref().expect("the export popup is open")
+    app.export().expect("the export popup is open")
 }
 
 fn key(app: &App<'_>, c: char) -> Action {
@@ -515,7 +507,7 @@ fn export_from_the_workshop_writes_markdown_into_the_current_folder() {
     assert_eq!(popup(&app).path_text(), expected);
     assert_eq!(popup(&app).format, Format::Markdown);
     app.dispatch(Action::Confirm);
-    assert!(app.export.is_none(), "the popup closes after writing");
+    assert!(app.export().is_none(), "the popup closes after writing");
     let path = dir.path().join(&expected);
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("Acme support bot"));
@@ -603,7 +595,7 @@ fn a_typed_file_name_is_kept_when_the_format_changes() {
     assert_eq!(state.format, Format::Csv);
     std::fs::create_dir(dir.path().join("reports")).unwrap();
     app.dispatch(Action::Confirm);
-    assert!(app.export.is_none());
+    assert!(app.export().is_none());
     assert!(dir.path().join("reports/acme.md").is_file());
 }
 
@@ -638,7 +630,7 @@ fn an_existing_file_is_replaced_only_after_yes() {
     app.dispatch(Action::Confirm);
     assert!(popup(&app).overwrite.is_some());
     app.dispatch(key(&app, 'y'));
-    assert!(app.export.is_none());
+    assert!(app.export().is_none());
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("## "), "{text}");
     assert!(!text.contains("keep me"));
@@ -666,7 +658,7 @@ fn a_place_that_cannot_be_written_shows_an_error_and_writes_nothing() {
     assert_eq!(std::fs::read_to_string(&blocker).unwrap(), "a file");
     // Esc closes the popup; the session is untouched.
     app.dispatch(Action::Back);
-    assert!(app.export.is_none());
+    assert!(app.export().is_none());
     assert!(matches!(app.screen(), Screen::Workshop(_)));
     assert!(app.save_error.is_none());
 
@@ -716,7 +708,7 @@ fn a_broken_template_in_the_config_folder_is_named() {
     // JSON needs no template.
     app.dispatch(Action::ExportFormat(Format::Json));
     app.dispatch(Action::Confirm);
-    assert!(app.export.is_none());
+    assert!(app.export().is_none());
     assert!(dir.path().join(format!("{ID}-report.json")).is_file());
 }
 
@@ -760,7 +752,7 @@ fn export_from_the_list_reads_the_session_without_taking_it() {
     let empty = MemoryStore::new();
     let mut app = common::app(&empty);
     app.dispatch(Action::Export);
-    assert!(app.export.is_none());
+    assert!(app.export().is_none());
     assert!(app.message.is_some());
 }
 
@@ -773,7 +765,7 @@ fn export_from_the_results_and_help_over_the_popup() {
     export_here(&mut app, dir.path(), None);
     app.dispatch(Action::Results);
     app.dispatch(key(&app, 'x'));
-    assert!(app.export.is_some());
+    assert!(app.export().is_some());
     // Help opens over the popup and gives it back.
     app.dispatch(key(&app, '?'));
     assert!(matches!(app.screen(), Screen::Help(_)));

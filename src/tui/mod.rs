@@ -1,23 +1,45 @@
 //! The terminal user interface: the only module that draws or reads keys.
 //!
-//! Data flows one way: a key event is looked up in the [`keymap`] for the active context and
-//! becomes an [`action::Action`]; [`app::App::update`] applies it (and the follow-up save);
-//! the screen is drawn from `&App`.
+//! Data flows one way: a key event is looked up in the [`keymap`] for the context of the layer
+//! on top and becomes an [`action::Action`]; [`app::App::dispatch`] hands it to that layer,
+//! which answers with an [`layer::Outcome`]: a [`layer::Transition`] of the stack (stay, close,
+//! open another layer, go home) and [`layer::Effect`]s that only the app performs (change and
+//! save the session, open, create, delete, export). Every layer is drawn from a read-only
+//! [`view::View`] (bank, open session with its scores, theme, keys), never from the app.
 //!
-//! - [`app`]: state and the update function.
-//! - [`action`]: every user intent.
-//! - [`keymap`]: bindings as data, with user overrides.
-//! - [`theme`]: colours, `NO_COLOR`.
-//! - [`screens`]: home, setup, workshop, results, help.
-//! - [`popups`]: notes editor, forms, search and jump lists over the workshop; export.
-//! - [`widgets`]: shared drawing pieces.
+//! Where things live:
+//!
+//! - `screens/<name>.rs`: one screen each (home, setup, results, help), with its state, its
+//!   `update` (the keys) and its `render`. The question screen is a folder:
+//!   `screens/workshop/mod.rs` (state, keys, layout), `question.rs` (the question page) and
+//!   `votes.rs` (the vote panel: whose vote is next, its keys, its drawing).
+//! - `popups/<name>.rs`: one popup each (notes, action, agenda, search, sections, parking lot,
+//!   export), same shape; a popup that picks a place answers the screen below with a
+//!   [`layer::Reply`].
+//! - [`app`]: the stack of layers, the open session, the store; routing and effects.
+//! - [`session`]: the open session, its navigation (applicable questions in order), the timer.
+//! - [`edit`]: changes to the session, as data.
+//! - [`frame`]: header, status line and footer around every screen.
+//! - [`action`], [`keymap`] (bindings as data, with user overrides), [`theme`] (colours,
+//!   `NO_COLOR`), [`widgets`] (shared drawing pieces).
+//!
+//! To add a screen: a module in `screens/` with a state struct holding `update(&mut self,
+//! &View, Action) -> Outcome`, `context()` and `render(&self, &View, Rect, &mut Buffer)`; a
+//! variant in [`screens::Screen`] and one line in each of its forwarding matches; and an
+//! action (with a key in `assets/keymap.ron`) whose handler returns `Outcome::push(..)`. A
+//! popup is the same in `popups/` and [`popups::Popup`].
 
 pub mod action;
 pub mod app;
+pub mod edit;
+pub mod frame;
 pub mod keymap;
+pub mod layer;
 pub mod popups;
 pub mod screens;
+pub mod session;
 pub mod theme;
+pub mod view;
 pub mod widgets;
 
 use crate::config::Paths;

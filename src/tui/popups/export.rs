@@ -3,8 +3,10 @@
 
 use crate::domain::session::Session;
 use crate::report::{self, Format};
-use crate::tui::app::App;
+use crate::tui::action::Action;
 use crate::tui::keymap::{Command, Context};
+use crate::tui::layer::{Effect, Outcome};
+use crate::tui::view::View;
 use crate::tui::widgets::{self, text_input};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -121,6 +123,19 @@ pub struct PendingWrite {
     pub text: String,
 }
 
+/// A report to render and write, as the popup asked for it.
+#[derive(Debug, Clone)]
+pub struct ExportJob {
+    /// The session, as it was when the popup opened.
+    pub session: Box<Session>,
+    /// The format.
+    pub format: Format,
+    /// Whether names are replaced.
+    pub anonymize: bool,
+    /// The file to write.
+    pub path: PathBuf,
+}
+
 /// The export popup's state.
 #[derive(Debug, Clone)]
 pub struct ExportState {
@@ -220,11 +235,65 @@ impl ExportState {
             self.error = None;
         }
     }
+
+    /// Shows why writing failed; every choice stays as it was.
+    pub fn failed(&mut self, problem: String) {
+        self.error = Some(problem);
+    }
+
+    /// Handles an action: the choices, writing, and the answer to "overwrite?".
+    pub fn update(&mut self, view: &View, action: Action) -> Outcome {
+        if let Some(pending) = self.overwrite.take() {
+            match action {
+                Action::Confirm => return Outcome::stay().and(Effect::Overwrite(pending)),
+                Action::Back => {
+                    self.focus = ExportField::Path;
+                    return Outcome::stay().info("Nothing was written; the existing file is unchanged. Change the file name, or press Enter again to replace it.");
+                }
+                _ => self.overwrite = Some(pending),
+            }
+            return Outcome::stay();
+        }
+        match action {
+            Action::Back => return Outcome::close(),
+            Action::NextField => self.move_focus(1),
+            Action::PrevField => self.move_focus(-1),
+            Action::Toggle => self.toggle(),
+            Action::ExportFormat(format) => self.set_format(format),
+            Action::Input(input) => self.input(input),
+            Action::Confirm => return self.submit(view),
+            _ => {}
+        }
+        Outcome::stay()
+    }
+
+    /// Asks the app to write the report to the file typed (a folder gets the default name).
+    fn submit(&mut self, view: &View) -> Outcome {
+        self.error = None;
+        let default_name = report::default_file_name(&self.session, self.format);
+        match target_file(view.export_places, &self.path_text(), &default_name) {
+            Ok(path) => Outcome::stay().and(Effect::Export(ExportJob {
+                session: self.session.clone(),
+                format: self.format,
+                anonymize: self.anonymize,
+                path,
+            })),
+            Err(problem) => {
+                self.failed(problem.clone());
+                Outcome::stay().error(problem)
+            }
+        }
+    }
+
+    /// Draws the popup over `area`.
+    pub fn render(&self, view: &View, area: Rect, buf: &mut Buffer) {
+        render(view, self, area, buf);
+    }
 }
 
 /// Draws the popup over `area`.
-pub fn render(app: &App, state: &ExportState, area: Rect, buf: &mut Buffer) {
-    let theme = &app.theme;
+fn render(view: &View, state: &ExportState, area: Rect, buf: &mut Buffer) {
+    let theme = view.theme;
     let popup = widgets::centered(area, area.width.saturating_sub(6).min(92), 11);
     let inner = widgets::popup(popup, buf, theme, "Export a report");
     let width = usize::from(inner.width);
@@ -267,7 +336,7 @@ pub fn render(app: &App, state: &ExportState, area: Rect, buf: &mut Buffer) {
         Command::FormatCsv,
     ]
     .iter()
-    .map(|c| app.keymap.key_for(Context::Export, *c))
+    .map(|c| view.key(Context::Export, *c))
     .collect();
     format.push(Span::styled(
         format!("  keys {}", keys.join(" ")),
@@ -291,7 +360,7 @@ pub fn render(app: &App, state: &ExportState, area: Rect, buf: &mut Buffer) {
     // While asking to overwrite, the file that exists (a typed folder gets the default name).
     let target = match &state.overwrite {
         Some(pending) => Some(pending.path.clone()),
-        None => app.export_places.resolve(&typed),
+        None => view.export_places.resolve(&typed),
     }
     .map(|p| p.display().to_string())
     .unwrap_or_else(|| "(type a file name)".to_string());
@@ -310,8 +379,8 @@ pub fn render(app: &App, state: &ExportState, area: Rect, buf: &mut Buffer) {
     lines.push(Line::default());
 
     if state.overwrite.is_some() {
-        let yes = app.keymap.key_for(Context::Confirm, Command::Confirm);
-        let no = app.keymap.key_for(Context::Confirm, Command::Back);
+        let yes = view.key(Context::Confirm, Command::Confirm);
+        let no = view.key(Context::Confirm, Command::Back);
         lines.push(Line::styled(
             " That file exists already. Overwrite it?",
             theme.warn,
@@ -325,9 +394,9 @@ pub fn render(app: &App, state: &ExportState, area: Rect, buf: &mut Buffer) {
     } else if let Some(problem) = &state.error {
         lines.push(Line::styled(format!(" {problem}"), theme.error));
     } else {
-        let write = app.keymap.key_for(Context::Export, Command::Confirm);
-        let next = app.keymap.key_for(Context::Export, Command::NextField);
-        let cancel = app.keymap.key_for(Context::Export, Command::Back);
+        let write = view.key(Context::Export, Command::Confirm);
+        let next = view.key(Context::Export, Command::NextField);
+        let cancel = view.key(Context::Export, Command::Back);
         lines.push(Line::from(vec![
             Span::styled(format!(" {write}"), theme.key),
             Span::styled(" writes the report   ", theme.text),

@@ -1,9 +1,11 @@
 //! The help screen: every key binding, grouped by where it works, and the readiness scale.
 
 use crate::domain::scale::Answer;
-use crate::tui::app::App;
+use crate::tui::action::Action;
 use crate::tui::keymap::Context;
-use crate::tui::screens::HelpState;
+use crate::tui::layer::Outcome;
+use crate::tui::screens::update_scroll;
+use crate::tui::view::View;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -26,18 +28,29 @@ const CONTEXTS: [(Context, &str); 13] = [
     (Context::Help, "Help"),
 ];
 
-/// Draws the help screen.
-pub struct HelpView<'a> {
-    /// The app.
-    pub app: &'a App<'a>,
-    /// The screen's state.
-    pub state: &'a HelpState,
+/// The help screen's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HelpState {
+    /// Lines scrolled.
+    pub scroll: u16,
+    /// The context help was opened from; its keys are listed first.
+    pub context: Context,
 }
 
-impl Widget for &HelpView<'_> {
-    fn render(self, area: Rect, buf: &mut Buffer) {
-        let app = self.app;
-        let theme = &app.theme;
+impl HelpState {
+    /// Help for the keys of a context, at the top.
+    pub fn new(context: Context) -> HelpState {
+        HelpState { scroll: 0, context }
+    }
+
+    /// Handles an action: scrolling and back.
+    pub fn update(&mut self, action: Action) -> Outcome {
+        update_scroll(&mut self.scroll, action)
+    }
+
+    /// Draws the help screen.
+    pub fn render(&self, view: &View, area: Rect, buf: &mut Buffer) {
+        let theme = view.theme;
         let block = Block::new()
             .borders(Borders::ALL)
             .border_style(theme.border)
@@ -53,17 +66,12 @@ impl Widget for &HelpView<'_> {
         let mut order: Vec<(Context, &str)> = CONTEXTS
             .iter()
             .copied()
-            .filter(|(c, _)| *c == self.state.context)
+            .filter(|(c, _)| *c == self.context)
             .collect();
-        order.extend(
-            CONTEXTS
-                .iter()
-                .copied()
-                .filter(|(c, _)| *c != self.state.context),
-        );
+        order.extend(CONTEXTS.iter().copied().filter(|(c, _)| *c != self.context));
         for (context, title) in order {
             lines.push(Line::styled(format!(" {title}"), theme.title));
-            for b in app.keymap.bindings(context) {
+            for b in view.keymap.bindings(context) {
                 let keys: Vec<String> = if b.key_label().contains('-') && b.keys.len() > 2 {
                     vec![b.key_label()]
                 } else {
@@ -90,8 +98,8 @@ impl Widget for &HelpView<'_> {
         lines.push(Line::styled(
             format!(
                 " Keys can be changed in {} (see assets/keymap.ron for the format). Theme: {} (t switches; NO_COLOR turns colour off).",
-                app.keymap_path,
-                app.theme.name.title()
+                view.keymap_path,
+                view.theme.name.title()
             ),
             theme.dim,
         ));
@@ -100,7 +108,7 @@ impl Widget for &HelpView<'_> {
             .saturating_sub(inner.height);
         Paragraph::new(lines)
             .wrap(ratatui::widgets::Wrap { trim: false })
-            .scroll((self.state.scroll.min(max_scroll), 0))
+            .scroll((self.scroll.min(max_scroll), 0))
             .render(inner, buf);
     }
 }

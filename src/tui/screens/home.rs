@@ -1,9 +1,13 @@
-//! The list of saved sessions: open, create, delete.
+//! The list of saved sessions: open, create, delete, export.
 
 use crate::domain::scoring::Results;
 use crate::domain::session::Session;
-use crate::tui::app::App;
+use crate::tui::action::Action;
 use crate::tui::keymap::{Command, Context};
+use crate::tui::layer::{Effect, ExportSource, Outcome};
+use crate::tui::screens::Screen;
+use crate::tui::screens::setup::{Draft, SetupState};
+use crate::tui::view::View;
 use crate::tui::widgets;
 use jiff::Timestamp;
 use ratatui::buffer::Buffer;
@@ -67,7 +71,7 @@ impl HomeEntry {
 }
 
 /// The list screen's state.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HomeState {
     /// Sessions, most recent first.
     pub entries: Vec<HomeEntry>,
@@ -78,25 +82,93 @@ pub struct HomeState {
 }
 
 impl HomeState {
+    /// The list over entries, the row of `select` (an id) selected, else the first.
+    pub fn new(entries: Vec<HomeEntry>, select: Option<&str>) -> HomeState {
+        let selected = select
+            .and_then(|id| entries.iter().position(|e| e.id == id))
+            .unwrap_or(0);
+        HomeState {
+            entries,
+            selected,
+            confirm_delete: None,
+        }
+    }
+
     /// The id of the selected session.
     pub fn selected_id(&self) -> Option<&str> {
         self.entries.get(self.selected).map(|e| e.id.as_str())
     }
-}
 
-/// Draws the list of sessions.
-pub struct HomeView<'a> {
-    /// The app.
-    pub app: &'a App<'a>,
-    /// The screen's state.
-    pub state: &'a HomeState,
-}
+    /// The key context: the list, or the question whether to delete.
+    pub fn context(&self) -> (Context, bool) {
+        if self.confirm_delete.is_some() {
+            (Context::Confirm, false)
+        } else {
+            (Context::Home, false)
+        }
+    }
 
-impl Widget for &HomeView<'_> {
-    fn render(self, area: Rect, buf: &mut Buffer) {
-        let app = self.app;
-        let theme = &app.theme;
-        let state = self.state;
+    /// Handles an action.
+    pub fn update(&mut self, view: &View, action: Action) -> Outcome {
+        if let Some(row) = self.confirm_delete {
+            match action {
+                Action::Confirm => {
+                    self.confirm_delete = None;
+                    if let Some(entry) = self.entries.get(row) {
+                        return Outcome::stay().and(Effect::Delete {
+                            id: entry.id.clone(),
+                            name: entry.name.clone(),
+                            row,
+                        });
+                    }
+                }
+                Action::Back => self.confirm_delete = None,
+                _ => {}
+            }
+            return Outcome::stay();
+        }
+        match action {
+            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::Down if self.selected + 1 < self.entries.len() => self.selected += 1,
+            Action::Open | Action::Confirm => {
+                if let Some(entry) = self.entries.get(self.selected) {
+                    return match &entry.error {
+                        Some(problem) => Outcome::stay().error(problem.clone()),
+                        None => Outcome::stay().and(Effect::Open(entry.id.clone())),
+                    };
+                }
+            }
+            Action::New => {
+                let setup = SetupState::new(Draft::new(view.bank), true);
+                return Outcome::push(Screen::Setup(Box::new(setup)));
+            }
+            Action::Delete if self.entries.get(self.selected).is_some() => {
+                self.confirm_delete = Some(self.selected);
+            }
+            Action::Export => {
+                return match self.entries.get(self.selected) {
+                    None => {
+                        let new = view.key(Context::Home, Command::New);
+                        Outcome::stay().info(format!(
+                            "There is no session to export yet; press {new} to start one."
+                        ))
+                    }
+                    Some(entry) => match &entry.error {
+                        Some(problem) => Outcome::stay().error(problem.clone()),
+                        None => Outcome::stay()
+                            .and(Effect::BeginExport(ExportSource::Stored(entry.id.clone()))),
+                    },
+                };
+            }
+            _ => {}
+        }
+        Outcome::stay()
+    }
+
+    /// Draws the list of sessions.
+    pub fn render(&self, view: &View, area: Rect, buf: &mut Buffer) {
+        let theme = view.theme;
+        let state = self;
         let block = Block::new()
             .borders(Borders::ALL)
             .border_style(theme.border)
@@ -104,8 +176,8 @@ impl Widget for &HomeView<'_> {
         let inner = block.inner(area);
         block.render(area, buf);
         if state.entries.is_empty() {
-            let new = app.keymap.key_for(Context::Home, Command::New);
-            let help = app.keymap.key_for(Context::Global, Command::Help);
+            let new = view.key(Context::Home, Command::New);
+            let help = view.key(Context::Global, Command::Help);
             let lines = vec![
                 Line::default(),
                 Line::styled("  No sessions yet.", theme.title),
@@ -171,7 +243,7 @@ impl Widget for &HomeView<'_> {
                     Cell::from(
                         e.updated
                             .map(|t| {
-                                t.to_zoned_datetime(app.time_zone.clone())
+                                t.to_zoned_datetime(view.time_zone.clone())
                                     .strftime("%Y-%m-%d %H:%M")
                                     .to_string()
                             })
@@ -200,8 +272,8 @@ impl Widget for &HomeView<'_> {
         .column_spacing(1)
         .render(table_area, buf);
         if let Some(e) = state.confirm_delete.and_then(|i| state.entries.get(i)) {
-            let yes = app.keymap.key_for(Context::Confirm, Command::Confirm);
-            let no = app.keymap.key_for(Context::Confirm, Command::Back);
+            let yes = view.key(Context::Confirm, Command::Confirm);
+            let no = view.key(Context::Confirm, Command::Back);
             Paragraph::new(vec![
                 Line::styled(
                     format!(" Delete \"{}\" and its backup for good?", e.name),

@@ -3,8 +3,11 @@
 
 use crate::domain::framework::Stage;
 use crate::domain::scoring::Verdict;
-use crate::tui::app::App;
+use crate::tui::action::Action;
+use crate::tui::layer::{Effect, ExportSource, Outcome};
+use crate::tui::screens::update_scroll;
 use crate::tui::theme::Theme;
+use crate::tui::view::View;
 use crate::tui::widgets::{self, score_text};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -34,14 +37,6 @@ fn stage_label(stage: Stage) -> &'static str {
     }
 }
 
-/// Draws the dashboard.
-pub struct ResultsView<'a> {
-    /// The app.
-    pub app: &'a App<'a>,
-    /// The screen's state.
-    pub state: &'a ResultsState,
-}
-
 fn verdict_style(theme: &Theme, verdict: Verdict) -> ratatui::style::Style {
     match verdict {
         Verdict::Type2Ready | Verdict::Type1Ready => theme.ok,
@@ -50,17 +45,25 @@ fn verdict_style(theme: &Theme, verdict: Verdict) -> ratatui::style::Style {
     }
 }
 
-impl Widget for &ResultsView<'_> {
-    fn render(self, area: Rect, buf: &mut Buffer) {
-        let app = self.app;
-        let theme = &app.theme;
+impl ResultsState {
+    /// Handles an action: scrolling, back, export.
+    pub fn update(&mut self, action: Action) -> Outcome {
+        match action {
+            Action::Export => Outcome::stay().and(Effect::BeginExport(ExportSource::Open)),
+            action => update_scroll(&mut self.scroll, action),
+        }
+    }
+
+    /// Draws the dashboard.
+    pub fn render(&self, view: &View, area: Rect, buf: &mut Buffer) {
+        let theme = view.theme;
         let block = Block::new()
             .borders(Borders::ALL)
             .border_style(theme.border)
             .title(Span::styled(" Results ", theme.title));
         let inner = block.inner(area);
         block.render(area, buf);
-        let Some(open) = &app.open else { return };
+        let Some(open) = view.open else { return };
         let r = &open.results;
         let width = usize::from(inner.width.saturating_sub(2));
         let mut lines: Vec<Line> = Vec::new();
@@ -214,7 +217,7 @@ impl Widget for &ResultsView<'_> {
             .unwrap_or(0)
             .saturating_sub(inner.height);
         Paragraph::new(lines)
-            .scroll((self.state.scroll.min(max_scroll), 0))
+            .scroll((self.scroll.min(max_scroll), 0))
             .render(inner, buf);
     }
 }

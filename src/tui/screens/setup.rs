@@ -3,9 +3,12 @@
 
 use crate::domain::framework::Category;
 use crate::domain::questionnaire::QuestionBank;
-use crate::domain::session::{Mode, Participant, Session, Target};
-use crate::tui::app::App;
-use crate::tui::keymap::Context;
+use crate::domain::session::{Mode, Participant, Session, Target, validate_name};
+use crate::tui::action::Action;
+use crate::tui::edit::Edit;
+use crate::tui::keymap::{Command, Context};
+use crate::tui::layer::{Effect, Outcome, Reply};
+use crate::tui::view::View;
 use crate::tui::widgets::{self, text_input};
 use jiff::Timestamp;
 use ratatui::buffer::Buffer;
@@ -362,22 +365,65 @@ impl SetupState {
             self.error = None;
         }
     }
-}
 
-/// Draws the setup screen.
-pub struct SetupView<'a> {
-    /// The app.
-    pub app: &'a App<'a>,
-    /// The screen's state.
-    pub state: &'a SetupState,
-}
+    /// The key context; keys type text while a text field has the focus.
+    pub fn context(&self) -> (Context, bool) {
+        (Context::Setup, self.editor.is_some())
+    }
 
-impl Widget for &SetupView<'_> {
-    fn render(self, area: Rect, buf: &mut Buffer) {
-        let app = self.app;
-        let theme = &app.theme;
-        let state = self.state;
-        let bank = &app.bank;
+    /// Handles an action.
+    pub fn update(&mut self, view: &View, action: Action) -> Outcome {
+        let bank = view.bank;
+        match action {
+            Action::NextField => self.move_focus(bank, 1),
+            Action::PrevField => self.move_focus(bank, -1),
+            Action::Toggle => self.toggle(bank),
+            Action::AddItem => self.add_participant(bank),
+            Action::RemoveItem => self.remove_participant(bank),
+            Action::Input(input) => self.input(input),
+            Action::Back => return Outcome::close(),
+            Action::Confirm => return self.save(bank),
+            _ => {}
+        }
+        Outcome::stay()
+    }
+
+    /// Checks the draft; a new session is created, an open one changed.
+    fn save(&mut self, bank: &QuestionBank) -> Outcome {
+        self.commit(bank);
+        let name = match validate_name(&self.draft.name) {
+            Ok(name) => name,
+            Err(e) => {
+                self.error = Some(format!("Name: {e}."));
+                return Outcome::stay();
+            }
+        };
+        if let Err(problem) = self.draft.check() {
+            self.error = Some(problem);
+            return Outcome::stay();
+        }
+        self.draft.name = name;
+        let draft = Box::new(self.draft.clone());
+        if self.is_new {
+            Outcome::stay().and(Effect::Create(draft))
+        } else {
+            Outcome::close().edit(Edit::Setup(draft))
+        }
+    }
+
+    /// Shows why the session could not be created.
+    pub fn on_reply(&mut self, reply: Reply) -> Outcome {
+        if let Reply::Refused(problem) = reply {
+            self.error = Some(problem);
+        }
+        Outcome::stay()
+    }
+
+    /// Draws the setup screen.
+    pub fn render(&self, view: &View, area: Rect, buf: &mut Buffer) {
+        let theme = view.theme;
+        let state = self;
+        let bank = view.bank;
         let title = if state.is_new {
             " New session "
         } else {
@@ -394,9 +440,7 @@ impl Widget for &SetupView<'_> {
             Constraint::Fill(1),
             Constraint::Length(1),
         ]));
-        let save_key = app
-            .keymap
-            .key_for(Context::Setup, crate::tui::keymap::Command::Confirm);
+        let save_key = view.key(Context::Setup, Command::Confirm);
         Paragraph::new(Line::from(vec![
             Span::styled(
                 "Fill in what you know; everything can be changed later. ",
@@ -449,12 +493,8 @@ impl Widget for &SetupView<'_> {
             if *field == Field::Facilitator {
                 lines.push(Line::default());
                 lines.push(Line::styled("Participants", theme.title));
-                let add = app
-                    .keymap
-                    .key_for(Context::Setup, crate::tui::keymap::Command::AddItem);
-                let remove = app
-                    .keymap
-                    .key_for(Context::Setup, crate::tui::keymap::Command::RemoveItem);
+                let add = view.key(Context::Setup, Command::AddItem);
+                let remove = view.key(Context::Setup, Command::RemoveItem);
                 lines.push(Line::styled(
                     format!("  {add} adds a participant, {remove} removes the focused one"),
                     theme.dim,

@@ -1,7 +1,11 @@
-//! Small drawing pieces shared by the screens: footer, status line, too-small notice, bars.
+//! Small drawing pieces shared by the screens: footer, status line, too-small notice, bars,
+//! pick lists; and [`form`], a few one-line text fields.
 
-use crate::tui::app::{App, MessageKind};
-use crate::tui::keymap::Context;
+pub mod form;
+
+use crate::tui::action::Action;
+use crate::tui::keymap::{Context, Keymap};
+use crate::tui::layer::{Message, MessageKind, Outcome, Reply};
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -86,13 +90,18 @@ impl Widget for &TooSmall<'_> {
 }
 
 /// Footer lines for a context, generated from the key map and fitted to `width`.
-pub fn footer_lines(app: &App, context: Context, typing: bool, width: u16) -> Vec<Line<'static>> {
-    let theme = &app.theme;
+pub fn footer_lines(
+    keymap: &Keymap,
+    theme: &Theme,
+    context: Context,
+    typing: bool,
+    width: u16,
+) -> Vec<Line<'static>> {
     let mut lines: Vec<Line<'static>> = Vec::new();
     let mut current: Vec<Span<'static>> = Vec::new();
     let mut used = 0usize;
     let width = usize::from(width);
-    for (keys, description) in app.keymap.footer(context, typing) {
+    for (keys, description) in keymap.footer(context, typing) {
         let len = keys.chars().count() + 1 + description.chars().count();
         let gap = if current.is_empty() { 1 } else { 2 };
         if used + gap + len > width && !current.is_empty() {
@@ -112,9 +121,12 @@ pub fn footer_lines(app: &App, context: Context, typing: bool, width: u16) -> Ve
 }
 
 /// The status line: a failed save first (it must not go unseen), else the latest message.
-pub fn status_line(app: &App) -> Line<'static> {
-    let theme = &app.theme;
-    if let Some(problem) = &app.save_error {
+pub fn status_line(
+    theme: &Theme,
+    save_error: Option<&str>,
+    message: Option<&Message>,
+) -> Line<'static> {
+    if let Some(problem) = save_error {
         return Line::styled(
             format!(
                 " NOT SAVED: {problem} Your changes are kept here; the next change tries again."
@@ -122,7 +134,7 @@ pub fn status_line(app: &App) -> Line<'static> {
             theme.error,
         );
     }
-    match &app.message {
+    match message {
         Some(m) => {
             let style = match m.kind {
                 MessageKind::Info => theme.ok,
@@ -157,6 +169,66 @@ pub fn popup(area: Rect, buf: &mut Buffer, theme: &Theme, title: &str) -> Rect {
     let inner = block.inner(area);
     block.render(area, buf);
     inner
+}
+
+/// The keys of a list to pick a question from: moving, and Enter to go to the question at
+/// `targets[selected]` (a position in the navigation).
+pub fn pick(selected: &mut usize, targets: &[usize], action: Action) -> Outcome {
+    match action {
+        Action::Down if *selected + 1 < targets.len() => *selected += 1,
+        Action::Up => *selected = selected.saturating_sub(1),
+        Action::Confirm => {
+            if let Some(&position) = targets.get(*selected) {
+                return Outcome::close_with(Reply::GoTo(position));
+            }
+        }
+        Action::Back => return Outcome::close(),
+        _ => {}
+    }
+    Outcome::stay()
+}
+
+/// A list in a popup, the selected row highlighted and kept in view; `empty` is shown when
+/// there are no rows.
+pub fn pick_list(
+    theme: &Theme,
+    title: &str,
+    rows: &[String],
+    selected: usize,
+    empty: &str,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let frame = centered(
+        area,
+        area.width.saturating_sub(8).min(100),
+        area.height.saturating_sub(2),
+    );
+    let inner = popup(frame, buf, theme, title);
+    if rows.is_empty() {
+        Paragraph::new(Line::styled(empty.to_string(), theme.dim)).render(inner, buf);
+        return;
+    }
+    let room = usize::from(inner.height);
+    let start = selected.saturating_sub(room.saturating_sub(1));
+    let lines: Vec<Line> = rows
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(room)
+        .map(|(i, row)| {
+            let text = truncate(row, usize::from(inner.width));
+            Line::styled(
+                text,
+                if i == selected {
+                    theme.selected
+                } else {
+                    theme.text
+                },
+            )
+        })
+        .collect();
+    Paragraph::new(lines).render(inner, buf);
 }
 
 #[cfg(test)]

@@ -1,0 +1,416 @@
+//! The question screen: where the room is, the question with its guidance, the scale, votes,
+//! notes and the follow-up action. Its keys answer and move between questions; the vote panel
+//! ([`votes`]) and the drawing of the question page ([`question`]) have modules of their own.
+//! Notes, forms, search and the jump lists open as popups over it (see `tui::popups`).
+
+pub mod question;
+pub mod votes;
+
+use crate::domain::scale::Answer;
+use crate::tui::action::Action;
+use crate::tui::edit::Edit;
+use crate::tui::keymap::{Command, Context};
+use crate::tui::layer::{Effect, ExportSource, Outcome, Reply, Transition};
+use crate::tui::popups::Popup;
+use crate::tui::popups::action::ActionForm;
+use crate::tui::popups::agenda::AgendaForm;
+use crate::tui::popups::notes::NotesState;
+use crate::tui::popups::parking_lot::ParkingLotState;
+use crate::tui::popups::search::SearchState;
+use crate::tui::popups::sections::SectionsState;
+use crate::tui::screens::Screen;
+use crate::tui::screens::results::ResultsState;
+use crate::tui::screens::setup::{Draft, SetupState};
+use crate::tui::session::{OpenSession, READ_ONLY_MESSAGE, first_unanswered};
+use crate::tui::view::View;
+use crate::tui::widgets;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget};
+use votes::VotePanel;
+
+/// The workshop screen's state.
+#[derive(Debug, Clone)]
+pub struct WorkshopState {
+    /// Position of the current question in the session's navigation.
+    pub cursor: usize,
+    /// Whether guidance, evidence and mappings are shown.
+    pub details: bool,
+    /// The larger, calmer layout for a projector.
+    pub presenter: bool,
+    /// The vote panel, while votes are being recorded.
+    pub votes: Option<VotePanel>,
+}
+
+impl WorkshopState {
+    /// The screen at a question, details shown.
+    pub fn new(cursor: usize) -> WorkshopState {
+        WorkshopState {
+            cursor,
+            details: true,
+            presenter: false,
+            votes: None,
+        }
+    }
+
+    /// The key context: questions, or votes while the vote panel is open.
+    pub fn context(&self) -> (Context, bool) {
+        match self.votes {
+            Some(_) => (Context::Vote, false),
+            None => (Context::Workshop, false),
+        }
+    }
+
+    /// The id of the current question.
+    fn current_id(&self, view: &View) -> Option<String> {
+        view.question_at(self.cursor).map(|q| q.id.clone())
+    }
+
+    /// Handles an action: the vote panel's keys while it is open, else the question's.
+    pub fn update(&mut self, view: &View, action: Action) -> Outcome {
+        if let Some(panel) = &mut self.votes {
+            let id = view.question_at(self.cursor).map(|q| q.id.as_str());
+            let (open, outcome) = panel.update(view, id, action);
+            if !open {
+                self.votes = None;
+            }
+            return outcome;
+        }
+        self.browse(view, action)
+    }
+
+    /// Takes the answer of a popup: go to a question, or move on after a justified N/A.
+    pub fn on_reply(&mut self, view: &View, reply: Reply) -> Outcome {
+        match reply {
+            Reply::GoTo(position) => {
+                self.go_to(view, position);
+                Outcome::stay()
+            }
+            Reply::Advance => self.advance(view),
+            Reply::Refused(problem) => Outcome::stay().error(problem),
+        }
+    }
+
+    /// Keeps the cursor on a question after the scope changed.
+    pub fn session_changed(&mut self, view: &View) {
+        let len = view.open.map_or(0, |o| o.nav.questions.len());
+        self.cursor = self.cursor.min(len.saturating_sub(1));
+    }
+
+    fn len(view: &View) -> usize {
+        view.open.map_or(0, |o| o.nav.questions.len())
+    }
+
+    /// Moves to a question, if the session has any.
+    fn go_to(&mut self, view: &View, position: usize) {
+        let len = WorkshopState::len(view);
+        if len > 0 {
+            self.cursor = position.min(len - 1);
+        }
+    }
+
+    /// Moves to the next question after an answer; at the end, says so.
+    fn advance(&mut self, view: &View) -> Outcome {
+        if self.cursor + 1 < WorkshopState::len(view) {
+            self.cursor += 1;
+            Outcome::stay()
+        } else {
+            Outcome::stay().info(
+                "That was the last question. Press u for any left open, or r for the results.",
+            )
+        }
+    }
+
+    fn edit_setup(view: &View) -> Outcome {
+        match view.open {
+            Some(open) => Outcome::push(Screen::Setup(Box::new(SetupState::new(
+                Draft::from_session(&open.session, view.bank),
+                false,
+            )))),
+            None => Outcome::stay(),
+        }
+    }
+
+    /// The keys of the question screen.
+    fn browse(&mut self, view: &View, action: Action) -> Outcome {
+        let Some(open) = view.open else {
+            return Outcome::stay();
+        };
+        let Some(id) = self.current_id(view) else {
+            return match action {
+                Action::Back => Outcome::with_transition(Transition::Home),
+                Action::EditSetup => WorkshopState::edit_setup(view),
+                _ => Outcome::stay()
+                    .warn("No question applies with this scope; press s to change the setup."),
+            };
+        };
+        let record = open.session.record(&id);
+        let notes = record.map(|r| r.notes.clone()).unwrap_or_default();
+        match action {
+            Action::Answer(answer) => {
+                if view.read_only() {
+                    return Outcome::stay().warn(READ_ONLY_MESSAGE);
+                }
+                let outcome = Outcome::stay().edit(Edit::Answer {
+                    question: id.clone(),
+                    answer: Some(answer),
+                });
+                if answer == Answer::NotApplicable {
+                    outcome.then(Outcome::push(Popup::Notes(NotesState::new(
+                        id, notes, true,
+                    ))))
+                } else {
+                    outcome.then(self.advance(view))
+                }
+            }
+            Action::ClearAnswer => Outcome::stay().edit(Edit::Answer {
+                question: id,
+                answer: None,
+            }),
+            Action::Flag => {
+                if view.read_only() {
+                    return Outcome::stay().warn(READ_ONLY_MESSAGE);
+                }
+                let flagged = !record.is_some_and(|r| r.discuss_later);
+                Outcome::stay()
+                    .edit(Edit::Flag {
+                        question: id,
+                        flagged,
+                    })
+                    .info(if flagged {
+                        "Flagged to discuss later (L shows the parking lot)."
+                    } else {
+                        "Flag removed."
+                    })
+            }
+            Action::EditNotes if view.read_only() => Outcome::stay().warn(READ_ONLY_MESSAGE),
+            Action::EditNotes => Outcome::push(Popup::Notes(NotesState::new(id, notes, false))),
+            Action::EditAction if view.read_only() => Outcome::stay().warn(READ_ONLY_MESSAGE),
+            Action::EditAction => Outcome::push(Popup::Action(ActionForm::new(id, record))),
+            Action::EditAgenda if view.read_only() => Outcome::stay().warn(READ_ONLY_MESSAGE),
+            Action::EditAgenda => match open.nav.section_of(self.cursor) {
+                Some(section) => {
+                    let planned = open
+                        .session
+                        .planned_minutes(section.category, section.stage);
+                    Outcome::push(Popup::Agenda(AgendaForm::new(
+                        section.category,
+                        section.stage,
+                        planned,
+                    )))
+                }
+                None => Outcome::stay(),
+            },
+            Action::Votes => {
+                if view.read_only() {
+                    Outcome::stay().warn(READ_ONLY_MESSAGE)
+                } else if open.session.participants.is_empty() {
+                    Outcome::stay().warn("No participants yet: press s to add them in the setup, then v to record their votes.")
+                } else {
+                    self.votes = Some(VotePanel::default());
+                    Outcome::stay()
+                }
+            }
+            Action::Next => {
+                if self.cursor + 1 >= open.nav.questions.len() {
+                    Outcome::stay().info("This is the last question. Press r for the results.")
+                } else {
+                    self.cursor += 1;
+                    Outcome::stay()
+                }
+            }
+            Action::Prev => {
+                self.cursor = self.cursor.saturating_sub(1);
+                Outcome::stay()
+            }
+            Action::NextUnanswered => {
+                match first_unanswered(&open.nav, &open.session, view.bank, self.cursor + 1) {
+                    Some(position) => {
+                        self.go_to(view, position);
+                        Outcome::stay()
+                    }
+                    None => {
+                        Outcome::stay().info("Every question is answered. Press r for the results.")
+                    }
+                }
+            }
+            Action::NextSection | Action::PrevSection => {
+                let target = open.nav.questions.get(self.cursor).and_then(|q| {
+                    let next = if action == Action::NextSection {
+                        q.nav_section + 1
+                    } else {
+                        q.nav_section.checked_sub(1)?
+                    };
+                    open.nav.sections.get(next).map(|s| s.start)
+                });
+                if let Some(position) = target {
+                    self.go_to(view, position);
+                }
+                Outcome::stay()
+            }
+            Action::JumpSection => {
+                let selected = open
+                    .nav
+                    .questions
+                    .get(self.cursor)
+                    .map_or(0, |q| q.nav_section);
+                Outcome::push(Popup::Sections(SectionsState { selected }))
+            }
+            Action::ParkingLot => Outcome::push(Popup::ParkingLot(ParkingLotState::default())),
+            Action::Search => Outcome::push(Popup::Search(SearchState::new())),
+            Action::ToggleDetails => {
+                self.details = !self.details;
+                Outcome::stay()
+            }
+            Action::Presenter => {
+                self.presenter = !self.presenter;
+                Outcome::stay()
+            }
+            Action::EditSetup => WorkshopState::edit_setup(view),
+            Action::Results => Outcome::push(Screen::Results(ResultsState::default())),
+            Action::Export => Outcome::stay().and(Effect::BeginExport(ExportSource::Open)),
+            Action::Back => Outcome::with_transition(Transition::Home),
+            _ => Outcome::stay(),
+        }
+    }
+
+    /// Draws the screen: the navigation pane (when there is room) and the question.
+    pub fn render(&self, view: &View, area: Rect, buf: &mut Buffer) {
+        let theme = view.theme;
+        let Some(open) = view.open else { return };
+        let ws = self;
+        // Below 100 columns the navigation pane would squeeze the question; the title line
+        // then carries the section's progress instead.
+        let show_nav = !ws.presenter && area.width >= 100;
+        let main = if ws.presenter {
+            let width = area.width.min(100);
+            let [_, middle, _] = area.layout(&Layout::horizontal([
+                Constraint::Fill(1),
+                Constraint::Length(width),
+                Constraint::Fill(1),
+            ]));
+            middle
+        } else if show_nav {
+            let [nav, main] = area.layout(&Layout::horizontal([
+                Constraint::Length(28),
+                Constraint::Fill(1),
+            ]));
+            render_nav(view, open, ws, nav, buf);
+            main
+        } else {
+            area
+        };
+        let block = Block::new()
+            .borders(if ws.presenter {
+                Borders::NONE
+            } else {
+                Borders::ALL
+            })
+            .border_style(theme.border);
+        let inner = block.inner(main);
+        block.render(main, buf);
+        let inner = if ws.presenter {
+            inner.inner(ratatui::layout::Margin::new(2, 1))
+        } else {
+            inner.inner(ratatui::layout::Margin::new(1, 0))
+        };
+        match open
+            .nav
+            .questions
+            .get(ws.cursor)
+            .and_then(|at| view.question(*at).map(|q| (at, q)))
+        {
+            Some((at, question)) => {
+                let section = open.nav.sections.get(at.nav_section);
+                let place = section.map(|s| {
+                    let progress = (!show_nav).then(|| {
+                        open.results
+                            .section(s.category, s.stage)
+                            .map(|r| {
+                                format!("{}/{}", r.completion.answered, r.completion.applicable)
+                            })
+                            .unwrap_or_default()
+                    });
+                    (s.category, s.stage, progress)
+                });
+                question::render(view, open, ws, question, place, inner, buf);
+            }
+            None => {
+                let setup = view.key(Context::Workshop, Command::EditSetup);
+                Paragraph::new(vec![
+                    Line::styled("No question applies with the current scope.", theme.title),
+                    Line::styled(
+                        format!("Press {setup} to change the scoping answers or the categories in scope."),
+                        theme.text,
+                    ),
+                ])
+                .render(inner, buf);
+            }
+        }
+    }
+}
+
+/// The left pane: categories with their scores, the current category's stages with progress.
+fn render_nav(view: &View, open: &OpenSession, ws: &WorkshopState, area: Rect, buf: &mut Buffer) {
+    let theme = view.theme;
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(theme.border);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let current = open.nav.questions.get(ws.cursor).map(|q| q.nav_section);
+    let current_category = current
+        .and_then(|i| open.nav.sections.get(i))
+        .map(|s| s.category);
+    let width = usize::from(inner.width);
+    let mut lines = Vec::new();
+    let mut current_line = 0;
+    let mut last_category = None;
+    for (i, section) in open.nav.sections.iter().enumerate() {
+        if last_category != Some(section.category) {
+            last_category = Some(section.category);
+            let result = open.results.category(section.category);
+            let score = widgets::score_text(result.and_then(|r| r.score));
+            let name = widgets::truncate(section.category.title(), width.saturating_sub(5));
+            let style = if Some(section.category) == current_category {
+                theme.title
+            } else {
+                theme.text
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{name:<w$}", w = width.saturating_sub(4)), style),
+                Span::styled(
+                    format!("{score:>3} "),
+                    theme.score(result.and_then(|r| r.score)),
+                ),
+            ]));
+        }
+        if Some(section.category) != current_category {
+            continue;
+        }
+        let result = open.results.section(section.category, section.stage);
+        let done = result.map_or(0, |r| r.completion.answered);
+        let total = result.map_or(section.len, |r| r.completion.applicable);
+        let score = result.and_then(|r| r.score);
+        let here = Some(i) == current;
+        let marker = if here { ">" } else { " " };
+        let label = widgets::truncate(section.stage.title(), 11);
+        let text = format!(" {marker} {label:<11}{:>6}", format!("{done}/{total}"));
+        if here {
+            current_line = lines.len();
+        }
+        lines.push(Line::from(vec![
+            Span::styled(text, if here { theme.selected } else { theme.text }),
+            Span::styled(
+                format!("{:>4} ", widgets::score_text(score)),
+                theme.score(score),
+            ),
+        ]));
+    }
+    let height = usize::from(inner.height);
+    let scroll = current_line.saturating_sub(height.saturating_sub(2));
+    Paragraph::new(lines)
+        .scroll((u16::try_from(scroll).unwrap_or(0), 0))
+        .render(inner, buf);
+}

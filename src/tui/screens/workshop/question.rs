@@ -1,0 +1,320 @@
+//! The drawing of the question page: where the room is, the prompt, guidance and mappings,
+//! the votes, the readiness scale, notes and the follow-up action.
+
+use super::WorkshopState;
+use super::votes;
+use crate::domain::framework::{Category, Stage};
+use crate::domain::questionnaire::Question;
+use crate::domain::scale::Answer;
+use crate::domain::session::{Mode, QuestionRecord};
+use crate::tui::keymap::{Command, Context};
+use crate::tui::session::OpenSession;
+use crate::tui::theme::Theme;
+use crate::tui::view::View;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+/// Label width of the detail rows ("Good looks like  ").
+pub const LABEL: usize = 17;
+
+/// A labelled paragraph with a hanging indent, wrapped to `width`.
+pub fn labelled(
+    label: &str,
+    text: &str,
+    width: usize,
+    theme: &Theme,
+    style: Style,
+) -> Vec<Line<'static>> {
+    let body_width = width.saturating_sub(LABEL).max(10);
+    let wrapped = textwrap::wrap(text, body_width);
+    let mut lines = Vec::new();
+    for (i, part) in wrapped.iter().enumerate() {
+        let head = if i == 0 {
+            format!("{label:<LABEL$}")
+        } else {
+            " ".repeat(LABEL)
+        };
+        lines.push(Line::from(vec![
+            Span::styled(head, theme.dim),
+            Span::styled(part.to_string(), style),
+        ]));
+    }
+    if lines.is_empty() {
+        lines.push(Line::styled(format!("{label:<LABEL$}"), theme.dim));
+    }
+    lines
+}
+
+/// Draws the question page: where we are, the prompt, details, votes, scale, notes, action.
+pub fn render(
+    view: &View,
+    open: &OpenSession,
+    ws: &WorkshopState,
+    question: &Question,
+    place: Option<(Category, Stage, Option<String>)>,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let theme = view.theme;
+    let session = &open.session;
+    let record = session.record(&question.id);
+    let width = usize::from(area.width);
+    let gap = u16::from(ws.presenter);
+
+    // Where we are.
+    let (category, stage, progress) = place.unwrap_or((question.category, question.stage, None));
+    let mut title = vec![Span::styled(
+        format!("{} > {}", category.title().to_uppercase(), stage.title()),
+        theme.title,
+    )];
+    if let Some(progress) = progress {
+        title.push(Span::styled(format!(" {progress}"), theme.dim));
+    }
+    if question.critical {
+        title.push(Span::styled("  critical", theme.warn));
+    }
+    let mut right = format!(
+        "question {} of {}   {}",
+        ws.cursor + 1,
+        open.nav.questions.len(),
+        question.id
+    );
+    if record.is_some_and(|r| r.discuss_later) {
+        right.push_str("  [F flagged]");
+    }
+
+    // The question itself.
+    let prompt_lines: Vec<Line> = textwrap::wrap(&question.prompt, width.max(10))
+        .into_iter()
+        .map(|l| Line::styled(l.to_string(), theme.title))
+        .collect();
+    let prompt_height = u16::try_from(prompt_lines.len()).unwrap_or(1);
+
+    // The room's votes.
+    let votes = if session.mode == Mode::Workshop && !session.participants.is_empty() {
+        let selected = ws.votes.map(|panel| panel.selected);
+        votes::lines(view, open, question, selected, width)
+    } else {
+        Vec::new()
+    };
+    let scale = scale_lines(view, record.and_then(|r| r.answer), width);
+    let notes_max = match (ws.presenter, area.height) {
+        (true, _) => 4,
+        (false, h) if h < 30 => 2,
+        _ => 3,
+    };
+    let notes = notes_lines(view, record, width, notes_max);
+    let action = action_line(view, record);
+
+    let [
+        title_area,
+        _,
+        prompt_area,
+        _,
+        details_area,
+        votes_area,
+        scale_area,
+        notes_area,
+        action_area,
+    ] = area.layout(&Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1 + gap),
+        Constraint::Length(prompt_height),
+        Constraint::Length(1 + gap),
+        Constraint::Fill(1),
+        Constraint::Length(u16::try_from(votes.len()).unwrap_or(0)),
+        Constraint::Length(u16::try_from(scale.len()).unwrap_or(0) + gap),
+        Constraint::Length(u16::try_from(notes.len()).unwrap_or(0) + gap),
+        Constraint::Length(1),
+    ]));
+    let right_width = u16::try_from(right.chars().count()).unwrap_or(0);
+    let [left_area, _, right_area] = title_area.layout(&Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(right_width),
+    ]));
+    Paragraph::new(Line::from(title)).render(left_area, buf);
+    Paragraph::new(Line::styled(right, theme.dim)).render(right_area, buf);
+    Paragraph::new(prompt_lines).render(prompt_area, buf);
+
+    let mut details: Vec<Line> = Vec::new();
+    if ws.details {
+        details.extend(labelled(
+            "Why it matters",
+            &question.guidance,
+            width,
+            theme,
+            theme.text,
+        ));
+        details.extend(labelled(
+            "Good looks like",
+            &question.good_looks_like,
+            width,
+            theme,
+            theme.text,
+        ));
+        details.extend(labelled(
+            "Evidence",
+            &question.evidence.join("; "),
+            width,
+            theme,
+            theme.text,
+        ));
+        let mut maps: Vec<&str> = question.maps_to.tsc.iter().map(String::as_str).collect();
+        maps.extend(question.maps_to.nist.iter().map(String::as_str));
+        maps.extend(question.maps_to.iso.iter().map(String::as_str));
+        details.extend(labelled(
+            "Maps to",
+            &maps.join("  "),
+            width,
+            theme,
+            theme.text,
+        ));
+        if let Some(answer) = record.and_then(|r| r.answer)
+            && answer.level().is_some_and(|l| l < session.target.level())
+        {
+            details.extend(labelled(
+                "To close the gap",
+                &question.remediation,
+                width,
+                theme,
+                theme.text,
+            ));
+        }
+        if details_area.height > 0 && usize::from(details_area.height) < details.len() {
+            let fold = view.key(Context::Workshop, Command::ToggleDetails);
+            details.truncate(usize::from(details_area.height.saturating_sub(1)));
+            details.push(Line::styled(
+                format!(
+                    "{:LABEL$}(more: enlarge the window, or {fold} folds details away)",
+                    ""
+                ),
+                theme.dim,
+            ));
+        }
+    } else {
+        let fold = view.key(Context::Workshop, Command::ToggleDetails);
+        details.push(Line::styled(
+            format!("Details folded away; {fold} shows guidance, evidence and mappings."),
+            theme.dim,
+        ));
+    }
+    Paragraph::new(details).render(details_area, buf);
+    Paragraph::new(votes).render(votes_area, buf);
+    Paragraph::new(scale).render(scale_area, buf);
+    Paragraph::new(notes).render(notes_area, buf);
+    Paragraph::new(action).render(action_area, buf);
+}
+
+/// The readiness scale with every level name, the chosen answer marked with brackets (so it
+/// reads without colour) and the chosen style.
+fn scale_lines(view: &View, chosen: Option<Answer>, width: usize) -> Vec<Line<'static>> {
+    let theme = view.theme;
+    let na = view.key(Context::Workshop, Command::AnswerNotApplicable);
+    let unknown = view.key(Context::Workshop, Command::AnswerUnknown);
+    let items: Vec<(String, Answer)> = Answer::ALL
+        .iter()
+        .map(|a| {
+            let key = match a {
+                Answer::NotApplicable => na.clone(),
+                Answer::Unknown => unknown.clone(),
+                other => other.short().to_string(),
+            };
+            let name = match a {
+                Answer::NotApplicable => "N/A",
+                Answer::Unknown => "Unknown",
+                other => other.name(),
+            };
+            (format!("{key} {name}"), *a)
+        })
+        .collect();
+    let label = match chosen {
+        Some(_) => "Answer",
+        None => "Answer (open)",
+    };
+    let mut lines = Vec::new();
+    let mut spans = vec![Span::styled(format!("{label:<LABEL$}"), theme.dim)];
+    let mut used = LABEL;
+    for (text, answer) in items {
+        let is_chosen = chosen == Some(answer);
+        let shown = if is_chosen {
+            format!("[{text}]")
+        } else {
+            format!(" {text} ")
+        };
+        let len = shown.chars().count() + 1;
+        if used + len > width && used > LABEL {
+            lines.push(Line::from(std::mem::take(&mut spans)));
+            spans.push(Span::raw(" ".repeat(LABEL)));
+            used = LABEL;
+        }
+        spans.push(Span::styled(
+            shown,
+            if is_chosen { theme.chosen } else { theme.text },
+        ));
+        spans.push(Span::raw(" "));
+        used += len;
+    }
+    lines.push(Line::from(spans));
+    lines
+}
+
+fn notes_lines(
+    view: &View,
+    record: Option<&QuestionRecord>,
+    width: usize,
+    max: usize,
+) -> Vec<Line<'static>> {
+    let theme = view.theme;
+    let notes = record.map(|r| r.notes.as_str()).unwrap_or_default();
+    if notes.trim().is_empty() {
+        let key = view.key(Context::Workshop, Command::EditNotes);
+        return vec![Line::from(vec![
+            Span::styled(format!("{:<LABEL$}", "Notes"), theme.dim),
+            Span::styled(format!("none yet ({key} to write)"), theme.dim),
+        ])];
+    }
+    let mut lines = labelled(
+        "Notes",
+        &notes.replace('\n', " / "),
+        width,
+        theme,
+        theme.text,
+    );
+    if lines.len() > max {
+        lines.truncate(max);
+        if let Some(last) = lines.last_mut() {
+            last.spans.push(Span::styled(" …", theme.dim));
+        }
+    }
+    lines
+}
+
+fn action_line(view: &View, record: Option<&QuestionRecord>) -> Line<'static> {
+    let theme = view.theme;
+    let owner = record.map(|r| r.action_owner.as_str()).unwrap_or_default();
+    let due = record.and_then(|r| r.due);
+    let evidence = record.map(|r| r.evidence.join(", ")).unwrap_or_default();
+    let mut spans = vec![Span::styled(format!("{:<LABEL$}", "Action"), theme.dim)];
+    if owner.is_empty() && due.is_none() && evidence.is_empty() {
+        let key = view.key(Context::Workshop, Command::EditAction);
+        spans.push(Span::styled(
+            format!("none ({key} sets owner, due date, evidence)"),
+            theme.dim,
+        ));
+        return Line::from(spans);
+    }
+    let owner = if owner.is_empty() { "no owner" } else { owner };
+    spans.push(Span::styled(owner.to_string(), theme.text));
+    if let Some(due) = due {
+        spans.push(Span::styled(format!(", due {due}"), theme.text));
+    }
+    if !evidence.is_empty() {
+        spans.push(Span::styled("     Evidence  ", theme.dim));
+        spans.push(Span::styled(evidence, theme.text));
+    }
+    Line::from(spans)
+}

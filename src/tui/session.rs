@@ -1,0 +1,152 @@
+//! The session open in the app: the session itself, the lock that lets this process save it,
+//! its applicable questions in the order they are asked ([`Nav`]), its scores and the section
+//! timer.
+
+use crate::domain::framework::{Category, Stage};
+use crate::domain::questionnaire::{Question, QuestionBank};
+use crate::domain::scoring::Results;
+use crate::domain::session::Session;
+use crate::store::SessionLock;
+use std::time::Duration;
+
+/// Shown when a change is attempted on a session held by another process.
+pub const READ_ONLY_MESSAGE: &str =
+    "Read-only: this session is open in another aiready process. Close it there to make changes.";
+
+/// Where a question sits in the bank, and in which section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NavQuestion {
+    /// Index of its questionnaire in the bank.
+    pub questionnaire: usize,
+    /// Index of its section in the questionnaire.
+    pub section: usize,
+    /// Index of the question in the section.
+    pub index: usize,
+    /// Index of its entry in [`Nav::sections`].
+    pub nav_section: usize,
+}
+
+/// A section (category x stage) with at least one applicable question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NavSection {
+    /// Its category.
+    pub category: Category,
+    /// Its stage.
+    pub stage: Stage,
+    /// Position of its first question in [`Nav::questions`].
+    pub start: usize,
+    /// How many applicable questions it has.
+    pub len: usize,
+}
+
+/// The applicable questions of a session in the order they are asked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Nav {
+    /// Every applicable question.
+    pub questions: Vec<NavQuestion>,
+    /// Every section that has applicable questions.
+    pub sections: Vec<NavSection>,
+}
+
+impl Nav {
+    /// The applicable questions of a session, section by section.
+    pub fn build(bank: &QuestionBank, session: &Session) -> Nav {
+        let scoping = session.resolved_scoping(bank);
+        let mut nav = Nav::default();
+        for category in Category::ALL {
+            for (qi, questionnaire) in bank.questionnaires.iter().enumerate() {
+                if questionnaire.category != category {
+                    continue;
+                }
+                for (si, section) in questionnaire.sections.iter().enumerate() {
+                    let start = nav.questions.len();
+                    let nav_section = nav.sections.len();
+                    for (i, question) in section.questions.iter().enumerate() {
+                        if session.applies(question, &scoping) {
+                            nav.questions.push(NavQuestion {
+                                questionnaire: qi,
+                                section: si,
+                                index: i,
+                                nav_section,
+                            });
+                        }
+                    }
+                    let len = nav.questions.len() - start;
+                    if len > 0 {
+                        nav.sections.push(NavSection {
+                            category,
+                            stage: section.stage,
+                            start,
+                            len,
+                        });
+                    }
+                }
+            }
+        }
+        nav
+    }
+
+    /// The section of the question at a position.
+    pub fn section_of(&self, position: usize) -> Option<NavSection> {
+        let at = self.questions.get(position)?;
+        self.sections.get(at.nav_section).copied()
+    }
+}
+
+/// The question at a position of a navigation, in the bank.
+pub fn question_at(bank: &QuestionBank, at: NavQuestion) -> Option<&Question> {
+    bank.questionnaires
+        .get(at.questionnaire)?
+        .sections
+        .get(at.section)?
+        .questions
+        .get(at.index)
+}
+
+/// The first unanswered question at or after `from`, wrapping around.
+pub fn first_unanswered(
+    nav: &Nav,
+    session: &Session,
+    bank: &QuestionBank,
+    from: usize,
+) -> Option<usize> {
+    let len = nav.questions.len();
+    (0..len).map(|i| (from + i) % len).find(|&i| {
+        question_at(bank, nav.questions[i]).is_some_and(|q| session.answer(&q.id).is_none())
+    })
+}
+
+/// A session opened in the app.
+#[derive(Debug)]
+pub struct OpenSession<'b> {
+    /// The session as it is now; the store holds the last successful save.
+    pub session: Session,
+    /// The right to save; None when another process has it open (read-only here).
+    pub lock: Option<SessionLock>,
+    /// Its applicable questions.
+    pub nav: Nav,
+    /// Scores, recomputed after every change.
+    pub results: Results<'b>,
+    /// Time on the current section not yet written to the session.
+    pub pending_time: Duration,
+    /// The section of the current question: the one the timer runs for.
+    pub section: Option<NavSection>,
+}
+
+impl OpenSession<'_> {
+    /// Whether changes are refused because another process holds the session.
+    pub fn read_only(&self) -> bool {
+        self.lock.is_none()
+    }
+
+    /// Seconds spent on the current section, including time not yet written.
+    pub fn section_seconds(&self) -> u64 {
+        match self.section {
+            Some(section) => {
+                self.session.time_spent_on(section.category, section.stage)
+                    + self.pending_time.as_secs()
+            }
+            None => 0,
+        }
+    }
+}

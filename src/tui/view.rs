@@ -1,0 +1,78 @@
+//! What a screen or popup may read: the question bank, the open session with its scores, the
+//! theme and key bindings. Handed to every layer's update and drawing instead of the app.
+
+use crate::domain::questionnaire::{Question, QuestionBank};
+use crate::domain::session::QuestionRecord;
+use crate::tui::keymap::{Command, Context, Keymap};
+use crate::tui::popups::export::ExportPlaces;
+use crate::tui::session::{NavQuestion, OpenSession, question_at};
+use crate::tui::theme::Theme;
+use jiff::tz::TimeZone;
+
+/// A read-only view of the app for screens and popups.
+#[derive(Clone, Copy)]
+pub struct View<'a> {
+    /// The active questions.
+    pub bank: &'a QuestionBank,
+    /// The session being worked on.
+    pub open: Option<&'a OpenSession<'a>>,
+    /// The active theme.
+    pub theme: &'a Theme,
+    /// The active key bindings.
+    pub keymap: &'a Keymap,
+    /// Time zone for times shown.
+    pub time_zone: &'a TimeZone,
+    /// Where reports are written.
+    pub export_places: &'a ExportPlaces,
+    /// Where the user's key map would be, for the help screen.
+    pub keymap_path: &'a str,
+}
+
+impl<'a> View<'a> {
+    /// The question at a position of the open session's navigation.
+    pub fn question(&self, at: NavQuestion) -> Option<&'a Question> {
+        question_at(self.bank, at)
+    }
+
+    /// The question at a position of the navigation, by position.
+    pub fn question_at(&self, position: usize) -> Option<&'a Question> {
+        let at = *self.open?.nav.questions.get(position)?;
+        self.question(at)
+    }
+
+    /// The record of a question in the open session.
+    pub fn record(&self, question_id: &str) -> Option<&'a QuestionRecord> {
+        self.open?.session.record(question_id)
+    }
+
+    /// Positions in the navigation of the questions that `keep` accepts, given the question
+    /// and its record.
+    pub fn positions(
+        &self,
+        keep: impl Fn(&Question, Option<&QuestionRecord>) -> bool,
+    ) -> Vec<usize> {
+        let Some(open) = self.open else {
+            return Vec::new();
+        };
+        open.nav
+            .questions
+            .iter()
+            .enumerate()
+            .filter(|(_, at)| {
+                self.question(**at)
+                    .is_some_and(|q| keep(q, open.session.record(&q.id)))
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Whether the open session is held by another process.
+    pub fn read_only(&self) -> bool {
+        self.open.is_some_and(OpenSession::read_only)
+    }
+
+    /// The key shown for a command in a context.
+    pub fn key(&self, context: Context, command: Command) -> String {
+        self.keymap.key_for(context, command)
+    }
+}
