@@ -687,7 +687,7 @@ fn a_place_that_cannot_be_written_shows_an_error_and_writes_nothing() {
     assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0);
     assert_eq!(popup(&app).path_text(), name);
     app.dispatch(Action::Back);
-    assert!(app.export.is_none());
+    assert!(app.export().is_none());
     assert!(app.save_error.is_none());
 }
 
