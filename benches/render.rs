@@ -88,8 +88,14 @@ fn render(c: &mut Criterion) {
         app.dispatch(Action::Prev);
     };
     let answered = || {
-        let saved = FileStore::new(dir.path()).load(ID).expect("the session loads");
-        saved.records.values().filter(|r| r.answer.is_some()).count()
+        let saved = FileStore::new(dir.path())
+            .load(ID)
+            .expect("the session loads");
+        saved
+            .records
+            .values()
+            .filter(|r| r.answer.is_some())
+            .count()
     };
     let before = answered();
     // An open question, so that the first answer shows in the file.

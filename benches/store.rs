@@ -17,7 +17,11 @@ fn store(c: &mut Criterion) {
     let (_dir, files, lock) = stored(&session);
     bench_save_and_load(c, "save_and_load_5000", &files, &lock, &session);
     c.bench_function("save_5000", |b| {
-        b.iter(|| files.save(&lock, black_box(&session)).expect("the save works"))
+        b.iter(|| {
+            files
+                .save(&lock, black_box(&session))
+                .expect("the save works")
+        })
     });
     c.bench_function("load_5000", |b| {
         b.iter(|| files.load(black_box(&session.id)).expect("the load works"))
@@ -57,7 +61,9 @@ fn bench_save_and_load(
 ) {
     c.bench_function(name, |b| {
         b.iter(|| {
-            files.save(lock, black_box(session)).expect("the save works");
+            files
+                .save(lock, black_box(session))
+                .expect("the save works");
             files.load(&session.id).expect("the load works")
         })
     });

@@ -839,6 +839,17 @@ mod tests {
             prop::sample::select(Stage::ALL.to_vec())
         }
 
+        /// A value for some sections, as the time spent and the agenda hold them.
+        fn per_section<S: Strategy>(
+            value: S,
+        ) -> impl Strategy<Value = BTreeMap<Category, BTreeMap<Stage, S::Value>>> {
+            prop::collection::btree_map(
+                category(),
+                prop::collection::btree_map(stage(), value, 0..3),
+                0..3,
+            )
+        }
+
         fn record() -> impl Strategy<Value = QuestionRecord> {
             (
                 prop::option::of(answer()),
@@ -885,16 +896,8 @@ mod tests {
                 timestamp(),
                 timestamp(),
                 prop::collection::btree_map(text(), record(), 0..6),
-                prop::collection::btree_map(
-                    category(),
-                    prop::collection::btree_map(stage(), any::<u64>(), 0..3),
-                    0..3,
-                ),
-                prop::collection::btree_map(
-                    category(),
-                    prop::collection::btree_map(stage(), any::<u32>(), 0..3),
-                    0..3,
-                ),
+                per_section(any::<u64>()),
+                per_section(any::<u32>()),
             );
             (people, scope, work).prop_map(|(people, scope, work)| {
                 let (id, name, organisation, system, facilitator, participants) = people;
