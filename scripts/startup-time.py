@@ -10,13 +10,14 @@ differences.
 
 With --instructions each program runs under `valgrind --tool=callgrind` instead, and the total
 number of instructions it executed (start, first frame, `q`, exit) is printed: a figure that
-does not change with the host's load.
+does not change with the host's load. --keep DIR keeps the profiles, for
+`callgrind_annotate --inclusive=yes DIR/aiready.1.callgrind` to show where they go.
 
 Both programs are built in release first (cargo build --release), unless --no-build is given.
 
 Usage:
   scripts/startup-time.py [--runs N] [--no-build]
-  scripts/startup-time.py --instructions [--runs N] [--no-build]
+  scripts/startup-time.py --instructions [--runs N] [--no-build] [--keep DIR]
 """
 
 import argparse
@@ -174,22 +175,19 @@ def times(args):
 
 
 def instructions(args):
-    if shutil.which("valgrind") is None:
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
         raise SystemExit("valgrind is not installed (on Debian or Ubuntu: apt-get install valgrind)")
+    if args.keep:
+        os.makedirs(args.keep, exist_ok=True)
     print(f"instructions executed from start to exit (first frame, then q), callgrind, {args.runs} runs each")
     for name, binary, marker in PROGRAMS:
         counts = []
-        for _ in range(args.runs):
-            out_dir = tempfile.mkdtemp(prefix="aiready-callgrind-")
-            out_file = os.path.join(out_dir, "callgrind.out")
+        for run in range(1, args.runs + 1):
+            out_dir = args.keep or tempfile.mkdtemp(prefix="aiready-callgrind-")
+            out_file = os.path.join(out_dir, f"{os.path.basename(binary)}.{run}.callgrind")
             try:
-                command = [
-                    shutil.which("valgrind"),
-                    "--tool=callgrind",
-                    "--quiet",
-                    f"--callgrind-out-file={out_file}",
-                    binary,
-                ]
+                command = [valgrind, "--tool=callgrind", "--quiet", f"--callgrind-out-file={out_file}", binary]
                 run_once(command, marker, max(args.timeout, 120))
                 with open(out_file, encoding="utf-8", errors="replace") as f:
                     found = re.search(r"^(?:summary|totals): (\d+)", f.read(), re.MULTILINE)
@@ -197,11 +195,14 @@ def instructions(args):
                     raise SystemExit(f"no instruction total in {out_file}")
                 counts.append(int(found.group(1)))
             finally:
-                shutil.rmtree(out_dir, ignore_errors=True)
+                if not args.keep:
+                    shutil.rmtree(out_dir, ignore_errors=True)
         print(
             f"  {name:16} median {statistics.median(counts) / 1e6:7.2f} million   "
             f"min {min(counts) / 1e6:7.2f}   max {max(counts) / 1e6:7.2f}"
         )
+    if args.keep:
+        print(f"profiles kept in {args.keep}: callgrind_annotate --inclusive=yes {args.keep}/aiready.1.callgrind")
 
 
 def main():
@@ -210,6 +211,7 @@ def main():
     parser.add_argument("--instructions", action="store_true", help="count instructions with callgrind instead of timing")
     parser.add_argument("--no-build", action="store_true", help="use the release binaries as they are")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for a first frame")
+    parser.add_argument("--keep", metavar="DIR", help="with --instructions: keep the callgrind profiles in DIR")
     args = parser.parse_args()
     if args.runs is None:
         args.runs = 3 if args.instructions else 30
