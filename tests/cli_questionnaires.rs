@@ -168,6 +168,16 @@ fn coverage_reports_frameworks_and_the_category_stage_table() {
     assert!(text.contains("SOC 2 Trust Services Criteria: "), "{text}");
     assert!(text.contains("NIST AI RMF 1.0: "));
     assert!(text.contains("ISO/IEC 42001 Annex A: "));
+    assert!(
+        text.contains("OWASP Top 10 for LLM Applications 2025: 10 of 10 cited (100%)"),
+        "{text}"
+    );
+    // Primary and secondary citations are counted apart for each framework.
+    assert_eq!(text.matches("  primary citations: ").count(), 4, "{text}");
+    assert!(
+        text.contains("  most cited (primary+secondary): "),
+        "{text}"
+    );
     assert!(text.contains("Questions per category and stage:"));
     assert!(text.lines().any(|l| l.starts_with("Security ")));
     assert!(text.lines().any(|l| l.starts_with("Total ")));
@@ -199,6 +209,11 @@ fn coverage_lists_uncited_identifiers_by_family() {
         "{text}"
     );
     assert!(text.contains("  not cited in CC1:\n    CC1.1 "), "{text}");
+    // A format 1 file names no primary: its citations are all secondary.
+    assert!(
+        text.contains("  primary citations: 0 (naming 0 identifiers); secondary citations: 1\n"),
+        "{text}"
+    );
     assert!(text.contains("  not cited in MEASURE:"), "{text}");
 }
 

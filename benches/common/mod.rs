@@ -84,10 +84,14 @@ pub fn large_bank(questions: usize) -> QuestionBank {
                 tsc: vec![tsc[n % tsc.len()].clone()],
                 nist: vec![nist[n % nist.len()].clone()],
                 iso: vec![iso[n % iso.len()].clone()],
+                ..Mappings::default()
             },
             remediation: "Name an owner, write the procedure down, keep evidence of each run and review it yearly.".into(),
             applies_if,
             themes: if category == Category::AiRisk { vec![Theme::Drift] } else { Vec::new() },
+            audit: None,
+            also_in: Vec::new(),
+            replaces: Vec::new(),
         });
     }
     let mut questionnaires = Vec::new();
@@ -105,6 +109,7 @@ pub fn large_bank(questions: usize) -> QuestionBank {
             continue;
         }
         questionnaires.push(Questionnaire {
+            format: 1,
             id: format!("gen-{}", category.key().to_lowercase()),
             title: category.title().to_string(),
             category,

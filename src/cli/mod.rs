@@ -70,7 +70,8 @@ pub enum QuestionnairesCommand {
         #[arg(value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
-    /// Show which framework identifiers the active set cites, and questions per category and stage.
+    /// Show which framework identifiers the active set cites (primary and secondary citations
+    /// apart), and questions per category and stage.
     Coverage,
     /// Write the built-in set as RON files into DIR, the starting point for a custom set.
     Export {

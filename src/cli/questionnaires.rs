@@ -109,6 +109,9 @@ fn validate(context: &Context, paths: &[std::path::PathBuf]) -> Result<ExitCode,
     }
 }
 
+/// How many of the most cited identifiers `coverage` names per framework.
+const MOST_CITED: usize = 5;
+
 fn coverage(bank: &QuestionBank) -> Result<ExitCode, CliError> {
     let coverage = Coverage::of(bank, content::reference::catalog());
     let mut out = std::io::stdout().lock();
@@ -121,6 +124,24 @@ fn coverage(bank: &QuestionBank) -> Result<ExitCode, CliError> {
             framework.cited,
             framework.total
         )?;
+        writeln!(
+            out,
+            "  primary citations: {} (naming {} identifier{}); secondary citations: {}",
+            framework.citations.primary,
+            framework.cited_as_primary,
+            plural(framework.cited_as_primary),
+            framework.citations.secondary
+        )?;
+        let mut most: Vec<_> = framework.by_id.iter().collect();
+        most.sort_by_key(|(_, c)| std::cmp::Reverse(c.total()));
+        if !most.is_empty() {
+            let top: Vec<String> = most
+                .iter()
+                .take(MOST_CITED)
+                .map(|(r, c)| format!("{} {}+{}", r.id, c.primary, c.secondary))
+                .collect();
+            writeln!(out, "  most cited (primary+secondary): {}", top.join(", "))?;
+        }
         if framework.uncited.is_empty() {
             writeln!(out, "  every identifier is cited")?;
         }

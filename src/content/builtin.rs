@@ -61,7 +61,7 @@ pub fn builtin() -> Result<&'static QuestionBank, ContentError> {
 
 /// The built-in scoping profile as written, used when a custom set brings none.
 pub(super) fn raw_profile() -> Option<RawScopingProfile> {
-    ron::Options::default()
+    super::raw::options()
         .from_str::<RawScopingProfile>(BUILTIN_FILES[0].1)
         .ok()
 }

@@ -9,12 +9,13 @@ mod validate;
 
 pub use builtin::{BUILTIN_FILES, builtin, builtin_sources};
 
-use crate::domain::framework::Category;
+use crate::domain::framework::{Category, Framework, Stage};
 use crate::domain::questionnaire::{
-    Mappings, Question, QuestionBank, Questionnaire, ScopingProfile, ScopingQuestion, Section,
+    AuditGuide, Mappings, Primary, Question, QuestionBank, Questionnaire, ScopingProfile,
+    ScopingQuestion, Section,
 };
 use locate::{Location, SourceMap};
-use raw::{RawQuestionnaire, RawScopingProfile};
+use raw::{RawCitations, RawQuestion, RawQuestionnaire, RawScopingProfile};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -267,6 +268,33 @@ pub fn load_sources(sources: &[Source]) -> Result<QuestionBank, Vec<Problem>> {
             }
         }
     }
+    // A retired id must not be in use: its kept answers would be read as answers to the
+    // question that now holds it.
+    for file in &parsed {
+        let Parsed::Questionnaire(q) = &file.parsed else {
+            continue;
+        };
+        for (s, section) in q.sections.iter().enumerate() {
+            for (i, question) in section.questions.iter().enumerate() {
+                for (k, retired) in question.replaces.iter().flatten().enumerate() {
+                    // Replacing itself is reported by the question's own checks.
+                    if *retired == question.id {
+                        continue;
+                    }
+                    if let Some((used_file, used_path)) = question_ids.get(retired.as_str()) {
+                        let used = used_file.problem(used_path, "");
+                        problems.push(file.problem(
+                            &format!("sections[{s}].questions[{i}].replaces[{k}]"),
+                            format!(
+                                "'{retired}' is replaced, but a current question still has that id at {}:{}:{}",
+                                used.file, used.line, used.column
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
     if !parsed
         .iter()
         .any(|f| matches!(f.parsed, Parsed::Questionnaire(_)))
@@ -302,7 +330,7 @@ pub fn load_sources(sources: &[Source]) -> Result<QuestionBank, Vec<Problem>> {
 }
 
 fn parse(source: &Source) -> Result<ParsedFile<'_>, Problem> {
-    let options = ron::Options::default();
+    let options = raw::options();
     let result = if top_level_name(&source.text) == Some("ScopingProfile") {
         options
             .from_str::<RawScopingProfile>(&source.text)
@@ -406,6 +434,7 @@ fn describe(code: &ron::Error) -> String {
 
 fn to_domain(q: &RawQuestionnaire) -> Questionnaire {
     Questionnaire {
+        format: q.format.and_then(|f| u8::try_from(f).ok()).unwrap_or(1),
         id: q.id.clone(),
         title: q.title.clone(),
         category: q.category,
@@ -419,28 +448,63 @@ fn to_domain(q: &RawQuestionnaire) -> Questionnaire {
                 questions: s
                     .questions
                     .iter()
-                    .map(|r| Question {
-                        id: r.id.clone(),
-                        category: q.category,
-                        stage: s.stage,
-                        prompt: r.prompt.trim().to_string(),
-                        guidance: r.guidance.trim().to_string(),
-                        good_looks_like: r.good_looks_like.trim().to_string(),
-                        evidence: r.evidence.iter().map(|e| e.trim().to_string()).collect(),
-                        weight: r.weight,
-                        critical: r.critical,
-                        maps_to: Mappings {
-                            tsc: r.maps_to.tsc.clone(),
-                            nist: r.maps_to.nist.clone(),
-                            iso: r.maps_to.iso.clone(),
-                        },
-                        remediation: r.remediation.trim().to_string(),
-                        applies_if: r.applies_if.clone(),
-                        themes: r.themes.clone(),
-                    })
+                    .map(|r| question_to_domain(r, q.category, s.stage))
                     .collect(),
             })
             .collect(),
+    }
+}
+
+fn question_to_domain(r: &RawQuestion, category: Category, stage: Stage) -> Question {
+    let trimmed = |text: &Option<String>| text.as_deref().unwrap_or("").trim().to_string();
+    // Validation has made sure a format 2 question has every field, and a format 1 none.
+    let audit = match (&r.frequency, &r.tested_by) {
+        (Some(frequency), Some(tested_by)) => Some(AuditGuide {
+            type1_evidence: trimmed(&r.type1_evidence),
+            type2_evidence: trimmed(&r.type2_evidence),
+            frequency: *frequency,
+            tested_by: tested_by.clone(),
+            typical_exception: trimmed(&r.typical_exception),
+        }),
+        _ => None,
+    };
+    let mut maps_to = Mappings::default();
+    for (framework, citations) in r.maps_to.by_framework() {
+        let Some(citations) = citations else {
+            continue;
+        };
+        let ids: Vec<String> = citations.ids().into_iter().map(str::to_string).collect();
+        if let RawCitations::Cited(c) = citations {
+            maps_to.primary.push(Primary {
+                framework,
+                id: c.primary.clone(),
+                why: c.why.trim().to_string(),
+            });
+        }
+        match framework {
+            Framework::Tsc => maps_to.tsc = ids,
+            Framework::NistAiRmf => maps_to.nist = ids,
+            Framework::Iso42001 => maps_to.iso = ids,
+            Framework::OwaspLlm => maps_to.owasp = ids,
+        }
+    }
+    Question {
+        id: r.id.clone(),
+        category,
+        stage,
+        prompt: r.prompt.trim().to_string(),
+        guidance: r.guidance.trim().to_string(),
+        good_looks_like: r.good_looks_like.trim().to_string(),
+        evidence: r.evidence.iter().map(|e| e.trim().to_string()).collect(),
+        weight: r.weight,
+        critical: r.critical,
+        maps_to,
+        remediation: r.remediation.trim().to_string(),
+        applies_if: r.applies_if.clone(),
+        themes: r.themes.clone(),
+        audit,
+        also_in: r.also_in.clone().unwrap_or_default(),
+        replaces: r.replaces.clone().unwrap_or_default(),
     }
 }
 

@@ -1,9 +1,9 @@
 //! Semantic checks on parsed files: everything the RON grammar cannot say. Every check adds a
 //! problem and carries on, so that one run lists all of them.
 
-use super::raw::{RawQuestion, RawQuestionnaire, RawScopingProfile};
-use crate::domain::framework::{Framework, ReferenceCatalog};
-use crate::domain::questionnaire::Condition;
+use super::raw::{RawCitations, RawQuestion, RawQuestionnaire, RawScopingProfile};
+use crate::domain::framework::{Category, Framework, ReferenceCatalog};
+use crate::domain::questionnaire::{Condition, LATEST_FORMAT};
 use std::collections::BTreeSet;
 
 /// A problem found at a field path of one file; the caller turns the path into a location.
@@ -25,6 +25,27 @@ fn finding(path: impl Into<String>, message: impl Into<String>) -> Finding {
 /// Most evidence examples a question may list before it stops being a quick read.
 const MAX_EVIDENCE: usize = 6;
 
+/// Longest reason for a primary identifier: one line in a report.
+const MAX_WHY: usize = 200;
+
+/// The content format a file declares: 1 when it has no `format` field. A format this program
+/// does not know is reported, and the file is checked as the latest one.
+fn format_of(out: &mut Vec<Finding>, declared: Option<u32>) -> u32 {
+    match declared {
+        None => 1,
+        Some(f) if (1..=u32::from(LATEST_FORMAT)).contains(&f) => f,
+        Some(f) => {
+            out.push(finding(
+                "format",
+                format!(
+                    "format {f} is not known; this version of aiready reads formats 1 to {LATEST_FORMAT}"
+                ),
+            ));
+            u32::from(LATEST_FORMAT)
+        }
+    }
+}
+
 /// Checks one questionnaire on its own; `scoping_keys` are the keys conditions may name.
 pub fn questionnaire(
     q: &RawQuestionnaire,
@@ -32,6 +53,7 @@ pub fn questionnaire(
     scoping_keys: &BTreeSet<String>,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
+    let format = format_of(&mut out, q.format);
     check_slug(&mut out, "id", &q.id, '-');
     non_empty(&mut out, "title", &q.title);
     non_empty(&mut out, "version", &q.version);
@@ -61,25 +83,33 @@ pub fn questionnaire(
             ));
         }
         for (i, question) in section.questions.iter().enumerate() {
-            check_question(
-                &mut out,
-                &format!("{at}.questions[{i}]"),
-                question,
-                catalog,
-                scoping_keys,
-            );
+            let place = Place {
+                at: format!("{at}.questions[{i}]"),
+                format,
+                category: q.category,
+            };
+            check_question(&mut out, &place, question, catalog, scoping_keys);
         }
     }
     out
 }
 
+/// Where a question is checked: its field path, its file's format and its questionnaire's
+/// category.
+struct Place {
+    at: String,
+    format: u32,
+    category: Category,
+}
+
 fn check_question(
     out: &mut Vec<Finding>,
-    at: &str,
+    place: &Place,
     q: &RawQuestion,
     catalog: &ReferenceCatalog,
     scoping_keys: &BTreeSet<String>,
 ) {
+    let at = place.at.as_str();
     check_slug(out, &format!("{at}.id"), &q.id, '-');
     non_empty(out, &format!("{at}.prompt"), &q.prompt);
     non_empty(out, &format!("{at}.guidance"), &q.guidance);
@@ -108,37 +138,208 @@ fn check_question(
             format!("weight {} is out of range; use 1, 2 or 3", q.weight),
         ));
     }
-    if q.maps_to.tsc.is_empty() {
+    if q.maps_to.tsc.ids().is_empty() {
         out.push(finding(
             format!("{at}.maps_to.tsc"),
             "a question must map to at least one SOC 2 criterion",
         ));
     }
-    let lists = [
-        (Framework::Tsc, "tsc", &q.maps_to.tsc),
-        (Framework::NistAiRmf, "nist", &q.maps_to.nist),
-        (Framework::Iso42001, "iso", &q.maps_to.iso),
-    ];
-    for (framework, field, ids) in lists {
-        let mut seen = BTreeSet::new();
-        for (k, id) in ids.iter().enumerate() {
-            let path = format!("{at}.maps_to.{field}[{k}]");
-            if !catalog.contains(framework, id) {
-                out.push(finding(
-                    path,
-                    format!("'{id}' is not a {}", framework.noun()),
-                ));
-            } else if !seen.insert(id) {
-                out.push(finding(path, format!("'{id}' is listed twice")));
-            }
+    for (framework, citations) in q.maps_to.by_framework() {
+        if let Some(citations) = citations {
+            check_citations(out, place, framework, citations, catalog);
         }
     }
+    check_audit_fields(out, place, q);
+    check_sharing(out, place, q);
     check_condition(
         out,
         &format!("{at}.applies_if"),
         &q.applies_if,
         scoping_keys,
     );
+}
+
+/// The identifiers of one framework: each in the reference list and listed once; in format 2 a
+/// primary one with a one-line reason, in format 1 a plain list.
+fn check_citations(
+    out: &mut Vec<Finding>,
+    place: &Place,
+    framework: Framework,
+    citations: &RawCitations,
+    catalog: &ReferenceCatalog,
+) {
+    let field = framework.field();
+    let base = format!("{}.maps_to.{field}", place.at);
+    let mut seen = BTreeSet::new();
+    let mut check_id = |out: &mut Vec<Finding>, path: String, id: &str| {
+        if !catalog.contains(framework, id) {
+            out.push(finding(
+                path,
+                format!("'{id}' is not {}", with_article(framework.noun())),
+            ));
+        } else if !seen.insert(id.to_string()) {
+            out.push(finding(path, format!("'{id}' is listed twice")));
+        }
+    };
+    match citations {
+        RawCitations::List(ids) => {
+            // An empty list cites nothing, which format 2 allows (and `tsc` reports itself).
+            if place.format >= 2 && !ids.is_empty() {
+                out.push(finding(
+                    base.clone(),
+                    format!(
+                        "format 2 names a primary identifier with the reason for it: write \
+                         {field}: (primary: \"...\", why: \"...\", secondary: [...])"
+                    ),
+                ));
+            }
+            for (k, id) in ids.iter().enumerate() {
+                check_id(out, format!("{base}[{k}]"), id);
+            }
+        }
+        RawCitations::Cited(cited) => {
+            if place.format < 2 {
+                out.push(finding(
+                    base.clone(),
+                    "a primary identifier needs `format: 2` at the top of the file",
+                ));
+            }
+            check_id(out, format!("{base}.primary"), &cited.primary);
+            let why = cited.why.trim();
+            if why.is_empty() {
+                out.push(finding(format!("{base}.why"), "must not be empty"));
+            } else if why.contains('\n') {
+                out.push(finding(
+                    format!("{base}.why"),
+                    "the reason for a primary identifier is one line",
+                ));
+            } else if why.chars().count() > MAX_WHY {
+                out.push(finding(
+                    format!("{base}.why"),
+                    format!(
+                        "{} characters; keep the reason to one line of at most {MAX_WHY}",
+                        why.chars().count()
+                    ),
+                ));
+            }
+            for (k, id) in cited.secondary.iter().enumerate() {
+                check_id(out, format!("{base}.secondary[{k}]"), id);
+            }
+        }
+    }
+}
+
+/// "a SOC 2 criterion", "an ISO/IEC 42001 Annex A control".
+fn with_article(noun: &str) -> String {
+    let article = if noun.starts_with(['A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {noun}")
+}
+
+/// The fields that say what an auditor tests: required in format 2, unknown to format 1.
+fn check_audit_fields(out: &mut Vec<Finding>, place: &Place, q: &RawQuestion) {
+    let at = place.at.as_str();
+    let texts = [
+        ("type1_evidence", q.type1_evidence.as_deref()),
+        ("type2_evidence", q.type2_evidence.as_deref()),
+        ("typical_exception", q.typical_exception.as_deref()),
+    ];
+    let present = [
+        ("type1_evidence", q.type1_evidence.is_some()),
+        ("type2_evidence", q.type2_evidence.is_some()),
+        ("frequency", q.frequency.is_some()),
+        ("tested_by", q.tested_by.is_some()),
+        ("typical_exception", q.typical_exception.is_some()),
+    ];
+    if place.format < 2 {
+        let later = [
+            ("also_in", q.also_in.is_some()),
+            ("replaces", q.replaces.is_some()),
+        ];
+        for (field, given) in present.iter().chain(later.iter()) {
+            if *given {
+                out.push(finding(
+                    format!("{at}.{field}"),
+                    format!("'{field}' needs `format: 2` at the top of the file"),
+                ));
+            }
+        }
+        return;
+    }
+    for (field, given) in present {
+        if !given {
+            out.push(finding(
+                at,
+                format!("missing field '{field}', which format 2 requires"),
+            ));
+        }
+    }
+    for (field, text) in texts {
+        if let Some(text) = text {
+            non_empty(out, &format!("{at}.{field}"), text);
+        }
+    }
+    if let Some(methods) = &q.tested_by {
+        if methods.is_empty() {
+            out.push(finding(
+                format!("{at}.tested_by"),
+                "name at least one way an auditor tests it: Inquiry, Inspection, Observation or Reperformance",
+            ));
+        }
+        let mut seen = BTreeSet::new();
+        for (k, method) in methods.iter().enumerate() {
+            if !seen.insert(*method) {
+                out.push(finding(
+                    format!("{at}.tested_by[{k}]"),
+                    format!("{method:?} is listed twice"),
+                ));
+            }
+        }
+    }
+}
+
+/// Other categories a question belongs to, and the retired ids it replaces.
+fn check_sharing(out: &mut Vec<Finding>, place: &Place, q: &RawQuestion) {
+    let at = place.at.as_str();
+    if let Some(categories) = &q.also_in {
+        let mut seen = BTreeSet::new();
+        for (k, category) in categories.iter().enumerate() {
+            let path = format!("{at}.also_in[{k}]");
+            if *category == place.category {
+                out.push(finding(
+                    path,
+                    format!(
+                        "{} is this questionnaire's own category; list only the other categories the question counts in",
+                        category.title()
+                    ),
+                ));
+            } else if !seen.insert(*category) {
+                out.push(finding(
+                    path,
+                    format!("{} is listed twice", category.title()),
+                ));
+            }
+        }
+    }
+    if let Some(retired) = &q.replaces {
+        let mut seen = BTreeSet::new();
+        for (k, id) in retired.iter().enumerate() {
+            let path = format!("{at}.replaces[{k}]");
+            let before = out.len();
+            check_slug(out, &path, id, '-');
+            if out.len() > before {
+                continue;
+            }
+            if *id == q.id {
+                out.push(finding(path, "a question cannot replace itself"));
+            } else if !seen.insert(id.as_str()) {
+                out.push(finding(path, format!("'{id}' is listed twice")));
+            }
+        }
+    }
 }
 
 fn check_condition(
@@ -178,6 +379,7 @@ fn check_condition(
 /// Checks the scoping profile on its own.
 pub fn profile(p: &RawScopingProfile) -> Vec<Finding> {
     let mut out = Vec::new();
+    format_of(&mut out, p.format);
     check_slug(&mut out, "id", &p.id, '-');
     non_empty(&mut out, "version", &p.version);
     let mut keys = BTreeSet::new();

@@ -162,11 +162,18 @@ pub enum Framework {
     NistAiRmf,
     /// ISO/IEC 42001:2023 Annex A controls.
     Iso42001,
+    /// OWASP Top 10 for Large Language Model Applications, 2025 edition.
+    OwaspLlm,
 }
 
 impl Framework {
     /// Every framework, SOC 2 first.
-    pub const ALL: [Framework; 3] = [Framework::Tsc, Framework::NistAiRmf, Framework::Iso42001];
+    pub const ALL: [Framework; 4] = [
+        Framework::Tsc,
+        Framework::NistAiRmf,
+        Framework::Iso42001,
+        Framework::OwaspLlm,
+    ];
 
     /// The name a person reads.
     pub fn title(self) -> &'static str {
@@ -174,6 +181,27 @@ impl Framework {
             Framework::Tsc => "SOC 2 Trust Services Criteria",
             Framework::NistAiRmf => "NIST AI RMF 1.0",
             Framework::Iso42001 => "ISO/IEC 42001 Annex A",
+            Framework::OwaspLlm => "OWASP Top 10 for LLM Applications 2025",
+        }
+    }
+
+    /// A short name for tables and lists.
+    pub fn short(self) -> &'static str {
+        match self {
+            Framework::Tsc => "SOC 2",
+            Framework::NistAiRmf => "NIST AI RMF",
+            Framework::Iso42001 => "ISO 42001",
+            Framework::OwaspLlm => "OWASP",
+        }
+    }
+
+    /// The field that holds its identifiers in a question's `maps_to`.
+    pub fn field(self) -> &'static str {
+        match self {
+            Framework::Tsc => "tsc",
+            Framework::NistAiRmf => "nist",
+            Framework::Iso42001 => "iso",
+            Framework::OwaspLlm => "owasp",
         }
     }
 
@@ -183,6 +211,7 @@ impl Framework {
             Framework::Tsc => "SOC 2 criterion",
             Framework::NistAiRmf => "NIST AI RMF subcategory",
             Framework::Iso42001 => "ISO/IEC 42001 Annex A control",
+            Framework::OwaspLlm => "OWASP Top 10 for LLM Applications (2025) entry",
         }
     }
 }
@@ -198,18 +227,29 @@ pub struct Reference {
     pub family: String,
 }
 
-/// The identifiers of all three frameworks; a mapping outside these lists is invalid.
+/// The identifiers of every framework; a mapping outside these lists is invalid.
 #[derive(Debug, Clone, Default)]
 pub struct ReferenceCatalog {
     tsc: Vec<Reference>,
     nist: Vec<Reference>,
     iso: Vec<Reference>,
+    owasp: Vec<Reference>,
 }
 
 impl ReferenceCatalog {
-    /// Builds a catalog from the three lists.
-    pub fn new(tsc: Vec<Reference>, nist: Vec<Reference>, iso: Vec<Reference>) -> Self {
-        Self { tsc, nist, iso }
+    /// Builds a catalog from the lists of each framework.
+    pub fn new(
+        tsc: Vec<Reference>,
+        nist: Vec<Reference>,
+        iso: Vec<Reference>,
+        owasp: Vec<Reference>,
+    ) -> Self {
+        Self {
+            tsc,
+            nist,
+            iso,
+            owasp,
+        }
     }
 
     /// Every identifier of one framework, in reference order.
@@ -218,6 +258,7 @@ impl ReferenceCatalog {
             Framework::Tsc => &self.tsc,
             Framework::NistAiRmf => &self.nist,
             Framework::Iso42001 => &self.iso,
+            Framework::OwaspLlm => &self.owasp,
         }
     }
 

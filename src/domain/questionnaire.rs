@@ -4,7 +4,11 @@ use super::framework::{Category, Framework, Stage, Theme};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The identifiers a question cites in each framework.
+/// The newest content format this program reads; files without a `format` field are format 1.
+pub const LATEST_FORMAT: u8 = 2;
+
+/// The identifiers a question cites in each framework. When the content names a primary
+/// identifier for a framework, it comes first in that framework's list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mappings {
     /// SOC 2 Trust Services Criteria; at least one.
@@ -15,15 +19,145 @@ pub struct Mappings {
     /// ISO/IEC 42001 Annex A controls.
     #[serde(default)]
     pub iso: Vec<String>,
+    /// OWASP Top 10 for LLM Applications (2025) entries.
+    #[serde(default)]
+    pub owasp: Vec<String>,
+    /// The primary identifier of each framework the question cites, with the reason; format 1
+    /// content names none.
+    #[serde(default)]
+    pub primary: Vec<Primary>,
+}
+
+/// The identifier an auditor would test a question under, in one framework.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Primary {
+    /// The framework.
+    pub framework: Framework,
+    /// The identifier, also first in the framework's list.
+    pub id: String,
+    /// Why this identifier, in one line.
+    pub why: String,
 }
 
 impl Mappings {
-    /// The identifiers cited for one framework.
+    /// The identifiers cited for one framework, the primary one first.
     pub fn for_framework(&self, framework: Framework) -> &[String] {
         match framework {
             Framework::Tsc => &self.tsc,
             Framework::NistAiRmf => &self.nist,
             Framework::Iso42001 => &self.iso,
+            Framework::OwaspLlm => &self.owasp,
+        }
+    }
+
+    /// The primary identifier of one framework, if the content names one.
+    pub fn primary(&self, framework: Framework) -> Option<&Primary> {
+        self.primary.iter().find(|p| p.framework == framework)
+    }
+
+    /// The identifiers of one framework other than its primary one.
+    pub fn secondary(&self, framework: Framework) -> &[String] {
+        let all = self.for_framework(framework);
+        match self.primary(framework) {
+            Some(_) => all.get(1..).unwrap_or_default(),
+            None => all,
+        }
+    }
+}
+
+/// How often a control runs, which sets the population an auditor samples in a Type 2 period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Frequency {
+    /// Always on: a configuration or an automated check that runs on every request.
+    Continuous,
+    /// Each time an event or a change happens (a new hire, a model release, an incident).
+    PerEvent,
+    /// Once a day.
+    Daily,
+    /// Once a week.
+    Weekly,
+    /// Once a month.
+    Monthly,
+    /// Once a quarter.
+    Quarterly,
+    /// Once a year.
+    Yearly,
+}
+
+impl Frequency {
+    /// Every frequency, most frequent first.
+    pub const ALL: [Frequency; 7] = [
+        Frequency::Continuous,
+        Frequency::PerEvent,
+        Frequency::Daily,
+        Frequency::Weekly,
+        Frequency::Monthly,
+        Frequency::Quarterly,
+        Frequency::Yearly,
+    ];
+
+    /// The name a person reads.
+    pub fn title(self) -> &'static str {
+        match self {
+            Frequency::Continuous => "continuous",
+            Frequency::PerEvent => "per event or change",
+            Frequency::Daily => "daily",
+            Frequency::Weekly => "weekly",
+            Frequency::Monthly => "monthly",
+            Frequency::Quarterly => "quarterly",
+            Frequency::Yearly => "yearly",
+        }
+    }
+}
+
+/// How an auditor tests a control.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum TestMethod {
+    /// Asking the people who run the control.
+    Inquiry,
+    /// Reading documents, records, configurations and logs.
+    Inspection,
+    /// Watching the control being performed.
+    Observation,
+    /// Running the control again and comparing the result.
+    Reperformance,
+}
+
+impl TestMethod {
+    /// The name a person reads.
+    pub fn title(self) -> &'static str {
+        match self {
+            TestMethod::Inquiry => "inquiry",
+            TestMethod::Inspection => "inspection",
+            TestMethod::Observation => "observation",
+            TestMethod::Reperformance => "re-performance",
+        }
+    }
+}
+
+/// What an auditor looks at to test a question's control; every format 2 question has one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditGuide {
+    /// What must exist and be inspectable on the day: the design and its implementation.
+    pub type1_evidence: String,
+    /// The population and the sample an auditor draws over the observation period.
+    pub type2_evidence: String,
+    /// How often the control runs.
+    pub frequency: Frequency,
+    /// How an auditor tests it.
+    pub tested_by: Vec<TestMethod>,
+    /// The exception auditors most often find.
+    pub typical_exception: String,
+}
+
+impl AuditGuide {
+    /// The test methods as one phrase, e.g. "inquiry, inspection and re-performance".
+    pub fn tested_by_text(&self) -> String {
+        let names: Vec<&str> = self.tested_by.iter().map(|m| m.title()).collect();
+        match names.split_last() {
+            None => String::new(),
+            Some((last, [])) => (*last).to_string(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
         }
     }
 }
@@ -98,6 +232,29 @@ pub struct Question {
     pub applies_if: Condition,
     /// AI risk themes it addresses.
     pub themes: Vec<Theme>,
+    /// What an auditor tests; None for format 1 content.
+    pub audit: Option<AuditGuide>,
+    /// Other categories it belongs to: asked once, counted in each of their scores.
+    pub also_in: Vec<Category>,
+    /// Ids of retired questions it replaces; answers kept under them are reported with it.
+    pub replaces: Vec<String>,
+}
+
+impl Question {
+    /// Every category it belongs to: its questionnaire's first, then the shared ones.
+    pub fn categories(&self) -> impl Iterator<Item = Category> + '_ {
+        std::iter::once(self.category).chain(self.also_in.iter().copied())
+    }
+
+    /// Whether it belongs to a category, as its own or as a shared question.
+    pub fn belongs_to(&self, category: Category) -> bool {
+        self.category == category || self.also_in.contains(&category)
+    }
+
+    /// Whether it belongs to more than one category.
+    pub fn is_shared(&self) -> bool {
+        !self.also_in.is_empty()
+    }
 }
 
 /// The questions of one lifecycle stage within a questionnaire.
@@ -112,6 +269,8 @@ pub struct Section {
 /// One questionnaire: all questions of one category.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Questionnaire {
+    /// Content format of its file: 1 (no `format` field) or 2.
+    pub format: u8,
     /// Stable identifier, unique across the set.
     pub id: String,
     /// The title shown to people.
@@ -235,6 +394,37 @@ pub struct QuestionnaireVersion {
     pub version: String,
 }
 
+/// Where a question is written in a bank: questionnaire, section and position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuestionAt {
+    /// Index of its questionnaire in [`QuestionBank::questionnaires`].
+    pub questionnaire: usize,
+    /// Index of its section in the questionnaire.
+    pub section: usize,
+    /// Index of the question in the section.
+    pub index: usize,
+}
+
+/// A question as one category asks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Member<'b> {
+    /// The question.
+    pub question: &'b Question,
+    /// Where it is written.
+    pub at: QuestionAt,
+    /// It is written in another category's questionnaire and shared with this one.
+    pub shared: bool,
+}
+
+/// The questions one category asks at one stage, its own first, then the shared ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategorySection<'b> {
+    /// The stage.
+    pub stage: Stage,
+    /// Its questions in the order they are asked.
+    pub members: Vec<Member<'b>>,
+}
+
 /// A complete, validated set of questionnaires with its scoping profile.
 #[derive(Debug, Clone)]
 pub struct QuestionBank {
@@ -262,6 +452,88 @@ impl QuestionBank {
         self.questionnaires.iter().find(|q| q.category == category)
     }
 
+    /// The questions a category asks, section by section: the sections of its questionnaire in
+    /// their order with its own questions first, then the questions other questionnaires share
+    /// with it at the same stage; a stage only shared questions have gets its own section, placed
+    /// in lifecycle order. A category the bank has no questionnaire for asks nothing, even if
+    /// questions name it. Scoring and navigation both read categories through this.
+    pub fn category_sections(&self, category: Category) -> Vec<CategorySection<'_>> {
+        let mut sections: Vec<CategorySection<'_>> = Vec::new();
+        if self.questionnaire(category).is_none() {
+            return sections;
+        }
+        for (qi, questionnaire) in self.questionnaires.iter().enumerate() {
+            if questionnaire.category != category {
+                continue;
+            }
+            for (si, section) in questionnaire.sections.iter().enumerate() {
+                let members = section.questions.iter().enumerate().map(|(i, question)| {
+                    let at = QuestionAt {
+                        questionnaire: qi,
+                        section: si,
+                        index: i,
+                    };
+                    Member {
+                        question,
+                        at,
+                        shared: false,
+                    }
+                });
+                match sections.iter_mut().find(|s| s.stage == section.stage) {
+                    Some(existing) => existing.members.extend(members),
+                    None => sections.push(CategorySection {
+                        stage: section.stage,
+                        members: members.collect(),
+                    }),
+                }
+            }
+        }
+        for (qi, questionnaire) in self.questionnaires.iter().enumerate() {
+            if questionnaire.category == category {
+                continue;
+            }
+            for (si, section) in questionnaire.sections.iter().enumerate() {
+                for (i, question) in section.questions.iter().enumerate() {
+                    if !question.also_in.contains(&category) {
+                        continue;
+                    }
+                    let member = Member {
+                        question,
+                        at: QuestionAt {
+                            questionnaire: qi,
+                            section: si,
+                            index: i,
+                        },
+                        shared: true,
+                    };
+                    if let Some(existing) = sections.iter_mut().find(|s| s.stage == section.stage) {
+                        existing.members.push(member);
+                    } else {
+                        let place = sections
+                            .iter()
+                            .position(|s| s.stage > section.stage)
+                            .unwrap_or(sections.len());
+                        sections.insert(
+                            place,
+                            CategorySection {
+                                stage: section.stage,
+                                members: vec![member],
+                            },
+                        );
+                    }
+                }
+            }
+        }
+        sections
+    }
+
+    /// The questions that replace a retired question id, in bank order.
+    pub fn replacements_of(&self, retired_id: &str) -> Vec<&Question> {
+        self.questions()
+            .filter(|q| q.replaces.iter().any(|r| r == retired_id))
+            .collect()
+    }
+
     /// Ids and versions of the questionnaires, for a session to record.
     pub fn versions(&self) -> Vec<QuestionnaireVersion> {
         let mut versions: Vec<QuestionnaireVersion> = self
@@ -283,6 +555,216 @@ impl QuestionBank {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn question(id: &str, category: Category, stage: Stage, also_in: &[Category]) -> Question {
+        Question {
+            id: id.to_string(),
+            category,
+            stage,
+            prompt: format!("{id}?"),
+            guidance: String::new(),
+            good_looks_like: String::new(),
+            evidence: Vec::new(),
+            weight: 1,
+            critical: false,
+            maps_to: Mappings::default(),
+            remediation: String::new(),
+            applies_if: Condition::Always,
+            themes: Vec::new(),
+            audit: None,
+            also_in: also_in.to_vec(),
+            replaces: Vec::new(),
+        }
+    }
+
+    fn questionnaire(category: Category, sections: Vec<(Stage, Vec<Question>)>) -> Questionnaire {
+        Questionnaire {
+            format: 2,
+            id: category.key().to_lowercase(),
+            title: category.title().into(),
+            category,
+            version: "1".into(),
+            description: String::new(),
+            sections: sections
+                .into_iter()
+                .map(|(stage, questions)| Section { stage, questions })
+                .collect(),
+        }
+    }
+
+    fn shared_bank() -> QuestionBank {
+        use Category::{Confidentiality, Privacy, Security};
+        QuestionBank {
+            questionnaires: vec![
+                questionnaire(
+                    Security,
+                    vec![
+                        (
+                            Stage::Governance,
+                            vec![question("s1", Security, Stage::Governance, &[])],
+                        ),
+                        (
+                            Stage::Disposal,
+                            vec![question("s2", Security, Stage::Disposal, &[])],
+                        ),
+                    ],
+                ),
+                questionnaire(
+                    Confidentiality,
+                    vec![(
+                        Stage::Disposal,
+                        vec![question("c1", Confidentiality, Stage::Disposal, &[])],
+                    )],
+                ),
+                questionnaire(
+                    Privacy,
+                    vec![
+                        (
+                            Stage::Storage,
+                            vec![question("p1", Privacy, Stage::Storage, &[Security])],
+                        ),
+                        (
+                            Stage::Disposal,
+                            vec![
+                                question(
+                                    "p2",
+                                    Privacy,
+                                    Stage::Disposal,
+                                    &[Security, Confidentiality],
+                                ),
+                                question("p3", Privacy, Stage::Disposal, &[]),
+                            ],
+                        ),
+                    ],
+                ),
+            ],
+            profile: ScopingProfile {
+                id: "scoping".into(),
+                version: "1".into(),
+                questions: Vec::new(),
+                optional_categories: Vec::new(),
+                thresholds: Thresholds::default(),
+            },
+            content_hash: String::new(),
+        }
+    }
+
+    fn layout(bank: &QuestionBank, category: Category) -> Vec<(Stage, Vec<(&str, bool)>)> {
+        bank.category_sections(category)
+            .into_iter()
+            .map(|s| {
+                let ids = s
+                    .members
+                    .iter()
+                    .map(|m| (m.question.id.as_str(), m.shared))
+                    .collect();
+                (s.stage, ids)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn shared_questions_join_each_category_they_belong_to() {
+        let bank = shared_bank();
+        assert_eq!(
+            layout(&bank, Category::Security),
+            [
+                (Stage::Governance, vec![("s1", false)]),
+                (Stage::Storage, vec![("p1", true)]),
+                (Stage::Disposal, vec![("s2", false), ("p2", true)]),
+            ]
+        );
+        assert_eq!(
+            layout(&bank, Category::Confidentiality),
+            [(Stage::Disposal, vec![("c1", false), ("p2", true)])]
+        );
+        assert_eq!(
+            layout(&bank, Category::Privacy),
+            [
+                (Stage::Storage, vec![("p1", false)]),
+                (Stage::Disposal, vec![("p2", false), ("p3", false)]),
+            ]
+        );
+        assert!(layout(&bank, Category::AiRisk).is_empty());
+        // Without its questionnaire a category asks nothing, shared questions included.
+        let mut without_privacy = bank.clone();
+        without_privacy.questionnaires.remove(2);
+        assert!(layout(&without_privacy, Category::Privacy).is_empty());
+        let mut without_security = bank.clone();
+        without_security.questionnaires.remove(0);
+        assert!(layout(&without_security, Category::Security).is_empty());
+        // Positions point at where each question is written.
+        let security = bank.category_sections(Category::Security);
+        let p2 = security[2].members[1];
+        assert_eq!(
+            p2.at,
+            QuestionAt {
+                questionnaire: 2,
+                section: 1,
+                index: 0
+            }
+        );
+    }
+
+    #[test]
+    fn replacements_are_found_by_retired_id() {
+        let mut bank = shared_bank();
+        bank.questionnaires[2].sections[1].questions[0].replaces =
+            vec!["old-1".into(), "old-2".into()];
+        bank.questionnaires[2].sections[1].questions[1].replaces = vec!["old-2".into()];
+        let ids = |old: &str| -> Vec<String> {
+            bank.replacements_of(old)
+                .iter()
+                .map(|q| q.id.clone())
+                .collect()
+        };
+        assert_eq!(ids("old-1"), ["p2"]);
+        assert_eq!(ids("old-2"), ["p2", "p3"]);
+        assert!(ids("s1").is_empty());
+    }
+
+    #[test]
+    fn primary_comes_first_and_secondaries_follow() {
+        let m = Mappings {
+            tsc: vec!["CC8.1".into(), "PI1.2".into()],
+            nist: vec!["MAP 2.3".into()],
+            primary: vec![Primary {
+                framework: Framework::Tsc,
+                id: "CC8.1".into(),
+                why: "change".into(),
+            }],
+            ..Mappings::default()
+        };
+        assert_eq!(
+            m.primary(Framework::Tsc).map(|p| p.id.as_str()),
+            Some("CC8.1")
+        );
+        assert_eq!(m.secondary(Framework::Tsc), ["PI1.2"]);
+        // Without a named primary every identifier is secondary.
+        assert_eq!(m.secondary(Framework::NistAiRmf), ["MAP 2.3"]);
+        assert!(m.secondary(Framework::OwaspLlm).is_empty());
+    }
+
+    #[test]
+    fn test_methods_read_as_a_phrase() {
+        let mut guide = AuditGuide {
+            type1_evidence: String::new(),
+            type2_evidence: String::new(),
+            frequency: Frequency::Yearly,
+            tested_by: vec![TestMethod::Inspection],
+            typical_exception: String::new(),
+        };
+        assert_eq!(guide.tested_by_text(), "inspection");
+        guide.tested_by = vec![
+            TestMethod::Inquiry,
+            TestMethod::Inspection,
+            TestMethod::Reperformance,
+        ];
+        assert_eq!(
+            guide.tested_by_text(),
+            "inquiry, inspection and re-performance"
+        );
+    }
 
     #[test]
     fn conditions_follow_scoping_answers() {

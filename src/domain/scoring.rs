@@ -119,7 +119,8 @@ pub enum QuestionStatus {
 pub struct QuestionScore<'b> {
     /// Question id.
     pub id: &'b str,
-    /// Its category.
+    /// Its category; for a shared question whose own category is out of scope, the first
+    /// category it is shared with that is in scope.
     pub category: Category,
     /// Its stage.
     pub stage: Stage,
@@ -199,7 +200,7 @@ pub struct CategoryResult {
 pub struct Gap<'b> {
     /// Question id.
     pub question_id: &'b str,
-    /// Its category.
+    /// Its category, chosen as for [`QuestionScore::category`].
     pub category: Category,
     /// Its stage.
     pub stage: Stage,
@@ -339,7 +340,6 @@ pub fn score<'b>(bank: &'b QuestionBank, session: &Session) -> Results<'b> {
     let mut gaps = Vec::new();
     let mut follow_ups = Vec::new();
     let mut disagreements = Vec::new();
-    let mut completion = Completion::default();
     let mut matched = 0;
 
     for category in Category::ALL {
@@ -350,61 +350,62 @@ pub fn score<'b>(bank: &'b QuestionBank, session: &Session) -> Results<'b> {
         let mut critical_min_level: Option<u8> = None;
         let mut sections = Vec::new();
 
-        for questionnaire in bank
-            .questionnaires
-            .iter()
-            .filter(|q| q.category == category)
-        {
-            for section in &questionnaire.sections {
-                let mut sum = WeightedSum::default();
-                let mut sec_completion = Completion::default();
-                for question in &section.questions {
-                    let record = session.records.get(&question.id);
+        // The category's own questions and those shared with it (see
+        // `QuestionBank::category_sections`).
+        for section in bank.category_sections(category) {
+            let mut sum = WeightedSum::default();
+            let mut sec_completion = Completion::default();
+            for member in &section.members {
+                let question = member.question;
+                let record = session.records.get(&question.id);
+                let answer = record.and_then(|r| r.answer);
+                let applies = session.applies_in(question, category, &scoping);
+                let status = status_of(applies, answer);
+                let pts = match status {
+                    QuestionStatus::Scored { .. } => answer.and_then(|a| points(a, thresholds)),
+                    _ => None,
+                };
+                // A question is listed, ranked as a gap and followed up once, where it is
+                // written, even when it counts only in a category it is shared with.
+                if !member.shared {
                     matched += usize::from(record.is_some());
-                    let answer = record.and_then(|r| r.answer);
-                    let applies = in_scope && session.applies(question, &scoping);
-                    let status = status_of(applies, answer);
+                    let status = if applies {
+                        status
+                    } else {
+                        status_of(session.applies(question, &scoping), answer)
+                    };
                     let pts = match status {
                         QuestionStatus::Scored { .. } => answer.and_then(|a| points(a, thresholds)),
                         _ => None,
                     };
+                    // Listed under its own category, or the first one it is shared with that
+                    // is in scope when its own is not.
+                    let shown = question
+                        .categories()
+                        .find(|c| session.in_scope(*c))
+                        .unwrap_or(question.category);
                     questions.push(QuestionScore {
                         id: &question.id,
-                        category: question.category,
+                        category: shown,
                         stage: question.stage,
                         weight: question.weight,
                         critical: question.critical,
                         status,
                         points: pts,
                     });
-                    if !applies {
-                        continue;
+                    if let QuestionStatus::Scored { level, .. } = status
+                        && level < target_level
+                    {
+                        gaps.push(gap(question, shown, answer, level, target_level));
                     }
-                    sec_completion.applicable += 1;
-                    if answer.is_some() {
-                        sec_completion.answered += 1;
-                    }
-                    if let Some(p) = pts {
-                        sum.add(p, question.weight);
-                    }
-                    if let QuestionStatus::Scored { level, .. } = status {
-                        if question.critical {
-                            critical += 1;
-                            critical_min_level =
-                                Some(critical_min_level.map_or(level, |m| m.min(level)));
-                        }
-                        if level < target_level {
-                            gaps.push(gap(question, answer, level, target_level));
-                        }
-                    } else if question.critical && status == QuestionStatus::Open {
-                        critical += 1;
-                    }
-                    if let Some(record) = record {
+                    if let Some(record) = record
+                        && status != QuestionStatus::Hidden
+                    {
                         let unknown = answer == Some(Answer::Unknown);
                         if unknown || record.discuss_later {
                             follow_ups.push(FollowUp {
                                 question_id: &question.id,
-                                category: question.category,
+                                category: shown,
                                 stage: question.stage,
                                 unknown,
                                 flagged: record.discuss_later,
@@ -415,7 +416,7 @@ pub fn score<'b>(bank: &'b QuestionBank, session: &Session) -> Results<'b> {
                         {
                             disagreements.push(Disagreement {
                                 question_id: &question.id,
-                                category: question.category,
+                                category: shown,
                                 stage: question.stage,
                                 spread,
                                 median: record.vote_median(),
@@ -423,23 +424,41 @@ pub fn score<'b>(bank: &'b QuestionBank, session: &Session) -> Results<'b> {
                         }
                     }
                 }
-                cat_sum.merge(sum);
-                cat_completion.add(sec_completion);
-                if in_scope {
-                    sections.push(SectionResult {
-                        category,
-                        stage: section.stage,
-                        score: sum.score(),
-                        completion: sec_completion,
-                    });
+                if !applies {
+                    continue;
                 }
+                sec_completion.applicable += 1;
+                if answer.is_some() {
+                    sec_completion.answered += 1;
+                }
+                if let Some(p) = pts {
+                    sum.add(p, question.weight);
+                }
+                if let QuestionStatus::Scored { level, .. } = status {
+                    if question.critical {
+                        critical += 1;
+                        critical_min_level =
+                            Some(critical_min_level.map_or(level, |m| m.min(level)));
+                    }
+                } else if question.critical && status == QuestionStatus::Open {
+                    critical += 1;
+                }
+            }
+            cat_sum.merge(sum);
+            cat_completion.add(sec_completion);
+            if in_scope {
+                sections.push(SectionResult {
+                    category,
+                    stage: section.stage,
+                    score: sum.score(),
+                    completion: sec_completion,
+                });
             }
         }
 
         if !in_scope || bank.questionnaire(category).is_none() {
             continue;
         }
-        completion.add(cat_completion);
         categories.push(CategoryResult {
             category,
             score: cat_sum.score(),
@@ -456,6 +475,18 @@ pub fn score<'b>(bank: &'b QuestionBank, session: &Session) -> Results<'b> {
         });
     }
 
+    // Each applicable question once, however many categories it counts in.
+    let mut completion = Completion::default();
+    for q in &questions {
+        match q.status {
+            QuestionStatus::Hidden => {}
+            QuestionStatus::Open => completion.applicable += 1,
+            _ => completion.add(Completion {
+                answered: 1,
+                applicable: 1,
+            }),
+        }
+    }
     let scored: Vec<f64> = categories.iter().filter_map(|c| c.score).collect();
     let overall = (!scored.is_empty()).then(|| scored.iter().sum::<f64>() / scored.len() as f64);
     let verdict = categories
@@ -508,10 +539,16 @@ fn status_of(applies: bool, answer: Option<Answer>) -> QuestionStatus {
     }
 }
 
-fn gap(question: &Question, answer: Option<Answer>, level: u8, target_level: u8) -> Gap<'_> {
+fn gap(
+    question: &Question,
+    category: Category,
+    answer: Option<Answer>,
+    level: u8,
+    target_level: u8,
+) -> Gap<'_> {
     Gap {
         question_id: &question.id,
-        category: question.category,
+        category,
         stage: question.stage,
         answer: answer.unwrap_or(Answer::NotInPlace),
         level,
@@ -814,6 +851,90 @@ mod tests {
         assert!(
             (overall - (25.0 + 175.0 / 3.0) / 2.0).abs() < 1e-9,
             "{overall}"
+        );
+    }
+
+    #[test]
+    fn a_shared_question_counts_in_each_category_and_is_listed_once() {
+        let mut shared = question("shared", Category::Privacy, Stage::Disposal);
+        shared.also_in = vec![Category::Security];
+        let b = bank(vec![
+            question("s", Category::Security, Stage::Disposal),
+            shared,
+            question("p", Category::Privacy, Stage::Disposal),
+        ]);
+        let mut s = session(&b);
+        set(&mut s, "s", Answer::Operating);
+        set(&mut s, "shared", Answer::AdHoc);
+        s.record_mut("shared").discuss_later = true;
+        let r = score(&b, &s);
+        let security = r.category(Category::Security).cloned();
+        let privacy = r.category(Category::Privacy).cloned();
+        // Security: (100 + 25) / 2; Privacy: 25 with p still open.
+        assert_eq!(security.as_ref().and_then(|c| c.score), Some(62.5));
+        assert_eq!(
+            security.map(|c| c.completion),
+            Some(Completion {
+                answered: 2,
+                applicable: 2
+            })
+        );
+        assert_eq!(privacy.as_ref().and_then(|c| c.score), Some(25.0));
+        assert_eq!(
+            privacy.map(|c| c.completion),
+            Some(Completion {
+                answered: 1,
+                applicable: 2
+            })
+        );
+        // Overall completion counts the shared question once.
+        assert_eq!(
+            r.completion,
+            Completion {
+                answered: 2,
+                applicable: 3
+            }
+        );
+        let listed: Vec<&str> = r.questions.iter().map(|q| q.id).collect();
+        assert_eq!(listed, ["s", "shared", "p"]);
+        let gaps: Vec<&str> = r.gaps.iter().map(|g| g.question_id).collect();
+        assert_eq!(gaps, ["shared"]);
+        assert_eq!(r.follow_ups.len(), 1);
+
+        // With Privacy out of scope it still counts in Security, where it is shared.
+        s.categories.remove(&Category::Privacy);
+        let r = score(&b, &s);
+        assert!(r.category(Category::Privacy).is_none());
+        assert_eq!(
+            r.category(Category::Security).and_then(|c| c.score),
+            Some(62.5)
+        );
+        // Listed under the category it counts in, not the one out of scope.
+        assert_eq!(r.gaps[0].category, Category::Security);
+        assert_eq!(r.follow_ups[0].category, Category::Security);
+        let listed = r
+            .questions
+            .iter()
+            .find(|q| q.id == "shared")
+            .map(|q| q.category);
+        assert_eq!(listed, Some(Category::Security));
+        let status = |id: &str| r.questions.iter().find(|q| q.id == id).map(|q| q.status);
+        assert_eq!(
+            status("shared"),
+            Some(QuestionStatus::Scored {
+                level: 1,
+                unknown: false
+            })
+        );
+        assert_eq!(status("p"), Some(QuestionStatus::Hidden));
+        assert_eq!(r.gaps.len(), 1);
+        assert_eq!(r.follow_ups.len(), 1);
+        assert_eq!(
+            r.completion,
+            Completion {
+                answered: 2,
+                applicable: 2
+            }
         );
     }
 

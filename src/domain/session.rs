@@ -301,10 +301,23 @@ impl Session {
         answers
     }
 
-    /// Whether a question counts in this session, given resolved scoping answers: its category
-    /// is in scope and its condition holds.
+    /// Whether a question counts in this session, given resolved scoping answers: one of the
+    /// categories it belongs to is in scope and its condition holds.
     pub fn applies(&self, question: &Question, scoping: &BTreeMap<String, bool>) -> bool {
-        self.in_scope(question.category) && question.applies_if.holds(scoping)
+        question.categories().any(|c| self.in_scope(c)) && question.applies_if.holds(scoping)
+    }
+
+    /// Whether a question counts in one category's score and navigation: the category is in
+    /// scope, the question belongs to it and its condition holds.
+    pub fn applies_in(
+        &self,
+        question: &Question,
+        category: Category,
+        scoping: &BTreeMap<String, bool>,
+    ) -> bool {
+        self.in_scope(category)
+            && question.belongs_to(category)
+            && question.applies_if.holds(scoping)
     }
 
     /// The questions that count in this session, in questionnaire order.
@@ -474,12 +487,14 @@ pub(crate) mod tests {
             critical: false,
             maps_to: Mappings {
                 tsc: vec!["CC6.1".into()],
-                nist: Vec::new(),
-                iso: Vec::new(),
+                ..Mappings::default()
             },
             remediation: format!("Fix {id}."),
             applies_if: Condition::Always,
             themes: Vec::new(),
+            audit: None,
+            also_in: Vec::new(),
+            replaces: Vec::new(),
         }
     }
 
@@ -499,6 +514,7 @@ pub(crate) mod tests {
             }
             if !sections.is_empty() {
                 questionnaires.push(Questionnaire {
+                    format: 1,
                     id: category.key().to_lowercase(),
                     title: category.title().to_string(),
                     category,

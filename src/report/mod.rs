@@ -605,6 +605,19 @@ pub struct AppendixQuestion<'a> {
     pub weight: u8,
     /// Criteria and controls it maps to, joined.
     pub maps_to: String,
+    /// The primary identifier of each framework with the reason, e.g. "SOC 2 CC8.1: why".
+    pub primary: Vec<String>,
+    /// Other categories it counts in, joined; empty when it belongs to one.
+    pub shared_with: String,
+    /// What an auditor inspects on the day (Type 1); empty for format 1 content.
+    pub type1_evidence: &'a str,
+    /// The population and sample over the period (Type 2); empty for format 1 content.
+    pub type2_evidence: &'a str,
+    /// How often the control runs and how it is tested, e.g. "quarterly; inquiry and
+    /// inspection"; empty for format 1 content.
+    pub tested: String,
+    /// The exception auditors most often find; empty for format 1 content.
+    pub typical_exception: &'a str,
     /// Notes (raw text, may span lines).
     pub notes: &'a str,
     /// Evidence references.
@@ -626,6 +639,8 @@ pub struct AppendixQuestion<'a> {
 pub struct OrphanRow<'a> {
     /// The old question id.
     pub id: &'a str,
+    /// The current questions that replace it, joined; an en dash when none does.
+    pub replaced_by: String,
     /// The answer, or "open".
     pub answer: &'static str,
     /// Notes.
@@ -1089,6 +1104,14 @@ impl<'a> ReportContext<'a> {
                 let record = record_of(id);
                 OrphanRow {
                     id,
+                    replaced_by: match bank.replacements_of(id).as_slice() {
+                        [] => NONE.to_string(),
+                        found => found
+                            .iter()
+                            .map(|q| q.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    },
                     answer: answer_or_open(record.answer),
                     notes: &record.notes,
                     evidence: record.evidence.join("; "),
@@ -1200,6 +1223,19 @@ fn appendix_question<'a>(
         (true, false) => format!("unassigned, due {due}"),
         (false, false) => format!("{}, due {due}", record.action_owner),
     };
+    let primary = q
+        .maps_to
+        .primary
+        .iter()
+        .map(|p| format!("{} {}: {}", p.framework.short(), p.id, p.why))
+        .collect();
+    let shared_with = q
+        .also_in
+        .iter()
+        .map(|c| c.title())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let audit = q.audit.as_ref();
     AppendixQuestion {
         id: &q.id,
         prompt: &q.prompt,
@@ -1207,6 +1243,14 @@ fn appendix_question<'a>(
         critical: q.critical,
         weight: q.weight,
         maps_to,
+        primary,
+        shared_with,
+        type1_evidence: audit.map_or("", |a| a.type1_evidence.as_str()),
+        type2_evidence: audit.map_or("", |a| a.type2_evidence.as_str()),
+        tested: audit.map_or_else(String::new, |a| {
+            format!("{}; {}", a.frequency.title(), a.tested_by_text())
+        }),
+        typical_exception: audit.map_or("", |a| a.typical_exception.as_str()),
         notes: &record.notes,
         evidence: record.evidence.iter().map(String::as_str).collect(),
         owner: &record.action_owner,

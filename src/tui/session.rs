@@ -54,32 +54,27 @@ impl Nav {
         let scoping = session.resolved_scoping(bank);
         let mut nav = Nav::default();
         for category in Category::ALL {
-            for (qi, questionnaire) in bank.questionnaires.iter().enumerate() {
-                if questionnaire.category != category {
-                    continue;
-                }
-                for (si, section) in questionnaire.sections.iter().enumerate() {
-                    let start = nav.questions.len();
-                    let nav_section = nav.sections.len();
-                    for (i, question) in section.questions.iter().enumerate() {
-                        if session.applies(question, &scoping) {
-                            nav.questions.push(NavQuestion {
-                                questionnaire: qi,
-                                section: si,
-                                index: i,
-                                nav_section,
-                            });
-                        }
-                    }
-                    let len = nav.questions.len() - start;
-                    if len > 0 {
-                        nav.sections.push(NavSection {
-                            category,
-                            stage: section.stage,
-                            start,
-                            len,
+            for section in bank.category_sections(category) {
+                let start = nav.questions.len();
+                let nav_section = nav.sections.len();
+                for member in &section.members {
+                    if session.applies_in(member.question, category, &scoping) {
+                        nav.questions.push(NavQuestion {
+                            questionnaire: member.at.questionnaire,
+                            section: member.at.section,
+                            index: member.at.index,
+                            nav_section,
                         });
                     }
+                }
+                let len = nav.questions.len() - start;
+                if len > 0 {
+                    nav.sections.push(NavSection {
+                        category,
+                        stage: section.stage,
+                        start,
+                        len,
+                    });
                 }
             }
         }

@@ -46,7 +46,7 @@ impl<'a> View<'a> {
     }
 
     /// Positions in the navigation of the questions that `keep` accepts, given the question
-    /// and its record.
+    /// and its record; each question once, at its first position.
     pub fn positions(
         &self,
         keep: impl Fn(&Question, Option<&QuestionRecord>) -> bool,
@@ -54,13 +54,16 @@ impl<'a> View<'a> {
         let Some(open) = self.open else {
             return Vec::new();
         };
+        // A question shared by several categories appears once, where it is first asked.
+        let mut seen = std::collections::HashSet::new();
         open.nav
             .questions
             .iter()
             .enumerate()
             .filter(|(_, at)| {
-                self.question(**at)
-                    .is_some_and(|q| keep(q, open.session.record(&q.id)))
+                self.question(**at).is_some_and(|q| {
+                    seen.insert(q.id.as_str()) && keep(q, open.session.record(&q.id))
+                })
             })
             .map(|(i, _)| i)
             .collect()

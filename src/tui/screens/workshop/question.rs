@@ -3,7 +3,7 @@
 
 use super::WorkshopState;
 use super::votes;
-use crate::domain::framework::{Category, Stage};
+use crate::domain::framework::{Category, Framework, Stage};
 use crate::domain::questionnaire::Question;
 use crate::domain::scale::Answer;
 use crate::domain::session::{Mode, QuestionRecord};
@@ -75,6 +75,15 @@ pub fn render(
     }
     if question.critical {
         title.push(Span::styled("  critical", theme.warn));
+    }
+    // Shared questions are marked here and name their other categories in the details.
+    let shared_with: Vec<&str> = question
+        .categories()
+        .filter(|c| *c != category)
+        .map(|c| c.title())
+        .collect();
+    if !shared_with.is_empty() {
+        title.push(Span::styled("  shared", theme.dim));
     }
     let mut right = format!(
         "question {} of {}   {}",
@@ -163,12 +172,31 @@ pub fn render(
             theme,
             theme.text,
         ));
-        let mut maps: Vec<&str> = question.maps_to.tsc.iter().map(String::as_str).collect();
-        maps.extend(question.maps_to.nist.iter().map(String::as_str));
-        maps.extend(question.maps_to.iso.iter().map(String::as_str));
+        if !shared_with.is_empty() {
+            details.extend(labelled(
+                "Also counts in",
+                &shared_with.join(", "),
+                width,
+                theme,
+                theme.text,
+            ));
+        }
+        if let Some(audit) = &question.audit {
+            for (label, text) in [
+                ("Type 1", audit.type1_evidence.clone()),
+                ("Type 2", audit.type2_evidence.clone()),
+                (
+                    "Tested",
+                    format!("{}; by {}", audit.frequency.title(), audit.tested_by_text()),
+                ),
+                ("Exception", audit.typical_exception.clone()),
+            ] {
+                details.extend(labelled(label, &text, width, theme, theme.text));
+            }
+        }
         details.extend(labelled(
             "Maps to",
-            &maps.join("  "),
+            &maps_to_text(question),
             width,
             theme,
             theme.text,
@@ -211,6 +239,23 @@ pub fn render(
 
 /// The readiness scale with every level name, the chosen answer marked with brackets (so it
 /// reads without colour) and the chosen style.
+/// Framework identifiers, framework by framework: `CC8.1 + PI1.2  MAP 2.3  A.7.4` where a
+/// primary identifier is named (it comes first, its secondary ones after a "+"), otherwise each
+/// identifier in turn.
+fn maps_to_text(question: &Question) -> String {
+    let mut groups: Vec<String> = Vec::new();
+    for framework in Framework::ALL {
+        let ids = question.maps_to.for_framework(framework);
+        match (question.maps_to.primary(framework), ids.split_first()) {
+            (Some(_), Some((first, rest))) if !rest.is_empty() => {
+                groups.push(format!("{first} + {}", rest.join(" ")));
+            }
+            _ => groups.extend(ids.iter().cloned()),
+        }
+    }
+    groups.join("  ")
+}
+
 fn scale_lines(view: &View, chosen: Option<Answer>, width: usize) -> Vec<Line<'static>> {
     let theme = view.theme;
     let na = view.key(Context::Workshop, Command::AnswerNotApplicable);
