@@ -6,9 +6,10 @@
       default: store, render, export, content), and records the load average before and after
       and the commit, so that the figures can be told apart later (e.g. a quiet run and a run
       while the host is busy).
-  scripts/bench.py table NAME [NAME...]
-      every benchmark with its figures in each named run, side by side: criterion's lower
-      bound, estimate and upper bound of the mean time per iteration.
+  scripts/bench.py table NAME [NAME...] [--only REGEX]
+      every benchmark (or those whose id matches REGEX) with its figures in each named run,
+      side by side: criterion's lower bound, estimate and upper bound of the mean time per
+      iteration.
   scripts/bench.py summary NAME [NAME...]
       the benchmarks that have a target, with the estimate of each named run and whether the
       target is met.
@@ -19,6 +20,7 @@ target/criterion/runs/NAME.json.
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -112,13 +114,15 @@ def describe(name):
     )
 
 
-def table(names):
+def table(names, only=None):
     for name in names:
         print(f"- {describe(name)}")
     print()
     print("| benchmark | " + " | ".join(f"{n} (ms)" for n in names) + " |")
     print("|---|" + "---|" * len(names))
     for full_id, bench_dir in benchmarks():
+        if only and not re.search(only, full_id):
+            continue
         cells = []
         for name in names:
             e = estimate(bench_dir, name)
@@ -151,7 +155,14 @@ def main():
             raise SystemExit(f"no such bench: {', '.join(unknown)} (there are {', '.join(BENCHES)})")
         run(args[1], args[2:] or BENCHES)
     elif len(args) >= 2 and args[0] == "table":
-        table(args[1:])
+        only = None
+        if "--only" in args:
+            at = args.index("--only")
+            if at + 1 >= len(args):
+                raise SystemExit("--only needs a regular expression")
+            only = args[at + 1]
+            args = args[:at] + args[at + 2 :]
+        table(args[1:], only)
     elif len(args) >= 2 and args[0] == "summary":
         summary(args[1:])
     else:
