@@ -22,8 +22,8 @@ fn render(format: Format, bank: &QuestionBank, session: &Session, options: &Opti
 fn options(anonymize: bool) -> Options {
     Options {
         anonymize,
-        template: None,
         generated: jiff::Timestamp::UNIX_EPOCH,
+        ..Options::now()
     }
 }
 

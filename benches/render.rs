@@ -76,6 +76,20 @@ fn render(c: &mut Criterion) {
                 .unwrap();
         })
     });
+    // Every gap, one tab on.
+    app.dispatch(Action::NextField);
+    c.bench_function("draw_results_gaps_200x60_5000", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|frame| frame.render_widget(black_box(&app), frame.area()))
+                .unwrap();
+        })
+    });
+    c.bench_function("results_gaps_next_row_5000", |b| {
+        b.iter(|| {
+            app.dispatch(Action::Down);
+        })
+    });
     app.dispatch(Action::Back);
 
     // One answer: the update, a full re-score and an atomic save of the session file (the

@@ -51,3 +51,24 @@ pub enum CliError {
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
 }
+
+impl CliError {
+    /// Whether the error is only that the reader of the output went away (a closed pipe).
+    pub fn is_closed_pipe(&self) -> bool {
+        let io = match self {
+            CliError::Output(e) => Some(e),
+            CliError::Report(ReportError::Write { source, .. }) => Some(source),
+            _ => None,
+        };
+        io.is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+
+    /// The process exit status: 2 for arguments that do not go together (as for clap's own
+    /// usage errors), 1 for everything else.
+    pub fn exit_code(&self) -> std::process::ExitCode {
+        match self {
+            CliError::Usage(_) => std::process::ExitCode::from(2),
+            _ => std::process::ExitCode::FAILURE,
+        }
+    }
+}

@@ -6,6 +6,7 @@
 //! - [`store`]: where sessions are kept (files with atomic saves and locks, or memory for tests).
 //! - [`report`]: Markdown, JSON and CSV exports of a session with its computed results.
 //! - [`tui`]: the terminal interface: home, setup, workshop, results, help.
+//! - [`text`]: text from people and files made safe to print on a terminal.
 //! - [`cli`]: the command line and its non-interactive commands.
 //! - [`error`]: errors of the command line, for people.
 
@@ -16,4 +17,5 @@ pub mod domain;
 pub mod error;
 pub mod report;
 pub mod store;
+pub mod text;
 pub mod tui;

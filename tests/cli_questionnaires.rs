@@ -230,7 +230,7 @@ fn version_help_and_completions() {
 
     let completions = aiready(&["completions", "bash"], dir.path());
     assert!(completions.status.success());
-    assert!(stdout(&completions).contains("complete -F"));
+    assert!(stdout(&completions).contains("-F _clap_complete_aiready aiready"));
 
     let bad = aiready(&["questionnaires", "frobnicate"], dir.path());
     assert_eq!(bad.status.code(), Some(2));

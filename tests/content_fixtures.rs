@@ -194,6 +194,23 @@ fn a_broken_file_does_not_hide_problems_in_the_others() {
 }
 
 #[test]
+fn control_characters_in_ids_titles_and_prompts_are_refused() {
+    assert_eq!(
+        problems("control-characters"),
+        [
+            "security.ron:3:12: title: holds a control character (U+001B) at character 9; this \
+             text is one line without control characters",
+            "security.ron:12:25: sections[0].questions[0].id: 'fx-\\x1b]0;pwned\\x07-01' is not a \
+             valid identifier; use lower-case letters, digits and '-'",
+            "security.ron:13:29: sections[0].questions[0].prompt: holds a control character \
+             (U+000A) at character 27; this text is one line without control characters",
+            "security.ron:15:38: sections[0].questions[0].good_looks_like: holds a control \
+             character (U+009B) at character 42; only line breaks and tabs are allowed",
+        ]
+    );
+}
+
+#[test]
 fn a_format_1_file_still_loads() {
     let bank = content::load_paths(&[Path::new("tests/fixtures/valid/minimal.ron").to_path_buf()])
         .expect("the format 1 fixture loads");

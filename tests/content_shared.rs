@@ -148,9 +148,8 @@ fn the_report_names_replacements_and_shows_the_audit_guide() {
     let bank = bank();
     let session = session(&bank);
     let options = Options {
-        anonymize: false,
-        template: None,
         generated: Timestamp::UNIX_EPOCH,
+        ..Options::now()
     };
     let text = report::render(Format::Markdown, &bank, &session, &options).unwrap();
     let orphan_row = text

@@ -5,41 +5,14 @@
 mod common;
 
 use aiready::domain::scale::Answer;
-use aiready::domain::session::Session;
+use aiready::domain::session::ActionStatus;
 use aiready::report::{self, Format, escape};
 use aiready::store::{FileStore, SessionStore};
 use common::fixture_session as fixture;
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn aiready(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aiready"))
-        .args(args)
-        .current_dir(dir)
-        .env("AIREADY_DATA_DIR", dir.join("data"))
-        .env("AIREADY_CONFIG_DIR", dir.join("config"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// A temporary directory whose data directory holds the fixture session.
-fn with_fixture(session: &Session) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let store = FileStore::new(dir.path().join("data"));
-    drop(store.create(session).unwrap());
-    dir
-}
+use common::report_cli::{aiready, stderr, stdout, with_session};
 
 fn csv_rows(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let text = text.strip_prefix(report::csv::BOM).unwrap_or(text);
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let header = reader
         .headers()
@@ -57,7 +30,7 @@ fn csv_rows(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
 #[test]
 fn json_round_trips_through_import_into_an_equal_session() {
     let session = fixture::session();
-    let source = with_fixture(&session);
+    let source = with_session(&session);
     let out = aiready(
         &["export", fixture::ID, "--format", "json", "-o", "s.json"],
         source.path(),
@@ -75,16 +48,26 @@ fn json_round_trips_through_import_into_an_equal_session() {
         .unwrap();
     assert_eq!(imported, session);
 
-    // Into the directory that still has it: a new id, everything else equal.
+    // Into the directory that still has it: refused, unless asked for a new session.
     let out = aiready(&["import", "s.json"], source.path());
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains(fixture::ID) && err.contains("--replace") && err.contains("--as-new"),
+        "{err}"
+    );
     let store = FileStore::new(source.path().join("data"));
+    assert_eq!(store.list().unwrap().len(), 1);
+    let out = aiready(&["import", "s.json", "--as-new"], source.path());
+    assert!(out.status.success(), "{}", stderr(&out));
     let ids: Vec<String> = store.list().unwrap().into_iter().map(|e| e.id).collect();
     assert_eq!(ids.len(), 2, "{ids:?}");
     let new_id = ids.iter().find(|id| *id != fixture::ID).unwrap();
     assert!(stdout(&out).contains(new_id.as_str()), "{}", stdout(&out));
     let mut copy = store.load(new_id).unwrap();
+    assert_eq!(copy.name, "Acme support bot (imported)");
     copy.id = fixture::ID.to_string();
+    copy.name = session.name.clone();
     assert_eq!(copy, session);
 }
 
@@ -114,10 +97,10 @@ fn json_carries_the_session_and_the_computed_results() {
     let text =
         report::render(Format::Json, fixture::bank(), &session, &fixture::options()).unwrap();
     let value: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(value["format_version"], 1);
+    assert_eq!(value["format_version"], report::json::FORMAT_VERSION);
     assert_eq!(value["session"]["id"], fixture::ID);
     assert!(value["results"]["gaps"].as_array().unwrap().len() > 10);
-    assert!(value["results"]["overall"].is_number());
+    assert!(value["results"]["overall"]["score"].is_number());
     assert_eq!(value["results"]["orphaned"][0], fixture::ORPHAN);
     // Every note, evidence item and action is in it, because the session comes back equal.
     let back = report::json::parse("s.json", &text).unwrap();
@@ -190,7 +173,7 @@ fn csv_parses_back_row_for_row() {
             .and_then(|r| r.answer)
             .filter(|a| *a != Answer::NotApplicable)
             .map(|a| answer_cells(a).1);
-        let has_action = r.is_some_and(|r| !r.action_owner.is_empty() || r.due.is_some());
+        let has_action = r.is_some_and(|r| !r.action.owner.is_empty() || r.action.due.is_some());
         if level.is_some_and(|l| l < 4) || has_action {
             expected_ids.push(q.id.as_str());
         }
@@ -228,10 +211,25 @@ fn csv_parses_back_row_for_row() {
         assert_eq!(cell(row, "critical"), yes_no(q.critical), "{id}");
         let gap = level < 4;
         assert_eq!(cell(row, "gap"), yes_no(gap), "{id}");
-        assert_eq!(cell(row, "owner"), r.action_owner, "{id}");
-        let due = r.due.map(|d| d.to_string()).unwrap_or_default();
+        assert_eq!(cell(row, "owner"), r.action.owner, "{id}");
+        let due = r.action.due.map(|d| d.to_string()).unwrap_or_default();
         assert_eq!(cell(row, "due"), due, "{id}");
         assert_eq!(cell(row, "notes"), r.notes, "{id}");
+        assert_eq!(cell(row, "soc2"), q.maps_to.tsc.join(", "), "{id}");
+        assert_eq!(cell(row, "nist_ai_rmf"), q.maps_to.nist.join(", "), "{id}");
+        assert_eq!(cell(row, "iso_42001"), q.maps_to.iso.join(", "), "{id}");
+        assert_eq!(cell(row, "evidence"), r.action.evidence.join("; "), "{id}");
+        assert_eq!(cell(row, "session_id"), fixture::ID);
+        assert_eq!(cell(row, "exported"), "2026-02-01T09:00:00Z");
+        assert_eq!(cell(row, "action"), r.action.what, "{id}");
+        let status = match &r.action.status {
+            _ if r.action.is_empty() => String::new(),
+            ActionStatus::Open => "open".into(),
+            ActionStatus::InProgress => "in progress".into(),
+            ActionStatus::Done => "done".into(),
+            ActionStatus::WontDo(why) => format!("won't do: {why}"),
+        };
+        assert_eq!(cell(row, "status"), status, "{id}");
         if gap {
             assert!(!gaps_done, "gap {id} after the other actions");
             let key = (q.critical, priority);
@@ -288,15 +286,16 @@ fn csv_neutralises_formula_cells() {
 
 #[test]
 fn export_writes_markdown_to_standard_output_by_id_or_name() {
-    let dir = with_fixture(&fixture::session());
+    let dir = with_session(&fixture::session());
     for key in [fixture::ID, "Acme support bot"] {
         let out = aiready(&["export", key], dir.path());
         assert!(out.status.success(), "{}", stderr(&out));
         let text = stdout(&out);
         assert!(
-            text.starts_with("# SOC 2 readiness report: Acme support bot\n"),
+            text.starts_with("---\ntitle: 'SOC 2 readiness report: Acme support bot'\n"),
             "{text}"
         );
+        assert!(text.contains("\n# SOC 2 readiness report: Acme support bot\n"));
         assert!(text.contains("## Appendix: every question"));
     }
     let out = aiready(&["export", "no-such-session"], dir.path());
@@ -306,7 +305,7 @@ fn export_writes_markdown_to_standard_output_by_id_or_name() {
 
 #[test]
 fn export_to_a_file_refuses_to_overwrite_without_force() {
-    let dir = with_fixture(&fixture::session());
+    let dir = with_session(&fixture::session());
     let file = dir.path().join("report.csv");
     let out = aiready(
         &["export", fixture::ID, "-f", "csv", "-o", "report.csv"],
@@ -317,14 +316,8 @@ fn export_to_a_file_refuses_to_overwrite_without_force() {
     assert!(
         std::fs::read_to_string(&file)
             .unwrap()
-            .starts_with("rank,question_id,")
+            .starts_with("\u{feff}rank,question_id,")
     );
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
-        assert_eq!(mode & 0o077, 0, "report readable by others: {mode:o}");
-    }
 
     std::fs::write(&file, "keep me").unwrap();
     let out = aiready(&["export", fixture::ID, "-o", "report.csv"], dir.path());
@@ -344,7 +337,7 @@ fn export_to_a_file_refuses_to_overwrite_without_force() {
     assert!(
         std::fs::read_to_string(&file)
             .unwrap()
-            .starts_with("# SOC 2 readiness report")
+            .starts_with("---\ntitle: 'SOC 2 readiness report")
     );
     // No temporary files are left next to it.
     let names: Vec<String> = std::fs::read_dir(dir.path())
@@ -354,9 +347,19 @@ fn export_to_a_file_refuses_to_overwrite_without_force() {
     assert!(names.iter().all(|n| !n.starts_with(".tmp")), "{names:?}");
 }
 
+/// Whether `word` occurs in `text` as a whole word, in any letter case.
+fn has_word(text: &str, word: &str) -> bool {
+    let (text, word) = (text.to_lowercase(), word.to_lowercase());
+    text.match_indices(&word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphanumeric())
+    })
+}
+
 #[test]
 fn anonymize_removes_every_name_in_every_format() {
-    let dir = with_fixture(&fixture::session());
+    let dir = with_session(&fixture::session());
     for format in ["markdown", "json", "csv"] {
         let out = aiready(
             &["export", fixture::ID, "-f", format, "--anonymize"],
@@ -365,21 +368,34 @@ fn anonymize_removes_every_name_in_every_format() {
         assert!(out.status.success(), "{}", stderr(&out));
         let text = stdout(&out);
         for name in fixture::NAMES {
-            assert!(!text.contains(name), "{name} in the {format} export");
-            let first = name.split(' ').next().unwrap();
-            assert!(!text.contains(first), "{first} in the {format} export");
+            for part in name.split(' ').chain([name]) {
+                assert!(!has_word(&text, part), "{part} in the {format} export");
+            }
         }
-        if format != "json" {
-            assert!(text.contains("ML engineer"), "{format}: roles missing");
+        assert!(text.contains("Participant A"), "{format}: no pseudonyms");
+        if format == "markdown" {
+            assert!(
+                text.contains("| Participant A | ML engineer |"),
+                "roles kept"
+            );
         }
     }
     let out = aiready(&["export", fixture::ID], dir.path());
     assert!(stdout(&out).contains(fixture::NAMES[1]));
+    let out = aiready(
+        &["export", fixture::ID, "--anonymize", "--generalise-roles"],
+        dir.path(),
+    );
+    let text = stdout(&out);
+    assert!(
+        !text.contains("| Participant A | ML engineer |")
+            && text.contains("| Participant A | team member |")
+    );
 }
 
 #[test]
 fn template_comes_from_the_flag_then_the_config_directory() {
-    let dir = with_fixture(&fixture::session());
+    let dir = with_session(&fixture::session());
     std::fs::create_dir_all(dir.path().join("config")).unwrap();
     std::fs::write(
         dir.path().join("config/report.md.j2"),

@@ -1,11 +1,11 @@
-//! The Markdown report: a snapshot of the fixture, its structure as a CommonMark parser sees it
-//! (also with hostile text), and completeness.
+//! The Markdown report: a snapshot of the fixture, its structure as a CommonMark + GFM parser
+//! sees it (also with hostile text and web addresses), and completeness.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
-use aiready::domain::session::Session;
+use aiready::domain::session::{Session, Target};
 use aiready::report::{self, Format, Template};
 use common::fixture_session::{self as fixture, HOSTILE};
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -18,6 +18,72 @@ fn markdown(session: &Session) -> String {
         &fixture::options(),
     )
     .unwrap()
+}
+
+/// How a reader sees a one-line field: lines trimmed and joined with " / ", blank lines as " ¶ ".
+fn shown(text: &str) -> String {
+    let mut out = String::new();
+    let mut blank = false;
+    for line in text.replace("\r\n", "\n").split(['\n', '\r']) {
+        let line = line.trim();
+        if line.is_empty() {
+            blank = !out.is_empty();
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank { " ¶ " } else { " / " });
+        }
+        out.push_str(line);
+        blank = false;
+    }
+    out
+}
+
+/// Every piece of text somebody typed into the session.
+fn typed_text(s: &Session) -> Vec<String> {
+    let mut out = vec![
+        s.name.clone(),
+        s.organisation.clone(),
+        s.system.clone(),
+        s.facilitator.clone(),
+    ];
+    for p in &s.participants {
+        out.push(p.name.clone());
+        out.push(p.role.clone());
+    }
+    for r in s.records.values() {
+        out.push(r.notes.clone());
+        out.push(r.action.owner.clone());
+        out.extend(r.action.evidence.iter().cloned());
+        out.extend(r.votes.keys().cloned());
+    }
+    out
+}
+
+/// The web addresses in what was typed, found independently of the report code: in each word,
+/// from http:// or https:// up to a quote or angle bracket, without the punctuation that ends
+/// a sentence or an unmatched closing bracket.
+fn typed_addresses(s: &Session) -> Vec<String> {
+    let mut out = Vec::new();
+    for text in typed_text(s) {
+        for word in text.split_whitespace() {
+            let Some(start) = word.find("http://").or_else(|| word.find("https://")) else {
+                continue;
+            };
+            let url = word[start..]
+                .split(['"', '<', '>'])
+                .next()
+                .unwrap_or_default();
+            let mut url = url
+                .trim_end_matches(['.', ',', ';', ':', '!', '?', '\''])
+                .to_string();
+            while url.ends_with(')') && url.matches(')').count() > url.matches('(').count() {
+                url.pop();
+            }
+            out.push(url);
+        }
+    }
+    out
 }
 
 #[test]
@@ -36,7 +102,12 @@ struct Outline {
     /// Text of every table cell, in order.
     cells: Vec<String>,
     html: Vec<String>,
-    links: Vec<String>,
+    /// (href, link text) of every link.
+    links: Vec<(String, String)>,
+    /// Every run of text a reader sees, outside code (consecutive text events joined).
+    texts: Vec<String>,
+    /// The metadata block at the top.
+    metadata: Option<String>,
     block_quotes: usize,
     code_blocks: Vec<String>,
     code_spans: Vec<String>,
@@ -46,7 +117,10 @@ fn outline(text: &str) -> Outline {
     let mut o = Outline::default();
     let mut heading: Option<(HeadingLevel, String)> = None;
     let mut cell: Option<String> = None;
-    for event in Parser::new_ext(text, Options::ENABLE_TABLES) {
+    let mut link: Option<String> = None;
+    let mut after_text = false;
+    for event in Parser::new_ext(text, gfm()) {
+        let is_text = matches!(event, Event::Text(_));
         match event {
             Event::Start(Tag::Heading { level, .. }) => heading = Some((level, String::new())),
             Event::End(TagEnd::Heading(_)) => o.headings.extend(heading.take()),
@@ -64,8 +138,19 @@ fn outline(text: &str) -> Outline {
             }
             Event::End(TagEnd::TableCell) => o.cells.extend(cell.take()),
             Event::Html(h) | Event::InlineHtml(h) => o.html.push(h.to_string()),
-            Event::Start(Tag::Link { dest_url, .. }) => o.links.push(dest_url.to_string()),
-            Event::Start(Tag::Image { dest_url, .. }) => o.links.push(dest_url.to_string()),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                o.links.push((dest_url.to_string(), String::new()));
+                link = Some(String::new());
+            }
+            Event::End(TagEnd::Link) => {
+                if let (Some(l), Some(text)) = (o.links.last_mut(), link.take()) {
+                    l.1 = text;
+                }
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                o.links.push((dest_url.to_string(), "image".to_string()))
+            }
+            Event::Start(Tag::MetadataBlock(_)) => o.metadata = Some(String::new()),
             Event::Start(Tag::BlockQuote(_)) => o.block_quotes += 1,
             Event::Start(Tag::CodeBlock(kind)) => o.code_blocks.push(match kind {
                 CodeBlockKind::Fenced(info) => info.to_string(),
@@ -80,7 +165,17 @@ fn outline(text: &str) -> Outline {
                     s.push_str(&c);
                 }
             }
+            Event::Text(t) if o.metadata.as_ref().is_some_and(|m| m.is_empty()) => {
+                o.metadata = Some(t.to_string());
+            }
             Event::Text(t) => {
+                match o.texts.last_mut() {
+                    Some(last) if after_text => last.push_str(&t),
+                    _ => o.texts.push(t.to_string()),
+                }
+                if let Some(s) = link.as_mut() {
+                    s.push_str(&t);
+                }
                 if let Some(s) = heading.as_mut() {
                     s.1.push_str(&t);
                 }
@@ -90,13 +185,30 @@ fn outline(text: &str) -> Outline {
             }
             _ => {}
         }
+        after_text = is_text;
     }
     o
 }
 
-const H2: [&str; 16] = [
-    "Session",
+/// The parser options that match GitHub: tables, strikethrough, task lists, footnotes, and the
+/// metadata block at the top that GitHub and pandoc read.
+fn gfm() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_GFM
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+}
+
+const H2: [&str; 21] = [
     "Scope",
+    "About this report",
+    "Methodology",
+    "Criteria and content",
+    "Observation period",
+    "Document control",
+    "Session",
     "Executive summary",
     "Category scores",
     "Heatmap",
@@ -105,25 +217,52 @@ const H2: [&str; 16] = [
     "Follow-ups",
     "Disagreements",
     "SOC 2 control matrix",
+    "Evidence request list",
+    "NIST AI RMF matrix",
+    "ISO/IEC 42001 matrix",
     "Time per section",
     "Appendix: every question",
     "Answers to questions no longer in the questionnaires",
-    "Content versions",
-    "",
-    "",
 ];
 
-/// The designed outline: one title, the fixed level-2 sections, then in the appendix a
-/// level-3 heading per questionnaire and a level-4 heading per section.
+/// The designed outline: one title, the fixed level-2 sections (the observation period only
+/// for a Type 2 target), a level-3 heading per action owner in the evidence request list, then
+/// in the appendix a level-3 heading per questionnaire and a level-4 heading per section.
 fn expected_headings(session: &Session) -> Vec<(HeadingLevel, String)> {
     let bank = fixture::bank();
     let mut out = vec![(
         HeadingLevel::H1,
         format!("SOC 2 readiness report: {}", session.name),
     )];
-    for h in H2.iter().filter(|h| !h.is_empty()) {
-        out.push((HeadingLevel::H2, (*h).to_string()));
-        if *h == "Appendix: every question" {
+    let results = aiready::domain::scoring::score(bank, session);
+    for h in H2 {
+        if h == "Observation period" && session.target != Target::Type2 {
+            continue;
+        }
+        out.push((HeadingLevel::H2, h.to_string()));
+        if h == "Evidence request list" {
+            // Owners of the gaps' actions, alphabetically, then the gaps without one.
+            let mut owners: Vec<String> = results
+                .gaps
+                .iter()
+                .map(|g| {
+                    session
+                        .record(g.question_id)
+                        .map_or(String::new(), |r| r.action.owner.trim().to_string())
+                })
+                .collect();
+            owners.sort_by_key(|o| (o.is_empty(), o.to_lowercase()));
+            owners.dedup();
+            for o in owners {
+                let title = if o.is_empty() {
+                    "No owner yet".to_string()
+                } else {
+                    shown(&o)
+                };
+                out.push((HeadingLevel::H3, title));
+            }
+        }
+        if h == "Appendix: every question" {
             for qn in &bank.questionnaires {
                 let suffix = if session.in_scope(qn.category) {
                     ""
@@ -158,7 +297,31 @@ fn assert_structure(session: &Session, text: &str) -> Outline {
         }
     }
     assert!(o.html.is_empty(), "raw HTML: {:?}", o.html);
-    assert!(o.links.is_empty(), "links: {:?}", o.links);
+    // The only links are the web addresses people typed, each exactly as typed.
+    let typed = typed_addresses(session);
+    for (href, text) in &o.links {
+        assert_eq!(href, text, "a link whose text is not its address");
+        assert!(typed.contains(href), "link {href:?} nobody typed");
+    }
+    // A backslash a reader sees is one somebody typed: with every typed word that has one
+    // taken out of what the reader sees, none is left.
+    let typed_words: Vec<String> = typed_text(session)
+        .iter()
+        .flat_map(|t| t.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+        .filter(|w| w.contains('\\'))
+        .collect();
+    for run in &o.texts {
+        let mut rest = run.clone();
+        for w in &typed_words {
+            rest = rest.replace(w.as_str(), "");
+        }
+        assert!(!rest.contains('\\'), "a backslash nobody typed: {run:?}");
+    }
+    let metadata = o.metadata.as_deref().unwrap_or_default();
+    assert!(
+        metadata.starts_with("title: 'SOC 2 readiness report: "),
+        "metadata: {metadata:?}"
+    );
     assert_eq!(o.block_quotes, 0);
     assert_eq!(o.code_blocks, ["mermaid"]);
     for span in &o.code_spans {
@@ -182,13 +345,6 @@ fn hostile_text_stays_plain_text() {
     let text = markdown(&s);
     let o = assert_structure(&s, &text);
     // The reader sees exactly what was typed, with line breaks shown as " / ".
-    let shown = |t: &str| {
-        t.split(['\n', '\r'])
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect::<Vec<_>>()
-            .join(" / ")
-    };
     for cell in [&s.organisation, &s.system, &s.facilitator, &s.name] {
         assert!(
             o.cells.contains(&shown(cell)),
@@ -242,17 +398,17 @@ fn every_note_evidence_item_and_action_appears() {
             assert!(visible.contains(line), "note of {id}: {line}");
             checked += 1;
         }
-        for e in &r.evidence {
+        for e in &r.action.evidence {
             assert!(visible.contains(e.as_str()), "evidence of {id}: {e}");
             checked += 1;
         }
-        if !r.action_owner.is_empty() {
-            let due = r.due.map(|d| d.to_string()).unwrap_or_default();
+        if !r.action.owner.is_empty() {
+            let due = r.action.due.map(|d| d.to_string()).unwrap_or_default();
             let needle = if in_bank {
-                format!("Action: {}, due {due}\n", r.action_owner)
+                format!("Action: {}, due {due}", r.action.owner)
             } else {
-                // A table row: the owner's cell, then the due date's.
-                format!("\t{}\t{due}\t", r.action_owner)
+                // A table cell: the owner, then the due date.
+                format!("\t{}, {due}\t", r.action.owner)
             };
             assert!(visible.contains(&needle), "action of {id}: {needle}");
             checked += 1;
@@ -329,4 +485,86 @@ fn a_broken_template_is_reported_with_its_name() {
     .unwrap_err()
     .to_string();
     assert!(err.contains("typo.j2"), "{err}");
+}
+
+/// Addresses with every character that Markdown escaping used to break.
+const URLS: [&str; 4] = [
+    "https://wiki.acme.example/Model_Cards/v2?team=ml&year=2026#section~3",
+    "http://tickets.acme.example/browse/SEC-1234?filter=a_b&sort=due*desc",
+    "https://docs.acme.example/a%20b/(draft)/index.html",
+    "https://drive.acme.example/file/d/1AbC_dEf~gHi/view?usp=sharing&x=[1]",
+];
+
+#[test]
+fn web_addresses_become_links_to_exactly_what_was_typed() {
+    let mut s = fixture::session();
+    let ids: Vec<String> = s.records.keys().take(8).cloned().collect();
+    for (i, id) in ids.iter().enumerate() {
+        let r = s.record_mut(id);
+        r.action.evidence = vec![URLS[i % URLS.len()].to_string(), format!("Ticket SEC-{i}")];
+        r.notes = format!(
+            "See {} for the details.\n\nSecond paragraph: C:\\share\\evidence_{i}",
+            URLS[(i + 1) % URLS.len()]
+        );
+    }
+    let text = markdown(&s);
+    let o = assert_structure(&s, &text);
+    let hrefs: Vec<&str> = o.links.iter().map(|(h, _)| h.as_str()).collect();
+    for url in URLS {
+        assert!(hrefs.contains(&url), "{url} is not a link: {hrefs:?}");
+    }
+    // The typed backslashes are shown as typed (assert_structure checks there are no others).
+    assert!(
+        o.texts.iter().any(|t| t.contains("C:\\share\\evidence_0")),
+        "{:?}",
+        o.texts
+            .iter()
+            .filter(|t| t.contains("share"))
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn blank_lines_in_notes_are_kept_as_paragraphs() {
+    let mut s = fixture::session();
+    // A gap, so that the note is also in the action plan's table.
+    let results = aiready::domain::scoring::score(fixture::bank(), &s);
+    let id = results.gaps[0].question_id.to_string();
+    s.record_mut(&id).notes = "First paragraph.\n\nSecond paragraph,\nwith a second line.".into();
+    let text = markdown(&s);
+    // In the appendix the note is two paragraphs inside the question's list item.
+    let mut paragraphs = Vec::new();
+    let mut current: Option<String> = None;
+    let mut in_item = 0;
+    for event in Parser::new_ext(&text, gfm()) {
+        match event {
+            Event::Start(Tag::Item) => in_item += 1,
+            Event::End(TagEnd::Item) => in_item -= 1,
+            Event::Start(Tag::Paragraph) if in_item > 0 => current = Some(String::new()),
+            Event::End(TagEnd::Paragraph) => paragraphs.extend(current.take()),
+            Event::Text(t) => {
+                if let Some(p) = current.as_mut() {
+                    p.push_str(&t);
+                }
+            }
+            Event::HardBreak => {
+                if let Some(p) = current.as_mut() {
+                    p.push('\n');
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(
+        paragraphs
+            .iter()
+            .any(|p| p.ends_with("Notes: First paragraph.")),
+        "{paragraphs:?}"
+    );
+    assert!(
+        paragraphs.contains(&"Second paragraph,\nwith a second line.".to_string()),
+        "{paragraphs:?}"
+    );
+    // In a table cell, where paragraphs cannot be, the break is marked.
+    assert!(text.contains("First paragraph. ¶ Second paragraph, / with a second line."));
 }

@@ -1,9 +1,11 @@
 //! The command line: argument definitions (clap derive) and the non-interactive commands.
 
+mod complete;
 mod export;
 mod questionnaires;
 mod sessions;
 
+pub use complete::complete_if_asked;
 pub use export::{ExportArgs, FormatArg, ImportArgs};
 
 use crate::config::Paths;
@@ -11,6 +13,7 @@ use crate::content::{self, ContentError};
 use crate::domain::questionnaire::QuestionBank;
 use crate::error::CliError;
 use clap::{CommandFactory, Parser, Subcommand};
+use clap_complete::engine::ArgValueCandidates;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -42,6 +45,7 @@ pub enum Command {
     /// Open a session in the workshop screen.
     Open {
         /// A session id or its exact name.
+        #[arg(add = ArgValueCandidates::new(complete::sessions))]
         session: String,
     },
     /// List, show or delete sessions.
@@ -51,11 +55,18 @@ pub enum Command {
     Export(ExportArgs),
     /// Recreate a session from a JSON export (a new id if its id is taken).
     Import(ImportArgs),
-    /// Print a shell completion script to standard output.
+    /// Print a shell completion script (commands, options, session ids and names).
     Completions {
         /// The shell to complete for.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `aiready man | man -l -`; `aiready man export` for the
+    /// page of one command.
+    Man {
+        /// A command (and subcommand) whose page to print, e.g. `export` or `sessions list`.
+        #[arg(value_name = "COMMAND")]
+        command: Vec<String>,
     },
 }
 
@@ -101,6 +112,18 @@ pub struct NewArgs {
     /// A facilitated workshop with participants, or one person alone.
     #[arg(long, value_enum, default_value_t = ModeArg::Workshop)]
     pub mode: ModeArg,
+    /// Who leads the workshop.
+    #[arg(long, value_name = "NAME")]
+    pub facilitator: Option<String>,
+    /// A participant as "Name" or "Name:role" (repeat for each person).
+    #[arg(long = "participant", value_name = "NAME:ROLE")]
+    pub participants: Vec<String>,
+    /// For a Type 2 target: the first day of the intended observation period (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", requires = "period_end")]
+    pub period_start: Option<jiff::civil::Date>,
+    /// For a Type 2 target: the last day of the intended observation period (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", requires = "period_start")]
+    pub period_end: Option<jiff::civil::Date>,
     /// Only create the session and print its id; do not open it.
     #[arg(long)]
     pub no_tui: bool,
@@ -128,18 +151,27 @@ pub enum ModeArg {
 #[derive(Debug, Subcommand)]
 pub enum SessionsCommand {
     /// Every session: name, id, mode, last update, completion, overall score.
-    List,
+    List {
+        /// Print JSON instead of a table (the shape is described in docs/json-output.md).
+        #[arg(long)]
+        json: bool,
+    },
     /// Scores and verdicts per category, and the top gaps, as text.
     Show {
         /// A session id or its exact name.
+        #[arg(add = ArgValueCandidates::new(complete::sessions))]
         session: String,
+        /// Print JSON instead of text (the shape is described in docs/json-output.md).
+        #[arg(long)]
+        json: bool,
     },
     /// Delete a session and its backup.
     Delete {
         /// A session id or its exact name.
+        #[arg(add = ArgValueCandidates::new(complete::sessions))]
         session: String,
-        /// Do not ask for confirmation.
-        #[arg(long)]
+        /// Do not ask for confirmation (needed when standard input is not a terminal).
+        #[arg(long, short)]
         yes: bool,
     },
 }
@@ -164,6 +196,24 @@ impl Context {
     }
 }
 
+/// Prints the manual page of aiready or of one of its commands.
+fn man_page(path: &[String]) -> Result<ExitCode, CliError> {
+    let mut command = Cli::command();
+    // Building gives subcommands their full names (`aiready-export`), used as page titles.
+    command.build();
+    for name in path {
+        command = command.find_subcommand(name).cloned().ok_or_else(|| {
+            CliError::Usage(format!(
+                "aiready has no command \"{}\"; `aiready --help` lists them",
+                crate::text::value(&path.join(" "))
+            ))
+        })?;
+    }
+    let command = command.version(env!("CARGO_PKG_VERSION"));
+    clap_mangen::Man::new(command).render(&mut std::io::stdout().lock())?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Parses the arguments and runs the command; returns the process exit code.
 pub fn run() -> Result<ExitCode, CliError> {
     let cli = Cli::parse();
@@ -182,23 +232,21 @@ pub fn run() -> Result<ExitCode, CliError> {
     match &context.cli.command {
         None => {
             let store = Box::new(crate::store::FileStore::new(&context.paths.data_dir));
-            crate::tui::run(
+            // A data directory others control is refused before the screen opens, with the
+            // whole message on the terminal rather than cut in a status line.
+            store.check()?;
+            Ok(crate::tui::run(
                 context.bank()?,
                 store,
                 &context.paths,
                 crate::tui::Start::Home,
-            )?;
-            Ok(ExitCode::SUCCESS)
+            )?)
         }
         Some(Command::Completions { shell }) => {
-            clap_complete::generate(
-                *shell,
-                &mut Cli::command(),
-                "aiready",
-                &mut std::io::stdout(),
-            );
+            complete::write_script(*shell, &mut std::io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Man { command }) => man_page(command),
         Some(Command::Questionnaires(command)) => questionnaires::run(&context, command),
         Some(Command::New(args)) => sessions::new(&context, args),
         Some(Command::Open { session }) => sessions::open(&context, session),

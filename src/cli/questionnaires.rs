@@ -6,6 +6,7 @@ use crate::domain::coverage::Coverage;
 use crate::domain::framework::Stage;
 use crate::domain::questionnaire::QuestionBank;
 use crate::error::CliError;
+use crate::text;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
@@ -25,14 +26,14 @@ fn list(bank: &QuestionBank) -> Result<ExitCode, CliError> {
     let id_width = bank
         .questionnaires
         .iter()
-        .map(|q| q.id.len())
+        .map(|q| text::value(&q.id).chars().count())
         .chain([2])
         .max()
         .unwrap_or(2);
     let title_width = bank
         .questionnaires
         .iter()
-        .map(|q| q.title.chars().count())
+        .map(|q| text::value(&q.title).chars().count())
         .chain([5])
         .max()
         .unwrap_or(5);
@@ -45,9 +46,9 @@ fn list(bank: &QuestionBank) -> Result<ExitCode, CliError> {
         writeln!(
             out,
             "{:id_width$}  {:title_width$}  {:>8}  {:>9}",
-            q.id,
-            q.title,
-            q.version,
+            text::value(&q.id),
+            text::value(&q.title),
+            text::value(&q.version),
             q.question_count()
         )?;
     }
@@ -56,8 +57,8 @@ fn list(bank: &QuestionBank) -> Result<ExitCode, CliError> {
         out,
         "{} questionnaires, {total} questions, scoping profile '{}' {}",
         bank.questionnaires.len(),
-        bank.profile.id,
-        bank.profile.version
+        text::value(&bank.profile.id),
+        text::value(&bank.profile.version)
     )?;
     Ok(ExitCode::SUCCESS)
 }
@@ -80,28 +81,31 @@ fn validate(context: &Context, paths: &[std::path::PathBuf]) -> Result<ExitCode,
             let questions: usize = bank.questionnaires.iter().map(|q| q.question_count()).sum();
             let count = bank.questionnaires.len();
             let keys = bank.profile.questions.len();
-            println!(
+            writeln!(
+                std::io::stdout().lock(),
                 "valid: {count} questionnaire{}, {questions} question{}, {keys} scoping key{}",
                 plural(count),
                 plural(questions),
                 plural(keys)
-            );
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Err(ContentError::Invalid(problems)) => {
-            let mut err = std::io::stderr().lock();
-            for problem in &problems {
+            // One buffered write rather than one per line: the list can be long.
+            let mut err = std::io::BufWriter::new(std::io::stderr().lock());
+            for problem in problems.iter().take(content::SHOWN_PROBLEMS) {
                 writeln!(err, "{problem}")?;
             }
-            let files: std::collections::BTreeSet<&str> =
-                problems.iter().map(|p| p.file.as_str()).collect();
+            if let Some(more) = content::more_problems(problems.total()) {
+                writeln!(err, "{more}")?;
+            }
             writeln!(
                 err,
                 "{} problem{} in {} file{}",
-                problems.len(),
-                plural(problems.len()),
-                files.len(),
-                plural(files.len())
+                problems.total(),
+                plural(problems.total()),
+                problems.files(),
+                plural(problems.files())
             )?;
             Ok(ExitCode::FAILURE)
         }
@@ -214,12 +218,12 @@ fn export(dir: &Path, force: bool) -> Result<ExitCode, CliError> {
             source,
         })?;
     }
-    println!(
-        "wrote {} files to {}; use them with: aiready --questionnaires {} ...",
+    let dir = text::escape(&dir.display().to_string()).into_owned();
+    writeln!(
+        std::io::stdout().lock(),
+        "wrote {} files to {dir}; use them with: aiready --questionnaires {dir} ...",
         BUILTIN_FILES.len(),
-        dir.display(),
-        dir.display()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -3,38 +3,94 @@
 use super::{Context, ModeArg, NewArgs, SessionsCommand, TargetArg};
 use crate::domain::questionnaire::QuestionBank;
 use crate::domain::scoring::{self, Results};
-use crate::domain::session::{Mode, Session, Target, validate_name};
+use crate::domain::session::{
+    Mode, ObservationPeriod, Participant, Session, Target, validate_name,
+};
+use crate::domain::typed_text;
 use crate::error::CliError;
 use crate::store::{FileStore, SessionStore, StoreError, new_session_id};
+use crate::text;
 use jiff::Timestamp;
-use std::io::{BufRead, Write};
+use serde_json::{Value, json};
+use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
+use unicode_width::UnicodeWidthStr;
 
 /// How many gaps `sessions show` lists.
 const TOP_GAPS: usize = 10;
+
+/// The widest the NAME column of `sessions list` grows, in terminal columns.
+const NAME_COLUMNS: usize = 40;
+
+/// How many hex digits of an id tell apart two sessions with the same name.
+const SHORT_ID: usize = 6;
 
 /// Runs one `sessions` subcommand.
 pub fn run(context: &Context, command: &SessionsCommand) -> Result<ExitCode, CliError> {
     let store = FileStore::new(&context.paths.data_dir);
     match command {
-        SessionsCommand::List => list(&store, context.bank()?),
-        SessionsCommand::Show { session } => show(&store, context.bank()?, session),
+        SessionsCommand::List { json } => list(&store, context.bank()?, *json),
+        SessionsCommand::Show { session, json } => show(&store, context.bank()?, session, *json),
         SessionsCommand::Delete { session, yes } => delete(&store, session, *yes),
     }
+}
+
+/// Text typed on the command line, checked against the rule for typed text and trimmed.
+fn typed(option: &str, value: &str) -> Result<String, CliError> {
+    typed_text::check(value)
+        .map_err(|e| CliError::Usage(format!("{option} \"{}\" {e}", text::value(value))))?;
+    Ok(value.trim().to_string())
+}
+
+/// A `--participant` value: `Name` or `Name:role`.
+fn participant(value: &str) -> Result<Participant, CliError> {
+    let (name, role) = value.split_once(':').unwrap_or((value, ""));
+    let name = typed("--participant", name)?;
+    if name.is_empty() {
+        return Err(CliError::Usage(format!(
+            "--participant \"{}\" has no name; write it as \"Name\" or \"Name:role\"",
+            text::value(value)
+        )));
+    }
+    Ok(Participant {
+        name,
+        role: typed("--participant", role)?,
+    })
 }
 
 /// Creates a session and prints its id.
 pub fn new(context: &Context, args: &NewArgs) -> Result<ExitCode, CliError> {
     let bank = context.bank()?;
+    let name = validate_name(&args.name).map_err(StoreError::from)?;
+    let organisation = typed("--org", args.org.as_deref().unwrap_or_default())?;
+    let system = typed("--system", args.system.as_deref().unwrap_or_default())?;
+    let facilitator = typed(
+        "--facilitator",
+        args.facilitator.as_deref().unwrap_or_default(),
+    )?;
+    let mut participants: Vec<Participant> = Vec::new();
+    for value in &args.participants {
+        let person = participant(value)?;
+        // Votes are kept by name: two people with one name would share a vote.
+        if participants.iter().any(|p| p.name == person.name) {
+            return Err(CliError::Usage(format!(
+                "--participant \"{}\" is given twice; each participant needs a different name",
+                text::value(&person.name)
+            )));
+        }
+        participants.push(person);
+    }
     if !args.no_tui {
         // Refuse before creating anything, so that a redirected run leaves no stray session.
         crate::tui::ensure_terminal()?;
     }
-    let name = validate_name(&args.name).map_err(StoreError::from)?;
+    FileStore::new(&context.paths.data_dir).check()?;
     let now = Timestamp::now();
     let mut session = Session::new(new_session_id(&name, now), name, bank, now);
-    session.organisation = args.org.clone().unwrap_or_default().trim().to_string();
-    session.system = args.system.clone().unwrap_or_default().trim().to_string();
+    session.organisation = organisation;
+    session.system = system;
+    session.facilitator = facilitator;
+    session.participants = participants;
     session.target = match args.target {
         TargetArg::Type1 => Target::Type1,
         TargetArg::Type2 => Target::Type2,
@@ -43,6 +99,13 @@ pub fn new(context: &Context, args: &NewArgs) -> Result<ExitCode, CliError> {
         ModeArg::Workshop => Mode::Workshop,
         ModeArg::Solo => Mode::Solo,
     };
+    session.observation_period = ObservationPeriod::from_dates(args.period_start, args.period_end)
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    if session.observation_period.is_some() && session.target != Target::Type2 {
+        return Err(CliError::Usage(
+            "an observation period belongs to a Type 2 target; add --target type2 or leave out --period-start and --period-end".to_string(),
+        ));
+    }
     let store = FileStore::new(&context.paths.data_dir);
     // The lock is released at once; the workshop screen takes it again when it opens.
     drop(store.create(&session)?);
@@ -50,62 +113,99 @@ pub fn new(context: &Context, args: &NewArgs) -> Result<ExitCode, CliError> {
         writeln!(std::io::stdout().lock(), "{}", session.id)?;
         return Ok(ExitCode::SUCCESS);
     }
-    crate::tui::run(
+    Ok(crate::tui::run(
         bank,
         Box::new(store),
         &context.paths,
         crate::tui::Start::Session(session.id),
-    )?;
-    Ok(ExitCode::SUCCESS)
+    )?)
 }
 
 /// `aiready open SESSION`: the workshop screen on a session, found by id or exact name.
 pub fn open(context: &Context, session: &str) -> Result<ExitCode, CliError> {
     let bank = context.bank()?;
     let store = FileStore::new(&context.paths.data_dir);
+    store.check()?;
     let id = store.find(session)?;
-    crate::tui::run(
+    Ok(crate::tui::run(
         bank,
         Box::new(store),
         &context.paths,
         crate::tui::Start::Session(id),
-    )?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Text a user typed, made safe to print: control characters are shown escaped, so a
-/// hand-edited file cannot send escape sequences to the terminal.
-fn clean(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_debug().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    )?)
 }
 
 fn score_text(score: Option<f64>) -> String {
-    score.map_or_else(|| "-".to_string(), |s| format!("{:.0}", s.floor()))
+    scoring::format_score_or(score, "-")
 }
 
 fn when(t: Timestamp) -> String {
     t.strftime("%Y-%m-%d %H:%M UTC").to_string()
 }
 
-fn list(store: &FileStore, bank: &QuestionBank) -> Result<ExitCode, CliError> {
-    let entries = store.list()?;
-    let mut out = std::io::stdout().lock();
-    if entries.is_empty() {
-        writeln!(
-            out,
-            "No sessions in {}. Start one with: aiready new --name NAME",
-            store.dir().display()
-        )?;
-        return Ok(ExitCode::SUCCESS);
+/// Text cut to at most `columns` terminal columns, with an ellipsis when it was cut.
+fn fit(text: &str, columns: usize) -> String {
+    if text.width() <= columns {
+        return text.to_string();
     }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > columns {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// `text` followed by spaces up to `columns` terminal columns.
+fn pad(text: &str, columns: usize) -> String {
+    let fill = columns.saturating_sub(text.width());
+    format!("{text}{:fill$}", "")
+}
+
+/// The short form of an id: its random tail, which tells apart sessions of the same name.
+fn short_id(id: &str) -> &str {
+    id.rsplit('-')
+        .next()
+        .filter(|tail| tail.len() == SHORT_ID)
+        .unwrap_or(id)
+}
+
+/// A score (0-100) as the whole number the text output shows, rounded down.
+fn whole(score: f64) -> u32 {
+    // Scores are within 0-100, so the conversion is exact.
+    score.floor().clamp(0.0, 100.0) as u32
+}
+
+/// The fields `sessions list --json` gives for each session (also part of `sessions show --json`).
+fn summary_json(session: &Session, results: &Results) -> serde_json::Map<String, Value> {
+    let value = json!({
+        "id": session.id,
+        "name": session.name,
+        "organisation": session.organisation,
+        "system": session.system,
+        "mode": session.mode.title(),
+        "target": match session.target { Target::Type1 => "type1", Target::Type2 => "type2" },
+        "created": session.created.to_string(),
+        "updated": session.updated.to_string(),
+        "answered": results.completion.answered,
+        "applicable": results.completion.applicable,
+        "score": results.overall.map(whole),
+        "verdict": results.verdict.title(),
+    });
+    match value {
+        Value::Object(map) => map,
+        _ => serde_json::Map::new(),
+    }
+}
+
+fn list(store: &FileStore, bank: &QuestionBank, as_json: bool) -> Result<ExitCode, CliError> {
+    let entries = store.list()?;
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     for entry in entries {
@@ -118,14 +218,56 @@ fn list(store: &FileStore, bank: &QuestionBank) -> Result<ExitCode, CliError> {
         }
     }
     rows.sort_by(|a, b| b.0.updated.cmp(&a.0.updated).then(a.0.id.cmp(&b.0.id)));
-    let names: Vec<String> = rows.iter().map(|(s, _)| clean(&s.name)).collect();
+    let mut out = std::io::stdout().lock();
+    if as_json {
+        let list: Vec<Value> = rows
+            .iter()
+            .map(|(s, r)| Value::Object(summary_json(s, r)))
+            .collect();
+        serde_json::to_writer_pretty(&mut out, &list).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+    } else if rows.is_empty() && problems.is_empty() {
+        writeln!(
+            out,
+            "No sessions in {}. Start one with: aiready new --name NAME",
+            text::escape(&store.dir().display().to_string())
+        )?;
+    } else if !rows.is_empty() {
+        write_table(&mut out, &rows)?;
+    }
+    drop(out);
+    if problems.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut err = std::io::stderr().lock();
+    for problem in &problems {
+        writeln!(err, "aiready: {}", text::lines(&problem.to_string()))?;
+    }
+    Ok(ExitCode::FAILURE)
+}
+
+/// The table of `sessions list`, columns aligned by display width. Names shared by several
+/// sessions carry the short id.
+fn write_table(out: &mut impl Write, rows: &[(Session, Results)]) -> std::io::Result<()> {
+    let names: Vec<String> = rows
+        .iter()
+        .map(|(s, _)| {
+            let name = text::escape(&s.name);
+            let shared = rows.iter().filter(|(o, _)| o.name == s.name).count() > 1;
+            if shared {
+                let tail = format!(" [{}]", short_id(&s.id));
+                format!("{}{tail}", fit(&name, NAME_COLUMNS - tail.width()))
+            } else {
+                fit(&name, NAME_COLUMNS)
+            }
+        })
+        .collect();
     let name_width = names
         .iter()
-        .map(|n| n.chars().count())
+        .map(|n| n.width())
         .chain([4])
         .max()
-        .unwrap_or(4)
-        .min(40);
+        .unwrap_or(4);
     let id_width = rows
         .iter()
         .map(|(s, _)| s.id.len())
@@ -134,22 +276,19 @@ fn list(store: &FileStore, bank: &QuestionBank) -> Result<ExitCode, CliError> {
         .unwrap_or(2);
     writeln!(
         out,
-        "{:name_width$}  {:id_width$}  {:8}  {:20}  {:>5}  {:>5}",
-        "NAME", "ID", "MODE", "UPDATED", "DONE", "SCORE"
+        "{}  {:id_width$}  {:8}  {:20}  {:>5}  {:>5}",
+        pad("NAME", name_width),
+        "ID",
+        "MODE",
+        "UPDATED",
+        "DONE",
+        "SCORE"
     )?;
     for ((session, results), name) in rows.iter().zip(names) {
-        let name: String = if name.chars().count() > name_width {
-            let mut short: String = name.chars().take(name_width - 1).collect();
-            short.push('…');
-            short
-        } else {
-            name
-        };
-        let pad = name_width - name.chars().count();
         writeln!(
             out,
-            "{name}{:pad$}  {:id_width$}  {:8}  {:20}  {:>4.0}%  {:>5}",
-            "",
+            "{}  {:id_width$}  {:8}  {:20}  {:>4.0}%  {:>5}",
+            pad(&name, name_width),
             session.id,
             session.mode.title(),
             when(session.updated),
@@ -157,24 +296,67 @@ fn list(store: &FileStore, bank: &QuestionBank) -> Result<ExitCode, CliError> {
             score_text(results.overall),
         )?;
     }
-    drop(out);
-    if problems.is_empty() {
-        return Ok(ExitCode::SUCCESS);
-    }
-    let mut err = std::io::stderr().lock();
-    for problem in &problems {
-        writeln!(err, "aiready: {problem}")?;
-    }
-    Ok(ExitCode::FAILURE)
+    Ok(())
 }
 
-fn show(store: &FileStore, bank: &QuestionBank, key: &str) -> Result<ExitCode, CliError> {
+fn show(
+    store: &FileStore,
+    bank: &QuestionBank,
+    key: &str,
+    as_json: bool,
+) -> Result<ExitCode, CliError> {
     let id = store.find(key)?;
     let session = store.load(&id)?;
     let results = scoring::score(bank, &session);
     let mut out = std::io::stdout().lock();
-    write!(out, "{}", render(&session, bank, &results))?;
+    if as_json {
+        serde_json::to_writer_pretty(&mut out, &show_json(&session, bank, &results))
+            .map_err(std::io::Error::from)?;
+        writeln!(out)?;
+    } else {
+        write!(out, "{}", render(&session, bank, &results))?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `sessions show --json` prints: the summary of `sessions list --json` and the details.
+fn show_json(session: &Session, bank: &QuestionBank, results: &Results) -> Value {
+    let mut map = summary_json(session, results);
+    let details = json!({
+        "facilitator": session.facilitator,
+        "participants": session.participants.iter()
+            .map(|p| json!({"name": p.name, "role": p.role}))
+            .collect::<Vec<_>>(),
+        "questionnaires_changed": session.content_hash != bank.content_hash,
+        "target_level": results.target_level,
+        "categories": results.categories.iter().map(|c| json!({
+            "category": c.category.key(),
+            "title": c.category.title(),
+            "score": c.score.map(whole),
+            "verdict": c.verdict.title(),
+            "answered": c.completion.answered,
+            "applicable": c.completion.applicable,
+        })).collect::<Vec<_>>(),
+        "gaps": results.gaps.iter().map(|g| json!({
+            "question_id": g.question_id,
+            "category": g.category.key(),
+            "stage": g.stage.title(),
+            "answer": g.answer.name(),
+            "level": g.level,
+            "weight": g.weight,
+            "critical": g.critical,
+            "prompt": g.prompt,
+            "remediation": g.remediation,
+        })).collect::<Vec<_>>(),
+        "unknown": results.follow_ups.iter().filter(|f| f.unknown).count(),
+        "flagged": results.follow_ups.iter().filter(|f| f.flagged).count(),
+        "disagreements": results.disagreements.iter().map(|d| d.question_id).collect::<Vec<_>>(),
+        "orphaned": results.orphaned,
+    });
+    if let Value::Object(details) = details {
+        map.extend(details);
+    }
+    Value::Object(map)
 }
 
 /// The plain-text summary `sessions show` prints.
@@ -184,18 +366,27 @@ fn render(session: &Session, bank: &QuestionBank, results: &Results) -> String {
         t.push_str(&s);
         t.push('\n');
     };
-    line(clean(&session.name));
+    line(text::line(&session.name).into_owned());
     line(format!("  id            {}", session.id));
     if !session.organisation.is_empty() {
-        line(format!("  organisation  {}", clean(&session.organisation)));
+        line(format!(
+            "  organisation  {}",
+            text::line(&session.organisation)
+        ));
     }
     if !session.system.is_empty() {
-        line(format!("  system        {}", clean(&session.system)));
+        line(format!("  system        {}", text::line(&session.system)));
     }
     line(format!(
         "  target        {} ({} mode)",
         session.target, session.mode
     ));
+    if let Some(p) = &session.observation_period {
+        line(format!(
+            "  period        {} to {} (intended Type 2 observation period)",
+            p.start, p.end
+        ));
+    }
     line(format!(
         "  created       {}   updated {}",
         when(session.created),
@@ -210,8 +401,9 @@ fn render(session: &Session, bank: &QuestionBank, results: &Results) -> String {
     line(format!(
         "  overall       {}   {}",
         score_text(results.overall),
-        results.verdict
+        results.verdict_text()
     ));
+    line(format!("  score basis   {}", results.overall_basis_text()));
     if session.content_hash != bank.content_hash {
         line(
             "  note          the questionnaires have changed since this session started; scores use the current ones"
@@ -229,7 +421,7 @@ fn render(session: &Session, bank: &QuestionBank, results: &Results) -> String {
             c.category.title(),
             score_text(c.score),
             format!("{}/{}", c.completion.answered, c.completion.applicable),
-            c.verdict
+            c.verdict_text()
         ));
     }
     line(String::new());
@@ -262,7 +454,7 @@ fn render(session: &Session, bank: &QuestionBank, results: &Results) -> String {
                 let options = textwrap::Options::new(96)
                     .initial_indent(label)
                     .subsequent_indent("     ");
-                textwrap::fill(&clean(text), options)
+                textwrap::fill(&text::escape(text), options)
             };
             line(wrap("     ", gap.prompt));
             line(wrap("     Next: ", gap.remediation));
@@ -295,7 +487,7 @@ fn render(session: &Session, bank: &QuestionBank, results: &Results) -> String {
             results
                 .orphaned
                 .iter()
-                .map(|id| clean(id))
+                .map(|id| text::value(id))
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
@@ -304,9 +496,15 @@ fn render(session: &Session, bank: &QuestionBank, results: &Results) -> String {
 }
 
 fn delete(store: &FileStore, key: &str, yes: bool) -> Result<ExitCode, CliError> {
+    if !yes && !std::io::stdin().is_terminal() {
+        // Nobody can answer the question: a script must say so explicitly.
+        return Err(CliError::Usage(
+            "sessions delete asks for confirmation, and standard input is not a terminal; pass --yes (-y) to delete without asking".to_string(),
+        ));
+    }
     let id = store.find(key)?;
     let label = match store.load(&id) {
-        Ok(session) => format!("\"{}\" ({id})", clean(&session.name)),
+        Ok(session) => format!("\"{}\" ({id})", text::value(&session.name)),
         Err(_) => id.clone(),
     };
     if !yes {

@@ -2,7 +2,7 @@
 //! from any directory.
 
 use super::raw::RawScopingProfile;
-use super::{ContentError, Problem, Source, load_sources};
+use super::{ContentError, Problems, Source, load_sources};
 use crate::domain::questionnaire::QuestionBank;
 use std::sync::OnceLock;
 
@@ -52,7 +52,7 @@ pub fn builtin_sources() -> Vec<Source> {
 /// The built-in question bank, loaded once. The shipped files are checked by the test suite, so
 /// an error here means a defective build; it is still reported rather than panicking.
 pub fn builtin() -> Result<&'static QuestionBank, ContentError> {
-    static BANK: OnceLock<Result<QuestionBank, Vec<Problem>>> = OnceLock::new();
+    static BANK: OnceLock<Result<QuestionBank, Problems>> = OnceLock::new();
     let loaded = BANK.get_or_init(|| load_sources(&builtin_sources()));
     loaded
         .as_ref()

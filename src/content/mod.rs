@@ -14,6 +14,7 @@ use crate::domain::questionnaire::{
     AuditGuide, Mappings, Primary, Question, QuestionBank, Questionnaire, ScopingProfile,
     ScopingQuestion, Section,
 };
+use crate::text;
 use locate::{Location, SourceMap};
 use raw::{RawCitations, RawQuestion, RawQuestionnaire, RawScopingProfile};
 use sha2::{Digest, Sha256};
@@ -47,12 +48,20 @@ pub struct Problem {
 }
 
 impl fmt::Display for Problem {
+    /// One line: file names, field paths and messages quote what the files hold, so each is
+    /// passed through the terminal sanitiser (a newline in an id cannot forge a second problem).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?;
+        write!(
+            f,
+            "{}:{}:{}: ",
+            text::line(&self.file),
+            self.line,
+            self.column
+        )?;
         if !self.path.is_empty() {
-            write!(f, "{}: ", self.path)?;
+            write!(f, "{}: ", text::line(&self.path))?;
         }
-        f.write_str(&self.message)
+        f.write_str(&text::line(&self.message))
     }
 }
 
@@ -73,20 +82,175 @@ pub enum ContentError {
         /// The folder.
         path: PathBuf,
     },
-    /// The content has problems; every one is listed.
+    /// The content has problems: the first ones by file and position, and how many in all.
     #[error("{}", render_problems(.0))]
-    Invalid(Vec<Problem>),
+    Invalid(Problems),
 }
 
-fn render_problems(problems: &[Problem]) -> String {
-    let count = problems.len();
+/// The most problems kept and printed; the rest are counted. A broken file can hold millions,
+/// and the first ones are the ones to fix.
+pub const SHOWN_PROBLEMS: usize = 200;
+
+/// The problems of a set: the first [`SHOWN_PROBLEMS`] by file, line and column (as a slice),
+/// with the number of problems and of files with problems in all. Only those first ones are
+/// kept, so that a huge broken file costs time in proportion to its size but little memory.
+#[derive(Debug, Clone, Default)]
+pub struct Problems {
+    /// The first problems: in order once finished, a heap with the last one on top before.
+    first: Vec<Problem>,
+    /// While collecting: the kept problems, the one furthest into the files on top.
+    heap: std::collections::BinaryHeap<Ranked>,
+    total: usize,
+    files: BTreeSet<String>,
+}
+
+/// A problem ordered by file, line, column and then the order it was found in.
+#[derive(Debug, Clone)]
+struct Ranked {
+    problem: Problem,
+    seq: usize,
+}
+
+impl Ranked {
+    fn key(&self) -> (&str, usize, usize, usize) {
+        let p = &self.problem;
+        (&p.file, p.line, p.column, self.seq)
+    }
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Ranked) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for Ranked {}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Ranked) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Ranked) -> std::cmp::Ordering {
+        self.key().cmp(&other.key())
+    }
+}
+
+impl PartialEq for Problems {
+    fn eq(&self, other: &Problems) -> bool {
+        self.first == other.first && self.total == other.total && self.files == other.files
+    }
+}
+
+impl Eq for Problems {}
+
+impl Problems {
+    /// Adds a problem; it is kept only while it is among the first by position.
+    fn push(&mut self, problem: Problem) {
+        let ranked = Ranked {
+            problem,
+            seq: self.total,
+        };
+        self.total += 1;
+        if !self.files.contains(&ranked.problem.file) {
+            self.files.insert(ranked.problem.file.clone());
+        }
+        if self.heap.len() < SHOWN_PROBLEMS {
+            self.heap.push(ranked);
+        } else if let Some(mut last) = self.heap.peek_mut()
+            && ranked < *last
+        {
+            *last = ranked;
+        }
+    }
+
+    /// How many problems were found, kept or not.
+    pub fn total(&self) -> usize {
+        self.total
+    }
+
+    /// How many files have at least one problem.
+    pub fn files(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether no problem was found.
+    pub fn is_none(&self) -> bool {
+        self.total == 0
+    }
+
+    /// Puts the kept problems in order of file, line and column.
+    fn finish(mut self) -> Problems {
+        let heap = std::mem::take(&mut self.heap);
+        self.first = heap
+            .into_sorted_vec()
+            .into_iter()
+            .map(|r| r.problem)
+            .collect();
+        self
+    }
+}
+
+impl std::ops::Deref for Problems {
+    type Target = [Problem];
+
+    fn deref(&self) -> &[Problem] {
+        &self.first
+    }
+}
+
+impl IntoIterator for Problems {
+    type Item = Problem;
+    type IntoIter = std::vec::IntoIter<Problem>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.first.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Problems {
+    type Item = &'a Problem;
+    type IntoIter = std::slice::Iter<'a, Problem>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.first.iter()
+    }
+}
+
+impl From<Problem> for Problems {
+    fn from(problem: Problem) -> Problems {
+        let mut problems = Problems::default();
+        problems.push(problem);
+        problems.finish()
+    }
+}
+
+/// The line after the shown problems saying how many more there are, if any.
+pub fn more_problems(count: usize) -> Option<String> {
+    let more = count.saturating_sub(SHOWN_PROBLEMS);
+    match more {
+        0 => None,
+        1 => Some(format!(
+            "... and 1 more problem (the first {SHOWN_PROBLEMS} are shown)"
+        )),
+        n => Some(format!(
+            "... and {n} more problems (the first {SHOWN_PROBLEMS} are shown)"
+        )),
+    }
+}
+
+fn render_problems(problems: &Problems) -> String {
+    let count = problems.total();
     let heading = if count == 1 {
         "1 problem in the questionnaires:".to_string()
     } else {
         format!("{count} problems in the questionnaires:")
     };
     std::iter::once(heading)
-        .chain(problems.iter().map(Problem::to_string))
+        .chain(problems.iter().take(SHOWN_PROBLEMS).map(Problem::to_string))
+        .chain(more_problems(count))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -137,13 +301,13 @@ fn read_source(path: &Path) -> Result<Source, ContentError> {
             let before = String::from_utf8_lossy(&err.as_bytes()[..valid]).into_owned();
             let line = before.matches('\n').count() + 1;
             let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            Err(ContentError::Invalid(vec![Problem {
+            Err(ContentError::Invalid(Problems::from(Problem {
                 file: name,
                 line,
                 column,
                 path: String::new(),
                 message: "the file is not valid UTF-8 text".to_string(),
-            }]))
+            })))
         }
     }
 }
@@ -176,9 +340,10 @@ impl ParsedFile<'_> {
     }
 }
 
-/// Loads a set from texts. Returns every problem found, or the validated bank.
-pub fn load_sources(sources: &[Source]) -> Result<QuestionBank, Vec<Problem>> {
-    let mut problems = Vec::new();
+/// Loads a set from texts. Returns the validated bank, or the problems found (the first ones
+/// and their count).
+pub fn load_sources(sources: &[Source]) -> Result<QuestionBank, Problems> {
+    let mut problems = Problems::default();
     let mut parsed = Vec::new();
     for source in sources {
         match parse(source) {
@@ -205,7 +370,7 @@ pub fn load_sources(sources: &[Source]) -> Result<QuestionBank, Vec<Problem>> {
             builtin_profile = builtin::raw_profile();
             match &builtin_profile {
                 Some(p) => p,
-                None => return Err(problems),
+                None => return Err(problems.finish()),
             }
         }
     };
@@ -228,13 +393,16 @@ pub fn load_sources(sources: &[Source]) -> Result<QuestionBank, Vec<Problem>> {
                 }
             }
             Parsed::Questionnaire(q) => {
-                for f in validate::questionnaire(q, catalog, &scoping_keys) {
+                validate::questionnaire(q, catalog, &scoping_keys, &mut |f| {
                     problems.push(file.problem(&f.path, f.message));
-                }
+                });
                 if let Some(first) = questionnaire_ids.insert(&q.id, &file.source.name) {
                     problems.push(file.problem(
                         "id",
-                        format!("questionnaire id '{}' is already used by {first}", q.id),
+                        format!(
+                            "questionnaire id '{}' is already used by {first}",
+                            text::value(&q.id)
+                        ),
                     ));
                 }
                 if let Some(first) = categories.insert(q.category, &file.source.name) {
@@ -257,7 +425,10 @@ pub fn load_sources(sources: &[Source]) -> Result<QuestionBank, Vec<Problem>> {
                                 &path,
                                 format!(
                                     "question id '{}' is already used at {}:{}:{}",
-                                    question.id, first.file, first.line, first.column
+                                    text::value(&question.id),
+                                    first.file,
+                                    first.line,
+                                    first.column
                                 ),
                             ));
                         } else {
@@ -298,7 +469,7 @@ pub fn load_sources(sources: &[Source]) -> Result<QuestionBank, Vec<Problem>> {
     if !parsed
         .iter()
         .any(|f| matches!(f.parsed, Parsed::Questionnaire(_)))
-        && problems.is_empty()
+        && problems.is_none()
     {
         let file = sources.first().map_or_else(String::new, |s| s.name.clone());
         problems.push(Problem {
@@ -309,9 +480,8 @@ pub fn load_sources(sources: &[Source]) -> Result<QuestionBank, Vec<Problem>> {
             message: "the set has no questionnaire, only a scoping profile".to_string(),
         });
     }
-    if !problems.is_empty() {
-        problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
-        return Err(problems);
+    if !problems.is_none() {
+        return Err(problems.finish());
     }
 
     let mut questionnaires: Vec<Questionnaire> = parsed
@@ -347,11 +517,12 @@ fn parse(source: &Source) -> Result<ParsedFile<'_>, Problem> {
             parsed,
         }),
         Err(err) => {
-            let map = SourceMap::new(&source.text);
             let mut at = Location {
                 line: err.span.start.line.max(1),
                 column: err.span.start.col.max(1),
             };
+            // Only the text up to the error is read: after it there may be anything at all.
+            let map = SourceMap::up_to(&source.text, at);
             let mut path = map.path_at(&source.text, at);
             match &err.code {
                 ron::Error::NoSuchStructField { found, .. } => path = join_path(&path, found),
@@ -562,6 +733,35 @@ mod tests {
         let bank = builtin().unwrap();
         assert!(!bank.questionnaires.is_empty());
         assert_eq!(bank.content_hash.len(), 64);
+    }
+
+    #[test]
+    fn only_the_first_problems_by_position_are_kept() {
+        let problem = |file: &str, line: usize| Problem {
+            file: file.into(),
+            line,
+            column: 1,
+            path: String::new(),
+            message: format!("{file}:{line}"),
+        };
+        let mut problems = Problems::default();
+        // Pushed from the end of the files backwards, and a second file before the first.
+        for line in (1..=1_000).rev() {
+            problems.push(problem("b.ron", line));
+        }
+        problems.push(problem("a.ron", 500));
+        problems.push(problem("a.ron", 500));
+        let problems = problems.finish();
+        assert_eq!(problems.total(), 1_002);
+        assert_eq!(problems.files(), 2);
+        assert_eq!(problems.len(), SHOWN_PROBLEMS);
+        assert_eq!(problems[0].message, "a.ron:500");
+        assert_eq!(problems[1].message, "a.ron:500");
+        assert_eq!(problems[2].message, "b.ron:1");
+        assert_eq!(
+            problems[SHOWN_PROBLEMS - 1].message,
+            format!("b.ron:{}", SHOWN_PROBLEMS - 2)
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use super::raw::{RawCitations, RawQuestion, RawQuestionnaire, RawScopingProfile};
 use crate::domain::framework::{Category, Framework, ReferenceCatalog};
 use crate::domain::questionnaire::{Condition, LATEST_FORMAT};
+use crate::text;
 use std::collections::BTreeSet;
 
 /// A problem found at a field path of one file; the caller turns the path into a location.
@@ -46,18 +47,24 @@ fn format_of(out: &mut Vec<Finding>, declared: Option<u32>) -> u32 {
     }
 }
 
-/// Checks one questionnaire on its own; `scoping_keys` are the keys conditions may name.
+/// Checks one questionnaire on its own; `scoping_keys` are the keys conditions may name. Each
+/// finding goes to `report` as soon as its question is checked, so that a huge file with a
+/// problem in every question is never held as one list of findings.
 pub fn questionnaire(
     q: &RawQuestionnaire,
     catalog: &ReferenceCatalog,
     scoping_keys: &BTreeSet<String>,
-) -> Vec<Finding> {
+    report: &mut dyn FnMut(Finding),
+) {
     let mut out = Vec::new();
     let format = format_of(&mut out, q.format);
     check_slug(&mut out, "id", &q.id, '-');
     non_empty(&mut out, "title", &q.title);
     non_empty(&mut out, "version", &q.version);
     non_empty(&mut out, "description", &q.description);
+    one_line(&mut out, "title", &q.title);
+    one_line(&mut out, "version", &q.version);
+    paragraphs(&mut out, "description", &q.description);
     if q.sections.is_empty() {
         out.push(finding(
             "sections",
@@ -89,9 +96,10 @@ pub fn questionnaire(
                 category: q.category,
             };
             check_question(&mut out, &place, question, catalog, scoping_keys);
+            out.drain(..).for_each(&mut *report);
         }
     }
-    out
+    out.into_iter().for_each(report);
 }
 
 /// Where a question is checked: its field path, its file's format and its questionnaire's
@@ -115,6 +123,10 @@ fn check_question(
     non_empty(out, &format!("{at}.guidance"), &q.guidance);
     non_empty(out, &format!("{at}.good_looks_like"), &q.good_looks_like);
     non_empty(out, &format!("{at}.remediation"), &q.remediation);
+    one_line(out, &format!("{at}.prompt"), &q.prompt);
+    paragraphs(out, &format!("{at}.guidance"), &q.guidance);
+    paragraphs(out, &format!("{at}.good_looks_like"), &q.good_looks_like);
+    paragraphs(out, &format!("{at}.remediation"), &q.remediation);
     if q.evidence.is_empty() {
         out.push(finding(
             format!("{at}.evidence"),
@@ -131,6 +143,7 @@ fn check_question(
     }
     for (e, item) in q.evidence.iter().enumerate() {
         non_empty(out, &format!("{at}.evidence[{e}]"), item);
+        one_line(out, &format!("{at}.evidence[{e}]"), item);
     }
     if !(1..=3).contains(&q.weight) {
         out.push(finding(
@@ -175,10 +188,17 @@ fn check_citations(
         if !catalog.contains(framework, id) {
             out.push(finding(
                 path,
-                format!("'{id}' is not {}", with_article(framework.noun())),
+                format!(
+                    "'{}' is not {}",
+                    text::value(id),
+                    with_article(framework.noun())
+                ),
             ));
         } else if !seen.insert(id.to_string()) {
-            out.push(finding(path, format!("'{id}' is listed twice")));
+            out.push(finding(
+                path,
+                format!("'{}' is listed twice", text::value(id)),
+            ));
         }
     };
     match citations {
@@ -356,8 +376,9 @@ fn check_condition(
                 out.push(finding(
                     at,
                     format!(
-                        "'{key}' is not a scoping key; the profile defines {}",
-                        known.join(", ")
+                        "'{}' is not a scoping key; the profile defines {}",
+                        text::value(key),
+                        text::escape(&known.join(", "))
                     ),
                 ));
             }
@@ -382,6 +403,7 @@ pub fn profile(p: &RawScopingProfile) -> Vec<Finding> {
     format_of(&mut out, p.format);
     check_slug(&mut out, "id", &p.id, '-');
     non_empty(&mut out, "version", &p.version);
+    one_line(&mut out, "version", &p.version);
     let mut keys = BTreeSet::new();
     for (i, q) in p.questions.iter().enumerate() {
         let at = format!("questions[{i}]");
@@ -389,11 +411,13 @@ pub fn profile(p: &RawScopingProfile) -> Vec<Finding> {
         if !keys.insert(q.key.as_str()) {
             out.push(finding(
                 format!("{at}.key"),
-                format!("scoping key '{}' is defined twice", q.key),
+                format!("scoping key '{}' is defined twice", text::value(&q.key)),
             ));
         }
         non_empty(&mut out, &format!("{at}.prompt"), &q.prompt);
         non_empty(&mut out, &format!("{at}.help"), &q.help);
+        one_line(&mut out, &format!("{at}.prompt"), &q.prompt);
+        paragraphs(&mut out, &format!("{at}.help"), &q.help);
     }
     let mut optional = BTreeSet::new();
     for (i, category) in p.optional_categories.iter().enumerate() {
@@ -448,6 +472,29 @@ pub fn profile(p: &RawScopingProfile) -> Vec<Finding> {
     out
 }
 
+/// Titles, prompts, versions and evidence examples are one line of text: no control character
+/// at all, so nothing in them can act on a terminal or break a listing.
+fn one_line(out: &mut Vec<Finding>, path: &str, value: &str) {
+    if let Some((i, c)) = value.chars().enumerate().find(|(_, c)| c.is_control()) {
+        out.push(finding(
+            path,
+            format!(
+                "holds a control character (U+{:04X}) at character {}; this text is one line without control characters",
+                u32::from(c),
+                i + 1
+            ),
+        ));
+    }
+}
+
+/// Guidance and other longer text may break lines and use tabs, but hold no other control
+/// character.
+fn paragraphs(out: &mut Vec<Finding>, path: &str, value: &str) {
+    if let Err(e) = crate::domain::typed_text::check(value) {
+        out.push(finding(path, e.to_string()));
+    }
+}
+
 fn non_empty(out: &mut Vec<Finding>, path: &str, value: &str) {
     if value.trim().is_empty() {
         out.push(finding(path, "must not be empty"));
@@ -469,7 +516,8 @@ fn check_slug(out: &mut Vec<Finding>, path: &str, value: &str, sep: char) {
         out.push(finding(
             path,
             format!(
-                "'{value}' is not a valid identifier; use lower-case letters, digits and '{sep}'"
+                "'{}' is not a valid identifier; use lower-case letters, digits and '{sep}'",
+                text::value(value)
             ),
         ));
     }

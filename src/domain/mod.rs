@@ -6,3 +6,4 @@ pub mod questionnaire;
 pub mod scale;
 pub mod scoring;
 pub mod session;
+pub mod typed_text;

@@ -17,16 +17,24 @@ use std::fmt;
 /// The vote spread from which a question counts as a disagreement.
 pub const DISAGREEMENT_SPREAD: u8 = 2;
 
-/// How far an auditor would get with a category today.
+/// How far an auditor would get with a category today, or for a category outside the SOC 2
+/// commitments (AI risk, unless the scoping puts it in them) how well its risks are managed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Verdict {
     /// Complete, every critical question at the Type 2 level, score at the Type 2 minimum.
     Type2Ready,
     /// Complete, every critical question at the Type 1 level, score at the Type 1 minimum.
     Type1Ready,
-    /// Complete but short of Type 1.
+    /// Short of Type 1, and no answer to the open questions can change that.
     NotReady,
-    /// Applicable questions are still open.
+    /// Maturity: what Type 1 readiness asks of a SOC 2 category (controls in place with
+    /// evidence).
+    Managed,
+    /// Maturity: controls designed on average and every critical one at least designed.
+    PartlyManaged,
+    /// Maturity: short of partly managed, and no answer to the open questions can change that.
+    NotManaged,
+    /// Applicable questions are still open and their answers can still change the verdict.
     Incomplete,
 }
 
@@ -37,17 +45,20 @@ impl Verdict {
             Verdict::Type2Ready => "Type 2 ready",
             Verdict::Type1Ready => "Type 1 ready",
             Verdict::NotReady => "Not ready",
+            Verdict::Managed => "Managed",
+            Verdict::PartlyManaged => "Partly managed",
+            Verdict::NotManaged => "Not managed",
             Verdict::Incomplete => "Incomplete",
         }
     }
 
-    /// Rank of a complete verdict, higher is better; Incomplete ranks lowest.
-    fn rank(self) -> u8 {
+    /// Rank within its ladder, higher is better; Incomplete ranks lowest.
+    pub fn rank(self) -> u8 {
         match self {
             Verdict::Incomplete => 0,
-            Verdict::NotReady => 1,
-            Verdict::Type1Ready => 2,
-            Verdict::Type2Ready => 3,
+            Verdict::NotReady | Verdict::NotManaged => 1,
+            Verdict::Type1Ready | Verdict::PartlyManaged => 2,
+            Verdict::Type2Ready | Verdict::Managed => 3,
         }
     }
 
@@ -58,12 +69,156 @@ impl Verdict {
             Target::Type2 => self == Verdict::Type2Ready,
         }
     }
+
+    /// Whether the verdict is a good one (ready, or managed).
+    pub fn is_positive(self) -> bool {
+        self.rank() >= 2
+    }
 }
 
 impl fmt::Display for Verdict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.title())
     }
+}
+
+/// Which verdicts a category can get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Ladder {
+    /// The SOC 2 readiness verdicts: Type 2 ready, Type 1 ready, Not ready.
+    Soc2,
+    /// The maturity verdicts of a category outside the SOC 2 commitments: Managed, Partly
+    /// managed, Not managed.
+    Maturity,
+}
+
+impl Ladder {
+    /// The two rules of the ladder, best first, with the verdict each gives, then the verdict
+    /// below both.
+    fn rules(self, t: &Thresholds) -> ([(VerdictRule, Verdict); 2], Verdict) {
+        match self {
+            Ladder::Soc2 => (
+                [
+                    (t.type2, Verdict::Type2Ready),
+                    (t.type1, Verdict::Type1Ready),
+                ],
+                Verdict::NotReady,
+            ),
+            Ladder::Maturity => {
+                // "Partly managed" asks for the Designed level on average and for every
+                // critical question: the readiness scale's own meaning of level 2.
+                let designed = VerdictRule {
+                    min_score: u8::try_from((2 * u32::from(t.points_per_level)).min(100))
+                        .unwrap_or(100),
+                    critical_min_level: 2,
+                };
+                (
+                    [
+                        (t.type1, Verdict::Managed),
+                        (designed, Verdict::PartlyManaged),
+                    ],
+                    Verdict::NotManaged,
+                )
+            }
+        }
+    }
+
+    /// The rule a verdict of this ladder stands for, if it has one.
+    pub fn rule_of(self, thresholds: &Thresholds, verdict: Verdict) -> Option<VerdictRule> {
+        let (rules, _) = self.rules(thresholds);
+        rules.iter().find(|(_, v)| *v == verdict).map(|(r, _)| *r)
+    }
+
+    /// The lowest verdict of the ladder.
+    pub fn bottom(self) -> Verdict {
+        match self {
+            Ladder::Soc2 => Verdict::NotReady,
+            Ladder::Maturity => Verdict::NotManaged,
+        }
+    }
+
+    /// The verdicts of the ladder, best first.
+    pub fn verdicts(self) -> [Verdict; 3] {
+        match self {
+            Ladder::Soc2 => [Verdict::Type2Ready, Verdict::Type1Ready, Verdict::NotReady],
+            Ladder::Maturity => [
+                Verdict::Managed,
+                Verdict::PartlyManaged,
+                Verdict::NotManaged,
+            ],
+        }
+    }
+}
+
+/// The scoping key that puts AI risk in the SOC 2 service commitments; without a yes, the AI
+/// risk category gets a maturity verdict instead of a SOC 2 one.
+pub const AI_RISK_IN_COMMITMENTS: &str = "ai_risk_in_commitments";
+
+/// What is left of a category (or of the whole assessment) while questions are open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Pending {
+    /// Applicable questions without an answer.
+    pub open: usize,
+    /// How many of them are critical.
+    pub open_critical: usize,
+    /// The best verdict some answers to the open questions would give.
+    pub best: Verdict,
+    /// The worst verdict some answers to the open questions would give.
+    pub worst: Verdict,
+}
+
+impl Pending {
+    /// What is left and what can still come of it, e.g. "12 open, 3 critical; at best Type 1
+    /// ready, at worst Not ready".
+    pub fn describe(&self) -> String {
+        let left = format!("{} open, {} critical", self.open, self.open_critical);
+        if self.best == self.worst {
+            if self.best.is_positive() {
+                format!("{left}; {} whatever the answers", self.best.title())
+            } else {
+                format!("{left}; no answer to them can change the verdict")
+            }
+        } else {
+            format!(
+                "{left}; at best {}, at worst {}",
+                self.best.title(),
+                self.worst.title()
+            )
+        }
+    }
+}
+
+/// A verdict with what is left: the title, then in brackets what the open questions leave to
+/// decide, e.g. "Incomplete (12 open, 3 critical; at best Type 1 ready, at worst Not ready)".
+pub fn verdict_text(verdict: Verdict, pending: Option<&Pending>) -> String {
+    match pending {
+        Some(p) => format!("{} ({})", verdict.title(), p.describe()),
+        None => verdict.title().to_string(),
+    }
+}
+
+/// A score as people read it, the same in the terminal, on the command line and in every
+/// report: whole points, truncated rather than rounded, so that a score is never shown on the
+/// other side of a threshold from its verdict (84.87 reads 84, under a Type 2 minimum of 85).
+pub fn format_score(score: f64) -> String {
+    shown_points(score).to_string()
+}
+
+/// [`format_score`], or `none` when nothing is scored.
+pub fn format_score_or(score: Option<f64>, none: &str) -> String {
+    score.map_or_else(|| none.to_string(), format_score)
+}
+
+/// The whole points [`format_score`] shows. Scores are exact ratios of small integers; the
+/// tiny allowance only absorbs the float error of a mean such as 85.0 computed as 84.999...
+pub fn shown_points(score: f64) -> u32 {
+    (score + 1e-9).floor().clamp(0.0, 100.0) as u32
+}
+
+/// A score for machine-readable exports: two decimals, truncated for the same reason as
+/// [`format_score`].
+pub fn score_two_decimals(score: f64) -> f64 {
+    ((score * 100.0 + 1e-7).floor() / 100.0).clamp(0.0, 100.0)
 }
 
 /// How many applicable questions have an answer.
@@ -182,8 +337,12 @@ pub struct CategoryResult {
     pub category: Category,
     /// Weighted mean of its scored questions, 0-100; None when none is scored.
     pub score: Option<f64>,
-    /// How far an auditor would get.
+    /// How far an auditor would get (or, on the maturity ladder, how well managed it is).
     pub verdict: Verdict,
+    /// Which verdicts the category can get.
+    pub ladder: Ladder,
+    /// While questions are open: how many, and the best and worst verdict still reachable.
+    pub pending: Option<Pending>,
     /// Answered and applicable questions.
     pub completion: Completion,
     /// Applicable critical questions (N/A ones excluded).
@@ -268,8 +427,14 @@ pub struct Results<'b> {
     pub target_level: u8,
     /// Plain mean of the category scores; None when no category has a score.
     pub overall: Option<f64>,
-    /// Incomplete if any category is, otherwise the weakest category verdict.
+    /// How many category scores the overall score is the mean of.
+    pub overall_basis: usize,
+    /// The SOC 2 verdict of the categories on the SOC 2 ladder: Not ready as soon as one of
+    /// them is, Incomplete while any has open questions, otherwise the weakest.
     pub verdict: Verdict,
+    /// While questions of those categories are open: how many, and the best and worst overall
+    /// verdict still reachable.
+    pub pending: Option<Pending>,
     /// Answered and applicable questions across all categories in scope.
     pub completion: Completion,
     /// Categories in scope, in the usual order.
@@ -286,7 +451,34 @@ pub struct Results<'b> {
     pub orphaned: Vec<String>,
 }
 
+impl CategoryResult {
+    /// The verdict with what is left, e.g. "Incomplete (3 open, 1 critical; at best Type 2
+    /// ready, at worst Not ready)".
+    pub fn verdict_text(&self) -> String {
+        verdict_text(self.verdict, self.pending.as_ref())
+    }
+}
+
 impl Results<'_> {
+    /// The overall verdict with what is left.
+    pub fn verdict_text(&self) -> String {
+        verdict_text(self.verdict, self.pending.as_ref())
+    }
+
+    /// What the overall score is made of, e.g. "the plain mean of 5 category scores, counting
+    /// answered questions only: 143 of 180 applicable answered; N/A and open questions do not
+    /// count".
+    pub fn overall_basis_text(&self) -> String {
+        let of = match self.overall_basis {
+            1 => "the score of 1 category".to_string(),
+            n => format!("the plain mean of {n} category scores"),
+        };
+        format!(
+            "{of}, counting answered questions only: {} of {} applicable answered; N/A and open questions do not count",
+            self.completion.answered, self.completion.applicable
+        )
+    }
+
     /// The result of one category, if it is in scope.
     pub fn category(&self, category: Category) -> Option<&CategoryResult> {
         self.categories.iter().find(|c| c.category == category)
@@ -306,27 +498,83 @@ pub fn points(answer: Answer, thresholds: &Thresholds) -> Option<u32> {
         .map(|level| (u32::from(level) * u32::from(thresholds.points_per_level)).min(100))
 }
 
-/// The verdict of a category from its completeness, weighted score and critical questions.
-fn verdict_of(
-    complete: bool,
+/// The verdict of a complete category from its weighted score and critical questions.
+fn judge(
+    ladder: Ladder,
     sum: WeightedSum,
     critical_min_level: Option<u8>,
     thresholds: &Thresholds,
 ) -> Verdict {
-    if !complete {
-        return Verdict::Incomplete;
+    let (rules, bottom) = ladder.rules(thresholds);
+    rules
+        .iter()
+        .find(|(rule, _)| {
+            sum.at_least(rule.min_score)
+                && critical_min_level.is_none_or(|level| level >= rule.critical_min_level)
+        })
+        .map_or(bottom, |(_, verdict)| *verdict)
+}
+
+/// The open questions of a category, as far as its verdict is concerned.
+#[derive(Debug, Clone, Copy, Default)]
+struct Open {
+    count: usize,
+    critical: usize,
+    weight: u64,
+}
+
+/// The verdict of a category and, while questions are open, the best and worst verdict some
+/// answers to them would give.
+///
+/// Each open question may still get any answer. The best case is one of two completions: every
+/// open question at level 4 (the most points and the highest critical level) or every one N/A
+/// (left out). Adding questions that all score the same moves a weighted mean one way only, so
+/// no mix of the two does better. The worst case is every open question at level 0: the fewest
+/// points and the lowest critical level, and it leaves something scored.
+fn outlook(
+    ladder: Ladder,
+    sum: WeightedSum,
+    critical_min_level: Option<u8>,
+    open: Open,
+    thresholds: &Thresholds,
+) -> (Verdict, Option<Pending>) {
+    if open.count == 0 {
+        return (judge(ladder, sum, critical_min_level, thresholds), None);
     }
-    let meets = |rule: &VerdictRule| {
-        sum.at_least(rule.min_score)
-            && critical_min_level.is_none_or(|level| level >= rule.critical_min_level)
+    let with_open = |level: u8| {
+        let points = Answer::from_level(level)
+            .and_then(|a| points(a, thresholds))
+            .unwrap_or(0);
+        let mut filled = sum;
+        filled.points += u64::from(points) * open.weight;
+        filled.weight += open.weight;
+        let critical = if open.critical > 0 {
+            Some(critical_min_level.map_or(level, |m| m.min(level)))
+        } else {
+            critical_min_level
+        };
+        judge(ladder, filled, critical, thresholds)
     };
-    if meets(&thresholds.type2) {
-        Verdict::Type2Ready
-    } else if meets(&thresholds.type1) {
-        Verdict::Type1Ready
+    let all_top = with_open(4);
+    let all_na = judge(ladder, sum, critical_min_level, thresholds);
+    let best = if all_na.rank() > all_top.rank() {
+        all_na
     } else {
-        Verdict::NotReady
-    }
+        all_top
+    };
+    let worst = with_open(0);
+    let verdict = if best == ladder.bottom() {
+        best
+    } else {
+        Verdict::Incomplete
+    };
+    let pending = Pending {
+        open: open.count,
+        open_critical: open.critical,
+        best,
+        worst,
+    };
+    (verdict, Some(pending))
 }
 
 /// Scores a session against a question bank.
@@ -334,6 +582,15 @@ pub fn score<'b>(bank: &'b QuestionBank, session: &Session) -> Results<'b> {
     let thresholds = &bank.profile.thresholds;
     let scoping = session.resolved_scoping(bank);
     let target_level = session.target.level();
+    let ai_risk_ladder = if scoping
+        .get(AI_RISK_IN_COMMITMENTS)
+        .copied()
+        .unwrap_or(false)
+    {
+        Ladder::Soc2
+    } else {
+        Ladder::Maturity
+    };
 
     let mut categories = Vec::new();
     let mut questions = Vec::with_capacity(bank.questions().size_hint().0);
@@ -348,6 +605,7 @@ pub fn score<'b>(bank: &'b QuestionBank, session: &Session) -> Results<'b> {
         let mut cat_completion = Completion::default();
         let mut critical = 0;
         let mut critical_min_level: Option<u8> = None;
+        let mut open = Open::default();
         let mut sections = Vec::new();
 
         // The category's own questions and those shared with it (see
@@ -402,13 +660,15 @@ pub fn score<'b>(bank: &'b QuestionBank, session: &Session) -> Results<'b> {
                         && status != QuestionStatus::Hidden
                     {
                         let unknown = answer == Some(Answer::Unknown);
-                        if unknown || record.discuss_later {
+                        // A flag resolved in the parking lot no longer asks for follow-up.
+                        let flagged = record.discuss_later && !record.resolved;
+                        if unknown || flagged {
                             follow_ups.push(FollowUp {
                                 question_id: &question.id,
                                 category: shown,
                                 stage: question.stage,
                                 unknown,
-                                flagged: record.discuss_later,
+                                flagged,
                             });
                         }
                         if let Some(spread) = record.vote_spread()
@@ -440,8 +700,13 @@ pub fn score<'b>(bank: &'b QuestionBank, session: &Session) -> Results<'b> {
                         critical_min_level =
                             Some(critical_min_level.map_or(level, |m| m.min(level)));
                     }
-                } else if question.critical && status == QuestionStatus::Open {
-                    critical += 1;
+                } else if status == QuestionStatus::Open {
+                    open.count += 1;
+                    open.weight += u64::from(question.weight);
+                    if question.critical {
+                        critical += 1;
+                        open.critical += 1;
+                    }
                 }
             }
             cat_sum.merge(sum);
@@ -459,15 +724,18 @@ pub fn score<'b>(bank: &'b QuestionBank, session: &Session) -> Results<'b> {
         if !in_scope || bank.questionnaire(category).is_none() {
             continue;
         }
+        let ladder = if category == Category::AiRisk {
+            ai_risk_ladder
+        } else {
+            Ladder::Soc2
+        };
+        let (verdict, pending) = outlook(ladder, cat_sum, critical_min_level, open, thresholds);
         categories.push(CategoryResult {
             category,
             score: cat_sum.score(),
-            verdict: verdict_of(
-                cat_completion.is_complete(),
-                cat_sum,
-                critical_min_level,
-                thresholds,
-            ),
+            verdict,
+            ladder,
+            pending,
             completion: cat_completion,
             critical,
             critical_min_level,
@@ -489,11 +757,7 @@ pub fn score<'b>(bank: &'b QuestionBank, session: &Session) -> Results<'b> {
     }
     let scored: Vec<f64> = categories.iter().filter_map(|c| c.score).collect();
     let overall = (!scored.is_empty()).then(|| scored.iter().sum::<f64>() / scored.len() as f64);
-    let verdict = categories
-        .iter()
-        .map(|c| c.verdict)
-        .min_by_key(|v| v.rank())
-        .unwrap_or(Verdict::Incomplete);
+    let (verdict, pending) = overall_verdict(&categories);
 
     rank_gaps(&mut gaps);
 
@@ -514,7 +778,9 @@ pub fn score<'b>(bank: &'b QuestionBank, session: &Session) -> Results<'b> {
         target: session.target,
         target_level,
         overall,
+        overall_basis: scored.len(),
         verdict,
+        pending,
         completion,
         categories,
         questions,
@@ -523,6 +789,42 @@ pub fn score<'b>(bank: &'b QuestionBank, session: &Session) -> Results<'b> {
         disagreements,
         orphaned,
     }
+}
+
+/// The overall SOC 2 verdict from the categories on the SOC 2 ladder: the weakest of them,
+/// settled as soon as one is Not ready, Incomplete while any has open questions.
+fn overall_verdict(categories: &[CategoryResult]) -> (Verdict, Option<Pending>) {
+    let soc2: Vec<&CategoryResult> = categories
+        .iter()
+        .filter(|c| c.ladder == Ladder::Soc2)
+        .collect();
+    let weakest = |pick: fn(&CategoryResult) -> Verdict| {
+        soc2.iter()
+            .map(|c| pick(c))
+            .min_by_key(|v| v.rank())
+            .unwrap_or(Verdict::Incomplete)
+    };
+    let best = weakest(|c| c.pending.map_or(c.verdict, |p| p.best));
+    let worst = weakest(|c| c.pending.map_or(c.verdict, |p| p.worst));
+    let (open, open_critical) = soc2
+        .iter()
+        .filter_map(|c| c.pending)
+        .fold((0, 0), |(o, k), p| (o + p.open, k + p.open_critical));
+    if open == 0 {
+        return (weakest(|c| c.verdict), None);
+    }
+    let verdict = if best == Verdict::NotReady {
+        Verdict::NotReady
+    } else {
+        Verdict::Incomplete
+    };
+    let pending = Pending {
+        open,
+        open_critical,
+        best,
+        worst,
+    };
+    (verdict, Some(pending))
 }
 
 fn status_of(applies: bool, answer: Option<Answer>) -> QuestionStatus {
@@ -703,6 +1005,10 @@ mod tests {
             .collect();
         assert_eq!(ids, [("q1", true, false), ("q2", false, true)]);
         assert!(r.gaps.iter().any(|g| g.question_id == "q1" && g.level == 0));
+        // Resolved in the parking lot: no longer a follow-up.
+        s.record_mut("q2").resolved = true;
+        let r = score(&b, &s);
+        assert_eq!(r.follow_ups.len(), 1);
     }
 
     #[test]
@@ -851,6 +1157,137 @@ mod tests {
         assert!(
             (overall - (25.0 + 175.0 / 3.0) / 2.0).abs() < 1e-9,
             "{overall}"
+        );
+    }
+
+    #[test]
+    fn a_critical_question_at_0_settles_not_ready_while_others_are_open() {
+        let b = security_bank();
+        let mut s = session(&b);
+        set(&mut s, "c1", Answer::NotInPlace);
+        let r = score(&b, &s);
+        let cat = r.category(Category::Security).cloned().unwrap();
+        assert_eq!(cat.verdict, Verdict::NotReady);
+        assert_eq!(
+            cat.pending,
+            Some(Pending {
+                open: 2,
+                open_critical: 0,
+                best: Verdict::NotReady,
+                worst: Verdict::NotReady
+            })
+        );
+        assert_eq!(
+            cat.verdict_text(),
+            "Not ready (2 open, 0 critical; no answer to them can change the verdict)"
+        );
+        assert_eq!(r.verdict, Verdict::NotReady);
+    }
+
+    #[test]
+    fn an_incomplete_category_names_what_is_left_and_what_can_come_of_it() {
+        let b = security_bank();
+        let mut s = session(&b);
+        set(&mut s, "q1", Answer::Implemented);
+        let cat = score(&b, &s).category(Category::Security).cloned().unwrap();
+        assert_eq!(cat.verdict, Verdict::Incomplete);
+        assert_eq!(
+            cat.verdict_text(),
+            "Incomplete (2 open, 1 critical; at best Type 2 ready, at worst Not ready)"
+        );
+        // With the critical question at 3, Type 2 is out of reach.
+        set(&mut s, "c1", Answer::Implemented);
+        let cat = score(&b, &s).category(Category::Security).cloned().unwrap();
+        assert_eq!(
+            cat.pending.map(|p| (p.best, p.worst)),
+            Some((Verdict::Type1Ready, Verdict::NotReady))
+        );
+    }
+
+    #[test]
+    fn ai_risk_gets_a_maturity_verdict_unless_it_is_in_the_commitments() {
+        let mut crit = question("ai-c", Category::AiRisk, Stage::Monitoring);
+        crit.critical = true;
+        let b = bank(vec![
+            question("sec", Category::Security, Stage::Storage),
+            crit,
+            question("ai-q", Category::AiRisk, Stage::Monitoring),
+        ]);
+        let mut s = session(&b);
+        set(&mut s, "sec", Answer::Operating);
+        set(&mut s, "ai-c", Answer::Designed);
+        set(&mut s, "ai-q", Answer::Implemented);
+        let r = score(&b, &s);
+        let ai = r.category(Category::AiRisk).cloned().unwrap();
+        assert_eq!(ai.ladder, Ladder::Maturity);
+        // (50 + 75) / 2 = 62.5, critical at 2: designed on average, not yet in place.
+        assert_eq!(ai.verdict, Verdict::PartlyManaged);
+        // Its critical question does not hold back the SOC 2 verdict.
+        assert_eq!(r.verdict, Verdict::Type2Ready);
+        set(&mut s, "ai-c", Answer::AdHoc);
+        let r = score(&b, &s);
+        assert_eq!(
+            r.category(Category::AiRisk).map(|c| c.verdict),
+            Some(Verdict::NotManaged)
+        );
+        set(&mut s, "ai-c", Answer::Implemented);
+        let r = score(&b, &s);
+        assert_eq!(
+            r.category(Category::AiRisk).map(|c| c.verdict),
+            Some(Verdict::Managed)
+        );
+        // In the commitments: the SOC 2 ladder, and it counts in the overall verdict.
+        s.scoping.insert(AI_RISK_IN_COMMITMENTS.into(), true);
+        let r = score(&b, &s);
+        let ai = r.category(Category::AiRisk).cloned().unwrap();
+        assert_eq!((ai.ladder, ai.verdict), (Ladder::Soc2, Verdict::Type1Ready));
+        assert_eq!(r.verdict, Verdict::Type1Ready);
+    }
+
+    #[test]
+    fn scores_are_truncated_so_they_never_cross_a_threshold() {
+        assert_eq!(format_score(84.87), "84");
+        assert_eq!(format_score(85.0), "85");
+        assert_eq!(format_score(69.999), "69");
+        assert_eq!(format_score(100.0), "100");
+        assert_eq!(format_score(0.0), "0");
+        // A mean that is 85 exactly but comes out a hair below in floating point.
+        let mean = (84.7 + 85.3) / 2.0;
+        assert_eq!(format_score(mean), "85");
+        assert_eq!(format_score_or(None, "-"), "-");
+        assert_eq!(score_two_decimals(84.996), 84.99);
+        assert_eq!(score_two_decimals(200.0 / 3.0), 66.66);
+        assert_eq!(score_two_decimals(85.0), 85.0);
+    }
+
+    #[test]
+    fn a_shown_score_agrees_with_the_verdict_at_every_threshold() {
+        // Every weighted mean a category of up to 12 weight units can have.
+        let t = Thresholds::default();
+        for weight in 1..=12u64 {
+            for points in 0..=(100 * weight) {
+                let sum = WeightedSum { points, weight };
+                let shown = u64::from(shown_points(sum.score().unwrap_or(0.0)));
+                for rule in [t.type1, t.type2] {
+                    assert_eq!(
+                        shown >= u64::from(rule.min_score),
+                        sum.at_least(rule.min_score),
+                        "{points}/{weight}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_overall_score_states_its_basis() {
+        let b = security_bank();
+        let mut s = session(&b);
+        set(&mut s, "q1", Answer::Implemented);
+        let r = score(&b, &s);
+        assert_eq!(
+            r.overall_basis_text(),
+            "the score of 1 category, counting answered questions only: 1 of 3 applicable answered; N/A and open questions do not count"
         );
     }
 
@@ -1065,7 +1502,116 @@ mod tests {
             }
         }
 
+        /// Ids of the applicable open questions.
+        fn open_ids(r: &Results<'_>) -> Vec<String> {
+            r.questions
+                .iter()
+                .filter(|q| q.status == QuestionStatus::Open)
+                .map(|q| q.id.to_string())
+                .collect()
+        }
+
+        /// Per category and overall: (verdict, pending) before, and the verdict after some
+        /// completion; checks the completion lies between the bounds.
+        fn check_within(before: &Results<'_>, after: &Results<'_>) -> Result<(), TestCaseError> {
+            prop_assert!(after.completion.is_complete());
+            let pairs = before
+                .categories
+                .iter()
+                .map(|c| (c.verdict, c.pending, c.ladder))
+                .zip(after.categories.iter().map(|c| c.verdict));
+            for ((v, p, ladder), done) in pairs {
+                prop_assert!(
+                    ladder.verdicts().contains(&done),
+                    "{:?} on {:?}",
+                    done,
+                    ladder
+                );
+                match p {
+                    None => prop_assert_eq!(v, done),
+                    Some(p) => {
+                        prop_assert!(
+                            p.worst.rank() <= done.rank() && done.rank() <= p.best.rank(),
+                            "{:?} outside {:?}",
+                            done,
+                            p
+                        );
+                        if v != Verdict::Incomplete {
+                            prop_assert_eq!(v, done, "a settled verdict changed");
+                        }
+                    }
+                }
+            }
+            match before.pending {
+                None => prop_assert_eq!(before.verdict, after.verdict),
+                Some(p) => prop_assert!(
+                    p.worst.rank() <= after.verdict.rank() && after.verdict.rank() <= p.best.rank()
+                ),
+            }
+            Ok(())
+        }
+
         proptest! {
+            #[test]
+            fn best_and_worst_bound_every_completion((qs, answers) in case(), fill in prop::collection::vec(0..7usize, 64)) {
+                let (b, s) = build(&qs, &answers);
+                let before = score(&b, &s);
+                let mut done = s.clone();
+                for (id, a) in open_ids(&before).iter().zip(fill.iter().cycle()) {
+                    set(&mut done, id, Answer::ALL[*a]);
+                }
+                check_within(&before, &score(&b, &done))?;
+            }
+
+            #[test]
+            fn the_bounds_are_reached_and_a_settled_verdict_is_certain((qs, answers) in case()) {
+                let (b, mut s) = build(&qs, &answers);
+                // At most three open questions, so that every completion can be tried.
+                let first = score(&b, &s);
+                for id in open_ids(&first).iter().skip(3) {
+                    set(&mut s, id, Answer::Designed);
+                }
+                let before = score(&b, &s);
+                let open = open_ids(&before);
+                let mut best: Vec<Option<u8>> = vec![None; before.categories.len() + 1];
+                let mut worst: Vec<Option<u8>> = vec![None; before.categories.len() + 1];
+                let completions = 7usize.pow(u32::try_from(open.len()).unwrap_or(0));
+                for n in 0..completions {
+                    let mut done = s.clone();
+                    let mut k = n;
+                    for id in &open {
+                        set(&mut done, id, Answer::ALL[k % 7]);
+                        k /= 7;
+                    }
+                    let after = score(&b, &done);
+                    check_within(&before, &after)?;
+                    let ranks = after.categories.iter().map(|c| c.verdict.rank()).chain([after.verdict.rank()]);
+                    for (i, r) in ranks.enumerate() {
+                        best[i] = Some(best[i].map_or(r, |x| x.max(r)));
+                        worst[i] = Some(worst[i].map_or(r, |x| x.min(r)));
+                    }
+                }
+                let bounds = before
+                    .categories
+                    .iter()
+                    .map(|c| (c.verdict, c.pending))
+                    .chain([(before.verdict, before.pending)]);
+                for (i, (v, p)) in bounds.enumerate() {
+                    let (b_rank, w_rank) = p.map_or((v.rank(), v.rank()), |p| (p.best.rank(), p.worst.rank()));
+                    prop_assert_eq!(Some(b_rank), best[i], "best of {}", i);
+                    prop_assert_eq!(Some(w_rank), worst[i], "worst of {}", i);
+                    // Settled exactly when every completion agrees.
+                    let certain = best[i] == worst[i];
+                    let settled_low = p.is_some_and(|p| !p.best.is_positive());
+                    if p.is_some() {
+                        prop_assert_eq!(v != Verdict::Incomplete, settled_low, "{:?} {:?}", v, p);
+                        if settled_low {
+                            prop_assert!(certain);
+                        }
+                    }
+                }
+            }
+
             #[test]
             fn scores_stay_within_0_and_100((qs, answers) in case()) {
                 let (b, s) = build(&qs, &answers);
@@ -1096,7 +1642,14 @@ mod tests {
                         prop_assert!(y >= x - 1e-9, "{} fell to {}", x, y);
                     }
                 }
-                prop_assert!(after.verdict.rank() >= before.verdict.rank());
+                // The verdicts still reachable only move up.
+                let bounds = |v: Verdict, p: Option<Pending>| p.map_or((v.rank(), v.rank()), |p| (p.best.rank(), p.worst.rank()));
+                let pairs = before.categories.iter().zip(&after.categories).map(|(x, y)| ((x.verdict, x.pending), (y.verdict, y.pending)));
+                for ((v0, p0), (v1, p1)) in pairs.chain([((before.verdict, before.pending), (after.verdict, after.pending))]) {
+                    let (best0, worst0) = bounds(v0, p0);
+                    let (best1, worst1) = bounds(v1, p1);
+                    prop_assert!(best1 >= best0 && worst1 >= worst0, "{:?} {:?} -> {:?} {:?}", v0, p0, v1, p1);
+                }
             }
 
             #[test]

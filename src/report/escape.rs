@@ -1,6 +1,12 @@
 //! Escaping of text people typed, so that it reads as the words they wrote and can never change
 //! the structure of a report: no table broken by a pipe or a line break, no code span, heading,
-//! quote or list started by accident, no raw HTML and no link (least of all `javascript:`).
+//! quote or list started by accident, no raw HTML and no link of their making (least of all
+//! `javascript:`).
+//!
+//! The one exception is a web address (`http://` or `https://`): it is written as an autolink,
+//! `<https://...>`, whose text every CommonMark reader takes literally, so the link works and
+//! points exactly where the person typed. Escaping it instead would show backslashes and break
+//! the address on GitHub, and pandoc would cut it short.
 
 use std::borrow::Cow;
 
@@ -14,6 +20,9 @@ const INLINE_SPECIAL: &[char] = &[
 /// What a line break inside a table cell or a one-line field becomes.
 const LINE_JOIN: &str = " / ";
 
+/// What a blank line (a paragraph break) inside a table cell or a one-line field becomes.
+const PARAGRAPH_JOIN: &str = " ¶ ";
+
 /// Whether [`inline`] would change the text. Most text people type (and all generated text
 /// such as dates and scores) needs nothing, and reports of large sessions print a lot of it.
 pub fn is_plain(text: &str) -> bool {
@@ -26,6 +35,11 @@ pub fn is_plain(text: &str) -> bool {
         return false;
     }
     if matches!(first, b'-' | b'+' | b'=') || starts_ordered_marker(text) {
+        return false;
+    }
+    // A web address is written as an autolink, which plain text never is. Looking for the
+    // colon first costs far less than a substring search on every short value.
+    if bytes.contains(&b':') && text.contains("://") && !web_addresses(text).is_empty() {
         return false;
     }
     // Almost all text has no byte worth a closer look; this branch-free pass says so fastest.
@@ -75,8 +89,9 @@ const SPECIAL_BYTE: [bool; 256] = {
 };
 
 /// Escapes text for any inline position (a table cell, a heading, a list item or a sentence):
-/// line breaks become ` / `, other control characters are dropped, Markdown punctuation is
-/// backslash-escaped and a line-start marker (`-`, `+`, `=`, `1.`) cannot start a block.
+/// line breaks become ` / ` and blank lines ` ¶ `, other control characters are dropped,
+/// Markdown punctuation is backslash-escaped, a line-start marker (`-`, `+`, `=`, `1.`) cannot
+/// start a block, and web addresses become autolinks.
 pub fn inline(text: &str) -> String {
     if is_plain(text) {
         return text.to_string();
@@ -86,17 +101,23 @@ pub fn inline(text: &str) -> String {
 
 /// [`inline`] without the shortcut for plain text.
 fn inline_escaped(text: &str) -> String {
-    let lines: Vec<&str> = split_lines(text)
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    let joined = lines.join(LINE_JOIN);
+    let mut joined = String::with_capacity(text.len() + 8);
+    for (line, after_blank) in lines(text) {
+        if !joined.is_empty() {
+            joined.push_str(if after_blank {
+                PARAGRAPH_JOIN
+            } else {
+                LINE_JOIN
+            });
+        }
+        joined.push_str(line);
+    }
     escape_line(&joined)
 }
 
 /// Escapes multi-line text for a paragraph or list item: each line escaped like [`inline`] and
-/// kept on its own line with a hard break (a trailing backslash), blank lines dropped so that
-/// text cannot leave the block it is placed in.
+/// kept on its own line with a hard break (a trailing backslash); a blank line starts a new
+/// paragraph. Text cannot leave the block it is placed in.
 pub fn block(text: &str) -> String {
     block_indented(text, 0)
 }
@@ -105,9 +126,9 @@ pub fn block(text: &str) -> String {
 /// stays inside the list item it starts in.
 pub fn block_indented(text: &str, indent: usize) -> String {
     let mut out = String::with_capacity(text.len() + 16);
-    for line in split_lines(text).map(str::trim).filter(|l| !l.is_empty()) {
+    for (line, after_blank) in lines(text) {
         if !out.is_empty() {
-            out.push_str("\\\n");
+            out.push_str(if after_blank { "\n\n" } else { "\\\n" });
             out.extend(std::iter::repeat_n(' ', indent));
         }
         if is_plain(line) {
@@ -117,6 +138,88 @@ pub fn block_indented(text: &str, indent: usize) -> String {
         }
     }
     out
+}
+
+/// The non-blank lines of a text, trimmed, each with whether one or more blank lines came
+/// before it. `\r\n`, `\r`, `\n`, U+0085, U+2028 and U+2029 each end a line.
+fn lines(text: &str) -> impl Iterator<Item = (&str, bool)> {
+    let mut rest = text;
+    let mut blank = false;
+    std::iter::from_fn(move || {
+        loop {
+            if rest.is_empty() {
+                return None;
+            }
+            let end = rest
+                .find(['\n', '\r', '\u{2028}', '\u{2029}', '\u{85}'])
+                .unwrap_or(rest.len());
+            let line = rest[..end].trim();
+            let mut next = &rest[end..];
+            if let Some(c) = next.chars().next() {
+                next = &next[c.len_utf8()..];
+                if c == '\r' {
+                    next = next.strip_prefix('\n').unwrap_or(next);
+                }
+            }
+            rest = next;
+            if line.is_empty() {
+                blank = true;
+                continue;
+            }
+            return Some((line, std::mem::take(&mut blank)));
+        }
+    })
+    .scan(true, |first, (line, blank)| {
+        // Blank lines before the first line are not a paragraph break.
+        let after_blank = blank && !*first;
+        *first = false;
+        Some((line, after_blank))
+    })
+}
+
+/// The byte ranges of the web addresses in a line: `http://` or `https://` (any case) at the
+/// start or after a character that is not a letter or digit, then everything up to a space,
+/// a control character, `<`, `>` or `"`, less trailing punctuation that ends a sentence and a
+/// closing bracket that has no opening one in the address.
+pub fn web_addresses(line: &str) -> Vec<std::ops::Range<usize>> {
+    let mut found = Vec::new();
+    let lower = line.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(pos) = lower[from..].find("http").map(|p| p + from) {
+        let rest = &lower[pos..];
+        let scheme = if rest.starts_with("https://") {
+            8
+        } else if rest.starts_with("http://") {
+            7
+        } else {
+            from = pos + 4;
+            continue;
+        };
+        let boundary = line[..pos]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        let body = line[pos + scheme..]
+            .find(|c: char| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"'))
+            .map_or(line.len(), |end| pos + scheme + end);
+        let mut end = body;
+        loop {
+            let text = &line[pos..end];
+            match text.chars().next_back() {
+                Some('.' | ',' | ':' | ';' | '!' | '?' | '\'' | '*' | '_' | '~') => end -= 1,
+                Some(')') if text.matches(')').count() > text.matches('(').count() => end -= 1,
+                Some(']') if text.matches(']').count() > text.matches('[').count() => end -= 1,
+                _ => break,
+            }
+        }
+        if boundary && end > pos + scheme {
+            found.push(pos..end);
+            from = end;
+        } else {
+            from = pos + scheme;
+        }
+    }
+    found
 }
 
 /// Neutralises a CSV cell that a spreadsheet would read as a formula: a cell starting with `=`,
@@ -129,14 +232,31 @@ pub fn csv_cell(text: &str) -> Cow<'_, str> {
     }
 }
 
-fn split_lines(text: &str) -> impl Iterator<Item = &str> {
-    text.split(['\n', '\r', '\u{2028}', '\u{2029}', '\u{85}'])
-}
-
-/// Escapes one line that has no line breaks left.
+/// Escapes one line that has no line breaks left; web addresses become autolinks.
 fn escape_line(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + line.len() / 8 + 2);
-    for c in line.chars() {
+    let mut at = 0;
+    for range in web_addresses(line) {
+        escape_text(&line[at..range.start], &mut out);
+        out.push('<');
+        // Inside an autolink nothing is an escape; only a pipe needs one, because a table
+        // row is split at its pipes before anything else is read.
+        for c in line[range.clone()].chars() {
+            if c == '|' {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        out.push('>');
+        at = range.end;
+    }
+    escape_text(&line[at..], &mut out);
+    protect_line_start(out)
+}
+
+/// Escapes plain text (no web address, no line break) onto `out`.
+fn escape_text(text: &str, out: &mut String) {
+    for c in text.chars() {
         if c == '\t' {
             out.push(' ');
         } else if c.is_control() {
@@ -148,7 +268,6 @@ fn escape_line(line: &str) -> String {
             out.push(c);
         }
     }
-    protect_line_start(out)
 }
 
 /// Whether the text starts like an ordered list item: up to nine digits, then `.` or `)`, then
@@ -182,7 +301,9 @@ mod tests {
 
     #[test]
     fn pipes_and_line_breaks_stay_inside_a_cell() {
-        assert_eq!(inline("a | b\nc\r\n\nd"), "a \\| b / c / d");
+        assert_eq!(inline("a | b\nc\r\n\nd"), "a \\| b / c ¶ d");
+        assert_eq!(inline("a\r\nb\r\n\r\nc"), "a / b ¶ c");
+        assert_eq!(inline("\n\na\n\n\n"), "a");
     }
 
     #[test]
@@ -214,7 +335,8 @@ mod tests {
 
     #[test]
     fn blocks_keep_lines_with_hard_breaks() {
-        assert_eq!(block("one\n\n- two\n    three"), "one\\\n\\- two\\\nthree");
+        assert_eq!(block("one\n\n- two\n    three"), "one\n\n\\- two\\\nthree");
+        assert_eq!(block_indented("a\n\nb", 2), "a\n\n  b");
         assert_eq!(block(""), "");
         assert_eq!(block_indented("a\n# b", 2), "a\\\n  \\# b");
     }
@@ -246,6 +368,32 @@ mod tests {
         ] {
             assert!(!is_plain(not_plain), "{not_plain:?}");
         }
+    }
+
+    #[test]
+    fn web_addresses_become_autolinks_and_stay_as_typed() {
+        let url = "https://wiki.acme.example/a_b~c#d?x=1&y=*z*&w=%20";
+        assert_eq!(inline(url), format!("<{url}>"));
+        assert_eq!(
+            inline(&format!("see {url}, then _this_")),
+            format!("see <{url}>, then \\_this\\_")
+        );
+        assert_eq!(
+            inline("(http://x.example/a_(b))."),
+            "(<http://x.example/a_(b)>)."
+        );
+        assert_eq!(inline("HTTPS://X.example"), "<HTTPS://X.example>");
+        assert_eq!(inline("https://a.example/p|q"), "<https://a.example/p\\|q>");
+        // Not a web address: no scheme, another scheme, or inside a word.
+        for text in [
+            "javascript:alert(1)",
+            "xhttps://a.example",
+            "https://",
+            "ftp://x",
+        ] {
+            assert!(!inline(text).contains('<'), "{text}");
+        }
+        assert!(!is_plain("https://a.example"));
     }
 
     #[test]

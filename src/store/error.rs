@@ -1,5 +1,6 @@
 //! What can go wrong while keeping sessions, in words for the person at the keyboard.
 
+use super::nofollow::Exposure;
 use crate::domain::session::NameError;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -14,6 +15,14 @@ pub enum StoreError {
         path: PathBuf,
         /// The system's reason.
         source: io::Error,
+    },
+    /// The data directory can be written by other users, or belongs to another user.
+    #[error("{}", exposure_message(.path, .exposure))]
+    UnsafeDir {
+        /// The directory.
+        path: PathBuf,
+        /// Who else controls it.
+        exposure: Exposure,
     },
     /// A session file could not be read.
     #[error("cannot read {}: {source}", .path.display())]
@@ -107,7 +116,7 @@ pub enum StoreError {
     /// Not a session id (ids use a-z, 0-9 and '-').
     #[error(
         "\"{}\" is not a session id (ids use lower-case letters, digits and '-')",
-        .id.escape_debug()
+        crate::text::value(.id)
     )]
     InvalidId {
         /// The id given.
@@ -153,9 +162,21 @@ fn backup_hint(path: &Path, backup: Option<&Path>) -> String {
     }
 }
 
+fn exposure_message(path: &Path, exposure: &Exposure) -> String {
+    let path = path.display();
+    match exposure {
+        Exposure::Writable { by } => format!(
+            "the data directory {path} can be written by {by}: another user could plant a link there that makes a save overwrite one of your files. aiready uses it only when no one else can write to it; fix it with: chmod go-w {path}"
+        ),
+        Exposure::Owner { owner, user } => format!(
+            "the data directory {path} belongs to another user (user id {owner}; you are {user}), who could plant links in it. Use a directory of your own with --data-dir DIR or AIREADY_DATA_DIR, or take it over with: chown {user} {path} && chmod go-w {path}"
+        ),
+    }
+}
+
 fn name_hint(name: Option<&str>) -> String {
     match name {
-        Some(name) => format!("\"{}\" ", name.escape_debug()),
+        Some(name) => format!("\"{}\" ", crate::text::value(name)),
         None => String::new(),
     }
 }
@@ -164,6 +185,6 @@ fn holder_hint(holder: &str) -> String {
     if holder.is_empty() {
         String::new()
     } else {
-        format!(" ({holder})")
+        format!(" ({})", crate::text::value(holder))
     }
 }

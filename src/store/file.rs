@@ -12,13 +12,32 @@
 //! for the discard, about 4 ms each time on the development machine. The spare is never one of
 //! the two files a reader may need, and a save only overwrites it once no other name points to
 //! it.
+//!
+//! No store file is opened through a symbolic link, and a name that holds a link, a folder, a
+//! FIFO or a device is refused with its path (see [`super::nofollow`]); the data directory must
+//! belong to the user and be writable by no one else.
+//!
+//! A lock file is removed when its lock is released, by the holder and before it lets go; a
+//! process that took a lock checks afterwards that the file it locked still has the lock file's
+//! name, and starts again otherwise, so that two processes never both hold a session.
 
 use super::format::{self, DecodeError};
+use super::nofollow::{self, Access, check_replaceable};
 use super::{Held, ListEntry, SessionLock, SessionStore, StoreError, check_id, is_valid_id};
 use crate::domain::session::{Session, validate_name};
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The temporary files a save makes, by suffix after `.<id>`: its new text and the staged backup.
+const TEMP_SUFFIXES: [&str; 2] = [".save.tmp", ".bak.tmp"];
+
+/// How long creating a session waits for another process that is creating the same id.
+const CREATE_WAIT: Duration = Duration::from_secs(5);
+
+/// How often a lock is tried again after its file was removed under it.
+const LOCK_ATTEMPTS: usize = 20;
 
 /// Sessions kept as RON files in one directory.
 #[derive(Debug, Clone)]
@@ -62,16 +81,54 @@ impl FileStore {
         self.dir.join(format!("{id}.lock"))
     }
 
-    /// Creates the data directory, readable by its owner only, if it does not exist.
+    /// Checks that the data directory, if it exists, is a directory no one else controls; the
+    /// same check every operation makes, for a caller that wants to refuse up front.
+    pub fn check(&self) -> Result<(), StoreError> {
+        self.check_dir().map(|_| ())
+    }
+
+    /// Creates the data directory, readable by its owner only, if it does not exist, and
+    /// checks that no one else controls it.
     fn ensure_dir(&self) -> Result<(), StoreError> {
         let mut builder = fs::DirBuilder::new();
         builder.recursive(true);
         #[cfg(unix)]
         std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder.create(&self.dir).map_err(|source| StoreError::Dir {
-            path: self.dir.clone(),
-            source,
-        })
+        builder
+            .create(&self.dir)
+            .map_err(|source| StoreError::Dir {
+                path: self.dir.clone(),
+                source,
+            })?;
+        self.check_dir().map(|_| ())
+    }
+
+    /// Whether the data directory exists; refused when it is not a directory, when another
+    /// user owns it or when others may write to it.
+    fn check_dir(&self) -> Result<bool, StoreError> {
+        let meta = match fs::metadata(&self.dir) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+            Err(source) => {
+                return Err(StoreError::Dir {
+                    path: self.dir.clone(),
+                    source,
+                });
+            }
+        };
+        if !meta.is_dir() {
+            return Err(StoreError::Dir {
+                path: self.dir.clone(),
+                source: io::Error::other(format!("it is {}", nofollow::kind_of(&meta))),
+            });
+        }
+        match nofollow::exposure(&meta) {
+            Some(exposure) => Err(StoreError::UnsafeDir {
+                path: self.dir.clone(),
+                exposure,
+            }),
+            None => Ok(true),
+        }
     }
 
     /// Takes the lock of a session without waiting.
@@ -84,25 +141,36 @@ impl FileStore {
             path: path.clone(),
             source,
         };
-        let mut options = OpenOptions::new();
-        options.read(true).write(true).create(true).truncate(false);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&path).map_err(lock_err)?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(fs::TryLockError::WouldBlock) => {
-                let mut holder = String::new();
-                // The holder's note is informative only; an unreadable one is left out.
-                let _ = file.read_to_string(&mut holder);
-                return Err(StoreError::Locked {
-                    id: id.to_string(),
-                    name: self.read(id).ok().map(|s| s.name),
-                    holder: holder.trim().to_string(),
-                });
+        let mut attempts = 0;
+        let mut file = loop {
+            let mut file = nofollow::open(&path, Access::Lock).map_err(lock_err)?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) => {
+                    let mut holder = String::new();
+                    // The holder's note is informative only; an unreadable one is left out,
+                    // and a long one (not written by aiready) is not read whole.
+                    let _ = (&mut file).take(200).read_to_string(&mut holder);
+                    return Err(StoreError::Locked {
+                        id: id.to_string(),
+                        name: self.read(id).ok().map(|s| s.name),
+                        holder: holder.trim().to_string(),
+                    });
+                }
+                Err(fs::TryLockError::Error(source)) => return Err(lock_err(source)),
             }
-            Err(fs::TryLockError::Error(source)) => return Err(lock_err(source)),
-        }
+            // The holder before us may have removed the file between our open and our lock;
+            // a lock on a removed file guards nothing, so open the name again.
+            if nofollow::is_same_file(&file, &path) {
+                break file;
+            }
+            attempts += 1;
+            if attempts >= LOCK_ATTEMPTS {
+                return Err(lock_err(io::Error::other(
+                    "the lock file keeps being replaced by another process",
+                )));
+            }
+        };
         // A note for whoever finds the session locked; the lock itself is what counts.
         let note = format!("process {}", std::process::id());
         file.set_len(0)
@@ -112,31 +180,55 @@ impl FileStore {
         self.remove_stale_temps(id);
         Ok(SessionLock {
             id: id.to_string(),
-            held: Held::File(file),
+            held: Held::File { file, path },
         })
     }
 
     /// Removes temporary files a killed process left behind; only called under the lock, so
     /// no save is in progress.
     fn remove_stale_temps(&self, id: &str) {
-        let prefix = format!(".{id}.");
-        let Ok(entries) = fs::read_dir(&self.dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with(&prefix) && name.ends_with(".tmp") {
-                // A leftover that cannot be removed does no harm.
-                let _ = fs::remove_file(entry.path());
+        for suffix in TEMP_SUFFIXES {
+            // Removing a name never follows a link; a leftover that cannot be removed does no
+            // harm, the next save replaces it.
+            let _ = fs::remove_file(self.dir.join(format!(".{id}{suffix}")));
+        }
+    }
+
+    /// Cleans up after killed processes, for every session at once: temporary files of saves
+    /// that never finished, and lock files of sessions that no longer exist. Each is removed
+    /// only under its session's lock, so a save running in another process is never touched.
+    fn tidy(&self, names: &[String]) {
+        let sessions: std::collections::HashSet<&str> = names
+            .iter()
+            .filter_map(|n| n.strip_suffix(".ron"))
+            .collect();
+        let mut ids = std::collections::BTreeSet::new();
+        for name in names {
+            let temp_id = name.strip_prefix('.').and_then(|rest| {
+                TEMP_SUFFIXES
+                    .iter()
+                    .find_map(|suffix| rest.strip_suffix(suffix))
+            });
+            let orphan_lock_id = name
+                .strip_suffix(".lock")
+                .filter(|id| !sessions.contains(id));
+            if let Some(id) = temp_id.or(orphan_lock_id)
+                && is_valid_id(id)
+            {
+                ids.insert(id.to_string());
             }
+        }
+        for id in ids {
+            // Taking the lock removes the temporary files; releasing it removes the lock file.
+            // A session held by a live process is left alone.
+            drop(self.lock(&id));
         }
     }
 
     fn read(&self, id: &str) -> Result<Session, StoreError> {
         check_id(id)?;
         let path = self.path(id);
-        let text = match fs::read(&path) {
+        let text = match read_file(&path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 return Err(StoreError::NotFound {
@@ -145,7 +237,8 @@ impl FileStore {
             }
             Err(source) => return Err(StoreError::Read { path, source }),
         };
-        let backup = Some(self.backup_path(id)).filter(|b| b.is_file());
+        let backup = Some(self.backup_path(id))
+            .filter(|b| fs::symlink_metadata(b).is_ok_and(|m| m.is_file()));
         let text = String::from_utf8(text).map_err(|e| StoreError::Corrupt {
             path: path.clone(),
             reason: format!("not UTF-8 text at byte {}", e.utf8_error().valid_up_to()),
@@ -190,6 +283,7 @@ impl FileStore {
         let temp = self.temp_path(id);
         let result = self.write_temp(id, &temp, text.as_bytes()).and_then(|()| {
             self.keep_backup(id)?;
+            check_replaceable(&path)?;
             fs::rename(&temp, &path)?;
             sync_dir(&self.dir)
         });
@@ -203,7 +297,7 @@ impl FileStore {
     /// Writes the text into the temporary file and syncs it: over the spare when there is
     /// one, else into a new file readable by its owner only.
     fn write_temp(&self, id: &str, temp: &Path, text: &[u8]) -> io::Result<()> {
-        let mut file = match self.take_spare(id, temp) {
+        let mut file = match self.take_spare(id, temp)? {
             Some(file) => file,
             None => {
                 // Left by a save that failed before this one (a killed process's leftovers
@@ -213,11 +307,7 @@ impl FileStore {
                     Err(e) if e.kind() == io::ErrorKind::NotFound => {}
                     Err(e) => return Err(e),
                 }
-                let mut options = OpenOptions::new();
-                options.write(true).create_new(true);
-                #[cfg(unix)]
-                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-                options.open(temp)?
+                nofollow::open(temp, Access::CreateNew)?
             }
         };
         file.write_all(text)?;
@@ -228,26 +318,31 @@ impl FileStore {
 
     /// Renames the spare to the temporary file and opens it for overwriting, if it exists and
     /// no other name points to it (so that overwriting it cannot touch the session file or its
-    /// backup).
+    /// backup). A spare that is not a regular file is refused, never written through.
     #[cfg(unix)]
-    fn take_spare(&self, id: &str, temp: &Path) -> Option<File> {
+    fn take_spare(&self, id: &str, temp: &Path) -> io::Result<Option<File>> {
         use std::os::unix::fs::{MetadataExt, PermissionsExt};
-        fs::rename(self.spare_path(id), temp).ok()?;
-        let file = OpenOptions::new().write(true).open(temp).ok()?;
-        let meta = file.metadata().ok()?;
-        if !meta.is_file() || meta.nlink() != 1 {
-            return None;
+        let spare = self.spare_path(id);
+        if !check_replaceable(&spare)? {
+            return Ok(None);
+        }
+        if fs::rename(&spare, temp).is_err() {
+            return Ok(None);
+        }
+        let file = nofollow::open(temp, Access::Write)?;
+        let meta = file.metadata()?;
+        if meta.nlink() != 1 {
+            return Ok(None);
         }
         if meta.permissions().mode() & 0o777 != 0o600 {
-            file.set_permissions(fs::Permissions::from_mode(0o600))
-                .ok()?;
+            file.set_permissions(fs::Permissions::from_mode(0o600))?;
         }
-        Some(file)
+        Ok(Some(file))
     }
 
     #[cfg(not(unix))]
-    fn take_spare(&self, _id: &str, _temp: &Path) -> Option<File> {
-        None
+    fn take_spare(&self, _id: &str, _temp: &Path) -> io::Result<Option<File>> {
+        Ok(None)
     }
 
     /// Keeps the current file as the backup. The backup is replaced by a rename, so a crash
@@ -255,7 +350,7 @@ impl FileStore {
     /// links are not supported the file is copied. The backup being replaced stays as the spare.
     fn keep_backup(&self, id: &str) -> io::Result<()> {
         let current = self.path(id);
-        if !current.exists() {
+        if !check_replaceable(&current)? {
             return Ok(());
         }
         let staged = self.dir.join(format!(".{id}.bak.tmp"));
@@ -265,16 +360,36 @@ impl FileStore {
             Err(e) => return Err(e),
         }
         if fs::hard_link(&current, &staged).is_err() {
-            fs::copy(&current, &staged)?;
+            let mut from = nofollow::open(&current, Access::Read)?;
+            let mut to = nofollow::open(&staged, Access::CreateNew)?;
+            io::copy(&mut from, &mut to)?;
+            to.sync_all()?;
         }
         let backup = self.backup_path(id);
-        if cfg!(unix) && backup.exists() {
+        if cfg!(unix) && check_replaceable(&backup)? {
             let spare = self.spare_path(id);
             // Without the spare the old backup is simply deleted by the rename below.
             let _ = fs::remove_file(&spare);
             let _ = fs::hard_link(&backup, &spare);
         }
         fs::rename(&staged, backup)
+    }
+}
+
+/// The bytes of a store file, opened without following a link.
+fn read_file(path: &Path) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    nofollow::open(path, Access::Read)?.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Releases a lock: removes the lock file while the lock is still held, if the name still
+/// points to the locked file, so that lock files do not pile up. A process waiting on the same
+/// file notices the removal (see [`FileStore::lock`]).
+pub(super) fn release(file: &File, path: &Path) {
+    if cfg!(unix) && nofollow::is_same_file(file, path) {
+        // A lock file left behind is harmless: the next lock reuses it.
+        let _ = fs::remove_file(path);
     }
 }
 
@@ -290,6 +405,9 @@ fn sync_dir(_dir: &Path) -> io::Result<()> {
 
 impl SessionStore for FileStore {
     fn list(&self) -> Result<Vec<ListEntry>, StoreError> {
+        if !self.check_dir()? {
+            return Ok(Vec::new());
+        }
         let entries = match fs::read_dir(&self.dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -300,10 +418,14 @@ impl SessionStore for FileStore {
                 });
             }
         };
-        let mut ids: Vec<String> = entries
+        let names: Vec<String> = entries
             .flatten()
-            .filter_map(|e| {
-                let name = e.file_name().into_string().ok()?;
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect();
+        self.tidy(&names);
+        let mut ids: Vec<String> = names
+            .iter()
+            .filter_map(|name| {
                 let id = name.strip_suffix(".ron")?;
                 is_valid_id(id).then(|| id.to_string())
             })
@@ -320,23 +442,45 @@ impl SessionStore for FileStore {
 
     fn create(&self, session: &Session) -> Result<SessionLock, StoreError> {
         validate_name(&session.name)?;
-        let lock = self.lock(&session.id)?;
-        if self.path(&session.id).exists() {
-            return Err(StoreError::AlreadyExists {
-                id: session.id.clone(),
-            });
+        let id = &session.id;
+        let exists = || {
+            check_replaceable(&self.path(id)).map_err(|source| StoreError::Read {
+                path: self.path(id),
+                source,
+            })
+        };
+        // Another process may be creating the same id this very moment (two imports of one
+        // file): wait for it to finish, then report that the session exists rather than that
+        // it is open elsewhere.
+        let started = Instant::now();
+        let lock = loop {
+            match self.lock(id) {
+                Ok(lock) => break lock,
+                Err(StoreError::Locked { .. }) if exists()? => {
+                    return Err(StoreError::AlreadyExists { id: id.clone() });
+                }
+                Err(StoreError::Locked { .. }) if started.elapsed() < CREATE_WAIT => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                Err(other) => return Err(other),
+            }
+        };
+        if exists()? {
+            return Err(StoreError::AlreadyExists { id: id.clone() });
         }
         self.write(session)?;
         Ok(lock)
     }
 
     fn load(&self, id: &str) -> Result<Session, StoreError> {
+        self.check_dir()?;
         self.read(id)
     }
 
     fn open(&self, id: &str) -> Result<(Session, SessionLock), StoreError> {
         check_id(id)?;
-        if !self.path(id).exists() {
+        self.check_dir()?;
+        if fs::symlink_metadata(self.path(id)).is_err() {
             return Err(StoreError::NotFound {
                 key: id.to_string(),
             });
@@ -348,19 +492,21 @@ impl SessionStore for FileStore {
 
     fn save(&self, lock: &SessionLock, session: &Session) -> Result<(), StoreError> {
         check_id(&session.id)?;
-        if lock.id != session.id || !matches!(lock.held, Held::File(_)) {
+        if lock.id != session.id || !matches!(lock.held, Held::File { .. }) {
             return Err(StoreError::WrongLock {
                 id: session.id.clone(),
                 held: lock.id.clone(),
             });
         }
+        self.check_dir()?;
         self.write(session)
     }
 
     fn delete(&self, id: &str) -> Result<(), StoreError> {
         check_id(id)?;
+        self.check_dir()?;
         let path = self.path(id);
-        if !path.exists() {
+        if fs::symlink_metadata(&path).is_err() {
             return Err(StoreError::NotFound {
                 key: id.to_string(),
             });
@@ -382,8 +528,8 @@ impl SessionStore for FileStore {
             path: self.dir.clone(),
             source,
         })?;
-        // The lock file goes last, while still held, so no other process saves in between.
-        remove(&self.lock_path(id))?;
+        // The lock file goes last, removed as the lock is released, so no other process saves
+        // in between.
         drop(lock);
         Ok(())
     }

@@ -84,8 +84,16 @@ impl SessionStore for MemoryStore {
 
     fn create(&self, session: &Session) -> Result<SessionLock, StoreError> {
         validate_name(&session.name)?;
+        // As in the file store: a session that exists is refused for that reason, whether or
+        // not someone has it open.
+        let exists = || guard(&self.sessions).contains_key(&session.id);
+        if exists() {
+            return Err(StoreError::AlreadyExists {
+                id: session.id.clone(),
+            });
+        }
         let lock = self.lock(&session.id)?;
-        if guard(&self.sessions).contains_key(&session.id) {
+        if exists() {
             return Err(StoreError::AlreadyExists {
                 id: session.id.clone(),
             });

@@ -8,11 +8,13 @@ mod error;
 mod file;
 mod format;
 mod memory;
+mod nofollow;
 
 pub use error::StoreError;
 pub use file::FileStore;
 pub use format::{DecodeError, SCHEMA_VERSION, decode, encode};
 pub use memory::MemoryStore;
+pub use nofollow::{Exposure, NotAFile, kind_of as file_kind};
 
 use crate::domain::session::Session;
 use jiff::Timestamp;
@@ -44,8 +46,13 @@ pub struct SessionLock {
 #[derive(Debug)]
 enum Held {
     /// An OS lock on the `<id>.lock` file; the OS releases it when the file is closed or the
-    /// process dies.
-    File(#[allow(dead_code)] std::fs::File),
+    /// process dies. A clean release also removes the file.
+    File {
+        /// The open, locked lock file.
+        file: std::fs::File,
+        /// Its name.
+        path: std::path::PathBuf,
+    },
     /// An entry in the memory store's set of locked ids.
     Memory(Arc<Mutex<std::collections::BTreeSet<String>>>),
 }
@@ -59,11 +66,14 @@ impl SessionLock {
 
 impl Drop for SessionLock {
     fn drop(&mut self) {
-        if let Held::Memory(locks) = &self.held {
-            locks
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .remove(&self.id);
+        match &self.held {
+            Held::File { file, path } => file::release(file, path),
+            Held::Memory(locks) => {
+                locks
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .remove(&self.id);
+            }
         }
     }
 }
@@ -131,11 +141,12 @@ pub(crate) fn check_id(id: &str) -> Result<(), StoreError> {
     }
 }
 
-/// The part of an id taken from a name: ASCII letters and digits in lower case, everything else
-/// folded into single dashes; `session` when nothing is left (for example a non-Latin name).
+/// The part of an id taken from a name: the name transliterated to ASCII ("Ünïcode é" reads
+/// "Unicode e", "日本語" reads "Ri Ben Yu"), its letters and digits in lower case, everything else
+/// folded into single dashes; `session` when nothing is left.
 pub fn slug(name: &str) -> String {
     let mut out = String::new();
-    for c in name.chars() {
+    for c in deunicode::deunicode(name).chars() {
         if c.is_ascii_alphanumeric() {
             out.push(c.to_ascii_lowercase());
         } else if !out.is_empty() && !out.ends_with('-') {
@@ -189,7 +200,11 @@ mod tests {
         }
         assert_eq!(slug("../x"), "x");
         assert_eq!(slug("/etc/passwd"), "etc-passwd");
-        assert_eq!(slug("Сессия"), "session");
+        assert_eq!(slug("Ünïcode é"), "unicode-e");
+        assert_eq!(slug("Сессия"), "sessiia");
+        assert_eq!(slug("日本語"), "ri-ben-yu");
+        assert_eq!(slug("🙂"), "slight-smile");
+        assert_eq!(slug("\u{200B}"), "session");
         assert_eq!(slug("Acme -- Support Bot!"), "acme-support-bot");
         assert!(slug(&"ab ".repeat(100)).len() <= SLUG_LEN);
     }

@@ -147,7 +147,7 @@ pub struct ExportState {
     pub path: TextArea<'static>,
     /// Whether the user changed the file name (then a new format leaves it alone).
     pub path_edited: bool,
-    /// Whether names are replaced by roles or P1, P2, ...
+    /// Whether names and e-mail addresses are replaced by pseudonyms (roles are kept).
     pub anonymize: bool,
     /// The focused field.
     pub focus: ExportField,
@@ -155,6 +155,8 @@ pub struct ExportState {
     pub overwrite: Option<PendingWrite>,
     /// Why the last attempt failed.
     pub error: Option<String>,
+    /// The report is being written in the background.
+    pub busy: bool,
 }
 
 impl ExportState {
@@ -171,6 +173,7 @@ impl ExportState {
             focus: ExportField::Format,
             overwrite: None,
             error: None,
+            busy: false,
         }
     }
 
@@ -230,7 +233,7 @@ impl ExportState {
 
     /// Types into the file name, when it has the focus.
     pub fn input(&mut self, input: Input) {
-        if self.focus == ExportField::Path && self.path.input(input) {
+        if self.focus == ExportField::Path && widgets::type_into(&mut self.path, input) {
             self.path_edited = true;
             self.error = None;
         }
@@ -243,6 +246,12 @@ impl ExportState {
 
     /// Handles an action: the choices, writing, and the answer to "overwrite?".
     pub fn update(&mut self, view: &View, action: Action) -> Outcome {
+        if self.busy {
+            return match action {
+                Action::Back => Outcome::stay().and(Effect::CancelExport),
+                _ => Outcome::stay(),
+            };
+        }
         if let Some(pending) = self.overwrite.take() {
             match action {
                 Action::Confirm => return Outcome::stay().and(Effect::Overwrite(pending)),
@@ -351,7 +360,7 @@ fn render(view: &View, state: &ExportState, area: Rect, buf: &mut Buffer) {
     file.push(Span::styled(
         format!(
             "{}{}",
-            tail(&typed, room.saturating_sub(1)),
+            widgets::tail(&typed, room.saturating_sub(1)),
             if editing { "_" } else { "" }
         ),
         if editing { theme.selected } else { theme.text },
@@ -366,7 +375,7 @@ fn render(view: &View, state: &ExportState, area: Rect, buf: &mut Buffer) {
     .unwrap_or_else(|| "(type a file name)".to_string());
     lines.push(Line::from(vec![
         Span::raw(" ".repeat(INDENT)),
-        Span::styled(tail(&target, room), theme.dim),
+        Span::styled(widgets::tail(&target, room), theme.dim),
     ]));
 
     let mut anonymize = field("Anonymize", ExportField::Anonymize);
@@ -374,7 +383,10 @@ fn render(view: &View, state: &ExportState, area: Rect, buf: &mut Buffer) {
         if state.anonymize { "[x] " } else { "[ ] " },
         theme.text,
     ));
-    anonymize.push(Span::styled("names become roles or P1, P2, ...", theme.dim));
+    anonymize.push(Span::styled(
+        "names and e-mails become pseudonyms; roles kept",
+        theme.dim,
+    ));
     lines.push(Line::from(anonymize));
     lines.push(Line::default());
 
@@ -391,6 +403,13 @@ fn render(view: &View, state: &ExportState, area: Rect, buf: &mut Buffer) {
             Span::styled(no, theme.key),
             Span::styled(" no, keep it", theme.text),
         ]));
+    } else if state.busy {
+        let cancel = view.key(Context::Export, Command::Back);
+        let quit = view.key(Context::Global, Command::Quit);
+        lines.push(Line::styled(
+            format!(" Writing the report… {cancel} stops waiting (it is not written then); {quit} quits."),
+            theme.warn,
+        ));
     } else if let Some(problem) = &state.error {
         lines.push(Line::styled(format!(" {problem}"), theme.error));
     } else {
@@ -409,17 +428,6 @@ fn render(view: &View, state: &ExportState, area: Rect, buf: &mut Buffer) {
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .render(inner, buf);
-}
-
-/// The end of a text in at most `width` characters: the end of a path says the most.
-fn tail(text: &str, width: usize) -> String {
-    let count = text.chars().count();
-    if count <= width {
-        return text.to_string();
-    }
-    let mut out = String::from("…");
-    out.extend(text.chars().skip(count + 1 - width.max(1)));
-    out
 }
 
 #[cfg(test)]
@@ -482,12 +490,5 @@ mod tests {
             not_folder.contains("is a file, not a folder"),
             "{not_folder}"
         );
-    }
-
-    #[test]
-    fn long_paths_keep_their_end() {
-        assert_eq!(tail("/a/b/report.md", 20), "/a/b/report.md");
-        assert_eq!(tail("/a/b/report.md", 10), "…report.md");
-        assert_eq!(tail("/a/b/report.md", 10).chars().count(), 10);
     }
 }

@@ -3,7 +3,9 @@
 
 use crate::domain::framework::Category;
 use crate::domain::questionnaire::QuestionBank;
-use crate::domain::session::{Mode, Participant, Session, Target, validate_name};
+use crate::domain::session::{
+    Mode, ObservationPeriod, Participant, Session, Target, validate_name,
+};
 use crate::tui::action::Action;
 use crate::tui::edit::Edit;
 use crate::tui::keymap::{Command, Context};
@@ -19,7 +21,7 @@ use ratatui_textarea::{Input, TextArea};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The values being edited, applied to the session on save.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Draft {
     /// Session name.
     pub name: String,
@@ -31,6 +33,10 @@ pub struct Draft {
     pub target: Target,
     /// Workshop or solo.
     pub mode: Mode,
+    /// First day of the intended Type 2 observation period, YYYY-MM-DD, or empty.
+    pub period_start: String,
+    /// Last day of that period, or empty.
+    pub period_end: String,
     /// Facilitator.
     pub facilitator: String,
     /// Participants with roles.
@@ -38,6 +44,8 @@ pub struct Draft {
     /// For each participant, the name their votes are stored under (None for someone added in
     /// this draft), so that correcting a name keeps that person's votes.
     pub stored_names: Vec<Option<String>>,
+    /// The stored names of participants removed in this draft: their votes go on save.
+    pub removed: Vec<String>,
     /// Scoping answers by key.
     pub scoping: BTreeMap<String, bool>,
     /// Categories in scope.
@@ -54,9 +62,12 @@ impl Draft {
             system: String::new(),
             target: Target::default(),
             mode: Mode::default(),
+            period_start: String::new(),
+            period_end: String::new(),
             facilitator: String::new(),
             participants: Vec::new(),
             stored_names: Vec::new(),
+            removed: Vec::new(),
             scoping: bank.profile.default_answers(),
             categories,
         }
@@ -70,6 +81,14 @@ impl Draft {
             system: session.system.clone(),
             target: session.target,
             mode: session.mode,
+            period_start: session
+                .observation_period
+                .map(|p| p.start.to_string())
+                .unwrap_or_default(),
+            period_end: session
+                .observation_period
+                .map(|p| p.end.to_string())
+                .unwrap_or_default(),
             facilitator: session.facilitator.clone(),
             participants: session.participants.clone(),
             stored_names: session
@@ -77,13 +96,39 @@ impl Draft {
                 .iter()
                 .map(|p| Some(p.name.clone()))
                 .collect(),
+            removed: Vec::new(),
             scoping: session.resolved_scoping(bank),
             categories: session.categories.clone(),
         }
     }
 
+    /// The observation period typed, or why it cannot be used.
+    pub fn period(&self) -> Result<Option<ObservationPeriod>, String> {
+        let date = |text: &str, which: &str| -> Result<Option<jiff::civil::Date>, String> {
+            let text = text.trim();
+            if text.is_empty() {
+                return Ok(None);
+            }
+            text.parse().map(Some).map_err(|_| {
+                format!(
+                    "The observation period's {which} day \"{text}\" is not a date like 2026-03-01."
+                )
+            })
+        };
+        let start = date(&self.period_start, "first")?;
+        let end = date(&self.period_end, "last")?;
+        ObservationPeriod::from_dates(start, end).map_err(|e| {
+            let mut message = e.to_string();
+            if let Some(first) = message.get_mut(0..1) {
+                first.make_ascii_uppercase();
+            }
+            format!("{message}.")
+        })
+    }
+
     /// Problems that block saving, other than the name.
     pub fn check(&self) -> Result<(), String> {
+        self.period()?;
         let mut seen = BTreeSet::new();
         for (i, p) in self.participants.iter().enumerate() {
             let name = p.name.trim();
@@ -102,8 +147,12 @@ impl Draft {
         Ok(())
     }
 
-    /// Writes the draft into a session.
+    /// Writes the draft into a session. Removed participants' votes go first, so that nobody's
+    /// votes are left behind under a name that no longer takes part.
     pub fn apply(&self, session: &mut Session, now: Timestamp) {
+        for name in &self.removed {
+            session.remove_votes_of(name, now);
+        }
         let renames: Vec<(String, String)> = self
             .participants
             .iter()
@@ -116,6 +165,10 @@ impl Draft {
         session.system = self.system.trim().to_string();
         session.target = self.target;
         session.mode = self.mode;
+        // Checked before saving; a period that cannot be read leaves the saved one as it was.
+        if let Ok(period) = self.period() {
+            session.observation_period = period;
+        }
         session.facilitator = self.facilitator.trim().to_string();
         session.participants = self
             .participants
@@ -143,6 +196,10 @@ pub enum Field {
     Target,
     /// Workshop / solo.
     Mode,
+    /// First day of the Type 2 observation period.
+    PeriodStart,
+    /// Last day of the Type 2 observation period.
+    PeriodEnd,
     /// Facilitator.
     Facilitator,
     /// A participant's name.
@@ -163,6 +220,8 @@ impl Field {
                 | Field::Organisation
                 | Field::System
                 | Field::Facilitator
+                | Field::PeriodStart
+                | Field::PeriodEnd
                 | Field::ParticipantName(_)
                 | Field::ParticipantRole(_)
         )
@@ -182,6 +241,24 @@ pub struct SetupState {
     pub is_new: bool,
     /// Why the last save was refused.
     pub error: Option<String>,
+    /// The values as they were when the form opened, to tell whether anything changed.
+    pub original: Draft,
+    /// A question waiting for yes or no.
+    pub asking: Option<Ask>,
+}
+
+/// A question the setup asks before it acts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ask {
+    /// Leave and lose the changes typed?
+    Discard,
+    /// Remove a participant who has votes, and their votes?
+    Remove {
+        /// The participant's position.
+        index: usize,
+        /// How many votes they have.
+        votes: usize,
+    },
 }
 
 impl SetupState {
@@ -189,12 +266,21 @@ impl SetupState {
     pub fn new(draft: Draft, is_new: bool) -> SetupState {
         let editor = Some(text_input(&draft.name));
         SetupState {
+            original: draft.clone(),
             draft,
             focus: 0,
             editor,
             is_new,
             error: None,
+            asking: None,
         }
+    }
+
+    /// Whether anything was typed or chosen since the form opened.
+    pub fn changed(&self, bank: &QuestionBank) -> bool {
+        let mut now = self.clone();
+        now.commit(bank);
+        now.draft != self.original
     }
 
     /// Every field in order.
@@ -207,6 +293,11 @@ impl SetupState {
             Field::Mode,
             Field::Facilitator,
         ];
+        if self.draft.target == Target::Type2 {
+            // The observation period belongs to a Type 2 examination; it follows the target.
+            fields.insert(4, Field::PeriodStart);
+            fields.insert(5, Field::PeriodEnd);
+        }
         for i in 0..self.draft.participants.len() {
             fields.push(Field::ParticipantName(i));
             fields.push(Field::ParticipantRole(i));
@@ -232,6 +323,8 @@ impl SetupState {
             Field::Organisation => Some(&mut d.organisation),
             Field::System => Some(&mut d.system),
             Field::Facilitator => Some(&mut d.facilitator),
+            Field::PeriodStart => Some(&mut d.period_start),
+            Field::PeriodEnd => Some(&mut d.period_end),
             Field::ParticipantName(i) => d.participants.get_mut(i).map(|p| &mut p.name),
             Field::ParticipantRole(i) => d.participants.get_mut(i).map(|p| &mut p.role),
             _ => None,
@@ -249,6 +342,8 @@ impl SetupState {
             Field::Organisation => d.organisation.clone(),
             Field::System => d.system.clone(),
             Field::Facilitator => d.facilitator.clone(),
+            Field::PeriodStart => d.period_start.clone(),
+            Field::PeriodEnd => d.period_end.clone(),
             Field::ParticipantName(i) => d
                 .participants
                 .get(i)
@@ -343,16 +438,30 @@ impl SetupState {
         self.focus_changed(bank);
     }
 
-    /// Removes the focused participant.
-    pub fn remove_participant(&mut self, bank: &QuestionBank) {
-        let i = match self.focused(bank) {
+    /// The focused participant's position and how many votes they have in `session`.
+    fn focused_participant(&self, view: &View) -> Option<(usize, usize)> {
+        let i = match self.focused(view.bank) {
             Some(Field::ParticipantName(i) | Field::ParticipantRole(i)) => i,
-            _ => return,
+            _ => return None,
         };
+        let votes = match (self.draft.stored_names.get(i), view.open) {
+            (Some(Some(name)), Some(open)) if !self.is_new => open.session.votes_of(name),
+            _ => 0,
+        };
+        Some((i, votes))
+    }
+
+    /// Removes the participant at a position; their votes go when the setup is saved.
+    pub fn remove_participant(&mut self, bank: &QuestionBank, i: usize) {
+        if i >= self.draft.participants.len() {
+            return;
+        }
         self.editor = None;
         self.draft.participants.remove(i);
-        if i < self.draft.stored_names.len() {
-            self.draft.stored_names.remove(i);
+        if i < self.draft.stored_names.len()
+            && let Some(stored) = self.draft.stored_names.remove(i)
+        {
+            self.draft.removed.push(stored);
         }
         self.focus = self.focus.min(self.fields(bank).len().saturating_sub(1));
         self.focus_changed(bank);
@@ -361,26 +470,49 @@ impl SetupState {
     /// Types into the focused text field.
     pub fn input(&mut self, input: Input) {
         if let Some(editor) = &mut self.editor {
-            editor.input(input);
+            widgets::type_into(editor, input);
             self.error = None;
         }
     }
 
-    /// The key context; keys type text while a text field has the focus.
+    /// The key context; keys type text while a text field has the focus, and answer yes or
+    /// no while a question waits.
     pub fn context(&self) -> (Context, bool) {
-        (Context::Setup, self.editor.is_some())
+        match self.asking {
+            Some(_) => (Context::Confirm, false),
+            None => (Context::Setup, self.editor.is_some()),
+        }
     }
 
     /// Handles an action.
     pub fn update(&mut self, view: &View, action: Action) -> Outcome {
         let bank = view.bank;
+        if let Some(ask) = self.asking {
+            match action {
+                Action::Confirm => {
+                    self.asking = None;
+                    match ask {
+                        Ask::Discard => return Outcome::close(),
+                        Ask::Remove { index, .. } => self.remove_participant(bank, index),
+                    }
+                }
+                Action::Back => self.asking = None,
+                _ => {}
+            }
+            return Outcome::stay();
+        }
         match action {
             Action::NextField => self.move_focus(bank, 1),
             Action::PrevField => self.move_focus(bank, -1),
             Action::Toggle => self.toggle(bank),
             Action::AddItem => self.add_participant(bank),
-            Action::RemoveItem => self.remove_participant(bank),
+            Action::RemoveItem => match self.focused_participant(view) {
+                Some((index, 0)) => self.remove_participant(bank, index),
+                Some((index, votes)) => self.asking = Some(Ask::Remove { index, votes }),
+                None => {}
+            },
             Action::Input(input) => self.input(input),
+            Action::Back if self.changed(bank) => self.asking = Some(Ask::Discard),
             Action::Back => return Outcome::close(),
             Action::Confirm => return self.save(bank),
             _ => {}
@@ -438,7 +570,7 @@ impl SetupState {
         let [intro, body, error] = inner.layout(&Layout::vertical([
             Constraint::Length(2),
             Constraint::Fill(1),
-            Constraint::Length(1),
+            Constraint::Length(if state.asking.is_some() { 3 } else { 1 }),
         ]));
         let save_key = view.key(Context::Setup, Command::Confirm);
         Paragraph::new(Line::from(vec![
@@ -504,10 +636,47 @@ impl SetupState {
         }
         let height = body.height as usize;
         let scroll = focus_line.saturating_sub(height.saturating_sub(3));
+        // A long question or value that does not fit ends with an ellipsis.
+        let lines: Vec<Line> = lines
+            .into_iter()
+            .map(|line| widgets::fit(line, usize::from(body.width)))
+            .collect();
         Paragraph::new(lines)
             .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
             .render(body, buf);
-        if let Some(problem) = &state.error {
+        if let Some(ask) = state.asking {
+            let question = match ask {
+                Ask::Discard => {
+                    "Leave the setup and lose what you changed? (Ctrl-s saves instead: answer n, then press it.)".to_string()
+                }
+                Ask::Remove { index, votes } => {
+                    let name = state
+                        .draft
+                        .participants
+                        .get(index)
+                        .map_or("this participant", |p| p.name.as_str());
+                    let undo = view.key(Context::Global, Command::Undo);
+                    format!(
+                        "Remove {name}? Their {votes} vote(s) are removed from the session when the setup is saved ({undo} then undoes it)."
+                    )
+                }
+            };
+            let (yes, no) = match ask {
+                Ask::Discard => ("yes, lose the changes", "no, keep editing"),
+                Ask::Remove { .. } => ("yes, remove them and their votes", "no, keep them"),
+            };
+            Paragraph::new(vec![
+                Line::styled(question, theme.warn),
+                Line::from(vec![
+                    Span::styled(view.key(Context::Confirm, Command::Confirm), theme.key),
+                    Span::styled(format!(" {yes}   "), theme.text),
+                    Span::styled(view.key(Context::Confirm, Command::Back), theme.key),
+                    Span::styled(format!(" {no}"), theme.text),
+                ]),
+            ])
+            .wrap(Wrap { trim: true })
+            .render(error, buf);
+        } else if let Some(problem) = &state.error {
             Paragraph::new(Span::styled(problem.as_str(), theme.error)).render(error, buf);
         }
     }
@@ -532,6 +701,8 @@ fn field_text(
         Field::Organisation => ("Organisation".into(), text(field)),
         Field::System => ("AI system in scope".into(), text(field)),
         Field::Facilitator => ("Facilitator".into(), text(field)),
+        Field::PeriodStart => ("Observation from (YYYY-MM-DD)".into(), text(field)),
+        Field::PeriodEnd => ("Observation to (YYYY-MM-DD)".into(), text(field)),
         Field::Target => (
             "Target report".into(),
             choice(
@@ -573,4 +744,56 @@ fn choice(options: &[&str], chosen: usize) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::session::tests::bank;
+
+    #[test]
+    fn the_observation_period_is_checked_and_saved() {
+        let b = bank(Vec::new());
+        let mut session = Session::new("s".into(), "S".into(), &b, Timestamp::UNIX_EPOCH);
+        let mut draft = Draft::from_session(&session, &b);
+        assert_eq!(draft.period(), Ok(None));
+        draft.period_start = "2026-03-01".into();
+        assert_eq!(
+            draft.check(),
+            Err("An observation period needs both a start and an end date.".into())
+        );
+        draft.period_end = "2026-02-30".into();
+        assert!(
+            draft
+                .check()
+                .is_err_and(|e| e.contains("\"2026-02-30\" is not a date"))
+        );
+        draft.period_end = "2026-01-31".into();
+        assert!(
+            draft
+                .check()
+                .is_err_and(|e| e.contains("ends (2026-01-31) before"))
+        );
+        draft.period_end = " 2026-08-31 ".into();
+        assert_eq!(draft.check(), Ok(()));
+        draft.apply(&mut session, Timestamp::UNIX_EPOCH);
+        let period = session.observation_period.unwrap();
+        assert_eq!(period.days(), 184);
+        // Reopening the setup shows it again; clearing both fields removes it.
+        let mut again = Draft::from_session(&session, &b);
+        assert_eq!(again.period_start, "2026-03-01");
+        again.period_start.clear();
+        again.period_end.clear();
+        again.apply(&mut session, Timestamp::UNIX_EPOCH);
+        assert_eq!(session.observation_period, None);
+    }
+
+    #[test]
+    fn the_period_fields_follow_a_type_2_target() {
+        let b = bank(Vec::new());
+        let mut state = SetupState::new(Draft::new(&b), true);
+        assert!(state.fields(&b).contains(&Field::PeriodStart));
+        state.draft.target = Target::Type1;
+        assert!(!state.fields(&b).contains(&Field::PeriodEnd));
+    }
 }
