@@ -1,5 +1,7 @@
 //! Merging pre-work: ten participants' files, each answering every question of a 5,000-question
 //! session, read from disk, merged into the stored session and saved, as `aiready merge` does.
+//! A failed setup or merge stops the benchmark instead of timing the failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
@@ -41,10 +43,11 @@ fn session(bank: &QuestionBank) -> Session {
 
 /// Each participant's pre-work, answering every question (all seven answers in turn), with a
 /// note on every third, written into `dir`.
-fn write_prework(bank: &QuestionBank, session: &Session, dir: &Path) -> Option<Vec<PathBuf>> {
+fn write_prework(bank: &QuestionBank, session: &Session, dir: &Path) -> Vec<PathBuf> {
     let mut paths = Vec::new();
     for (i, person) in session.participants.iter().enumerate() {
-        let mut prework = Prework::new(session, bank, person, None, t0()).ok()?;
+        let mut prework =
+            Prework::new(session, bank, person, None, t0()).expect("the pre-work is made");
         for (n, q) in prework.questions(bank).iter().enumerate() {
             let answer = PreworkAnswer {
                 answer: Some(Answer::ALL[(n + i) % Answer::ALL.len()]),
@@ -57,62 +60,44 @@ fn write_prework(bank: &QuestionBank, session: &Session, dir: &Path) -> Option<V
             prework.answers.insert(q.id.clone(), answer);
         }
         let path = dir.join(files::file_name(&session.id, &person.name));
-        files::create(&path, &prework, false).ok()?;
+        files::create(&path, &prework, false).expect("the pre-work file is written");
         paths.push(path);
     }
-    Some(paths)
+    paths
 }
 
 /// What `aiready merge` does between taking the lock and printing: read the session and every
 /// file, merge, save once.
-fn merge_files(
-    store: &FileStore,
-    lock: &SessionLock,
-    bank: &QuestionBank,
-    paths: &[PathBuf],
-) -> bool {
-    let Ok(session) = store.load(lock.id()) else {
-        return false;
-    };
-    let mut contributions = Vec::with_capacity(paths.len());
-    for path in paths {
-        match files::read_document(path) {
-            Ok(Document::Prework(prework)) => contributions.push(Contribution::from_prework(
-                path.display().to_string(),
-                *prework,
-                bank,
-            )),
-            _ => return false,
-        }
-    }
-    let Ok(merged) = merge::merge(
+fn merge_files(store: &FileStore, lock: &SessionLock, bank: &QuestionBank, paths: &[PathBuf]) {
+    let session = store.load(lock.id()).expect("the session loads");
+    let contributions: Vec<Contribution> = paths
+        .iter()
+        .map(|path| match files::read_document(path) {
+            Ok(Document::Prework(prework)) => {
+                Contribution::from_prework(path.display().to_string(), *prework, bank)
+            }
+            other => panic!("{} is not pre-work: {other:?}", path.display()),
+        })
+        .collect();
+    let merged = merge::merge(
         &session,
         bank,
         &contributions,
         MergeOptions::default(),
         t0(),
-    ) else {
-        return false;
-    };
-    merged.changed && store.save(lock, &merged.session).is_ok()
+    )
+    .expect("the merge works");
+    assert!(merged.changed, "the merge changed nothing");
+    store.save(lock, &merged.session).expect("the save works");
 }
 
 fn bench(c: &mut Criterion) {
     let bank = common::large_bank(QUESTIONS);
     let fresh = session(&bank);
-    let Ok(dir) = tempfile::tempdir() else {
-        eprintln!("cannot create a temporary directory");
-        return;
-    };
+    let dir = tempfile::tempdir().expect("a temporary directory");
     let store = FileStore::new(dir.path().join("data"));
-    let Ok(lock) = store.create(&fresh) else {
-        eprintln!("cannot create the session");
-        return;
-    };
-    let Some(paths) = write_prework(&bank, &fresh, dir.path()) else {
-        eprintln!("cannot write the pre-work files");
-        return;
-    };
+    let lock = store.create(&fresh).expect("the session is created");
+    let paths = write_prework(&bank, &fresh, dir.path());
     let sizes: u64 = paths
         .iter()
         .filter_map(|p| std::fs::metadata(p).ok())
@@ -123,8 +108,12 @@ fn bench(c: &mut Criterion) {
         // Every iteration merges into the session as it was before any pre-work; putting it
         // back is not measured.
         b.iter_batched(
-            || store.save(&lock, &fresh).is_ok(),
-            |reset| black_box(reset && merge_files(&store, &lock, &bank, black_box(&paths))),
+            || {
+                store
+                    .save(&lock, &fresh)
+                    .expect("the fresh session is saved")
+            },
+            |()| merge_files(&store, &lock, &bank, black_box(&paths)),
             BatchSize::PerIteration,
         )
     });
@@ -154,11 +143,9 @@ fn report_cpu_time(
     const RUNS: u32 = 10;
     let (mut wall, mut cpu) = (std::time::Duration::ZERO, 0u64);
     for _ in 0..RUNS {
-        if store.save(lock, fresh).is_err() {
-            return;
-        }
+        store.save(lock, fresh).expect("the fresh session is saved");
         let (start, start_cpu) = (std::time::Instant::now(), cpu_nanos());
-        black_box(merge_files(store, lock, bank, paths));
+        merge_files(store, lock, bank, black_box(paths));
         wall += start.elapsed();
         if let (Some(before), Some(after)) = (start_cpu, cpu_nanos()) {
             cpu += after - before;

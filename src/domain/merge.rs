@@ -100,18 +100,7 @@ impl Contribution {
             updated: solo.updated,
             content_hash: solo.content_hash.clone(),
             assigned: count(solo.applicable_questions(bank).len()),
-            answers: solo
-                .records
-                .iter()
-                .map(|(id, r)| {
-                    let answer = PreworkAnswer {
-                        answer: r.answer,
-                        notes: r.notes.clone(),
-                    };
-                    (id.clone(), answer)
-                })
-                .filter(|(_, a)| !a.is_empty())
-                .collect(),
+            answers: super::prework::answers_of(solo),
         }
     }
 

@@ -184,20 +184,26 @@ impl Prework {
     /// Takes the answers and notes of a session made by [`Prework::to_session`], and its
     /// time of last change. Anything else recorded there is not part of pre-work.
     pub fn take_answers(&mut self, session: &Session) {
-        self.answers = session
-            .records
-            .iter()
-            .map(|(id, r)| {
-                let answer = PreworkAnswer {
-                    answer: r.answer,
-                    notes: r.notes.clone(),
-                };
-                (id.clone(), answer)
-            })
-            .filter(|(_, a)| !a.is_empty())
-            .collect();
+        self.answers = answers_of(session);
         self.updated = session.updated;
     }
+}
+
+/// The agreed answer and the notes of every question of `session` that has either, as
+/// pre-work answers.
+pub fn answers_of(session: &Session) -> BTreeMap<String, PreworkAnswer> {
+    session
+        .records
+        .iter()
+        .map(|(id, r)| {
+            let answer = PreworkAnswer {
+                answer: r.answer,
+                notes: r.notes.clone(),
+            };
+            (id.clone(), answer)
+        })
+        .filter(|(_, a)| !a.is_empty())
+        .collect()
 }
 
 #[cfg(test)]
