@@ -49,21 +49,24 @@ pub fn assessment_results(context: &ReportContext) -> Result<String, ReportError
     insert_list(&mut result, "findings", doc.findings());
     result.insert("remarks".into(), REMARKS.into());
 
-    let root = json!({
-        "assessment-results": {
-            "uuid": doc.id("assessment-results"),
-            "metadata": doc.metadata(format!(
-                "SOC 2 readiness assessment results: {}",
-                one_line(context.session.name)
-            )),
-            "import-ap": {
-                "href": doc.session_urn(),
-                "remarks": "No assessment plan file exists: the plan of this readiness assessment is the aiready workshop session named by this URN (its scope, scoping answers and questionnaires are in the results' properties and in the aiready reports of the session).",
-            },
-            "results": [Value::Object(result)],
-        }
-    });
-    encode(&root, Format::OscalAr)
+    let mut results = Map::new();
+    results.insert("uuid".into(), doc.id("assessment-results").into());
+    results.insert(
+        "metadata".into(),
+        doc.metadata(format!(
+            "SOC 2 readiness assessment results: {}",
+            one_line(context.session.name)
+        )),
+    );
+    results.insert(
+        "import-ap".into(),
+        json!({
+            "href": doc.session_urn(),
+            "remarks": "No assessment plan file exists: the plan of this readiness assessment is the aiready workshop session named by this URN (its scope, scoping answers and questionnaires are in the results' properties and in the aiready reports of the session).",
+        }),
+    );
+    results.insert("results".into(), Value::Array(vec![Value::Object(result)]));
+    encode(wrap("assessment-results", results), Format::OscalAr)
 }
 
 /// The OSCAL plan of action and milestones of a report: the open follow-up actions.
@@ -108,14 +111,24 @@ pub fn poam(context: &ReportContext) -> Result<String, ReportError> {
         }));
     }
     plan.insert("poam-items".into(), Value::Array(items));
-    let root = json!({ "plan-of-action-and-milestones": Value::Object(plan) });
-    encode(&root, Format::OscalPoam)
+    encode(
+        wrap("plan-of-action-and-milestones", plan),
+        Format::OscalPoam,
+    )
 }
 
 const REMARKS: &str = "A readiness self-assessment made by the team that runs the AI system with aiready: not a SOC 2 examination, an attestation or an auditor's opinion. Levels: 0 Not in place, 1 Ad hoc, 2 Designed, 3 Implemented (Type 1 ready), 4 Operating (Type 2 ready); Unknown counts as 0; N/A is not scored.";
 
-fn encode(root: &Value, format: Format) -> Result<String, ReportError> {
-    let mut text = serde_json::to_string_pretty(root).map_err(|e| ReportError::Encode {
+/// The document's root: one key holding the model. Built by moving the model in, not with
+/// `json!`, which would copy every value of a large document once more.
+fn wrap(key: &str, model: Map<String, Value>) -> Value {
+    let mut root = Map::new();
+    root.insert(key.into(), Value::Object(model));
+    Value::Object(root)
+}
+
+fn encode(root: Value, format: Format) -> Result<String, ReportError> {
+    let mut text = serde_json::to_string_pretty(&root).map_err(|e| ReportError::Encode {
         format,
         reason: e.to_string(),
     })?;
@@ -573,9 +586,12 @@ impl<'c, 'a> Document<'c, 'a> {
                     json!([{ "role-id": "action-owner", "party-uuids": [owner.to_string()] }]),
                 );
             }
-            remediation.insert("tasks".into(), json!([Value::Object(task)]));
+            remediation.insert("tasks".into(), Value::Array(vec![Value::Object(task)]));
         }
-        r.insert("remediations".into(), json!([Value::Object(remediation)]));
+        r.insert(
+            "remediations".into(),
+            Value::Array(vec![Value::Object(remediation)]),
+        );
         if a.agreed.is_some() {
             r.insert(
                 "related-observations".into(),
