@@ -1058,4 +1058,47 @@ mod tests {
         assert_eq!(token("MAP 2.3"), "MAP_2.3");
         assert_eq!(token("1.2"), "_1.2");
     }
+
+    #[test]
+    fn text_kept_as_it_is_is_what_the_full_clean_up_gives() {
+        // The borrowed fast paths must agree with splitting and joining, and with filtering.
+        let samples = [
+            "",
+            " ",
+            "a",
+            "a b",
+            "a  b",
+            " a",
+            "a ",
+            "a\tb",
+            "a\nb",
+            "a\u{a0}b",
+            "a\u{2003}b",
+            "a\u{1b}b",
+            "\u{85}a",
+            "a\r\nb",
+            "é ü ß",
+            "a \n b",
+            "\n a\n",
+            "a\u{7f}",
+        ];
+        for text in samples {
+            let full: Vec<&str> = text
+                .split(|c: char| c.is_whitespace() || c.is_control())
+                .filter(|w| !w.is_empty())
+                .collect();
+            assert_eq!(one_line(text), full.join(" "), "one_line({text:?})");
+            assert_eq!(
+                line_of(Cow::Owned(text.to_string())),
+                full.join(" "),
+                "line_of({text:?})"
+            );
+            let kept: String = text
+                .chars()
+                .filter(|c| !c.is_control() || *c == '\n')
+                .collect();
+            assert_eq!(multi_line(text), kept.trim(), "multi_line({text:?})");
+        }
+        assert!(matches!(one_line("plain text"), Cow::Borrowed(_)));
+    }
 }
