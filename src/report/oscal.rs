@@ -742,6 +742,14 @@ impl<'c, 'a: 'c> Document<'c, 'a> {
         }
     }
 
+    /// The observation of the action's question, when it is answered (none otherwise).
+    fn own_observation(&self, a: &ActionRow) -> Vec<ObservationRef> {
+        a.agreed
+            .map(|_| self.observation_ref(a.id))
+            .into_iter()
+            .collect()
+    }
+
     fn risk_ref(&self, question: &str) -> RiskRef {
         RiskRef {
             risk_uuid: self.id_of("risk", question),
@@ -886,11 +894,7 @@ impl<'c, 'a: 'c> Document<'c, 'a> {
                 if a.critical { ", critical" } else { "" }
             ),
             props,
-            related_observations: a
-                .agreed
-                .map(|_| self.observation_ref(a.id))
-                .into_iter()
-                .collect(),
+            related_observations: self.own_observation(a),
             remediations: [Remediation {
                 description: remediation_text(a),
                 lifecycle,
@@ -1002,11 +1006,7 @@ impl<'c, 'a: 'c> Document<'c, 'a> {
                 .into_iter()
                 .collect(),
             props,
-            related_observations: a
-                .agreed
-                .map(|_| self.observation_ref(a.id))
-                .into_iter()
-                .collect(),
+            related_observations: self.own_observation(a),
             related_risks: vec![self.risk_ref(a.id)],
             remarks: (!notes.is_empty()).then_some(notes),
             title: format!("{}: {}", a.id, one_line(a.prompt)),
