@@ -3,7 +3,7 @@
 
   scripts/bench.py run NAME [BENCH...]
       runs `cargo bench --bench BENCH -- --save-baseline NAME` for each bench (all of them by
-      default: store, render, export, content), and records the load average before and after
+      default: store, render, export, content, merge), and records the load average before and after
       and the commit, so that the figures can be told apart later (e.g. a quiet run and a run
       while the host is busy).
   scripts/bench.py table NAME [NAME...] [--only REGEX]
@@ -28,7 +28,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CRITERION = os.path.join(ROOT, "target", "criterion")
 RUNS = os.path.join(CRITERION, "runs")
-BENCHES = ["store", "render", "export", "content"]
+BENCHES = ["store", "render", "export", "content", "merge"]
 
 # Benchmarks with a target: (benchmark id, what it is, target in milliseconds).
 TARGETS = [
