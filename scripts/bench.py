@@ -3,9 +3,10 @@
 
   scripts/bench.py run NAME [BENCH...]
       runs `cargo bench --bench BENCH -- --save-baseline NAME` for each bench (all of them by
-      default: store, render, export, content, merge), and records the load average before and after
-      and the commit, so that the figures can be told apart later (e.g. a quiet run and a run
-      while the host is busy).
+      default: store, render, export, content, merge), and records the load average before and
+      after and the commit, so that the figures can be told apart later (e.g. a quiet run and a run
+      while the host is busy). Running some benches again under a name already used replaces
+      their figures and keeps the note of the others.
   scripts/bench.py table NAME [NAME...] [--only REGEX]
       every benchmark (or those whose id matches REGEX) with its figures in each named run,
       side by side: criterion's lower bound, estimate and upper bound of the mean time per
@@ -46,10 +47,23 @@ def git_commit():
     return out.stdout.strip() or "unknown"
 
 
+def load_note(name):
+    """The note of run NAME: one part per `run` call under that name, or None."""
+    path = os.path.join(RUNS, f"{name}.json")
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        note = json.load(f)
+    if "parts" not in note:
+        # A note written before runs could be continued: one part, its benches not named.
+        note = {"name": name, "parts": [dict(note, benches=None)]}
+    return note
+
+
 def run(name, benches):
     os.makedirs(RUNS, exist_ok=True)
-    note = {
-        "name": name,
+    part = {
+        "benches": benches,
         "commit": git_commit(),
         "started": time.strftime("%Y-%m-%d %H:%M:%S %z"),
         "load_before": os.getloadavg()[0],
@@ -61,8 +75,20 @@ def run(name, benches):
             cwd=ROOT,
             check=True,
         )
-    note["load_after"] = os.getloadavg()[0]
-    note["finished"] = time.strftime("%Y-%m-%d %H:%M:%S %z")
+    part["load_after"] = os.getloadavg()[0]
+    part["finished"] = time.strftime("%Y-%m-%d %H:%M:%S %z")
+    # Running some benches again under the same name replaces their figures: the earlier parts
+    # keep describing only the benches whose figures are still theirs.
+    note = load_note(name) or {"name": name, "parts": []}
+    kept = []
+    for earlier in note["parts"]:
+        if earlier["benches"] is None:
+            earlier["benches"] = [b for b in BENCHES if b not in benches]
+        else:
+            earlier["benches"] = [b for b in earlier["benches"] if b not in benches]
+        if earlier["benches"]:
+            kept.append(earlier)
+    note["parts"] = kept + [part]
     with open(os.path.join(RUNS, f"{name}.json"), "w", encoding="utf-8") as f:
         json.dump(note, f, indent=2)
     print(f"saved as {name}: scripts/bench.py table {name}")
@@ -103,15 +129,18 @@ def milliseconds(value):
 
 
 def describe(name):
-    path = os.path.join(RUNS, f"{name}.json")
-    if not os.path.exists(path):
+    note = load_note(name)
+    if note is None:
         return f"{name}: no note (run it with scripts/bench.py run {name})"
-    with open(path, encoding="utf-8") as f:
-        note = json.load(f)
-    return (
-        f"{name}: {note['started']}, commit {note['commit']}, load average "
-        f"{note['load_before']:.2f} before and {note['load_after']:.2f} after, {note['cpus']} CPUs"
-    )
+    lines = []
+    for part in note["parts"]:
+        which = f" ({', '.join(part['benches'])})" if part["benches"] else ""
+        lines.append(
+            f"{name}{which}: {part['started']}, commit {part['commit']}, load average "
+            f"{part['load_before']:.2f} before and {part['load_after']:.2f} after, "
+            f"{part['cpus']} CPUs"
+        )
+    return "\n- ".join(lines)
 
 
 def table(names, only=None):
