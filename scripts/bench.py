@@ -83,9 +83,10 @@ def run(name, benches):
     kept = []
     for earlier in note["parts"]:
         if earlier["benches"] is None:
-            earlier["benches"] = [b for b in BENCHES if b not in benches]
-        else:
-            earlier["benches"] = [b for b in earlier["benches"] if b not in benches]
+            # Which benches it ran is not known: it keeps the figures not run again since.
+            kept.append(earlier)
+            continue
+        earlier["benches"] = [b for b in earlier["benches"] if b not in benches]
         if earlier["benches"]:
             kept.append(earlier)
     note["parts"] = kept + [part]
@@ -134,7 +135,10 @@ def describe(name):
         return f"{name}: no note (run it with scripts/bench.py run {name})"
     lines = []
     for part in note["parts"]:
-        which = f" ({', '.join(part['benches'])})" if part["benches"] else ""
+        if part["benches"]:
+            which = f" ({', '.join(part['benches'])})"
+        else:
+            which = " (the benches not run again below)" if len(note["parts"]) > 1 else ""
         lines.append(
             f"{name}{which}: {part['started']}, commit {part['commit']}, load average "
             f"{part['load_before']:.2f} before and {part['load_after']:.2f} after, "
