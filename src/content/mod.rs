@@ -7,7 +7,11 @@ mod raw;
 pub mod reference;
 mod validate;
 
-pub use builtin::{BUILTIN_FILES, builtin, builtin_sources};
+#[cfg(embedded_bank)]
+pub use builtin::builtin;
+pub use builtin::{
+    BUILTIN_FILES, EMBEDDED_BANK_FILE, builtin_sources, compile_builtin, decode_compiled,
+};
 
 use crate::domain::framework::{Category, Framework, Stage};
 use crate::domain::questionnaire::{
@@ -85,6 +89,9 @@ pub enum ContentError {
     /// The content has problems: the first ones by file and position, and how many in all.
     #[error("{}", render_problems(.0))]
     Invalid(Problems),
+    /// A compiled bank could not be encoded or decoded.
+    #[error("the compiled question bank cannot be read ({0}); rebuild aiready")]
+    Embedded(String),
 }
 
 /// The most problems kept and printed; the rest are counted. A broken file can hold millions,
