@@ -46,6 +46,32 @@ impl Paths {
     }
 }
 
+/// The local time zone, for times shown on screen. With `TZ` unset it is read straight from
+/// `/etc/localtime` and named after the zone its link points to: jiff's own lookup would first
+/// walk the whole zone database to match that name, which costs more than the rest of start-up
+/// before the first frame. `TZ`, or a system without that file, goes through jiff's lookup.
+pub fn local_time_zone() -> jiff::tz::TimeZone {
+    #[cfg(unix)]
+    if std::env::var_os("TZ").is_none()
+        && let Some(zone) = zone_file(Path::new("/etc/localtime"))
+    {
+        return zone;
+    }
+    jiff::tz::TimeZone::system()
+}
+
+/// The time zone in a TZif file, named after the part of its link target after `zoneinfo/`.
+fn zone_file(path: &Path) -> Option<jiff::tz::TimeZone> {
+    let data = std::fs::read(path).ok()?;
+    let target = std::fs::read_link(path).ok();
+    let name = target
+        .as_deref()
+        .and_then(Path::to_str)
+        .and_then(|t| t.rsplit_once("zoneinfo/"))
+        .map_or("Local", |(_, name)| name);
+    jiff::tz::TimeZone::tzif(name, &data).ok()
+}
+
 fn env_path(name: &str) -> Option<PathBuf> {
     std::env::var_os(name)
         .filter(|v| !v.is_empty())
@@ -70,5 +96,31 @@ mod tests {
     fn explicit_data_dir_wins() {
         let paths = Paths::resolve(Some(Path::new("/tmp/aiready-x"))).unwrap();
         assert_eq!(paths.data_dir, PathBuf::from("/tmp/aiready-x"));
+    }
+
+    /// A zone file read directly tells the same offsets as jiff's lookup by name, and carries
+    /// the name of the zone its link points to.
+    #[cfg(unix)]
+    #[test]
+    fn a_zone_file_read_directly_is_the_named_zone() {
+        let file = Path::new("/usr/share/zoneinfo/Europe/Berlin");
+        let Ok(named) = jiff::tz::TimeZone::get("Europe/Berlin") else {
+            eprintln!("skipped: no zone database on this system");
+            return;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("localtime");
+        std::os::unix::fs::symlink(file, &link).unwrap();
+        let zone = zone_file(&link).unwrap();
+        assert_eq!(zone.iana_name(), Some("Europe/Berlin"));
+        for second in [0, 1_700_000_000, 1_720_000_000] {
+            let t = jiff::Timestamp::from_second(second).unwrap();
+            assert_eq!(zone.to_offset(t), named.to_offset(t));
+        }
+        // A copy rather than a link has no name to give.
+        let copy = dir.path().join("copy");
+        std::fs::copy(file, &copy).unwrap();
+        assert_eq!(zone_file(&copy).unwrap().iana_name(), Some("Local"));
+        assert!(zone_file(&dir.path().join("missing")).is_none());
     }
 }

@@ -86,7 +86,7 @@ impl<'b> App<'b> {
             keymap,
             theme,
             clock,
-            time_zone: TimeZone::system(),
+            time_zone: crate::config::local_time_zone(),
             layers: Vec::new(),
             open: None,
             message: None,
