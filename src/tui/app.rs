@@ -24,7 +24,7 @@ use crate::domain::scale::Answer;
 use crate::domain::scoring;
 use crate::domain::session::Session;
 use crate::report::{self, Format, Options, ReportError, Template};
-use crate::store::{SessionLock, SessionStore, new_session_id};
+use crate::store::{SessionLock, SessionStore, Summary, new_session_id};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use ratatui::crossterm::event::KeyEvent;
@@ -80,14 +80,28 @@ impl<'b> App<'b> {
         theme: Theme,
         clock: Clock,
     ) -> App<'b> {
-        let mut app = App {
+        let mut app = App::unlisted(bank, store, keymap, theme, clock);
+        app.list_sessions();
+        app
+    }
+
+    /// A new app whose list of sessions is read only when it is first shown (see
+    /// [`App::list_sessions`]): for a start on one session, which needs no other.
+    pub fn unlisted(
+        bank: &'b QuestionBank,
+        store: Box<dyn SessionStore>,
+        keymap: Keymap,
+        theme: Theme,
+        clock: Clock,
+    ) -> App<'b> {
+        App {
             bank,
             store,
             keymap,
             theme,
             clock,
             time_zone: crate::config::local_time_zone(),
-            layers: Vec::new(),
+            layers: vec![Layer::Screen(Screen::Home(HomeState::default()))],
             open: None,
             message: None,
             save_error: None,
@@ -96,10 +110,15 @@ impl<'b> App<'b> {
             running: true,
             unsaved: false,
             no_screen: Screen::Home(HomeState::default()),
-        };
-        let home = app.home_state(None);
-        app.layers.push(Layer::Screen(Screen::Home(home)));
-        app
+        }
+    }
+
+    /// Reads the list of sessions into the screen at the bottom of the stack.
+    pub fn list_sessions(&mut self) {
+        let home = self.home_state(None);
+        if let Some(bottom) = self.layers.first_mut() {
+            *bottom = Layer::Screen(Screen::Home(home));
+        }
     }
 
     /// Whether the app should keep running.
@@ -344,7 +363,11 @@ impl<'b> App<'b> {
         self.unsaved = false;
         let Some(open) = &self.open else { return };
         let Some(lock) = &open.lock else { return };
-        match self.store.save(lock, &open.session) {
+        let summary = Summary::of(&open.session, &open.results);
+        match self
+            .store
+            .save_with_summary(lock, &open.session, self.bank, &summary)
+        {
             Ok(()) => self.save_error = None,
             Err(e) => self.save_error = Some(e.to_string()),
         }
@@ -540,14 +563,11 @@ impl<'b> App<'b> {
     /// The list of sessions as the store has them now.
     fn home_state(&mut self, select: Option<&str>) -> HomeState {
         let mut entries = Vec::new();
-        match self.store.list() {
+        match self.store.summaries(self.bank) {
             Ok(list) => {
                 for entry in list {
-                    entries.push(match entry.session {
-                        Ok(session) => {
-                            let results = scoring::score(self.bank, &session);
-                            HomeEntry::from_session(&session, &results)
-                        }
+                    entries.push(match entry.summary {
+                        Ok(summary) => HomeEntry::from_summary(summary),
                         Err(e) => HomeEntry::unreadable(entry.id, e.to_string()),
                     });
                 }

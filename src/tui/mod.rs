@@ -120,7 +120,11 @@ pub fn run(
     ensure_terminal()?;
     let keymap = Keymap::load(&paths.config_dir)?;
     let theme = theme_from_env()?;
-    let mut app = App::new(bank, store, keymap, theme, Box::new(jiff::Timestamp::now));
+    let clock = Box::new(jiff::Timestamp::now);
+    let mut app = match start {
+        Start::Home => App::new(bank, store, keymap, theme, clock),
+        Start::Session(_) => App::unlisted(bank, store, keymap, theme, clock),
+    };
     app.keymap_path = paths
         .config_dir
         .join(keymap::USER_KEYMAP_FILE)
@@ -129,6 +133,10 @@ pub fn run(
     app.export_places = popups::export::ExportPlaces::from_env(&paths.config_dir);
     if let Start::Session(id) = start {
         app.dispatch(Action::OpenSession(id));
+        // The session could not be opened: the list of sessions is shown instead.
+        if app.open.is_none() {
+            app.list_sessions();
+        }
     }
     let mut terminal = ratatui::try_init()?;
     let result = event_loop(&mut terminal, &mut app);

@@ -2,6 +2,7 @@
 
 use crate::domain::scoring::Results;
 use crate::domain::session::Session;
+use crate::store::Summary;
 use crate::tui::action::Action;
 use crate::tui::keymap::{Command, Context};
 use crate::tui::layer::{Effect, ExportSource, Outcome};
@@ -41,15 +42,20 @@ pub struct HomeEntry {
 impl HomeEntry {
     /// The entry of a readable session.
     pub fn from_session(session: &Session, results: &Results) -> HomeEntry {
+        HomeEntry::from_summary(Summary::of(session, results))
+    }
+
+    /// The entry of a session as its summary tells it.
+    pub fn from_summary(summary: Summary) -> HomeEntry {
         HomeEntry {
-            id: session.id.clone(),
-            name: session.name.clone(),
-            organisation: session.organisation.clone(),
-            mode: session.mode.title().to_string(),
-            answered: results.completion.answered,
-            applicable: results.completion.applicable,
-            score: results.overall,
-            updated: Some(session.updated),
+            id: summary.id,
+            name: summary.name,
+            organisation: summary.organisation,
+            mode: summary.mode.title().to_string(),
+            answered: summary.answered,
+            applicable: summary.applicable,
+            score: summary.score,
+            updated: Some(summary.updated),
             error: None,
         }
     }
