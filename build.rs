@@ -36,7 +36,8 @@ fn main() -> ExitCode {
         eprintln!("OUT_DIR is not set; run the build through cargo");
         return ExitCode::FAILURE;
     };
-    let bytes = match content::compile_builtin(&content::builtin_sources()) {
+    let sources = content::builtin_sources();
+    let bytes = match content::compile_builtin(&sources) {
         Ok(bytes) => bytes,
         Err(err) => {
             eprintln!("the built-in questionnaires are invalid:\n{err}");
@@ -49,5 +50,10 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     println!("cargo::rustc-cfg=embedded_bank");
+    // Banks cached from custom sets with no scoping profile of their own hold the built-in one.
+    println!(
+        "cargo::rustc-env=AIREADY_BUILTIN_HASH={}",
+        content::content_hash(&sources)
+    );
     ExitCode::SUCCESS
 }

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 pub const DATA_DIR_ENV: &str = "AIREADY_DATA_DIR";
 /// The environment variable that overrides the config directory.
 pub const CONFIG_DIR_ENV: &str = "AIREADY_CONFIG_DIR";
+/// The environment variable that overrides the cache directory.
+pub const CACHE_DIR_ENV: &str = "AIREADY_CACHE_DIR";
 
 /// Resolved locations for one run of the program.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +17,9 @@ pub struct Paths {
     pub data_dir: PathBuf,
     /// Where optional user files live (keymap.ron, report.md.j2, config).
     pub config_dir: PathBuf,
+    /// Where validated custom questionnaire sets are kept so that they load without parsing;
+    /// None when there is no home directory (nothing is cached then).
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl Paths {
@@ -39,9 +44,12 @@ impl Paths {
                 .map(|p| p.config_dir().to_path_buf())
                 .ok_or(PathsError::NoHome)?,
         };
+        let cache_dir =
+            env_path(CACHE_DIR_ENV).or_else(|| project.as_ref().map(|p| p.cache_dir().to_path_buf()));
         Ok(Paths {
             data_dir,
             config_dir,
+            cache_dir,
         })
     }
 }

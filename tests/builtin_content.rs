@@ -31,7 +31,7 @@ fn the_compiled_bank_is_the_validated_bank() {
     let sources = content::builtin_sources();
     let loaded = content::load_sources(&sources).expect("built-in set validates");
     let compiled = content::compile_builtin(&sources).expect("built-in set compiles");
-    assert_eq!(content::decode_compiled(&compiled).unwrap(), loaded);
+    assert_eq!(content::decode_bank(&compiled).unwrap(), loaded);
     assert_eq!(*bank(), loaded);
 }
 
@@ -70,7 +70,7 @@ fn a_broken_builtin_file_fails_the_build_step() {
 fn a_damaged_compiled_bank_is_refused() {
     let compiled = content::compile_builtin(&content::builtin_sources()).unwrap();
     let cut = &compiled[..compiled.len() / 2];
-    let err = content::decode_compiled(cut).unwrap_err();
+    let err = content::decode_bank(cut).unwrap_err();
     assert!(err.to_string().contains("rebuild aiready"), "{err}");
 }
 

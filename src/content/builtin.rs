@@ -54,12 +54,17 @@ pub const EMBEDDED_BANK_FILE: &str = "builtin-bank.postcard";
 /// Loads and validates a set and encodes the bank for [`builtin`]: what the build script runs
 /// on the built-in files, so that a broken built-in file fails the build with its problems.
 pub fn compile_builtin(sources: &[Source]) -> Result<Vec<u8>, ContentError> {
-    let bank = load_sources(sources).map_err(ContentError::Invalid)?;
-    postcard::to_allocvec(&bank).map_err(|e| ContentError::Embedded(e.to_string()))
+    encode_bank(&load_sources(sources).map_err(ContentError::Invalid)?)
 }
 
-/// Decodes a bank encoded by [`compile_builtin`].
-pub fn decode_compiled(bytes: &[u8]) -> Result<QuestionBank, ContentError> {
+/// A validated bank in compact binary form (postcard), read back by [`decode_bank`] without
+/// parsing or validating: the built-in bank in the binary and custom banks in the cache.
+pub fn encode_bank(bank: &QuestionBank) -> Result<Vec<u8>, ContentError> {
+    postcard::to_allocvec(bank).map_err(|e| ContentError::Embedded(e.to_string()))
+}
+
+/// Decodes a bank encoded by [`encode_bank`].
+pub fn decode_bank(bytes: &[u8]) -> Result<QuestionBank, ContentError> {
     postcard::from_bytes(bytes).map_err(|e| ContentError::Embedded(e.to_string()))
 }
 
@@ -74,7 +79,7 @@ pub fn builtin() -> Result<&'static QuestionBank, ContentError> {
     // The same name as EMBEDDED_BANK_FILE: include_bytes! takes a literal.
     static COMPILED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtin-bank.postcard"));
     static BANK: OnceLock<Result<QuestionBank, String>> = OnceLock::new();
-    BANK.get_or_init(|| decode_compiled(COMPILED).map_err(|e| e.to_string()))
+    BANK.get_or_init(|| decode_bank(COMPILED).map_err(|e| e.to_string()))
         .as_ref()
         .map_err(|message| ContentError::Embedded(message.clone()))
 }

@@ -4,6 +4,7 @@
 //! A session is opened for writing through a [`SessionLock`]; only the holder of the lock may
 //! save it, so two processes never write the same session.
 
+mod bank_cache;
 mod error;
 mod file;
 mod format;
@@ -11,6 +12,7 @@ mod memory;
 mod nofollow;
 mod summary;
 
+pub use bank_cache::BankCache;
 pub use error::StoreError;
 pub use file::FileStore;
 pub use format::{DecodeError, SCHEMA_VERSION, decode, encode};
