@@ -70,6 +70,20 @@ fn render(c: &mut Criterion) {
                 .unwrap();
         })
     });
+    // Every gap, one tab on.
+    app.dispatch(Action::NextField);
+    c.bench_function("results gaps list 200x60, 5000 questions", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|frame| frame.render_widget(black_box(&app), frame.area()))
+                .unwrap();
+        })
+    });
+    c.bench_function("results gaps list, next row, 5000 questions", |b| {
+        b.iter(|| {
+            app.dispatch(Action::Down);
+        })
+    });
     app.dispatch(Action::Back);
     c.bench_function("answer and save, 5000 questions", |b| {
         b.iter(|| {

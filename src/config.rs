@@ -44,8 +44,8 @@ impl Paths {
                 .map(|p| p.config_dir().to_path_buf())
                 .ok_or(PathsError::NoHome)?,
         };
-        let cache_dir =
-            env_path(CACHE_DIR_ENV).or_else(|| project.as_ref().map(|p| p.cache_dir().to_path_buf()));
+        let cache_dir = env_path(CACHE_DIR_ENV)
+            .or_else(|| project.as_ref().map(|p| p.cache_dir().to_path_buf()));
         Ok(Paths {
             data_dir,
             config_dir,

@@ -76,7 +76,10 @@ fn an_edited_set_is_validated_again() {
     // An edit that breaks the set is reported, whatever the cache holds.
     std::fs::write(&file, text.replacen("weight: 2", "weight: 9", 1)).unwrap();
     let err = cache.load(&sources(&set)).unwrap_err();
-    assert!(err.to_string().contains("weight 9 is out of range"), "{err}");
+    assert!(
+        err.to_string().contains("weight 9 is out of range"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -94,7 +97,11 @@ fn corrupt_cut_and_foreign_entries_are_rebuilt() {
         std::fs::write(&entry, &damaged).unwrap();
         assert!(cache.get(&hash).is_none(), "{what} believed");
         assert_eq!(cache.load(&sources).unwrap(), good, "{what}");
-        assert_eq!(std::fs::read(&entry).unwrap(), bytes, "{what} not rewritten");
+        assert_eq!(
+            std::fs::read(&entry).unwrap(),
+            bytes,
+            "{what} not rewritten"
+        );
     };
     // One byte changed inside a question's text.
     let mut flipped = bytes.clone();

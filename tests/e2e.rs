@@ -150,6 +150,7 @@ impl Pty {
 
 const ESC: &str = "\x1b";
 const LEFT: &str = "\x1b[D";
+const RIGHT: &str = "\x1b[C";
 const CTRL_C: &str = "\x03";
 const CTRL_S: &str = "\x13";
 
@@ -158,7 +159,7 @@ fn answers_and_notes_survive_quit_and_reopen() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = Pty::spawn(&[], dir.path(), &[]);
     app.wait_for("No sessions yet");
-    app.send("n");
+    app.send("s");
     app.wait_for("New session");
     app.send("Pty check");
     app.send(CTRL_S);
@@ -319,4 +320,196 @@ fn without_a_terminal_the_error_says_so() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("needs a terminal"), "{stderr}");
+}
+
+/// Makes the data folder unwritable under the running program: it moves away and a plain
+/// file takes its place (chmod would not stop root, who runs CI).
+fn break_data_folder(dir: &Path) {
+    std::fs::rename(dir.join("data"), dir.join("data-moved")).unwrap();
+    std::fs::write(dir.join("data"), "not a folder").unwrap();
+}
+
+/// What the program printed after it handed the terminal back.
+fn printed_after_restore(app: &Pty) -> String {
+    let raw = String::from_utf8_lossy(&app.raw.lock().unwrap()).to_string();
+    let left = raw
+        .rfind("\x1b[?1049l")
+        .expect("the alternate screen was left");
+    raw[left..].to_string()
+}
+
+/// Rescue copies written into `dir`.
+fn rescue_copies(dir: &Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("-rescue-"))
+        .collect()
+}
+
+/// A session with one answer saved, then a second answer the broken data folder refuses.
+fn session_with_a_failed_save(dir: &Path) -> Pty {
+    let mut app = Pty::spawn(&["new", "--name", "Rescue me"], dir, &[]);
+    app.wait_for("question 1 of");
+    app.send("3");
+    app.wait_for("question 2 of");
+    break_data_folder(dir);
+    app.send("2");
+    app.wait_for("NOT SAVED");
+    app
+}
+
+#[test]
+fn quitting_after_a_failed_save_offers_a_retry_and_a_rescue_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = session_with_a_failed_save(dir.path());
+    app.send("q");
+    app.wait_for("Changes not saved");
+    app.wait_for("2 Designed");
+    app.send("\r");
+    app.wait_for("Tried again: still not saved");
+    app.send("w");
+    let status = app.wait_exit();
+    assert!(
+        !status.success(),
+        "changes not in the session file: not a clean exit"
+    );
+    app.assert_restored();
+    let copies = rescue_copies(dir.path());
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    let printed = printed_after_restore(&app);
+    let name = copies[0].file_name().unwrap().to_string_lossy().to_string();
+    assert!(printed.contains(&name), "{printed}");
+    // The rescue copy is a session file with both answers.
+    let text = std::fs::read_to_string(&copies[0]).unwrap();
+    let session = aiready::store::decode(&text).unwrap();
+    let levels: Vec<_> = session.records.values().filter_map(|r| r.answer).collect();
+    assert_eq!(levels.len(), 2, "{levels:?}");
+}
+
+#[test]
+fn quitting_without_saving_asks_twice_and_says_what_was_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = session_with_a_failed_save(dir.path());
+    app.send(CTRL_C);
+    app.wait_for("Changes not saved");
+    app.send("D");
+    app.wait_for("lose these changes for good?");
+    app.send("y");
+    let status = app.wait_exit();
+    assert!(!status.success());
+    app.assert_restored();
+    let printed = printed_after_restore(&app);
+    assert!(printed.contains("Discarded"), "{printed}");
+    assert!(printed.contains("2 Designed"), "{printed}");
+    assert!(rescue_copies(dir.path()).is_empty());
+}
+
+/// Sends a signal to the program.
+fn signal(app: &Pty, name: &str) {
+    let pid = app.child.process_id().expect("the program runs");
+    let status = std::process::Command::new("kill")
+        .args([format!("-{name}"), pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn a_terminate_signal_saves_first_and_rescues_what_it_cannot_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = Pty::spawn(&["new", "--name", "Signalled"], dir.path(), &[]);
+    app.wait_for("question 1 of");
+    app.send("e");
+    app.wait_for("Enter: new line");
+    app.send("typed before the signal");
+    app.wait_for("typed before the signal");
+    signal(&app, "TERM");
+    let status = app.wait_exit();
+    assert_eq!(status.exit_code(), 128 + 15);
+    app.assert_restored();
+    let saved: String = std::fs::read_dir(dir.path().join("data"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    assert!(saved.contains("typed before the signal"), "{saved}");
+
+    let mut app = session_with_a_failed_save(dir.path());
+    signal(&app, "HUP");
+    let status = app.wait_exit();
+    assert_eq!(status.exit_code(), 128 + 1);
+    app.assert_restored();
+    let copies = rescue_copies(dir.path());
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    let printed = printed_after_restore(&app);
+    assert!(printed.contains("rescue copy"), "{printed}");
+}
+
+#[test]
+fn q_quits_while_a_report_template_runs_for_ever() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("config")).unwrap();
+    std::fs::write(
+        dir.path().join("config/report.md.j2"),
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+    )
+    .unwrap();
+    let mut app = Pty::spawn(&["new", "--name", "Slow report"], dir.path(), &[]);
+    app.wait_for("question 1 of");
+    app.send("X");
+    app.wait_for("Export a report");
+    app.send("\r");
+    app.wait_for("Writing the report");
+    app.send("q");
+    assert!(app.wait_exit().success());
+    app.assert_restored();
+}
+
+#[test]
+fn keys_wait_while_the_terminal_is_too_small() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = Pty::spawn(&["new", "--name", "Tiny"], dir.path(), &[]);
+    app.wait_for("question 1 of");
+    app.resize(20, 70);
+    app.wait_for("too small");
+    // An answer and text typed now would change what nobody sees: they are ignored.
+    app.send("3");
+    app.send("e");
+    app.send("hidden");
+    app.resize(40, 120);
+    app.wait_for("question 1 of");
+    app.wait_for("Answer (open)");
+    assert!(
+        !app.screen().contains("Enter: new line"),
+        "{}",
+        app.screen()
+    );
+    app.send("3");
+    app.wait_for("question 2 of");
+    app.send("q");
+    assert!(app.wait_exit().success());
+    app.assert_restored();
+}
+
+#[test]
+fn a_session_reopens_at_the_question_it_was_left_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = Pty::spawn(&["new", "--name", "Come back"], dir.path(), &[]);
+    app.wait_for("question 1 of");
+    app.send("2");
+    app.wait_for("question 2 of");
+    for n in 3..=6 {
+        app.send(RIGHT);
+        app.wait_for(&format!("question {n} of"));
+    }
+    app.send("q");
+    assert!(app.wait_exit().success());
+    // Question 2 is the first one unanswered, but the session was left on question 6.
+    let mut app = Pty::spawn(&["open", "Come back"], dir.path(), &[]);
+    app.wait_for("question 6 of");
+    app.send(CTRL_C);
+    assert!(app.wait_exit().success());
+    app.assert_restored();
 }

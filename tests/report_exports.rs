@@ -282,7 +282,7 @@ fn csv_has_mapping_columns_a_byte_order_mark_and_a_register() {
         assert_eq!(&row[col("exported")], "2026-02-01T09:00:00Z");
         let evidence = session
             .record(&q.id)
-            .map(|r| r.evidence.join("; "))
+            .map(|r| r.action.evidence.join("; "))
             .unwrap_or_default();
         assert_eq!(&row[col("evidence")], evidence);
     }
@@ -293,7 +293,7 @@ fn csv_never_writes_control_characters_and_still_neutralises_formulas() {
     let mut session = fixture::hostile_session();
     for (i, r) in session.records.values_mut().enumerate().take(20) {
         r.notes = format!("bell\u{7} escape\u{1b}[2J nul\u{0} c1\u{9b} line\u{2028}two {i}");
-        r.action_owner = "\u{1b}]0;title\u{7}=cmd".into();
+        r.action.owner = "\u{1b}]0;title\u{7}=cmd".into();
     }
     let text = render(Format::Csv, &session, &fixture::options());
     for c in text.chars() {
@@ -409,4 +409,98 @@ fn version_1_exports_still_import_and_are_checked_the_same_way() {
         err.contains(&format!("session.records[\"{na}\"].notes")),
         "{err}"
     );
+}
+
+#[test]
+fn older_exports_without_the_agreed_action_still_import() {
+    let session = fixture::session();
+    let with_action = session
+        .records
+        .iter()
+        .find(|(_, r)| !r.action.owner.is_empty())
+        .map(|(id, _)| id.clone())
+        .unwrap();
+    let expected = session.record(&with_action).unwrap().action.clone();
+
+    // Version 1 kept the action's owner, due date and evidence in the record itself.
+    let mut v1 =
+        serde_json::json!({"format_version": 1, "generator": "aiready 0.1.0", "session": session});
+    for record in v1["session"]["records"]
+        .as_object_mut()
+        .unwrap()
+        .values_mut()
+    {
+        let record = record.as_object_mut().unwrap();
+        let Some(action) = record.remove("action") else {
+            continue;
+        };
+        record.insert(
+            "action_owner".into(),
+            action.get("owner").cloned().unwrap_or("".into()),
+        );
+        record.insert(
+            "due".into(),
+            action
+                .get("due")
+                .cloned()
+                .unwrap_or(serde_json::Value::Null),
+        );
+        record.insert(
+            "evidence".into(),
+            action
+                .get("evidence")
+                .cloned()
+                .unwrap_or(serde_json::json!([])),
+        );
+    }
+    let back = report::json::parse("v1.json", &v1.to_string()).unwrap();
+    let action = &back.record(&with_action).unwrap().action;
+    assert_eq!(action.owner, expected.owner);
+    assert_eq!(action.due, expected.due);
+    assert_eq!(action.evidence, expected.evidence);
+
+    // Version 2 had no agreed action, status, resolved flag or last question.
+    let current = render(Format::Json, &session, &fixture::options());
+    let mut v2: serde_json::Value = serde_json::from_str(&current).unwrap();
+    v2["format_version"] = 2.into();
+    for record in v2["session"]["records"]
+        .as_object_mut()
+        .unwrap()
+        .values_mut()
+    {
+        let record = record.as_object_mut().unwrap();
+        for field in ["action_what", "action_status", "status_date", "resolved"] {
+            record.remove(field);
+        }
+    }
+    let back = report::json::parse("v2.json", &v2.to_string()).unwrap();
+    let action = &back.record(&with_action).unwrap().action;
+    assert_eq!(action.owner, expected.owner);
+    assert_eq!(action.what, "");
+    assert_eq!(action.status, aiready::domain::session::ActionStatus::Open);
+}
+
+#[test]
+fn the_agreed_action_and_its_status_round_trip_through_json() {
+    let mut session = fixture::session();
+    let id = session.records.keys().next().unwrap().clone();
+    let record = session.record_mut(&id);
+    record.action.what = "Write the procedure".into();
+    record.action.status = aiready::domain::session::ActionStatus::WontDo("risk accepted".into());
+    record.action.status_date = Some(jiff::civil::date(2026, 2, 1));
+    record.resolved = true;
+    session.last_question = Some(id.clone());
+    let text = render(Format::Json, &session, &fixture::options());
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        value["session"]["records"][&id]["action_status"],
+        serde_json::json!({"kind": "wont_do", "reason": "risk accepted"})
+    );
+    assert_eq!(report::json::parse("s.json", &text).unwrap(), session);
+    // A won't-do without its reason is refused by path.
+    let blank = text.replace("\"risk accepted\"", "\"  \"");
+    let err = report::json::parse("s.json", &blank)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("action_status.reason"), "{err}");
 }

@@ -95,7 +95,7 @@ fn json_carries_the_session_and_the_computed_results() {
     let text =
         report::render(Format::Json, fixture::bank(), &session, &fixture::options()).unwrap();
     let value: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(value["format_version"], 2);
+    assert_eq!(value["format_version"], report::json::FORMAT_VERSION);
     assert_eq!(value["session"]["id"], fixture::ID);
     assert!(value["results"]["gaps"].as_array().unwrap().len() > 10);
     assert!(value["results"]["overall"]["score"].is_number());
@@ -156,11 +156,13 @@ fn csv_parses_back_row_for_row() {
         assert_eq!(row[12], action.owner);
         assert_eq!(row[13], action.due);
         assert_eq!(row[14], action.notes);
+        assert_eq!(row[21], action.what);
+        assert_eq!(row[22], action.status);
     }
     // Completeness: every gap's notes and every action owner and due date has its row.
     for (id, r) in &session.records {
         let in_plan = results.gaps.iter().any(|g| g.question_id == id)
-            || (!r.action_owner.is_empty() && bank.question(id).is_some());
+            || (!r.action.owner.is_empty() && bank.question(id).is_some());
         let applicable = results
             .questions
             .iter()
@@ -168,7 +170,7 @@ fn csv_parses_back_row_for_row() {
         if in_plan && applicable {
             let row = rows.iter().find(|row| &row[1] == id).unwrap();
             assert_eq!(row[14], r.notes);
-            assert_eq!(row[12], r.action_owner);
+            assert_eq!(row[12], r.action.owner);
         }
     }
 }

@@ -53,8 +53,8 @@ fn typed_text(s: &Session) -> Vec<String> {
     }
     for r in s.records.values() {
         out.push(r.notes.clone());
-        out.push(r.action_owner.clone());
-        out.extend(r.evidence.iter().cloned());
+        out.push(r.action.owner.clone());
+        out.extend(r.action.evidence.iter().cloned());
         out.extend(r.votes.keys().cloned());
     }
     out
@@ -248,7 +248,7 @@ fn expected_headings(session: &Session) -> Vec<(HeadingLevel, String)> {
                 .map(|g| {
                     session
                         .record(g.question_id)
-                        .map_or(String::new(), |r| r.action_owner.trim().to_string())
+                        .map_or(String::new(), |r| r.action.owner.trim().to_string())
                 })
                 .collect();
             owners.sort_by_key(|o| (o.is_empty(), o.to_lowercase()));
@@ -371,16 +371,16 @@ fn every_note_evidence_item_and_action_appears() {
             assert!(text.contains(&escape::inline(line)), "note of {id}: {line}");
             checked += 1;
         }
-        for e in &r.evidence {
+        for e in &r.action.evidence {
             assert!(text.contains(&escape::inline(e)), "evidence of {id}: {e}");
             checked += 1;
         }
-        if !r.action_owner.is_empty() {
-            let due = r.due.map(|d| d.to_string()).unwrap_or_default();
+        if !r.action.owner.is_empty() {
+            let due = r.action.due.map(|d| d.to_string()).unwrap_or_default();
             let needle = if in_bank {
-                format!("Action: {}, due {due}", escape::inline(&r.action_owner))
+                format!("Action: {}, due {due}", escape::inline(&r.action.owner))
             } else {
-                format!("{}, {due} |", escape::inline(&r.action_owner))
+                format!("{}, {due} |", escape::inline(&r.action.owner))
             };
             assert!(text.contains(&needle), "action of {id}: {needle}");
             checked += 1;
@@ -470,7 +470,7 @@ fn web_addresses_become_links_to_exactly_what_was_typed() {
     let ids: Vec<String> = s.records.keys().take(8).cloned().collect();
     for (i, id) in ids.iter().enumerate() {
         let r = s.record_mut(id);
-        r.evidence = vec![URLS[i % URLS.len()].to_string(), format!("Ticket SEC-{i}")];
+        r.action.evidence = vec![URLS[i % URLS.len()].to_string(), format!("Ticket SEC-{i}")];
         r.notes = format!(
             "See {} for the details.\n\nSecond paragraph: C:\\share\\evidence_{i}",
             URLS[(i + 1) % URLS.len()]

@@ -42,7 +42,11 @@ fn the_fixture_report_converts_with_pandoc() {
     }
     let mut session = fixture::session();
     let id = session.records.keys().next().cloned().unwrap();
-    session.record_mut(&id).evidence.push(URL.to_string());
+    session
+        .record_mut(&id)
+        .action
+        .evidence
+        .push(URL.to_string());
     let text = report::render(
         Format::Markdown,
         fixture::bank(),

@@ -33,7 +33,7 @@ fn stored_session(store: &FileStore, name: &str) -> Session {
         s.set_answer(id, Answer::from_level((i % 5) as u8), now());
     }
     s.record_mut(&ids[0]).notes = "Approved by the board, see TICKET-1.".into();
-    s.record_mut(&ids[1]).evidence = vec!["policy.pdf".into()];
+    s.record_mut(&ids[1]).action.evidence = vec!["policy.pdf".into()];
     drop(store.create(&s).unwrap());
     s
 }
@@ -65,8 +65,8 @@ fn round_trip_and_backup() {
     let (loaded, lock) = store.open(&s.id).unwrap();
     assert_eq!(loaded, s);
     let first = std::fs::read(store.path(&s.id)).unwrap();
-    s.record_mut("sec-gov-01").action_owner = "Ben".into();
-    s.record_mut("sec-gov-01").due = Some(jiff::civil::date(2027, 1, 15));
+    s.record_mut("sec-gov-01").action.owner = "Ben".into();
+    s.record_mut("sec-gov-01").action.due = Some(jiff::civil::date(2027, 1, 15));
     store.save(&lock, &s).unwrap();
     assert_eq!(store.load(&s.id).unwrap(), s);
     assert_eq!(std::fs::read(store.backup_path(&s.id)).unwrap(), first);

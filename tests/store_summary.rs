@@ -176,7 +176,11 @@ fn a_summary_scored_with_other_questionnaires_is_scored_again() {
     let mut other = bank().clone();
     other.content_hash = "0".repeat(64);
     let answered = a.records.keys().next().unwrap().clone();
-    for q in other.questionnaires.iter_mut().flat_map(|q| q.sections.iter_mut()) {
+    for q in other
+        .questionnaires
+        .iter_mut()
+        .flat_map(|q| q.sections.iter_mut())
+    {
         for question in &mut q.questions {
             if question.id == answered {
                 question.weight = 3;
@@ -270,7 +274,7 @@ fn summaries_are_never_read_or_written_through_links_or_special_files() {
     std::fs::remove_file(summary_file(&store, &b.id)).unwrap();
     rustix::fs::mknodat(
         rustix::fs::CWD,
-        &summary_file(&store, &b.id),
+        summary_file(&store, &b.id),
         rustix::fs::FileType::Fifo,
         rustix::fs::Mode::from_bits_truncate(0o600),
         0,
@@ -280,7 +284,10 @@ fn summaries_are_never_read_or_written_through_links_or_special_files() {
     assert_eq!(listed(&store, bank()), want);
     assert_eq!(std::fs::read(&outside).unwrap(), before);
     let link = std::fs::symlink_metadata(summary_file(&store, &a.id)).unwrap();
-    assert!(link.file_type().is_symlink(), "the link is left, not written through");
+    assert!(
+        link.file_type().is_symlink(),
+        "the link is left, not written through"
+    );
     let fifo = std::fs::symlink_metadata(summary_file(&store, &b.id)).unwrap();
     assert!(!fifo.is_file());
 }

@@ -11,29 +11,13 @@ use aiready::tui::action::Action;
 use aiready::tui::app::App;
 use aiready::tui::popups::export::ExportPlaces;
 use common::{app, seed, type_text};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use std::path::PathBuf;
 
 const ID: &str = "2026-01-01-acme-support-bot-5f3c2a";
 
 /// The screen as text, one line per row, trailing spaces trimmed.
 fn draw(app: &App<'_>, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| frame.render_widget(app, frame.area()))
-        .unwrap();
-    let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..height {
-        let mut line = String::new();
-        for x in 0..width {
-            line.push_str(buffer[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out.replace(ID, "[session id]")
+    common::screen_text(app, width, height).replace(ID, "[session id]")
 }
 
 /// Snapshots a screen at both sizes.
@@ -73,6 +57,11 @@ fn workshop() -> (MemoryStore, App<'static>) {
     );
     app.dispatch(Action::Back);
     app.dispatch(Action::EditAction);
+    type_text(
+        &mut app,
+        "Approve each fine-tune set before use, one ticket per set",
+    );
+    app.dispatch(Action::NextField);
     type_text(&mut app, "Ben");
     app.dispatch(Action::NextField);
     type_text(&mut app, "2027-01-15");
@@ -167,6 +156,25 @@ fn results_dashboard() {
     let (_store, mut app) = workshop();
     app.dispatch(Action::Results);
     both("results", &app);
+    // Every stage keeps its heatmap column at the smallest size (scrolled down to it).
+    for _ in 0..14 {
+        app.dispatch(Action::Down);
+    }
+    let small = draw(&app, 80, 24);
+    for stage in [
+        "Govern", "Collect", "Store", "Train", "Share", "Monitor", "Dispose",
+    ] {
+        assert!(small.contains(stage), "{stage}:\n{small}");
+    }
+    for tab in [
+        "results_gaps",
+        "results_follow_ups",
+        "results_disagreements",
+        "results_actions",
+    ] {
+        app.dispatch(Action::NextField);
+        both(tab, &app);
+    }
 }
 
 #[test]
@@ -250,4 +258,105 @@ fn redact_folder(screen: &str, folder: &str) -> String {
         out.push('\n');
     }
     out
+}
+
+#[test]
+fn unsaved_changes_on_quit() {
+    let (store, mut app) = workshop();
+    app.export_places = ExportPlaces {
+        dir: PathBuf::from("/home/dana"),
+        home: None,
+        config_dir: None,
+    };
+    store.fail_saves(true);
+    app.dispatch(Action::Answer(Answer::Operating));
+    app.dispatch(Action::EditNotes);
+    common::type_text(&mut app, "Needs a second look.");
+    // The pause after typing: the save is tried, and fails.
+    app.dispatch(Action::Tick(std::time::Duration::from_secs(2)));
+    both("popup_notes_not_saved", &app);
+    app.dispatch(Action::Quit);
+    both("popup_unsaved", &app);
+    app.dispatch(Action::Discard);
+    both("popup_unsaved_confirm", &app);
+}
+
+#[test]
+fn export_popup_while_writing() {
+    let (_store, mut app) = workshop();
+    let config = tempfile::tempdir().unwrap();
+    std::fs::write(
+        config.path().join("report.md.j2"),
+        "{% for i in range(100000) %}{% for j in range(1000) %}{% endfor %}{% endfor %}",
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    app.export_places = ExportPlaces {
+        dir: dir.path().to_path_buf(),
+        home: None,
+        config_dir: Some(config.path().to_path_buf()),
+    };
+    app.export_patience = std::time::Duration::ZERO;
+    app.dispatch(Action::Export);
+    app.dispatch(Action::Confirm);
+    let temp = dir.path().display().to_string();
+    for (width, height) in [(120, 40), (80, 24)] {
+        insta::assert_snapshot!(
+            format!("popup_export_writing_{width}x{height}"),
+            redact_folder(&draw(&app, width, height), &temp)
+        );
+    }
+    app.dispatch(Action::Back);
+}
+
+#[test]
+fn help_ends_with_the_scale_and_its_keys() {
+    let (_store, mut app) = workshop();
+    app.dispatch(Action::Help);
+    for _ in 0..200 {
+        app.dispatch(Action::Down);
+    }
+    both("help_end", &app);
+    let screen = draw(&app, 120, 40);
+    assert!(screen.contains("k   Unknown"), "{screen}");
+    assert!(!screen.contains("?   Unknown"), "{screen}");
+}
+
+#[test]
+fn setup_questions_before_discarding_and_removing() {
+    let (_store, mut app) = workshop();
+    app.dispatch(Action::EditSetup);
+    common::type_text(&mut app, " 2");
+    app.dispatch(Action::Back);
+    both("setup_ask_discard", &app);
+    app.dispatch(Action::Back);
+    // The first participant, who has a vote.
+    for _ in 0..6 {
+        app.dispatch(Action::NextField);
+    }
+    app.dispatch(Action::RemoveItem);
+    both("setup_ask_remove", &app);
+}
+
+#[test]
+fn solo_session_with_participants_shows_votes_with_unknown() {
+    let store = MemoryStore::new();
+    let mut session = seed(
+        &store,
+        ID,
+        "Acme support bot",
+        &[("Ana", "ML"), ("Ben", "security"), ("Chi", "legal")],
+    );
+    session.mode = aiready::domain::session::Mode::Solo;
+    {
+        let (_, lock) = aiready::store::SessionStore::open(&store, ID).unwrap();
+        aiready::store::SessionStore::save(&store, &lock, &session).unwrap();
+    }
+    let mut app = app(&store);
+    app.dispatch(Action::OpenSession(ID.into()));
+    app.dispatch(Action::Votes);
+    app.dispatch(Action::Answer(Answer::Operating));
+    app.dispatch(Action::Answer(Answer::Unknown));
+    app.dispatch(Action::Answer(Answer::AdHoc));
+    both("workshop_solo_votes", &app);
 }

@@ -182,11 +182,11 @@ pub fn answered_session(bank: &QuestionBank) -> Session {
             );
         }
         if n % 3 == 0 {
-            r.evidence = vec![format!("TICKET-{n}"), "policy.pdf".into()];
+            r.action.evidence = vec![format!("TICKET-{n}"), "policy.pdf".into()];
         }
         if n % 4 == 0 {
-            r.action_owner = "Ben".into();
-            r.due = Some(jiff::civil::date(2027, 1, 1 + (n % 28) as i8));
+            r.action.owner = "Ben".into();
+            r.action.due = Some(jiff::civil::date(2027, 1, 1 + (n % 28) as i8));
         }
         r.discuss_later = n % 13 == 0;
         for (i, p) in people.iter().enumerate() {

@@ -51,7 +51,8 @@ pub enum Command {
     /// List, show or delete sessions.
     #[command(subcommand)]
     Sessions(SessionsCommand),
-    /// Write a report of a session: Markdown (default), JSON or CSV.
+    /// Write a report of a session: Markdown (default), JSON, CSV, HTML, an Excel workbook,
+    /// or OSCAL assessment results or POA&M.
     Export(ExportArgs),
     /// Recreate a session from a JSON export (a new id if its id is taken).
     Import(ImportArgs),
@@ -245,13 +246,12 @@ pub fn run() -> Result<ExitCode, CliError> {
             // A data directory others control is refused before the screen opens, with the
             // whole message on the terminal rather than cut in a status line.
             store.check()?;
-            crate::tui::run(
+            Ok(crate::tui::run(
                 context.bank()?,
                 store,
                 &context.paths,
                 crate::tui::Start::Home,
-            )?;
-            Ok(ExitCode::SUCCESS)
+            )?)
         }
         Some(Command::Completions { shell }) => {
             complete::write_script(*shell, &mut std::io::stdout().lock())?;

@@ -113,13 +113,12 @@ pub fn new(context: &Context, args: &NewArgs) -> Result<ExitCode, CliError> {
         writeln!(std::io::stdout().lock(), "{}", session.id)?;
         return Ok(ExitCode::SUCCESS);
     }
-    crate::tui::run(
+    Ok(crate::tui::run(
         bank,
         Box::new(store),
         &context.paths,
         crate::tui::Start::Session(session.id),
-    )?;
-    Ok(ExitCode::SUCCESS)
+    )?)
 }
 
 /// `aiready open SESSION`: the workshop screen on a session, found by id or exact name.
@@ -128,13 +127,12 @@ pub fn open(context: &Context, session: &str) -> Result<ExitCode, CliError> {
     let store = FileStore::new(&context.paths.data_dir);
     store.check()?;
     let id = store.find(session)?;
-    crate::tui::run(
+    Ok(crate::tui::run(
         bank,
         Box::new(store),
         &context.paths,
         crate::tui::Start::Session(id),
-    )?;
-    Ok(ExitCode::SUCCESS)
+    )?)
 }
 
 fn score_text(score: Option<f64>) -> String {
@@ -221,7 +219,10 @@ fn list(store: &FileStore, bank: &QuestionBank, as_json: bool) -> Result<ExitCod
     rows.sort_by(|a, b| b.updated.cmp(&a.updated).then(a.id.cmp(&b.id)));
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if as_json {
-        let list: Vec<Value> = rows.iter().map(|s| Value::Object(summary_json(s))).collect();
+        let list: Vec<Value> = rows
+            .iter()
+            .map(|s| Value::Object(summary_json(s)))
+            .collect();
         serde_json::to_writer_pretty(&mut out, &list).map_err(std::io::Error::from)?;
         writeln!(out)?;
     } else if rows.is_empty() && problems.is_empty() {

@@ -660,13 +660,15 @@ pub fn score<'b>(bank: &'b QuestionBank, session: &Session) -> Results<'b> {
                         && status != QuestionStatus::Hidden
                     {
                         let unknown = answer == Some(Answer::Unknown);
-                        if unknown || record.discuss_later {
+                        // A flag resolved in the parking lot no longer asks for follow-up.
+                        let flagged = record.discuss_later && !record.resolved;
+                        if unknown || flagged {
                             follow_ups.push(FollowUp {
                                 question_id: &question.id,
                                 category: shown,
                                 stage: question.stage,
                                 unknown,
-                                flagged: record.discuss_later,
+                                flagged,
                             });
                         }
                         if let Some(spread) = record.vote_spread()
@@ -1003,6 +1005,10 @@ mod tests {
             .collect();
         assert_eq!(ids, [("q1", true, false), ("q2", false, true)]);
         assert!(r.gaps.iter().any(|g| g.question_id == "q1" && g.level == 0));
+        // Resolved in the parking lot: no longer a follow-up.
+        s.record_mut("q2").resolved = true;
+        let r = score(&b, &s);
+        assert_eq!(r.follow_ups.len(), 1);
     }
 
     #[test]

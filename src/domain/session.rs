@@ -140,10 +140,111 @@ fn is_false(value: &bool) -> bool {
     !*value
 }
 
+/// Where a follow-up action stands.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum ActionStatus {
+    /// Agreed, not started.
+    #[default]
+    Open,
+    /// Someone is working on it.
+    InProgress,
+    /// Finished.
+    Done,
+    /// Decided against, with the reason.
+    WontDo(String),
+}
+
+impl ActionStatus {
+    /// The status as a person reads it.
+    pub fn title(&self) -> &'static str {
+        match self {
+            ActionStatus::Open => "open",
+            ActionStatus::InProgress => "in progress",
+            ActionStatus::Done => "done",
+            ActionStatus::WontDo(_) => "won't do",
+        }
+    }
+
+    /// Whether work on it is still expected.
+    pub fn is_pending(&self) -> bool {
+        matches!(self, ActionStatus::Open | ActionStatus::InProgress)
+    }
+
+    fn is_open(&self) -> bool {
+        *self == ActionStatus::Open
+    }
+}
+
+/// The follow-up action of a question: what is to be done, by whom and by when, the evidence
+/// that will show it, and where it stands (with the day its status last changed).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FollowUp {
+    /// What is to be done.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub what: String,
+    /// Who owns it.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub owner: String,
+    /// When it is due.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due: Option<Date>,
+    /// References to evidence: ticket ids, document links, file names.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
+    /// Where it stands.
+    #[serde(skip_serializing_if = "ActionStatus::is_open")]
+    pub status: ActionStatus,
+    /// The day the status last changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_date: Option<Date>,
+}
+
+impl FollowUp {
+    /// Whether nothing has been decided about it.
+    pub fn is_empty(&self) -> bool {
+        *self == FollowUp::default()
+    }
+
+    /// Whether it is past its due date and still expected.
+    pub fn is_overdue(&self, today: Date) -> bool {
+        self.status.is_pending() && self.due.is_some_and(|due| due < today)
+    }
+
+    /// The action with the owner, due date and evidence that records kept side by side before
+    /// the action had a structure of its own, where it has none of its own.
+    pub fn or_earlier(
+        mut self,
+        owner: String,
+        due: Option<Date>,
+        evidence: Vec<String>,
+    ) -> FollowUp {
+        if self.owner.is_empty() {
+            self.owner = owner;
+        }
+        if self.due.is_none() {
+            self.due = due;
+        }
+        if self.evidence.is_empty() {
+            self.evidence = evidence;
+        }
+        self
+    }
+
+    /// Changes the status, noting the day when it really changes.
+    pub fn set_status(&mut self, status: ActionStatus, today: Date) {
+        if status != self.status {
+            self.status = status;
+            self.status_date = Some(today);
+        }
+    }
+}
+
 /// Everything recorded about one question.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-// Unknown fields are refused rather than silently dropped on the next save.
-#[serde(default, deny_unknown_fields)]
+// Unknown fields are refused rather than silently dropped on the next save; records written
+// before the follow-up action had a structure of its own still read.
+#[serde(default, deny_unknown_fields, from = "RecordWire")]
 pub struct QuestionRecord {
     /// The agreed answer; None while the question is open.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -151,21 +252,49 @@ pub struct QuestionRecord {
     /// Free-text notes (for N/A, the justification).
     #[serde(skip_serializing_if = "String::is_empty")]
     pub notes: String,
-    /// References to evidence: ticket ids, document links, file names.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub evidence: Vec<String>,
-    /// Who owns the follow-up action.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub action_owner: String,
-    /// When the follow-up action is due.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub due: Option<Date>,
+    /// The follow-up action.
+    #[serde(skip_serializing_if = "FollowUp::is_empty")]
+    pub action: FollowUp,
     /// Flagged to come back to ("parking lot").
     #[serde(skip_serializing_if = "is_false")]
     pub discuss_later: bool,
+    /// The flagged question was dealt with (it stays in the parking lot, marked).
+    #[serde(skip_serializing_if = "is_false")]
+    pub resolved: bool,
     /// Each participant's vote, keyed by participant name.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub votes: BTreeMap<String, Answer>,
+}
+
+/// A record as serde reads it: the current fields, and the follow-up fields records had before
+/// the action was a structure of its own (owner, due date and evidence side by side).
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields, rename = "QuestionRecord")]
+struct RecordWire {
+    answer: Option<Answer>,
+    notes: String,
+    action: FollowUp,
+    evidence: Vec<String>,
+    action_owner: String,
+    due: Option<Date>,
+    discuss_later: bool,
+    resolved: bool,
+    votes: BTreeMap<String, Answer>,
+}
+
+impl From<RecordWire> for QuestionRecord {
+    fn from(wire: RecordWire) -> QuestionRecord {
+        QuestionRecord {
+            answer: wire.answer,
+            notes: wire.notes,
+            action: wire
+                .action
+                .or_earlier(wire.action_owner, wire.due, wire.evidence),
+            discuss_later: wire.discuss_later,
+            resolved: wire.resolved,
+            votes: wire.votes,
+        }
+    }
 }
 
 impl QuestionRecord {
@@ -312,6 +441,9 @@ pub struct Session {
     /// Minutes planned per section in the workshop agenda.
     #[serde(default)]
     pub agenda_minutes: BTreeMap<Category, BTreeMap<Stage, u32>>,
+    /// The question the session was on when it was last left, so it reopens there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_question: Option<String>,
 }
 
 impl Session {
@@ -338,6 +470,7 @@ impl Session {
             records: BTreeMap::new(),
             time_spent: BTreeMap::new(),
             agenda_minutes: BTreeMap::new(),
+            last_question: None,
         }
     }
 
@@ -441,6 +574,27 @@ impl Session {
         }
     }
 
+    /// How many votes a participant has on record.
+    pub fn votes_of(&self, participant: &str) -> usize {
+        self.records
+            .values()
+            .filter(|r| r.votes.contains_key(participant))
+            .count()
+    }
+
+    /// Removes every vote of someone who no longer takes part; returns how many there were.
+    pub fn remove_votes_of(&mut self, participant: &str, now: Timestamp) -> usize {
+        let mut removed = 0;
+        for record in self.records.values_mut() {
+            removed += usize::from(record.votes.remove(participant).is_some());
+        }
+        self.records.retain(|_, r| !r.is_empty());
+        if removed > 0 {
+            self.updated = now;
+        }
+        removed
+    }
+
     /// The spread of the votes on a question (highest minus lowest rated level).
     pub fn vote_spread(&self, question_id: &str) -> Option<u8> {
         self.records.get(question_id).and_then(|r| r.vote_spread())
@@ -480,6 +634,25 @@ impl Session {
             .and_then(|m| m.get(&stage))
             .copied()
             .unwrap_or(0)
+    }
+
+    /// Seconds spent on the whole session so far.
+    pub fn total_time_spent(&self) -> u64 {
+        self.time_spent
+            .values()
+            .flat_map(|stages| stages.values())
+            .fold(0, |sum, secs| sum.saturating_add(*secs))
+    }
+
+    /// Minutes planned for the whole workshop, when the agenda plans any section.
+    pub fn planned_total_minutes(&self) -> Option<u32> {
+        let mut minutes = self
+            .agenda_minutes
+            .values()
+            .flat_map(|s| s.values())
+            .peekable();
+        minutes.peek()?;
+        Some(minutes.fold(0, |sum, m| sum.saturating_add(*m)))
     }
 
     /// Minutes planned for a section, if the agenda has it.
@@ -688,8 +861,14 @@ pub(crate) mod tests {
             s.planned_minutes(Category::Security, Stage::Storage),
             Some(15)
         );
+        s.add_time(Category::Privacy, Stage::Collection, 5);
+        assert_eq!(s.total_time_spent(), 80);
+        s.set_planned_minutes(Category::Privacy, Stage::Collection, Some(10));
+        assert_eq!(s.planned_total_minutes(), Some(25));
+        s.set_planned_minutes(Category::Privacy, Stage::Collection, None);
         s.set_planned_minutes(Category::Security, Stage::Storage, None);
         assert!(s.agenda_minutes.is_empty());
+        assert_eq!(s.planned_total_minutes(), None);
     }
 
     #[test]
@@ -708,6 +887,50 @@ pub(crate) mod tests {
             Err(NameError::TooLong { len: 300, .. })
         ));
         assert!(validate_name("Сессия 日本語 ../x").is_ok());
+    }
+
+    #[test]
+    fn an_action_is_overdue_only_while_work_is_expected() {
+        let today = jiff::civil::date(2026, 3, 1);
+        let mut action = FollowUp {
+            due: Some(jiff::civil::date(2026, 2, 28)),
+            ..FollowUp::default()
+        };
+        assert!(action.is_overdue(today));
+        action.set_status(ActionStatus::InProgress, today);
+        assert!(action.is_overdue(today));
+        assert_eq!(action.status_date, Some(today));
+        action.set_status(ActionStatus::Done, jiff::civil::date(2026, 3, 2));
+        assert!(!action.is_overdue(today));
+        // Setting the same status again keeps the day it changed.
+        action.set_status(ActionStatus::Done, jiff::civil::date(2026, 4, 1));
+        assert_eq!(action.status_date, Some(jiff::civil::date(2026, 3, 2)));
+        assert!(!FollowUp::default().is_overdue(today));
+    }
+
+    #[test]
+    fn records_written_before_the_action_had_its_own_structure_still_read() {
+        let old = r#"QuestionRecord(answer: Some(Designed), evidence: ["T-1"], action_owner: "Ben", due: Some("2027-01-15"))"#;
+        let record: QuestionRecord = ron::from_str(old).unwrap();
+        assert_eq!(record.action.owner, "Ben");
+        assert_eq!(record.action.evidence, ["T-1"]);
+        assert_eq!(record.action.due, Some(jiff::civil::date(2027, 1, 15)));
+        assert_eq!(record.action.status, ActionStatus::Open);
+        assert!(ron::from_str::<QuestionRecord>("QuestionRecord(colour: 1)").is_err());
+    }
+
+    #[test]
+    fn a_removed_participants_votes_go_and_empty_records_with_them() {
+        let b = bank(vec![question("a", Category::Security, Stage::Storage)]);
+        let mut s = Session::new("id".into(), "Acme".into(), &b, t0());
+        s.record_vote("a", "Ana", Some(Answer::Operating), t0());
+        s.record_vote("b", "Ana", Some(Answer::AdHoc), t0());
+        s.record_vote("b", "Ben", Some(Answer::AdHoc), t0());
+        assert_eq!(s.votes_of("Ana"), 2);
+        assert_eq!(s.remove_votes_of("Ana", t0()), 2);
+        assert_eq!(s.votes_of("Ana"), 0);
+        assert!(s.record("a").is_none(), "nothing else was recorded on a");
+        assert_eq!(s.record("b").unwrap().votes.len(), 1);
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! The rule for text people type into a session (organisation, system, facilitator,
-//! participants, notes, evidence, action owners): any character but control characters, except
+//! participants, notes, and the follow-up action: what, owner, evidence, the reason it will not
+//! be done): any character but control characters, except
 //! line breaks and tabs. Raw escape sequences in a session would reach every terminal and report
 //! that shows it.
 
-use super::session::Session;
+use super::session::{ActionStatus, Session};
 
 /// A control character found in typed text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -53,9 +54,13 @@ pub fn check_session(session: &Session) -> Result<(), (String, ControlCharacter)
     for (id, record) in &session.records {
         let at = |name: &str| format!("records[{id:?}].{name}");
         field(&at("notes"), &record.notes)?;
-        field(&at("action_owner"), &record.action_owner)?;
-        for (i, item) in record.evidence.iter().enumerate() {
-            field(&at(&format!("evidence[{i}]")), item)?;
+        field(&at("action.what"), &record.action.what)?;
+        field(&at("action.owner"), &record.action.owner)?;
+        for (i, item) in record.action.evidence.iter().enumerate() {
+            field(&at(&format!("action.evidence[{i}]")), item)?;
+        }
+        if let ActionStatus::WontDo(reason) = &record.action.status {
+            field(&at("action.status"), reason)?;
         }
         for voter in record.votes.keys() {
             field(&at("votes"), voter)?;

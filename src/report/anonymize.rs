@@ -8,7 +8,7 @@
 //! part of them are then replaced wherever they stand as whole words, in any letter case, in
 //! every free-text field, and every e-mail address (anyone's) is withheld.
 
-use crate::domain::session::Session;
+use crate::domain::session::{ActionStatus, Session};
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::collections::{BTreeMap, HashMap};
 
@@ -76,11 +76,15 @@ pub fn anonymize(session: &Session, how: Anonymize) -> Session {
             .map(|(who, vote)| (label(who), *vote))
             .collect();
         record.votes = votes;
-        if !record.action_owner.trim().is_empty() {
-            record.action_owner = label(&record.action_owner);
+        if !record.action.owner.trim().is_empty() {
+            record.action.owner = label(&record.action.owner);
         }
         record.notes = scrubber.scrub(&record.notes);
-        for e in &mut record.evidence {
+        record.action.what = scrubber.scrub(&record.action.what);
+        if let ActionStatus::WontDo(reason) = &mut record.action.status {
+            *reason = scrubber.scrub(reason);
+        }
+        for e in &mut record.action.evidence {
             *e = scrubber.scrub(e);
         }
     }
@@ -115,7 +119,7 @@ fn pseudonyms(session: &Session) -> HashMap<String, String> {
     }
     let mut next_owner = 1;
     for record in session.records.values() {
-        let owner = record.action_owner.trim();
+        let owner = record.action.owner.trim();
         if !owner.is_empty() && !labels.contains_key(owner) {
             labels.insert(owner.to_string(), format!("Owner {next_owner}"));
             next_owner += 1;
@@ -367,8 +371,8 @@ mod tests {
             Timestamp::UNIX_EPOCH,
         );
         s.record_vote("a", "Zed", Some(Answer::AdHoc), Timestamp::UNIX_EPOCH);
-        s.record_mut("a").action_owner = "Ben".into();
-        s.record_mut("b").action_owner = "Outsider Org".into();
+        s.record_mut("a").action.owner = "Ben".into();
+        s.record_mut("b").action.owner = "Outsider Org".into();
         let a = anonymize(&s, Anonymize::KeepRoles);
         assert_eq!(a.facilitator, "Facilitator");
         let names: Vec<(&str, &str)> = a
@@ -386,8 +390,8 @@ mod tests {
         );
         let votes: Vec<&str> = a.records["a"].votes.keys().map(String::as_str).collect();
         assert_eq!(votes, ["Participant A", "Participant D"]);
-        assert_eq!(a.records["a"].action_owner, "Participant C");
-        assert_eq!(a.records["b"].action_owner, "Owner 1");
+        assert_eq!(a.records["a"].action.owner, "Participant C");
+        assert_eq!(a.records["b"].action.owner, "Owner 1");
         let general = anonymize(&s, Anonymize::GeneraliseRoles);
         assert_eq!(general.participants[0].role, GENERAL_ROLE);
         assert_eq!(general.participants[2].role, "");

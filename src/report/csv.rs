@@ -1,5 +1,5 @@
-//! The CSV export: the action plan, one row per gap (then other questions with an owner or due
-//! date), or with `register` every applicable question, for spreadsheets and ticket import.
+//! The CSV export: the action plan, one row per gap (then other questions with a follow-up
+//! action), or with `register` every applicable question, for spreadsheets and ticket import.
 //!
 //! Each row carries the question's framework mappings, the evidence recorded, the session id
 //! and the export time. The text starts with a UTF-8 byte order mark unless told otherwise, so
@@ -11,7 +11,7 @@ use super::{ActionRow, CsvOptions, Format, ReportContext, ReportError, escape};
 use std::borrow::Cow;
 
 /// The header row.
-pub const HEADER: [&str; 21] = [
+pub const HEADER: [&str; 23] = [
     "rank",
     "question_id",
     "question",
@@ -33,6 +33,8 @@ pub const HEADER: [&str; 21] = [
     "evidence",
     "session_id",
     "exported",
+    "action",
+    "status",
 ];
 
 /// The byte order mark written first by default.
@@ -90,6 +92,8 @@ pub fn render(context: &ReportContext, options: CsvOptions) -> Result<String, Re
             evidence.as_str(),
             context.session.id,
             context.generated_at.as_str(),
+            a.what,
+            a.status.as_str(),
         ];
         writer
             .write_record(

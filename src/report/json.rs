@@ -17,7 +17,7 @@ use crate::domain::scoring::{
     self, CategoryResult, Completion, Ladder, Pending, QuestionStatus, Results, Verdict,
 };
 use crate::domain::session::{
-    Mode, ObservationPeriod, Participant, QuestionRecord, Session, Target,
+    ActionStatus, FollowUp, Mode, ObservationPeriod, Participant, QuestionRecord, Session, Target,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -26,15 +26,16 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The version of the JSON export format; raised when a change would mislead an older reader.
-/// Version 1 wrote the session in aiready's internal serde form; it is still imported.
-pub const FORMAT_VERSION: u32 = 2;
+/// Version 1 wrote the session in aiready's internal serde form; version 2 had no agreed action
+/// (what, status), no resolved flag and no last question. Both are still imported.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// An aiready JSON export.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "aiready JSON export")]
 pub struct Export {
-    /// The export format version (2).
+    /// The export format version (3).
     pub format_version: u32,
     /// The program and version that wrote it, e.g. "aiready 0.1.0".
     pub generator: String,
@@ -214,6 +215,9 @@ pub struct SessionJson {
     /// Minutes planned per category and stage.
     #[serde(default)]
     pub agenda_minutes: BTreeMap<CategoryJson, BTreeMap<StageJson, u32>>,
+    /// The question the session was left on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_question: Option<String>,
 }
 
 /// Everything recorded about one question.
@@ -236,12 +240,67 @@ pub struct RecordJson {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub due: Option<Date>,
+    /// What is to be done: the agreed follow-up action.
+    #[serde(default)]
+    pub action_what: String,
+    /// Where the follow-up action stands.
+    #[serde(default)]
+    pub action_status: ActionStatusJson,
+    /// The day the action's status last changed, YYYY-MM-DD.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub status_date: Option<Date>,
     /// Flagged to discuss later.
     #[serde(default)]
     pub discuss_later: bool,
+    /// The flagged question was dealt with.
+    #[serde(default)]
+    pub resolved: bool,
     /// Each participant's vote, by name.
     #[serde(default)]
     pub votes: BTreeMap<String, AnswerJson>,
+}
+
+/// Where a follow-up action stands.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ActionStatusJson {
+    /// Agreed, not started.
+    #[default]
+    Open,
+    /// Someone is working on it.
+    InProgress,
+    /// Finished.
+    Done,
+    /// Decided against.
+    WontDo {
+        /// Why.
+        reason: String,
+    },
+}
+
+impl From<&ActionStatus> for ActionStatusJson {
+    fn from(status: &ActionStatus) -> ActionStatusJson {
+        match status {
+            ActionStatus::Open => ActionStatusJson::Open,
+            ActionStatus::InProgress => ActionStatusJson::InProgress,
+            ActionStatus::Done => ActionStatusJson::Done,
+            ActionStatus::WontDo(reason) => ActionStatusJson::WontDo {
+                reason: reason.clone(),
+            },
+        }
+    }
+}
+
+impl From<&ActionStatusJson> for ActionStatus {
+    fn from(status: &ActionStatusJson) -> ActionStatus {
+        match status {
+            ActionStatusJson::Open => ActionStatus::Open,
+            ActionStatusJson::InProgress => ActionStatus::InProgress,
+            ActionStatusJson::Done => ActionStatus::Done,
+            ActionStatusJson::WontDo { reason } => ActionStatus::WontDo(reason.clone()),
+        }
+    }
 }
 
 /// Where a question stands in the scores.
@@ -700,10 +759,14 @@ impl SessionJson {
                     let record = RecordJson {
                         answer: r.answer.map(AnswerJson::from),
                         notes: r.notes.clone(),
-                        evidence: r.evidence.clone(),
-                        action_owner: r.action_owner.clone(),
-                        due: r.due,
+                        evidence: r.action.evidence.clone(),
+                        action_owner: r.action.owner.clone(),
+                        due: r.action.due,
+                        action_what: r.action.what.clone(),
+                        action_status: (&r.action.status).into(),
+                        status_date: r.action.status_date,
                         discuss_later: r.discuss_later,
+                        resolved: r.resolved,
                         votes: r
                             .votes
                             .iter()
@@ -715,6 +778,7 @@ impl SessionJson {
                 .collect(),
             time_spent: remap(&s.time_spent),
             agenda_minutes: remap(&s.agenda_minutes),
+            last_question: s.last_question.clone(),
         }
     }
 
@@ -750,13 +814,26 @@ impl SessionJson {
                     .ok_or_else(|| format!("{vote_path}.level: a level is 0 to 4"))?;
                 votes.insert(who.clone(), answer);
             }
+            if let ActionStatusJson::WontDo { reason } = &r.action_status
+                && reason.trim().is_empty()
+            {
+                return Err(format!(
+                    "{path}.action_status.reason: an action that will not be done needs the reason"
+                ));
+            }
             let record = QuestionRecord {
                 answer,
                 notes: r.notes.clone(),
-                evidence: r.evidence.clone(),
-                action_owner: r.action_owner.clone(),
-                due: r.due,
+                action: FollowUp {
+                    what: r.action_what.clone(),
+                    owner: r.action_owner.clone(),
+                    due: r.due,
+                    evidence: r.evidence.clone(),
+                    status: (&r.action_status).into(),
+                    status_date: r.status_date,
+                },
                 discuss_later: r.discuss_later,
+                resolved: r.resolved,
                 votes,
             };
             records.insert(id.clone(), record);
@@ -802,6 +879,7 @@ impl SessionJson {
             records,
             time_spent: remap(&self.time_spent),
             agenda_minutes: remap(&self.agenda_minutes),
+            last_question: self.last_question.clone(),
         })
     }
 }

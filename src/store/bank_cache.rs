@@ -204,7 +204,7 @@ impl BankCache {
         if banks.len() <= KEEP {
             return;
         }
-        banks.sort_by(|a, b| b.0.cmp(&a.0));
+        banks.sort_by_key(|b| std::cmp::Reverse(b.0));
         for (_, path) in banks.into_iter().skip(KEEP) {
             let _ = fs::remove_file(path);
         }

@@ -392,14 +392,16 @@ impl FileStore {
             source,
         };
         let temp = self.temp_path(id);
-        let result = self.write_temp(id, &temp, text.as_bytes()).and_then(|file| {
-            self.keep_backup(id)?;
-            check_replaceable(&path)?;
-            fs::rename(&temp, &path)?;
-            sync_dir(&self.dir)?;
-            // After the rename, which changes the file's change time.
-            Ok(Stamp::of(&file.metadata()?))
-        });
+        let result = self
+            .write_temp(id, &temp, text.as_bytes())
+            .and_then(|file| {
+                self.keep_backup(id)?;
+                check_replaceable(&path)?;
+                fs::rename(&temp, &path)?;
+                sync_dir(&self.dir)?;
+                // After the rename, which changes the file's change time.
+                Ok(Stamp::of(&file.metadata()?))
+            });
         if result.is_err() {
             // Nothing half-written is left behind; the session file itself is untouched.
             let _ = fs::remove_file(&temp);

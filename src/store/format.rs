@@ -3,12 +3,14 @@
 //!
 //! ```ron
 //! SessionFile(
-//!   schema_version: 2,
+//!   schema_version: 3,
 //!   session: Session(
 //!     ...
 //!     records: {
-//!       "sec-gov-01": QuestionRecord(answer: Implemented, notes: "...", due: "2027-01-15", votes: ["Ana: 4", "Ben: 1"]),
+//!       "sec-gov-01": QuestionRecord(answer: Implemented, notes: "...", action: FollowUp(what: "...", owner: "Ben", due: "2027-01-15", status: InProgress, status_date: "2026-01-20"), votes: ["Ana: 4", "Ben: 1"]),
 //!     },
+//!     ...
+//!     last_question: "sec-gov-02",
 //!   ),
 //! )
 //! ```
@@ -16,21 +18,27 @@
 //! Maps are sorted and each question's record sits on one line, so a diff of two saves shows
 //! one line per question that changed (and parsing skips little whitespace).
 //!
+//! Schema 3 gives the follow-up action a structure of its own (what is to be done, owner, due
+//! date, evidence, status and the day the status changed), marks flagged questions resolved, and
+//! keeps the question the session was left on. Its records are otherwise written as in schema 2.
+//!
 //! Schema 2 writes a record with as few RON values as it can while staying readable, because
 //! parsing a large session costs time per value: an answer and a due date without the
 //! `Some(...)` around them, and each vote as one `"name: level"` string (the level is `0` to `4`,
 //! `N/A` or `Unknown`, after the last `: `, so any name reads back unchanged) instead of a map
 //! entry of two values.
 //!
-//! Schema 1 wrote the session's own serde form: `answer: Some(Implemented)`, `due:
-//! Some("2027-01-15")`, `votes: {"Ana": Operating}`. Schema 0 kept only the agreed answer and a
-//! note per question, in two maps. Both load into the current model.
+//! Schema 2 kept the owner, due date and evidence of the action side by side in the record
+//! (`action_owner: "Ben", due: "2027-01-15", evidence: ["T-1"]`). Schema 1 wrote the session's
+//! own serde form of the time: `answer: Some(Implemented)`, `due: Some("2027-01-15")`,
+//! `votes: {"Ana": Operating}`. Schema 0 kept only the agreed answer and a note per question, in
+//! two maps. All of them load into the current model.
 
 use crate::domain::framework::{Category, Stage};
 use crate::domain::questionnaire::QuestionnaireVersion;
 use crate::domain::scale::Answer;
 use crate::domain::session::{
-    Mode, ObservationPeriod, Participant, QuestionRecord, Session, Target,
+    ActionStatus, FollowUp, Mode, ObservationPeriod, Participant, QuestionRecord, Session, Target,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -42,7 +50,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// The format version this build writes; it reads this one and every older one.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Serialize)]
 #[serde(rename = "SessionFile")]
@@ -51,8 +59,8 @@ struct FileOut<'a> {
     session: SessionOut<'a>,
 }
 
-/// A session as schema 2 writes it: the session's own fields in their order, with the records
-/// in the file's layout.
+/// A session as the current schema writes it: the session's own fields in their order, with
+/// the records in the file's layout.
 #[derive(Serialize)]
 #[serde(rename = "Session")]
 struct SessionOut<'a> {
@@ -75,6 +83,16 @@ struct SessionOut<'a> {
     records: RecordsOut<'a>,
     time_spent: &'a BTreeMap<Category, BTreeMap<Stage, u64>>,
     agenda_minutes: &'a BTreeMap<Category, BTreeMap<Stage, u32>>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "bare")]
+    last_question: Option<&'a str>,
+}
+
+/// A field written only when it has a value, written without the `Some(...)` around it.
+fn bare<S: Serializer, T: Serialize>(value: &Option<T>, serializer: S) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(value) => value.serialize(serializer),
+        None => serializer.serialize_none(),
+    }
 }
 
 impl<'a> From<&'a Session> for SessionOut<'a> {
@@ -99,6 +117,7 @@ impl<'a> From<&'a Session> for SessionOut<'a> {
             records,
             time_spent,
             agenda_minutes,
+            last_question,
         } = session;
         SessionOut {
             id,
@@ -119,6 +138,7 @@ impl<'a> From<&'a Session> for SessionOut<'a> {
             records: RecordsOut(records),
             time_spent,
             agenda_minutes,
+            last_question: last_question.as_deref(),
         }
     }
 }
@@ -138,19 +158,17 @@ impl Serialize for RecordOut<'_> {
         let QuestionRecord {
             answer,
             notes,
-            evidence,
-            action_owner,
-            due,
+            action,
             discuss_later,
+            resolved,
             votes,
         } = self.0;
         // Only what was recorded is written; everything left out reads back as empty.
         let fields = usize::from(answer.is_some())
             + usize::from(!notes.is_empty())
-            + usize::from(!evidence.is_empty())
-            + usize::from(!action_owner.is_empty())
-            + usize::from(due.is_some())
+            + usize::from(!action.is_empty())
             + usize::from(*discuss_later)
+            + usize::from(*resolved)
             + usize::from(!votes.is_empty());
         let mut out = serializer.serialize_struct("QuestionRecord", fields)?;
         if let Some(answer) = answer {
@@ -159,20 +177,60 @@ impl Serialize for RecordOut<'_> {
         if !notes.is_empty() {
             out.serialize_field("notes", notes)?;
         }
-        if !evidence.is_empty() {
-            out.serialize_field("evidence", evidence)?;
-        }
-        if !action_owner.is_empty() {
-            out.serialize_field("action_owner", action_owner)?;
-        }
-        if let Some(due) = due {
-            out.serialize_field("due", due)?;
+        if !action.is_empty() {
+            out.serialize_field("action", &ActionOut(action))?;
         }
         if *discuss_later {
             out.serialize_field("discuss_later", discuss_later)?;
         }
+        if *resolved {
+            out.serialize_field("resolved", resolved)?;
+        }
         if !votes.is_empty() {
             out.serialize_field("votes", &VotesOut(votes))?;
+        }
+        out.end()
+    }
+}
+
+/// A follow-up action with only the parts that were decided.
+struct ActionOut<'a>(&'a FollowUp);
+
+impl Serialize for ActionOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let FollowUp {
+            what,
+            owner,
+            due,
+            evidence,
+            status,
+            status_date,
+        } = self.0;
+        let open = *status == ActionStatus::Open;
+        let fields = usize::from(!what.is_empty())
+            + usize::from(!owner.is_empty())
+            + usize::from(due.is_some())
+            + usize::from(!evidence.is_empty())
+            + usize::from(!open)
+            + usize::from(status_date.is_some());
+        let mut out = serializer.serialize_struct("FollowUp", fields)?;
+        if !what.is_empty() {
+            out.serialize_field("what", what)?;
+        }
+        if !owner.is_empty() {
+            out.serialize_field("owner", owner)?;
+        }
+        if let Some(due) = due {
+            out.serialize_field("due", due)?;
+        }
+        if !evidence.is_empty() {
+            out.serialize_field("evidence", evidence)?;
+        }
+        if !open {
+            out.serialize_field("status", status)?;
+        }
+        if let Some(day) = status_date {
+            out.serialize_field("status_date", day)?;
         }
         out.end()
     }
@@ -224,16 +282,18 @@ struct Envelope {
     schema_version: u32,
 }
 
+/// A file of schema 2 or 3: the two differ only in the record layout, and records of either
+/// layout are read.
 #[derive(Deserialize)]
 #[serde(rename = "SessionFile", deny_unknown_fields)]
-struct FileV2 {
+struct FileIn {
     schema_version: u32,
-    session: SessionV2,
+    session: SessionIn,
 }
 
 #[derive(Deserialize)]
 #[serde(rename = "Session", deny_unknown_fields)]
-struct SessionV2 {
+struct SessionIn {
     id: String,
     name: String,
     #[serde(default)]
@@ -261,15 +321,17 @@ struct SessionV2 {
     created: Timestamp,
     updated: Timestamp,
     #[serde(default)]
-    records: RecordsV2,
+    records: RecordsIn,
     #[serde(default)]
     time_spent: BTreeMap<Category, BTreeMap<Stage, u64>>,
     #[serde(default)]
     agenda_minutes: BTreeMap<Category, BTreeMap<Stage, u32>>,
+    #[serde(default, deserialize_with = "present")]
+    last_question: Option<String>,
 }
 
-impl From<SessionV2> for Session {
-    fn from(file: SessionV2) -> Session {
+impl From<SessionIn> for Session {
+    fn from(file: SessionIn) -> Session {
         Session {
             id: file.id,
             name: file.name,
@@ -289,61 +351,89 @@ impl From<SessionV2> for Session {
             records: file.records.0,
             time_spent: file.time_spent,
             agenda_minutes: file.agenda_minutes,
+            last_question: file.last_question,
         }
     }
 }
 
-/// The records map, each record read in the schema 2 layout straight into the model.
+/// The records map, each record read straight into the model.
 #[derive(Default)]
-struct RecordsV2(BTreeMap<String, QuestionRecord>);
+struct RecordsIn(BTreeMap<String, QuestionRecord>);
 
-impl<'de> Deserialize<'de> for RecordsV2 {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<RecordsV2, D::Error> {
+impl<'de> Deserialize<'de> for RecordsIn {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<RecordsIn, D::Error> {
         struct Visitor;
         impl<'de> de::Visitor<'de> for Visitor {
-            type Value = RecordsV2;
+            type Value = RecordsIn;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a map from question id to QuestionRecord")
             }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<RecordsV2, A::Error> {
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<RecordsIn, A::Error> {
                 let mut records = BTreeMap::new();
-                while let Some((id, record)) = map.next_entry::<String, RecordV2>()? {
+                while let Some((id, record)) = map.next_entry::<String, RecordIn>()? {
                     records.insert(id, record.into());
                 }
-                Ok(RecordsV2(records))
+                Ok(RecordsIn(records))
             }
         }
         deserializer.deserialize_map(Visitor)
     }
 }
 
+/// A record of schema 3 (`action: FollowUp(...)`, `resolved`) or schema 2 (`action_owner`,
+/// `due` and `evidence` in the record itself).
 #[derive(Deserialize)]
 #[serde(rename = "QuestionRecord", default, deny_unknown_fields)]
 #[derive(Default)]
-struct RecordV2 {
+struct RecordIn {
     #[serde(deserialize_with = "present")]
     answer: Option<Answer>,
     notes: String,
+    action: ActionIn,
     evidence: Vec<String>,
     action_owner: String,
     #[serde(deserialize_with = "present")]
     due: Option<Date>,
     discuss_later: bool,
-    votes: VotesV2,
+    resolved: bool,
+    votes: VotesIn,
 }
 
-impl From<RecordV2> for QuestionRecord {
-    fn from(r: RecordV2) -> QuestionRecord {
+impl From<RecordIn> for QuestionRecord {
+    fn from(r: RecordIn) -> QuestionRecord {
+        let action = FollowUp {
+            what: r.action.what,
+            owner: r.action.owner,
+            due: r.action.due,
+            evidence: r.action.evidence,
+            status: r.action.status,
+            status_date: r.action.status_date,
+        }
+        .or_earlier(r.action_owner, r.due, r.evidence);
         QuestionRecord {
             answer: r.answer,
             notes: r.notes,
-            evidence: r.evidence,
-            action_owner: r.action_owner,
-            due: r.due,
+            action,
             discuss_later: r.discuss_later,
+            resolved: r.resolved,
             votes: r.votes.0,
         }
     }
+}
+
+/// A follow-up action as schema 3 writes it: only what was decided, dates without `Some`.
+#[derive(Deserialize)]
+#[serde(rename = "FollowUp", default, deny_unknown_fields)]
+#[derive(Default)]
+struct ActionIn {
+    what: String,
+    owner: String,
+    #[serde(deserialize_with = "present")]
+    due: Option<Date>,
+    evidence: Vec<String>,
+    status: ActionStatus,
+    #[serde(deserialize_with = "present")]
+    status_date: Option<Date>,
 }
 
 /// A field that is written only when it has a value, so present means Some.
@@ -354,17 +444,17 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 }
 
 #[derive(Default)]
-struct VotesV2(BTreeMap<String, Answer>);
+struct VotesIn(BTreeMap<String, Answer>);
 
-impl<'de> Deserialize<'de> for VotesV2 {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<VotesV2, D::Error> {
+impl<'de> Deserialize<'de> for VotesIn {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<VotesIn, D::Error> {
         struct Visitor;
         impl<'de> de::Visitor<'de> for Visitor {
-            type Value = VotesV2;
+            type Value = VotesIn;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a list of votes such as [\"Ana: 4\", \"Ben: N/A\"]")
             }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<VotesV2, A::Error> {
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<VotesIn, A::Error> {
                 let mut votes = BTreeMap::new();
                 while let Some(Vote(name, answer)) = seq.next_element()? {
                     match votes.entry(name) {
@@ -380,7 +470,7 @@ impl<'de> Deserialize<'de> for VotesV2 {
                         }
                     }
                 }
-                Ok(VotesV2(votes))
+                Ok(VotesIn(votes))
             }
         }
         deserializer.deserialize_seq(Visitor)
@@ -486,6 +576,7 @@ impl From<SessionV0> for Session {
             records,
             time_spent: BTreeMap::new(),
             agenda_minutes: BTreeMap::new(),
+            last_question: None,
         }
     }
 }
@@ -543,8 +634,8 @@ impl fmt::Write for Text {
 /// The session in a file's text, migrated to the current model.
 pub fn decode(text: &str) -> Result<Session, DecodeError> {
     // A current file, the common case, costs a single parse.
-    if let Ok(file) = ron::from_str::<FileV2>(text)
-        && file.schema_version == SCHEMA_VERSION
+    if let Ok(file) = ron::from_str::<FileIn>(text)
+        && matches!(file.schema_version, 2 | SCHEMA_VERSION)
     {
         return Ok(file.session.into());
     }
@@ -557,7 +648,7 @@ pub fn decode(text: &str) -> Result<Session, DecodeError> {
         1 => ron::from_str::<FileV1>(text)
             .map(|f| f.session)
             .map_err(invalid),
-        SCHEMA_VERSION => ron::from_str::<FileV2>(text)
+        2 | SCHEMA_VERSION => ron::from_str::<FileIn>(text)
             .map(|f| f.session.into())
             .map_err(invalid),
         newer => Err(DecodeError::Newer(newer)),
@@ -569,7 +660,8 @@ mod tests {
     use super::*;
     use crate::domain::framework::Stage;
 
-    fn sample() -> Session {
+    /// A session as schema 2 could hold it: everything but what schema 3 added.
+    fn sample_v2() -> Session {
         let t = Timestamp::from_second(1_767_225_600).unwrap();
         let mut s = Session {
             id: "2026-01-01-acme-000001".into(),
@@ -596,17 +688,33 @@ mod tests {
             records: BTreeMap::new(),
             time_spent: BTreeMap::new(),
             agenda_minutes: BTreeMap::new(),
+            last_question: None,
         };
         s.set_answer("sec-1", Some(Answer::Designed), t);
         let r = s.record_mut("sec-1");
         r.notes = "line one\nline two".into();
-        r.evidence = vec!["TICKET-1".into()];
-        r.action_owner = "Ben".into();
-        r.due = Some(jiff::civil::date(2027, 1, 15));
+        r.action.evidence = vec!["TICKET-1".into()];
+        r.action.owner = "Ben".into();
+        r.action.due = Some(jiff::civil::date(2027, 1, 15));
         r.discuss_later = true;
         s.record_vote("sec-1", "Ana", Some(Answer::Operating), t);
         s.add_time(Category::Security, Stage::Storage, 90);
         s.set_planned_minutes(Category::Security, Stage::Storage, Some(15));
+        s
+    }
+
+    /// A session using everything schema 3 can hold.
+    fn sample() -> Session {
+        let mut s = sample_v2();
+        let r = s.record_mut("sec-1");
+        r.action.what = "Approve the fine-tune sets, one ticket each".into();
+        r.action.status = ActionStatus::WontDo("replaced by \"the new process\"".into());
+        r.action.status_date = Some(jiff::civil::date(2026, 2, 1));
+        r.resolved = true;
+        let r = s.record_mut("sec-2");
+        r.action.status = ActionStatus::InProgress;
+        r.action.owner = "Ana".into();
+        s.last_question = Some("sec-2".into());
         s
     }
 
@@ -715,13 +823,78 @@ mod tests {
 
     #[test]
     fn schema_1_still_loads() {
-        assert_eq!(decode(SCHEMA_1), Ok(sample()));
+        assert_eq!(decode(SCHEMA_1), Ok(sample_v2()));
         // A file labelled schema 1 must be in the schema 1 layout.
         let mislabelled = encode(&sample()).unwrap().replace(
             &format!("schema_version: {SCHEMA_VERSION}"),
             "schema_version: 1",
         );
         assert!(matches!(decode(&mislabelled), Err(DecodeError::Invalid(_))));
+    }
+
+    /// A file as schema 2 wrote it, before the follow-up action had a structure of its own.
+    const SCHEMA_2: &str = r#"SessionFile(
+  schema_version: 2,
+  session: Session(
+    id: "2026-01-01-acme-000001",
+    name: "Acme \"bot\" ../x Сессия",
+    organisation: "Acme",
+    system: "Support bot",
+    target: Type1,
+    mode: Workshop,
+    facilitator: "Fay",
+    participants: [
+      Participant(name: "Ana", role: "ML"),
+    ],
+    scoping: {
+      "generative": false,
+    },
+    categories: [
+      Privacy,
+    ],
+    questionnaires: [
+      QuestionnaireVersion(id: "security", version: "1.0.0"),
+    ],
+    content_hash: "abc",
+    created: "2026-01-01T00:00:00Z",
+    updated: "2026-01-01T00:00:00Z",
+    records: {
+      "sec-1": QuestionRecord(answer: Designed, notes: "line one\nline two", evidence: ["TICKET-1"], action_owner: "Ben", due: "2027-01-15", discuss_later: true, votes: ["Ana: 4"]),
+    },
+    time_spent: {
+      Security: {Storage: 90},
+    },
+    agenda_minutes: {
+      Security: {Storage: 15},
+    },
+  ),
+)
+"#;
+
+    #[test]
+    fn schema_2_still_loads_and_is_saved_as_schema_3() {
+        let session = decode(SCHEMA_2).unwrap();
+        assert_eq!(session, sample_v2());
+        let record = session.record("sec-1").unwrap();
+        assert_eq!(record.action.owner, "Ben");
+        assert_eq!(record.action.status, ActionStatus::Open);
+        let text = encode(&session).unwrap();
+        assert!(text.contains("schema_version: 3"), "{text}");
+        assert!(
+            text.contains(
+                r#"action: FollowUp(owner: "Ben", due: "2027-01-15", evidence: ["TICKET-1"])"#
+            ),
+            "{text}"
+        );
+        assert_eq!(decode(&text), Ok(session));
+    }
+
+    #[test]
+    fn unknown_fields_in_an_action_are_refused() {
+        let text = encode(&sample())
+            .unwrap()
+            .replace("action: FollowUp(", "action: FollowUp(colour: \"red\", ");
+        assert!(matches!(decode(&text), Err(DecodeError::Invalid(m)) if m.contains("colour")));
     }
 
     #[test]
@@ -733,7 +906,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             record.trim(),
-            r#""sec-1": QuestionRecord(answer: Designed, notes: "line one\nline two", evidence: ["TICKET-1"], action_owner: "Ben", due: "2027-01-15", discuss_later: true, votes: ["Ana: 4"]),"#
+            r#""sec-1": QuestionRecord(answer: Designed, notes: "line one\nline two", action: FollowUp(what: "Approve the fine-tune sets, one ticket each", owner: "Ben", due: "2027-01-15", evidence: ["TICKET-1"], status: WontDo("replaced by \"the new process\""), status_date: "2026-02-01"), discuss_later: true, resolved: true, votes: ["Ana: 4"]),"#
         );
     }
 

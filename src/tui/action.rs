@@ -91,4 +91,20 @@ pub enum Action {
     Export,
     /// Choose a report format in the export popup.
     ExportFormat(Format),
+    /// Try a failed save again.
+    RetrySave,
+    /// Write a rescue copy of the session.
+    Rescue,
+    /// Change where the rescue copy goes.
+    EditPath,
+    /// Leave without saving (asks again).
+    Discard,
+    /// Take back the last change to the session.
+    Undo,
+    /// Make the last undone change again.
+    Redo,
+    /// Fill in the next suggestion (the next participant as owner).
+    Pick,
+    /// Open the list of every follow-up action, by owner.
+    Actions,
 }

@@ -5,10 +5,12 @@
 
 use super::action::Action;
 use super::edit::Edit;
+use super::history::{Change, History, Part};
 use super::keymap::{Chord, Command, Context, Keymap};
 use super::layer::{Effect, ExportSource, Layer, Outcome, Reply, Transition};
 use super::popups::Popup;
 use super::popups::export::{ExportJob, ExportPlaces, ExportState, PendingWrite};
+use super::popups::unsaved::{Leaving, UnsavedState};
 use super::screens::Screen;
 use super::screens::help::HelpState;
 use super::screens::home::{HomeEntry, HomeState};
@@ -29,7 +31,10 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui_textarea::Input;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 use std::time::Duration;
 
 pub use super::layer::{Message, MessageKind};
@@ -37,8 +42,116 @@ pub use super::layer::{Message, MessageKind};
 /// How often the section timer is written to the session while it runs.
 const TIMER_SAVE_EVERY: Duration = Duration::from_secs(60);
 
+/// How long an export may keep the screen waiting before it goes on in the background.
+const EXPORT_PATIENCE: Duration = Duration::from_millis(300);
+
 /// Returns the current time; injected so that tests are repeatable.
 pub type Clock = Box<dyn Fn() -> Timestamp>;
+
+/// How the program ended: what to tell the person once the terminal is theirs again, and
+/// whether the exit status says something was not saved.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Exit {
+    /// Everything was saved (or there was nothing to save).
+    #[default]
+    Saved,
+    /// The session could not be saved; its changes are in a rescue copy.
+    Rescued {
+        /// The session's name and id.
+        session: String,
+        /// Why saving failed.
+        reason: String,
+        /// What the session file lacks.
+        changes: Vec<String>,
+        /// The rescue copy.
+        path: PathBuf,
+    },
+    /// The person chose to leave without saving.
+    Discarded {
+        /// The session's name and id.
+        session: String,
+        /// Why saving failed.
+        reason: String,
+        /// What was given up.
+        changes: Vec<String>,
+    },
+    /// Neither a save nor a rescue copy could be written (the program was told to stop).
+    Lost {
+        /// The session's name and id.
+        session: String,
+        /// Why saving failed.
+        reason: String,
+        /// What was lost.
+        changes: Vec<String>,
+        /// Why the rescue copy failed.
+        rescue: String,
+    },
+}
+
+impl Exit {
+    /// Whether everything was saved.
+    pub fn saved(&self) -> bool {
+        matches!(self, Exit::Saved)
+    }
+
+    /// The message for standard error, unless everything was saved.
+    pub fn report(&self) -> Option<String> {
+        let list = |changes: &[String]| {
+            changes
+                .iter()
+                .map(|c| format!("  - {c}\n"))
+                .collect::<String>()
+        };
+        match self {
+            Exit::Saved => None,
+            Exit::Rescued {
+                session,
+                reason,
+                changes,
+                path,
+            } => Some(format!(
+                "aiready: the session {session} could not be saved ({reason}).\nIts changes are in the rescue copy {}; to use it, put it in the data folder in place of the session's file (a session file named <id>.ron).\nNot in the session file:\n{}",
+                path.display(),
+                list(changes)
+            )),
+            Exit::Discarded {
+                session,
+                reason,
+                changes,
+            } => Some(format!(
+                "aiready: quit without saving the session {session} (saving failed: {reason}).\nDiscarded:\n{}",
+                list(changes)
+            )),
+            Exit::Lost {
+                session,
+                reason,
+                changes,
+                rescue,
+            } => Some(format!(
+                "aiready: the session {session} could not be saved ({reason}) and no rescue copy could be written ({rescue}).\nLost:\n{}",
+                list(changes)
+            )),
+        }
+    }
+}
+
+/// What an export running in the background sends back.
+enum ExportDone {
+    /// The report was written.
+    Written,
+    /// The file exists; the rendered report waits for "overwrite?".
+    Exists(PendingWrite),
+    /// Why it failed.
+    Failed(String),
+}
+
+/// An export running in the background, so that the screen never waits for a template.
+struct ExportTask {
+    done: mpsc::Receiver<ExportDone>,
+    cancel: Arc<AtomicBool>,
+    format: Format,
+    path: PathBuf,
+}
 
 /// The whole application.
 pub struct App<'b> {
@@ -64,9 +177,20 @@ pub struct App<'b> {
     pub keymap_path: String,
     /// Where reports are written and the report template is found.
     pub export_places: ExportPlaces,
+    /// How long an export may keep the screen before it goes on in the background.
+    pub export_patience: Duration,
+    /// How the program ended, once it has.
+    pub exit: Exit,
+    /// The changes the last successful save did not include, described for people.
+    pub unsaved_changes: Vec<String>,
+    export_task: Option<ExportTask>,
+    /// The terminal's size, once known; below the minimum only quit and help act.
+    size: Option<(u16, u16)>,
     running: bool,
     /// A change to the open session waits for the save that ends the current action.
     unsaved: bool,
+    /// The workshop moved to another question since the last save (saved on leaving).
+    moved: bool,
     /// Stands in for the screen while the stack is rebuilt (never shown).
     no_screen: Screen,
 }
@@ -107,8 +231,14 @@ impl<'b> App<'b> {
             save_error: None,
             keymap_path: String::new(),
             export_places: ExportPlaces::default(),
+            export_patience: EXPORT_PATIENCE,
+            exit: Exit::Saved,
+            unsaved_changes: Vec::new(),
+            export_task: None,
+            size: None,
             running: true,
             unsaved: false,
+            moved: false,
             no_screen: Screen::Home(HomeState::default()),
         }
     }
@@ -124,6 +254,19 @@ impl<'b> App<'b> {
     /// Whether the app should keep running.
     pub fn running(&self) -> bool {
         self.running
+    }
+
+    /// Takes note of the terminal's size.
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.size = Some((width, height));
+    }
+
+    /// Whether the terminal is below the size the screens are laid out for: the screens are
+    /// hidden then, so keys must not change what nobody sees.
+    pub fn too_small(&self) -> bool {
+        self.size.is_some_and(|(width, height)| {
+            width < super::widgets::MIN_WIDTH || height < super::widgets::MIN_HEIGHT
+        })
     }
 
     /// The screen on top (popups over it aside).
@@ -186,11 +329,20 @@ impl<'b> App<'b> {
             time_zone: &self.time_zone,
             export_places: &self.export_places,
             keymap_path: &self.keymap_path,
+            save_error: self.save_error.as_deref(),
+            unsaved: &self.unsaved_changes,
+            today: self.today(),
         }
+    }
+
+    /// Today in the app's time zone.
+    pub fn today(&self) -> jiff::civil::Date {
+        self.now().to_zoned_datetime(self.time_zone.clone()).date()
     }
 
     /// The stack of layers to change, and the view they read, borrowed apart.
     fn split(&mut self) -> (&mut Vec<Layer>, View<'_>) {
+        let today = self.today();
         let App {
             bank,
             theme,
@@ -200,6 +352,8 @@ impl<'b> App<'b> {
             open,
             keymap_path,
             export_places,
+            save_error,
+            unsaved_changes,
             ..
         } = self;
         let view = View {
@@ -210,6 +364,9 @@ impl<'b> App<'b> {
             time_zone,
             export_places,
             keymap_path,
+            save_error: save_error.as_deref(),
+            unsaved: unsaved_changes,
+            today,
         };
         (layers, view)
     }
@@ -222,11 +379,12 @@ impl<'b> App<'b> {
     }
 
     /// Translates a key into an action through the key map; unbound keys in a text field are
-    /// typed into it.
+    /// typed into it, and there undo and redo act on the text.
     pub fn action_for_key(&self, key: KeyEvent) -> Option<Action> {
         let chord = Chord::from_event(&key);
         let (context, typing) = self.context();
         match self.keymap.lookup(context, &chord, typing) {
+            Some(Command::Undo | Command::Redo) if typing => Some(Action::Input(Input::from(key))),
             Some(command) => command_action(command, &chord),
             None if typing => Some(Action::Input(Input::from(key))),
             None => None,
@@ -236,14 +394,18 @@ impl<'b> App<'b> {
     /// Runs an action: the app's own (quit, help, theme, time), or the top layer's, then the
     /// effects it asked for; a change is saved before this returns.
     pub fn dispatch(&mut self, action: Action) {
+        let keeps_going = matches!(
+            action,
+            Action::Tick(_) | Action::Save | Action::Quit | Action::ForceQuit | Action::Help
+        );
+        if self.too_small() && !keeps_going {
+            return;
+        }
         if !matches!(action, Action::Tick(_) | Action::Save) {
             self.message = None;
         }
         match action {
-            Action::ForceQuit | Action::Quit => {
-                self.shutdown();
-                self.running = false;
-            }
+            Action::ForceQuit | Action::Quit => self.quit(),
             Action::CycleTheme => {
                 self.theme = Theme::new(self.theme.name.next(), self.theme.no_color);
                 self.info(format!("Theme: {}", self.theme.name.title()));
@@ -256,6 +418,8 @@ impl<'b> App<'b> {
                 }
             }
             Action::Tick(elapsed) => self.tick(elapsed),
+            Action::Undo => self.undo(false),
+            Action::Redo => self.undo(true),
             Action::Save => self.unsaved = true,
             Action::OpenSession(id) => self.open_session(&id),
             action => {
@@ -285,12 +449,143 @@ impl<'b> App<'b> {
                 self.reply(reply);
             }
             Transition::Push(layer) => self.layers.push(*layer),
-            Transition::Home => {
-                self.close_session();
-                self.layers.clear();
-                let home = self.home_state(None);
-                self.layers.push(Layer::Screen(Screen::Home(home)));
+            Transition::Home => self.leave_session(),
+        }
+    }
+
+    /// Back to the list of sessions, once everything is saved; otherwise asks what to do.
+    fn leave_session(&mut self) {
+        self.shutdown();
+        if self.save_error.is_some() {
+            self.ask_unsaved(Leaving::Home);
+            return;
+        }
+        self.go_home();
+    }
+
+    /// Closes the session without saving again and shows the list of sessions.
+    fn go_home(&mut self) {
+        self.open = None;
+        self.save_error = None;
+        self.unsaved_changes.clear();
+        self.layers.clear();
+        let home = self.home_state(None);
+        self.layers.push(Layer::Screen(Screen::Home(home)));
+    }
+
+    /// Quits once everything is saved; otherwise asks what to do.
+    fn quit(&mut self) {
+        self.shutdown();
+        if self.save_error.is_some() {
+            self.ask_unsaved(Leaving::Quit);
+            return;
+        }
+        self.running = false;
+    }
+
+    /// Opens the popup about changes a failed save did not write (once).
+    fn ask_unsaved(&mut self, leaving: Leaving) {
+        if let Some(Popup::Unsaved(state)) = self.layers.last_mut().and_then(Layer::popup_mut) {
+            state.leaving = leaving;
+            return;
+        }
+        let path = self.export_places.dir.join(self.rescue_name());
+        self.layers
+            .push(Popup::Unsaved(UnsavedState::new(leaving, path)).into());
+    }
+
+    /// Shows in the unsaved-changes popup and the status line why its choice did not work.
+    fn unsaved_failed(&mut self, problem: String) {
+        if let Some(Popup::Unsaved(state)) = self.layers.last_mut().and_then(Layer::popup_mut) {
+            state.failed(problem.clone());
+        }
+        self.error(problem);
+    }
+
+    /// What happens once the changes are safe or given up.
+    fn leave(&mut self, leaving: Leaving) {
+        if matches!(self.popup(), Some(Popup::Unsaved(_))) {
+            self.layers.pop();
+        }
+        match leaving {
+            Leaving::Quit => self.running = false,
+            Leaving::Home => self.go_home(),
+        }
+    }
+
+    /// The session's name and id, for messages after the program ends.
+    fn session_label(&self) -> String {
+        self.open.as_ref().map_or_else(String::new, |o| {
+            format!("\"{}\" ({})", o.session.name, o.session.id)
+        })
+    }
+
+    /// A file name for a rescue copy of the open session, unique to the second.
+    fn rescue_name(&self) -> String {
+        let id = self
+            .open
+            .as_ref()
+            .map_or("session", |o| o.session.id.as_str());
+        let stamp = self.now().strftime("%Y%m%dT%H%M%SZ");
+        format!("{id}-rescue-{stamp}.ron")
+    }
+
+    /// Writes the open session, in the session file format, to `path` (a file, or a folder
+    /// that gets the rescue name) or, without one, to the current folder and failing that the
+    /// system's temporary folder. Returns the file written, or why nothing was.
+    fn write_rescue(&self, path: Option<PathBuf>) -> Result<PathBuf, String> {
+        let Some(open) = &self.open else {
+            return Err("no session is open".into());
+        };
+        let text = crate::store::encode(&open.session).map_err(|e| e.to_string())?;
+        let name = self.rescue_name();
+        let places = match path {
+            Some(path) if path.is_dir() => vec![path.join(&name)],
+            Some(path) => vec![path],
+            None => vec![
+                self.export_places.dir.join(&name),
+                std::env::temp_dir().join(&name),
+            ],
+        };
+        let mut problems = Vec::new();
+        for place in places {
+            match report::write_file(&place, &text, false) {
+                Ok(()) => return Ok(place),
+                Err(e) => problems.push(e.to_string()),
             }
+        }
+        Err(problems.join("; "))
+    }
+
+    /// Stops the program from outside (a hang-up or a request to terminate): saves, and when
+    /// that fails writes a rescue copy. Returns how it ended.
+    pub fn terminate(&mut self) -> Exit {
+        self.shutdown();
+        self.running = false;
+        if self.save_error.is_some() {
+            self.exit = self.rescue_exit(None);
+        }
+        self.exit.clone()
+    }
+
+    /// The exit after an attempt to write a rescue copy.
+    fn rescue_exit(&self, path: Option<PathBuf>) -> Exit {
+        let session = self.session_label();
+        let reason = self.save_error.clone().unwrap_or_default();
+        let changes = self.unsaved_changes.clone();
+        match self.write_rescue(path) {
+            Ok(path) => Exit::Rescued {
+                session,
+                reason,
+                changes,
+                path,
+            },
+            Err(rescue) => Exit::Lost {
+                session,
+                reason,
+                changes,
+                rescue,
+            },
         }
     }
 
@@ -313,6 +608,52 @@ impl<'b> App<'b> {
             Effect::BeginExport(source) => self.begin_export(source),
             Effect::Export(job) => self.run_export(job),
             Effect::Overwrite(pending) => self.overwrite(pending),
+            Effect::CancelExport => self.cancel_export(),
+            Effect::RetrySave(leaving) => {
+                self.save();
+                match &self.save_error {
+                    None => self.leave(leaving),
+                    Some(problem) => {
+                        self.unsaved_failed(format!("Tried again: still not saved. {problem}"))
+                    }
+                }
+            }
+            Effect::Rescue { path, leaving } => match self.write_rescue(path) {
+                Ok(path) => {
+                    let shown = path.display().to_string();
+                    if leaving == Leaving::Quit {
+                        self.exit = Exit::Rescued {
+                            session: self.session_label(),
+                            reason: self.save_error.clone().unwrap_or_default(),
+                            changes: self.unsaved_changes.clone(),
+                            path,
+                        };
+                    }
+                    self.leave(leaving);
+                    self.info(format!(
+                        "Wrote a rescue copy to {shown}; the session's own file does not have those changes."
+                    ));
+                }
+                Err(problem) => {
+                    self.unsaved_failed(format!("No rescue copy was written: {problem}"))
+                }
+            },
+            Effect::Discard(leaving) => {
+                let count = self.unsaved_changes.len();
+                if leaving == Leaving::Quit {
+                    self.exit = Exit::Discarded {
+                        session: self.session_label(),
+                        reason: self.save_error.clone().unwrap_or_default(),
+                        changes: self.unsaved_changes.clone(),
+                    };
+                }
+                self.leave(leaving);
+                if leaving == Leaving::Home {
+                    self.warn(format!(
+                        "Left the session without saving {count} change(s)."
+                    ));
+                }
+            }
         }
     }
 
@@ -361,6 +702,7 @@ impl<'b> App<'b> {
     /// session stays as it is so that the next save can write it.
     fn save(&mut self) {
         self.unsaved = false;
+        self.moved = false;
         let Some(open) = &self.open else { return };
         let Some(lock) = &open.lock else { return };
         let summary = Summary::of(&open.session, &open.results);
@@ -368,7 +710,10 @@ impl<'b> App<'b> {
             .store
             .save_with_summary(lock, &open.session, self.bank, &summary)
         {
-            Ok(()) => self.save_error = None,
+            Ok(()) => {
+                self.save_error = None;
+                self.unsaved_changes.clear();
+            }
             Err(e) => self.save_error = Some(e.to_string()),
         }
     }
@@ -382,16 +727,81 @@ impl<'b> App<'b> {
             self.warn(READ_ONLY_MESSAGE);
             return;
         }
+        let before = Part::of(&open.session, &edit);
         edit.apply(&mut open.session, now);
+        open.history.record(Change {
+            description: edit.describe(),
+            before,
+            after: Part::of(&open.session, &edit),
+        });
         open.session.updated = now;
         open.results = scoring::score(self.bank, &open.session);
-        self.unsaved = true;
         if matches!(edit, Edit::Setup(_)) {
             open.nav = Nav::build(self.bank, &open.session);
             let (layers, view) = self.split();
             for layer in layers.iter_mut() {
                 layer.session_changed(&view);
             }
+        }
+        self.unsaved = true;
+        self.note_unsaved(edit.describe());
+    }
+
+    /// Takes back the last change to the open session (or makes the last undone one again),
+    /// saves, says what it was and shows its question.
+    fn undo(&mut self, redo: bool) {
+        let now = self.now();
+        let Some(open) = &mut self.open else {
+            return self.info("There is nothing to undo: no session is open.");
+        };
+        if open.read_only() {
+            return self.warn(READ_ONLY_MESSAGE);
+        }
+        let change = if redo {
+            open.history.redo(&mut open.session)
+        } else {
+            open.history.undo(&mut open.session)
+        };
+        let Some(change) = change else {
+            return self.info(if redo {
+                "There is nothing to redo."
+            } else {
+                "There is nothing to undo since the session was opened."
+            });
+        };
+        let description = change.description.clone();
+        let question = change.before.question().map(str::to_string);
+        let scope = change.before.changes_scope();
+        open.session.updated = now;
+        open.results = scoring::score(self.bank, &open.session);
+        if scope {
+            open.nav = Nav::build(self.bank, &open.session);
+        }
+        let position = question.and_then(|q| open.nav.position_of(self.bank, &q));
+        let (layers, view) = self.split();
+        for layer in layers.iter_mut() {
+            if scope {
+                layer.session_changed(&view);
+            }
+            if let Some(position) = position {
+                layer.show_question(position);
+            }
+        }
+        self.unsaved = true;
+        let (done, again, command) = if redo {
+            ("Redone", "undoes", Command::Undo)
+        } else {
+            ("Undone", "redoes", Command::Redo)
+        };
+        self.note_unsaved(format!("{} of {description}", done.to_lowercase()));
+        let key = self.keymap.key_for(Context::Global, command);
+        self.info(format!("{done}: {description}. {key} {again} it."));
+    }
+
+    /// Remembers a change until a save includes it.
+    fn note_unsaved(&mut self, change: String) {
+        if !self.unsaved_changes.contains(&change) {
+            self.unsaved_changes.push(change);
         }
     }
 
@@ -423,9 +833,17 @@ impl<'b> App<'b> {
     fn start_workshop(&mut self, session: Session, lock: Option<SessionLock>) {
         let nav = Nav::build(self.bank, &session);
         let results = scoring::score(self.bank, &session);
-        let cursor = first_unanswered(&nav, &session, self.bank, 0).unwrap_or(0);
+        // Back where it was left; else at the first question not answered yet.
+        let cursor = session
+            .last_question
+            .as_deref()
+            .and_then(|id| nav.position_of(self.bank, id))
+            .or_else(|| first_unanswered(&nav, &session, self.bank, 0))
+            .unwrap_or(0);
         let orphaned = results.orphaned.len();
         let section = nav.section_of(cursor);
+        self.save_error = None;
+        self.unsaved_changes.clear();
         self.open = Some(OpenSession {
             session,
             lock,
@@ -433,6 +851,7 @@ impl<'b> App<'b> {
             results,
             pending_time: Duration::ZERO,
             section,
+            history: History::default(),
         });
         if orphaned > 0 && self.message.is_none() {
             self.warn(format!(
@@ -457,7 +876,7 @@ impl<'b> App<'b> {
     }
 
     fn close_session(&mut self) {
-        if self.flush_timer(true) {
+        if self.flush_timer(true) || self.moved {
             self.save();
         }
         self.open = None;
@@ -473,7 +892,8 @@ impl<'b> App<'b> {
             self.edit(edit);
         }
         self.flush_timer(true);
-        if self.unsaved {
+        // A save that failed before is tried again: its changes are still only here.
+        if self.unsaved || self.save_error.is_some() || self.moved {
             self.save();
         }
     }
@@ -506,6 +926,7 @@ impl<'b> App<'b> {
         };
         open.session.add_time(section.category, section.stage, secs);
         self.unsaved = true;
+        self.note_unsaved("time spent on sections".into());
         true
     }
 
@@ -524,8 +945,20 @@ impl<'b> App<'b> {
         if place(section) != place(open.section) {
             self.flush_timer(true);
         }
+        let bank = self.bank;
         if let Some(open) = &mut self.open {
             open.section = section;
+            // Where the session was left is where it reopens; not a change to undo or stamp.
+            let here = open
+                .nav
+                .questions
+                .get(cursor)
+                .and_then(|at| super::session::question_at(bank, *at))
+                .map(|q| q.id.clone());
+            if here.is_some() && here != open.session.last_question {
+                open.session.last_question = here;
+                self.moved = true;
+            }
         }
     }
 
@@ -535,6 +968,7 @@ impl<'b> App<'b> {
     }
 
     fn tick(&mut self, elapsed: Duration) {
+        self.poll_export(Duration::ZERO);
         // Notes are saved a moment after the last keystroke.
         if let Some(Popup::Notes(notes)) = self.layers.last_mut().and_then(Layer::popup_mut)
             && let Some(edit) = notes.tick(elapsed)
@@ -619,15 +1053,17 @@ impl<'b> App<'b> {
             .push(Popup::Export(ExportState::new(session)).into());
     }
 
-    /// Renders and writes a report. An existing file leaves the report waiting in the popup
-    /// for the answer to "overwrite?".
+    /// Renders and writes a report on a thread of its own, so that a slow or endless
+    /// template never freezes the screen; waits a moment so that a quick export looks
+    /// immediate. An existing file leaves the report waiting in the popup for the answer to
+    /// "overwrite?".
     fn run_export(&mut self, job: ExportJob) {
-        let template = match (&self.export_places.config_dir, job.format) {
-            (Some(dir), Format::Markdown) => match Template::resolve(None, dir) {
+        let template = match &self.export_places.config_dir {
+            Some(dir) => match Template::resolve(job.format, None, dir) {
                 Ok(template) => template,
                 Err(e) => return self.export_failed(e.to_string()),
             },
-            _ => None,
+            None => None,
         };
         let options = Options {
             anonymize: job.anonymize,
@@ -635,18 +1071,81 @@ impl<'b> App<'b> {
             generated: self.now(),
             ..Options::now()
         };
-        let text = match report::render(job.format, self.bank, &job.session, &options) {
-            Ok(text) => text,
-            Err(e) => return self.export_failed(e.to_string()),
+        let bank = self.bank.clone();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (send, done) = mpsc::channel();
+        let stop = Arc::clone(&cancel);
+        let path = job.path.clone();
+        let spawned = std::thread::Builder::new()
+            .name("export".into())
+            .spawn(move || {
+                let result = match report::render_bytes(job.format, &bank, &job.session, &options) {
+                    // Stopped while rendering: nothing is written.
+                    Ok(_) if stop.load(Ordering::SeqCst) => return,
+                    Ok(bytes) => match report::write_file(&job.path, &bytes, false) {
+                        Ok(()) => ExportDone::Written,
+                        Err(ReportError::Exists { path }) => {
+                            ExportDone::Exists(PendingWrite { path, bytes })
+                        }
+                        Err(e) => ExportDone::Failed(e.to_string()),
+                    },
+                    Err(e) => ExportDone::Failed(e.to_string()),
+                };
+                // The app may have quit in the meantime; then nobody is waiting.
+                let _ = send.send(result);
+            });
+        if let Err(e) = spawned {
+            return self.export_failed(format!("cannot start the export: {e}"));
+        }
+        self.export_task = Some(ExportTask {
+            done,
+            cancel,
+            format: job.format,
+            path,
+        });
+        if let Some(state) = self.export_mut() {
+            state.busy = true;
+        }
+        self.poll_export(self.export_patience);
+    }
+
+    /// Takes the result of the export in the background, waiting at most `patience`.
+    fn poll_export(&mut self, patience: Duration) {
+        let Some(task) = &self.export_task else {
+            return;
         };
-        match report::write_file(&job.path, &text, false) {
-            Ok(()) => self.exported(job.format, &job.path),
-            Err(ReportError::Exists { path }) => {
+        let done = match task.done.recv_timeout(patience) {
+            Ok(done) => done,
+            Err(mpsc::RecvTimeoutError::Timeout) => return,
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                ExportDone::Failed("the export stopped before the report was written".into())
+            }
+        };
+        let Some(task) = self.export_task.take() else {
+            return;
+        };
+        if let Some(state) = self.export_mut() {
+            state.busy = false;
+        }
+        match done {
+            ExportDone::Written => self.exported(task.format, &task.path),
+            ExportDone::Exists(pending) => {
                 if let Some(state) = self.export_mut() {
-                    state.overwrite = Some(PendingWrite { path, text });
+                    state.overwrite = Some(pending);
                 }
             }
-            Err(e) => self.export_failed(e.to_string()),
+            ExportDone::Failed(problem) => self.export_failed(problem),
+        }
+    }
+
+    /// Stops waiting for the export in the background; what it renders is not written.
+    fn cancel_export(&mut self) {
+        if let Some(task) = self.export_task.take() {
+            task.cancel.store(true, Ordering::SeqCst);
+            if let Some(state) = self.export_mut() {
+                state.busy = false;
+            }
+            self.info("Stopped: the report is not written.");
         }
     }
 
@@ -654,7 +1153,7 @@ impl<'b> App<'b> {
         let format = self
             .export()
             .map_or(Format::default(), |state| state.format);
-        match report::write_file(&pending.path, &pending.text, true) {
+        match report::write_file(&pending.path, &pending.bytes, true) {
             Ok(()) => self.exported(format, &pending.path),
             Err(e) => self.export_failed(e.to_string()),
         }
@@ -722,5 +1221,17 @@ fn command_action(command: Command, chord: &Chord) -> Option<Action> {
         Command::FormatMarkdown => Action::ExportFormat(Format::Markdown),
         Command::FormatJson => Action::ExportFormat(Format::Json),
         Command::FormatCsv => Action::ExportFormat(Format::Csv),
+        Command::FormatHtml => Action::ExportFormat(Format::Html),
+        Command::FormatXlsx => Action::ExportFormat(Format::Xlsx),
+        Command::FormatOscalAr => Action::ExportFormat(Format::OscalAr),
+        Command::FormatOscalPoam => Action::ExportFormat(Format::OscalPoam),
+        Command::RetrySave => Action::RetrySave,
+        Command::Rescue => Action::Rescue,
+        Command::EditPath => Action::EditPath,
+        Command::Discard => Action::Discard,
+        Command::Undo => Action::Undo,
+        Command::Redo => Action::Redo,
+        Command::Pick => Action::Pick,
+        Command::Actions => Action::Actions,
     })
 }

@@ -3,10 +3,9 @@
 
 use crate::domain::framework::{Category, Stage};
 use crate::domain::scale::Answer;
-use crate::domain::session::Session;
+use crate::domain::session::{FollowUp, Session};
 use crate::tui::screens::setup::Draft;
 use jiff::Timestamp;
-use jiff::civil::Date;
 
 /// One change a person made to the open session.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,16 +40,19 @@ pub enum Edit {
         /// The new state.
         flagged: bool,
     },
-    /// Owner, due date and evidence of a question's follow-up action.
+    /// A question's follow-up action, whole.
     Action {
         /// The question.
         question: String,
-        /// Who owns it.
-        owner: String,
-        /// When it is due.
-        due: Option<Date>,
-        /// References to evidence.
-        evidence: Vec<String>,
+        /// The action as it is to be.
+        action: FollowUp,
+    },
+    /// Mark a flagged question resolved in the parking lot, or open again.
+    Resolve {
+        /// The question.
+        question: String,
+        /// The new state.
+        resolved: bool,
     },
     /// The minutes planned for a section.
     Agenda {
@@ -66,6 +68,54 @@ pub enum Edit {
 }
 
 impl Edit {
+    /// What the change is, for people: "answer to sec-gov-01: 3 Implemented".
+    pub fn describe(&self) -> String {
+        let answer = |a: &Option<Answer>| match a {
+            Some(a) => format!("{} {}", a.short(), a.name()),
+            None => "cleared".to_string(),
+        };
+        match self {
+            Edit::Answer {
+                question,
+                answer: a,
+            } => {
+                format!("answer to {question}: {}", answer(a))
+            }
+            Edit::Vote {
+                question,
+                participant,
+                vote,
+            } => match vote {
+                Some(_) => format!("{participant}'s vote on {question}: {}", answer(vote)),
+                None => format!("{participant}'s vote on {question} withdrawn"),
+            },
+            Edit::Notes { question, .. } => format!("notes on {question}"),
+            Edit::Flag { question, flagged } => {
+                if *flagged {
+                    format!("{question} flagged to discuss later")
+                } else {
+                    format!("flag on {question} removed")
+                }
+            }
+            Edit::Action { question, .. } => format!("follow-up action of {question}"),
+            Edit::Resolve { question, resolved } => {
+                if *resolved {
+                    format!("{question} resolved in the parking lot")
+                } else {
+                    format!("{question} open again in the parking lot")
+                }
+            }
+            Edit::Agenda {
+                category, stage, ..
+            } => format!(
+                "minutes planned for {} > {}",
+                category.title(),
+                stage.title()
+            ),
+            Edit::Setup(_) => "session setup".to_string(),
+        }
+    }
+
     /// Applies the change to a session.
     pub fn apply(&self, session: &mut Session, now: Timestamp) {
         match self {
@@ -79,16 +129,11 @@ impl Edit {
             Edit::Flag { question, flagged } => {
                 session.record_mut(question).discuss_later = *flagged;
             }
-            Edit::Action {
-                question,
-                owner,
-                due,
-                evidence,
-            } => {
-                let record = session.record_mut(question);
-                record.action_owner = owner.clone();
-                record.due = *due;
-                record.evidence = evidence.clone();
+            Edit::Action { question, action } => {
+                session.record_mut(question).action = action.clone();
+            }
+            Edit::Resolve { question, resolved } => {
+                session.record_mut(question).resolved = *resolved;
             }
             Edit::Agenda {
                 category,

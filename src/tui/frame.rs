@@ -2,8 +2,11 @@
 //! screen with the popups opened over it, in order), the status line and the footer of keys.
 
 use crate::tui::app::App;
+use crate::tui::keymap::Command;
 use crate::tui::layer::Layer;
+use crate::tui::popups::Popup;
 use crate::tui::screens::Screen;
+use crate::tui::session::OpenSession;
 use crate::tui::view::View;
 use crate::tui::widgets::{self, MIN_HEIGHT, MIN_WIDTH, TooSmall};
 use ratatui::buffer::Buffer;
@@ -15,17 +18,38 @@ impl Widget for &App<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         buf.set_style(area, self.theme.text);
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-            (&TooSmall { theme: &self.theme }).render(area, buf);
+            (&TooSmall {
+                theme: &self.theme,
+                unsaved: self.save_error.is_some(),
+            })
+                .render(area, buf);
             return;
         }
         let view = self.view();
-        let (context, typing) = self.context();
-        let footer = widgets::footer_lines(&self.keymap, &self.theme, context, typing, area.width);
+        let mut idle = self
+            .layers
+            .last()
+            .map(|layer| layer.idle_commands(&view))
+            .unwrap_or_default();
+        // Undo acts on an open session; in a text field it undoes typing instead.
+        if self.open.is_none() || self.context().1 {
+            idle.extend([Command::Undo, Command::Redo]);
+        }
+        let footer =
+            widgets::footer_lines(&self.keymap, &self.theme, self.context(), &idle, area.width);
         let footer_height = u16::try_from(footer.len().min(3)).unwrap_or(1);
+        // The popup about unsaved changes gives the whole reason itself.
+        let save_error = match self.popup() {
+            Some(Popup::Unsaved(_)) => None,
+            _ => self.save_error.as_deref(),
+        };
+        let status_lines =
+            widgets::status_lines(&self.theme, save_error, self.message.as_ref(), area.width);
+        let status_height = u16::try_from(status_lines.len()).unwrap_or(1);
         let [header, body, status, foot] = area.layout(&Layout::vertical([
             Constraint::Length(1),
             Constraint::Fill(1),
-            Constraint::Length(1),
+            Constraint::Length(status_height),
             Constraint::Length(footer_height),
         ]));
         render_header(&view, self.screen(), header, buf);
@@ -38,30 +62,27 @@ impl Widget for &App<'_> {
         for layer in self.layers.iter().skip(base) {
             layer.render(&view, body, buf);
         }
-        Paragraph::new(widgets::status_line(
-            &self.theme,
-            self.save_error.as_deref(),
-            self.message.as_ref(),
-        ))
-        .render(status, buf);
+        Paragraph::new(status_lines).render(status, buf);
         Paragraph::new(footer)
             .style(self.theme.dim)
             .render(foot, buf);
     }
 }
 
-/// The bar at the top: the program, the session and its target, the section timer.
+/// The bar at the top: the program, the session and its target; on the right the progress,
+/// the workshop clock against the planned total and, on the question screen, the section clock.
+/// The title takes the room the right side leaves, cut with an ellipsis only when it must.
 fn render_header(view: &View, screen: &Screen, area: Rect, buf: &mut Buffer) {
     let theme = view.theme;
     buf.set_style(area, theme.bar);
-    let mut left = vec![Span::styled(" aiready", theme.bar)];
-    let mut right: Vec<Span> = Vec::new();
-    match (view.open, screen) {
-        (_, Screen::Home(_)) => left.push(Span::styled(" - sessions", theme.bar)),
-        (None, Screen::Setup(_)) => left.push(Span::styled(" - new session", theme.bar)),
+    let width = usize::from(area.width);
+    let (title, right) = match (view.open, screen) {
+        (_, Screen::Home(_)) => (" aiready - sessions".to_string(), Vec::new()),
+        (None, Screen::Setup(_)) => (" aiready - new session".to_string(), Vec::new()),
+        (None, _) => (" aiready".to_string(), Vec::new()),
         (Some(open), screen) => {
             let s = &open.session;
-            let mut title = format!(" - {}", s.name);
+            let mut title = format!(" aiready - {}", s.name);
             if !s.organisation.is_empty() {
                 title.push_str(&format!(" ({})", s.organisation));
             }
@@ -70,32 +91,73 @@ fn render_header(view: &View, screen: &Screen, area: Rect, buf: &mut Buffer) {
                 s.mode.title(),
                 s.target.title()
             ));
-            left.push(Span::styled(
-                widgets::truncate(&title, usize::from(area.width / 2 + 10)),
-                theme.bar,
-            ));
-            if open.read_only() {
-                left.push(Span::raw(" "));
-                left.push(Span::styled(" READ-ONLY ", theme.warn));
-            }
+            let compact = width < 100;
+            let mut right = progress_spans(view, compact);
             if matches!(screen, Screen::Workshop(_)) {
-                right = timer_spans(view);
+                right.extend(section_spans(view, compact));
             }
+            (title, right)
         }
-        _ => {}
+    };
+    let right = Line::from(right);
+    let right_width = right.width().min(width);
+    let mut left = Vec::new();
+    let read_only = view.open.is_some_and(OpenSession::read_only);
+    let badge = if read_only { " READ-ONLY " } else { "" };
+    let room = width.saturating_sub(right_width + badge.len() + 1);
+    left.push(Span::styled(widgets::truncate(&title, room), theme.bar));
+    if read_only {
+        left.push(Span::raw(" "));
+        left.push(Span::styled(badge, theme.warn));
     }
     Paragraph::new(Line::from(left)).render(area, buf);
-    let line = Line::from(right);
-    let width = u16::try_from(line.width()).unwrap_or(0).min(area.width);
     let [_, right_area] = area.layout(&Layout::horizontal([
         Constraint::Fill(1),
-        Constraint::Length(width),
+        Constraint::Length(u16::try_from(right_width).unwrap_or(0)),
     ]));
-    Paragraph::new(line).render(right_area, buf);
+    Paragraph::new(right).render(right_area, buf);
+}
+
+/// A duration as `m:ss`, or `h:mm:ss` from an hour on.
+fn clock(secs: u64) -> String {
+    if secs >= 3600 {
+        format!("{}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+    } else {
+        format!("{}:{:02}", secs / 60, secs % 60)
+    }
+}
+
+/// Questions answered of those that apply, and the workshop's time against the planned total.
+fn progress_spans(view: &View, compact: bool) -> Vec<Span<'static>> {
+    let theme = view.theme;
+    let Some(open) = view.open else {
+        return Vec::new();
+    };
+    let done = &open.results.completion;
+    let answered = if compact {
+        format!(" {}/{} ", done.answered, done.applicable)
+    } else {
+        format!(" {}/{} answered ", done.answered, done.applicable)
+    };
+    let spent = open.session.total_time_spent() + open.pending_time.as_secs();
+    let total = match open.session.planned_total_minutes() {
+        Some(minutes) => {
+            let over = spent > u64::from(minutes) * 60;
+            let text = format!(
+                " total {} / {}{} ",
+                clock(spent),
+                clock(u64::from(minutes) * 60),
+                if over { " OVER" } else { "" }
+            );
+            Span::styled(text, if over { theme.warn } else { theme.bar })
+        }
+        None => Span::styled(format!(" total {} ", clock(spent)), theme.bar),
+    };
+    vec![Span::styled(answered, theme.bar), total]
 }
 
 /// The section timer against the agenda: `section 12:31 / 15:00`, marked when over.
-fn timer_spans(view: &View) -> Vec<Span<'static>> {
+fn section_spans(view: &View, compact: bool) -> Vec<Span<'static>> {
     let theme = view.theme;
     let Some(open) = view.open else {
         return Vec::new();
@@ -107,14 +169,14 @@ fn timer_spans(view: &View) -> Vec<Span<'static>> {
     let planned = open
         .session
         .planned_minutes(section.category, section.stage);
-    let clock = |secs: u64| format!("{}:{:02}", secs / 60, secs % 60);
+    let label = if compact { "sect." } else { "section" };
     match planned {
         Some(minutes) => {
             let over = spent > u64::from(minutes) * 60;
             let text = format!(
-                " section {} / {}:00{} ",
+                " {label} {} / {}{} ",
                 clock(spent),
-                minutes,
+                clock(u64::from(minutes) * 60),
                 if over { " OVER" } else { "" }
             );
             vec![Span::styled(
@@ -123,7 +185,7 @@ fn timer_spans(view: &View) -> Vec<Span<'static>> {
             )]
         }
         None => vec![Span::styled(
-            format!(" section {} ", clock(spent)),
+            format!(" {label} {} ", clock(spent)),
             theme.bar,
         )],
     }

@@ -42,6 +42,8 @@ pub enum Context {
     Export,
     /// A yes/no question.
     Confirm,
+    /// Leaving with changes a failed save did not write.
+    Unsaved,
 }
 
 /// What a binding asks for. The app turns a command and the key pressed into an action.
@@ -129,6 +131,30 @@ pub enum Command {
     FormatJson,
     /// Choose the CSV action plan.
     FormatCsv,
+    /// Choose the HTML report.
+    FormatHtml,
+    /// Choose the Excel workbook.
+    FormatXlsx,
+    /// Choose the OSCAL assessment results.
+    FormatOscalAr,
+    /// Choose the OSCAL plan of action and milestones.
+    FormatOscalPoam,
+    /// Try a failed save again.
+    RetrySave,
+    /// Write a rescue copy of the session to another place.
+    Rescue,
+    /// Change the place of the rescue copy.
+    EditPath,
+    /// Leave without saving (asks again).
+    Discard,
+    /// Take back the last change to the session.
+    Undo,
+    /// Make the last undone change again.
+    Redo,
+    /// Fill in the next suggestion (the next participant as owner).
+    Pick,
+    /// Open the list of every follow-up action, by owner.
+    Actions,
 }
 
 /// A key with its modifiers, as written in the key map (`ctrl-c`, `N`, `pagedown`).
@@ -415,16 +441,17 @@ impl Keymap {
             .unwrap_or_default()
     }
 
-    /// The footer entries for a context: its own, then the global ones not shadowed by it.
-    /// While typing, keys that would type a character are left out (they are text there).
-    pub fn footer(&self, context: Context, typing: bool) -> Vec<(String, &str)> {
+    /// The footer entries for a context: its own, then the global ones not shadowed by it,
+    /// leaving out commands that do nothing now (`idle`). While typing, keys that would type a
+    /// character are left out (they are text there).
+    pub fn footer(&self, context: Context, typing: bool, idle: &[Command]) -> Vec<(String, &str)> {
         let own: Vec<&Chord> = self.bindings(context).flat_map(|b| b.keys.iter()).collect();
         self.bindings(context)
             .chain(
                 self.bindings(Context::Global)
                     .filter(|b| !b.keys.iter().all(|k| own.contains(&k))),
             )
-            .filter(|b| b.footer)
+            .filter(|b| b.footer && !idle.contains(&b.command))
             .filter_map(|b| {
                 if typing {
                     let keys: Vec<Chord> = b
@@ -566,21 +593,57 @@ mod tests {
     fn footer_leaves_out_text_keys_while_typing() {
         let keymap = Keymap::defaults().unwrap();
         let typing: Vec<String> = keymap
-            .footer(Context::Editor, true)
+            .footer(Context::Editor, true, &[])
             .iter()
             .map(|(k, _)| k.clone())
             .collect();
         assert!(!typing.iter().any(|k| k == "q"), "{typing:?}");
         assert!(typing.iter().any(|k| k == "F1"), "{typing:?}");
-        let browsing = keymap.footer(Context::Workshop, false);
+        let browsing = keymap.footer(Context::Workshop, false, &[]);
         assert!(browsing.iter().any(|(k, _)| k == "q"));
         // Help's own keys shadow the global help key.
         assert!(
             !keymap
-                .footer(Context::Help, false)
+                .footer(Context::Help, false, &[])
                 .iter()
                 .any(|(_, d)| *d == "help")
         );
+    }
+
+    #[test]
+    fn a_key_means_one_thing_on_every_screen() {
+        let keymap = Keymap::defaults().unwrap();
+        // Yes/no questions and the export popup's format letters are their own small worlds.
+        let special = [Context::Confirm, Context::Export];
+        for key in ["d", "j", "k", "n", "x", "t", "m", "backspace"] {
+            let chord = Chord::parse(key).unwrap();
+            let mut commands: Vec<Command> = keymap
+                .bindings
+                .iter()
+                .filter(|b| !special.contains(&b.context) && b.keys.contains(&chord))
+                .map(|b| b.command)
+                .collect();
+            commands.dedup();
+            assert!(commands.len() <= 1, "{key} means {commands:?}");
+        }
+        // Clearing an answer has a key nothing else uses.
+        let clear: Vec<&Chord> = keymap
+            .bindings
+            .iter()
+            .filter(|b| b.command == Command::ClearAnswer)
+            .flat_map(|b| b.keys.iter())
+            .collect();
+        assert!(!clear.is_empty());
+        for chord in clear {
+            assert!(
+                keymap
+                    .bindings
+                    .iter()
+                    .filter(|b| b.keys.contains(chord))
+                    .all(|b| b.command == Command::ClearAnswer),
+                "{chord}"
+            );
+        }
     }
 
     #[test]
@@ -615,7 +678,7 @@ mod tests {
                 .bindings(Context::Workshop)
                 .find(|b| b.command == Command::Flag)
                 .map(|b| b.description.as_str()),
-            Some("flag for later")
+            Some("flag")
         );
     }
 

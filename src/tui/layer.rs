@@ -4,14 +4,16 @@
 
 use crate::tui::action::Action;
 use crate::tui::edit::Edit;
-use crate::tui::keymap::Context;
+use crate::tui::keymap::{Command, Context};
 use crate::tui::popups::Popup;
 use crate::tui::popups::export::{ExportJob, PendingWrite};
+use crate::tui::popups::unsaved::Leaving;
 use crate::tui::screens::Screen;
 use crate::tui::screens::setup::Draft;
 use crate::tui::view::View;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use std::path::PathBuf;
 
 /// How a message in the status line should look.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +104,22 @@ impl Layer {
         }
     }
 
+    /// Moves to the question at a position of the navigation, on a screen that shows one.
+    pub fn show_question(&mut self, position: usize) {
+        if let Layer::Screen(Screen::Workshop(state)) = self {
+            state.cursor = position;
+        }
+    }
+
+    /// Commands whose keys do nothing here now, left out of the footer.
+    pub fn idle_commands(&self, view: &View) -> Vec<Command> {
+        match self {
+            Layer::Screen(Screen::Workshop(state)) => state.idle_commands(view),
+            Layer::Popup(popup) if matches!(**popup, Popup::Sections(_)) => vec![Command::Toggle],
+            _ => Vec::new(),
+        }
+    }
+
     /// The key context and whether keys type text.
     pub fn context(&self) -> (Context, bool) {
         match self {
@@ -182,6 +200,19 @@ pub enum Effect {
     Export(ExportJob),
     /// Replace an existing file with a rendered report.
     Overwrite(PendingWrite),
+    /// Stop waiting for the report being written; it is not written.
+    CancelExport,
+    /// Try the failed save again, then leave if it worked.
+    RetrySave(Leaving),
+    /// Write the session to a rescue file, then leave.
+    Rescue {
+        /// The file or folder typed; None for the current folder, then the temp folder.
+        path: Option<PathBuf>,
+        /// What happens after.
+        leaving: Leaving,
+    },
+    /// Leave without saving (confirmed twice).
+    Discard(Leaving),
 }
 
 /// A layer's answer to an action.

@@ -9,16 +9,17 @@
 //!
 //! Where things live:
 //!
-//! - `screens/<name>.rs`: one screen each (home, setup, results, help), with its state, its
-//!   `update` (the keys) and its `render`. The question screen is a folder:
-//!   `screens/workshop/mod.rs` (state, keys, layout), `question.rs` (the question page) and
-//!   `votes.rs` (the vote panel: whose vote is next, its keys, its drawing).
+//! - `screens/<name>.rs`: one screen each (home, setup, help), with its state, its `update`
+//!   (the keys) and its `render`. A larger screen is a folder: `screens/workshop/mod.rs`
+//!   (state, keys, layout), `question.rs` (the question page) and `votes.rs` (the vote panel:
+//!   whose vote is next, its keys, its drawing); `screens/results/mod.rs` (tabs, keys),
+//!   `summary.rs` and `lists.rs` (every gap, follow-up, disagreement and action).
 //! - `popups/<name>.rs`: one popup each (notes, action, agenda, search, sections, parking lot,
-//!   export), same shape; a popup that picks a place answers the screen below with a
-//!   [`layer::Reply`].
+//!   export, unsaved changes), same shape; a popup that picks a place answers the screen below
+//!   with a [`layer::Reply`].
 //! - [`app`]: the stack of layers, the open session, the store; routing and effects.
 //! - [`session`]: the open session, its navigation (applicable questions in order), the timer.
-//! - [`edit`]: changes to the session, as data.
+//! - [`edit`]: changes to the session, as data; [`history`]: their undo and redo.
 //! - [`frame`]: header, status line and footer around every screen.
 //! - [`action`], [`keymap`] (bindings as data, with user overrides), [`theme`] (colours,
 //!   `NO_COLOR`), [`widgets`] (shared drawing pieces).
@@ -33,6 +34,7 @@ pub mod action;
 pub mod app;
 pub mod edit;
 pub mod frame;
+pub mod history;
 pub mod keymap;
 pub mod layer;
 pub mod popups;
@@ -49,7 +51,10 @@ use action::Action;
 use app::App;
 use keymap::{Keymap, KeymapError};
 use ratatui::crossterm::event::{self, Event};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use theme::{Theme, ThemeName};
 
@@ -108,15 +113,17 @@ pub fn ensure_terminal() -> Result<(), TuiError> {
     }
 }
 
-/// Runs the interface until the user quits. The terminal is restored on every way out: a
-/// normal quit, Ctrl-C (a key in raw mode) and a panic (ratatui's hook restores it before the
-/// error reporter installed in `main` prints).
+/// Runs the interface until the user quits, and returns the exit status. The terminal is
+/// restored on every way out: a normal quit, Ctrl-C (a key in raw mode), a hang-up or a
+/// request to terminate (both save first, or write a rescue copy), and a panic (ratatui's hook
+/// restores it before the error reporter installed in `main` prints). When changes could not
+/// be saved, what became of them is printed on standard error and the status is not zero.
 pub fn run(
     bank: &QuestionBank,
     store: Box<dyn SessionStore>,
     paths: &Paths,
     start: Start,
-) -> Result<(), TuiError> {
+) -> Result<ExitCode, TuiError> {
     ensure_terminal()?;
     let keymap = Keymap::load(&paths.config_dir)?;
     let theme = theme_from_env()?;
@@ -138,14 +145,76 @@ pub fn run(
             app.list_sessions();
         }
     }
+    let stop = watch_signals()?;
     let mut terminal = ratatui::try_init()?;
-    let result = event_loop(&mut terminal, &mut app);
+    let result = event_loop(&mut terminal, &mut app, &stop);
     // Whatever happened, what is in flight is written before the terminal is handed back.
-    if app.running() {
-        app.dispatch(Action::Quit);
+    let exit = if app.running() {
+        app.terminate()
+    } else {
+        app.exit.clone()
+    };
+    let restored = ratatui::try_restore();
+    if let Some(report) = exit.report() {
+        // After a hang-up there may be nobody to read this; the rescue copy is there anyway.
+        let _ = write!(std::io::stderr(), "{report}");
     }
-    ratatui::try_restore()?;
-    result
+    result?;
+    restored?;
+    let signal = stop.load(Ordering::SeqCst);
+    Ok(if signal != 0 {
+        // The shell's convention for "ended by a signal".
+        ExitCode::from(u8::try_from(128 + signal).unwrap_or(1))
+    } else if exit.saved() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// Notes a hang-up, terminate or interrupt signal (its number) for the event loop, which then
+/// saves and stops. A second one ends the program at once.
+#[cfg(unix)]
+fn watch_signals() -> Result<Arc<AtomicUsize>, TuiError> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    use std::sync::atomic::AtomicBool;
+    let which = Arc::new(AtomicUsize::new(0));
+    let stopping = Arc::new(AtomicBool::new(false));
+    for signal in [SIGHUP, SIGTERM, SIGINT] {
+        signal_hook::flag::register_conditional_shutdown(signal, 1, Arc::clone(&stopping))?;
+        signal_hook::flag::register(signal, Arc::clone(&stopping))?;
+        let number = usize::try_from(signal).unwrap_or(1);
+        signal_hook::flag::register_usize(signal, Arc::clone(&which), number)?;
+    }
+    Ok(which)
+}
+
+/// Without Unix signals, only the keys stop the program.
+#[cfg(not(unix))]
+fn watch_signals() -> Result<Arc<AtomicUsize>, TuiError> {
+    Ok(Arc::new(AtomicUsize::new(0)))
+}
+
+/// How many waiting events are handled before the next frame is drawn.
+const MAX_QUEUED: usize = 256;
+
+/// Hands a terminal event to the app.
+fn handle(app: &mut App, event: Event) {
+    match event {
+        Event::Key(key) if keymap::is_press(&key) => {
+            // The size now, not as last reported: a resize event can arrive after the keys
+            // typed into the small window.
+            if let Ok((width, height)) = ratatui::crossterm::terminal::size() {
+                app.resize(width, height);
+            }
+            if let Some(action) = app.action_for_key(key) {
+                app.dispatch(action);
+            }
+        }
+        // The next frame is laid out for the new size; below the minimum, keys wait.
+        Event::Resize(width, height) => app.resize(width, height),
+        _ => {}
+    }
 }
 
 /// In debug builds, set to make the program panic after its first frame, so that tests can
@@ -153,23 +222,31 @@ pub fn run(
 #[cfg(debug_assertions)]
 pub const PANIC_TEST_ENV: &str = "AIREADY_TEST_PANIC";
 
-fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<(), TuiError> {
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    stop: &AtomicUsize,
+) -> Result<(), TuiError> {
     let mut last = Instant::now();
+    let size = terminal.size()?;
+    app.resize(size.width, size.height);
     while app.running() {
+        if stop.load(Ordering::SeqCst) != 0 {
+            app.terminate();
+            break;
+        }
         terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
         #[cfg(debug_assertions)]
         if std::env::var_os(PANIC_TEST_ENV).is_some() {
             panic!("panic requested by {PANIC_TEST_ENV} (a test of terminal restoration)");
         }
         if event::poll(TICK)? {
-            match event::read()? {
-                Event::Key(key) if keymap::is_press(&key) => {
-                    if let Some(action) = app.action_for_key(key) {
-                        app.dispatch(action);
-                    }
-                }
-                // A resize needs no action: the next frame is laid out for the new size.
-                _ => {}
+            handle(app, event::read()?);
+            // Keys typed (or pasted) faster than frames are drawn are taken together.
+            let mut queued = 0;
+            while queued < MAX_QUEUED && app.running() && event::poll(Duration::ZERO)? {
+                handle(app, event::read()?);
+                queued += 1;
             }
         }
         let now = Instant::now();

@@ -7,6 +7,7 @@ use crate::domain::questionnaire::{Question, QuestionBank};
 use crate::domain::scoring::Results;
 use crate::domain::session::Session;
 use crate::store::SessionLock;
+use crate::tui::history::History;
 use std::time::Duration;
 
 /// Shown when a change is attempted on a session held by another process.
@@ -81,6 +82,13 @@ impl Nav {
         nav
     }
 
+    /// The position of a question, by id.
+    pub fn position_of(&self, bank: &QuestionBank, question_id: &str) -> Option<usize> {
+        self.questions
+            .iter()
+            .position(|at| question_at(bank, *at).is_some_and(|q| q.id == question_id))
+    }
+
     /// The section of the question at a position.
     pub fn section_of(&self, position: usize) -> Option<NavSection> {
         let at = self.questions.get(position)?;
@@ -126,6 +134,8 @@ pub struct OpenSession<'b> {
     pub pending_time: Duration,
     /// The section of the current question: the one the timer runs for.
     pub section: Option<NavSection>,
+    /// The changes made since it was opened, for undo and redo.
+    pub history: History,
 }
 
 impl OpenSession<'_> {

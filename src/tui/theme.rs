@@ -110,7 +110,8 @@ impl Theme {
             ThemeName::Light => Theme {
                 name,
                 no_color,
-                text: Style::new().fg(Color::Black),
+                // The background is painted: dark text on a dark terminal would be unreadable.
+                text: Style::new().fg(Color::Black).bg(Color::Rgb(250, 250, 248)),
                 dim: Style::new().fg(Color::Rgb(100, 100, 100)),
                 title: Style::new().fg(Color::Blue).add_modifier(Modifier::BOLD),
                 border: Style::new().fg(Color::Rgb(150, 150, 150)),
@@ -135,7 +136,7 @@ impl Theme {
             ThemeName::HighContrast => Theme {
                 name,
                 no_color,
-                text: Style::new().fg(Color::White),
+                text: Style::new().fg(Color::White).bg(Color::Black),
                 dim: Style::new().fg(Color::White),
                 title: Style::new()
                     .fg(Color::White)
@@ -266,6 +267,13 @@ mod tests {
                 assert_eq!(style.fg, None, "{name:?}");
                 assert_eq!(style.bg, None, "{name:?}");
             }
+        }
+    }
+
+    #[test]
+    fn light_and_high_contrast_paint_their_background() {
+        for name in [ThemeName::Light, ThemeName::HighContrast] {
+            assert!(Theme::new(name, false).text.bg.is_some(), "{name:?}");
         }
     }
 

@@ -7,6 +7,7 @@ use crate::tui::keymap::{Command, Context, Keymap};
 use crate::tui::popups::export::ExportPlaces;
 use crate::tui::session::{NavQuestion, OpenSession, question_at};
 use crate::tui::theme::Theme;
+use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
 /// A read-only view of the app for screens and popups.
@@ -26,6 +27,12 @@ pub struct View<'a> {
     pub export_places: &'a ExportPlaces,
     /// Where the user's key map would be, for the help screen.
     pub keymap_path: &'a str,
+    /// Why the last save failed, while changes wait to be saved.
+    pub save_error: Option<&'a str>,
+    /// The changes the last successful save did not include, described for people.
+    pub unsaved: &'a [String],
+    /// Today, where the facilitator is: for due dates.
+    pub today: Date,
 }
 
 impl<'a> View<'a> {

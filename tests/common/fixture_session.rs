@@ -108,14 +108,24 @@ pub fn session() -> Session {
             r.notes = format!("Note {id}: approval exists for the base data set only");
         }
         if i % 4 == 0 {
-            r.evidence = vec![
+            r.action.evidence = vec![
                 format!("TICKET-{}", 100 + i),
                 format!("Policy register entry {id}"),
             ];
         }
         if i % 5 == 0 || answer == Answer::Unknown {
-            r.action_owner = NAMES[1 + i % 3].into();
-            r.due = Some(Date::new(2027, 1 + (i % 12) as i8, 1 + (i % 28) as i8).unwrap());
+            r.action.owner = NAMES[1 + i % 3].into();
+            r.action.due = Some(Date::new(2027, 1 + (i % 12) as i8, 1 + (i % 28) as i8).unwrap());
+            // Some actions say what is to be done and where they stand.
+            if i % 4 == 0 {
+                r.action.what = format!("Write and approve procedure {i} | with a *pipe*");
+                r.action.status = aiready::domain::session::ActionStatus::InProgress;
+                r.action.status_date = Some(Date::new(2026, 1, 2).unwrap());
+            }
+            if i % 10 == 0 {
+                r.action.status =
+                    aiready::domain::session::ActionStatus::WontDo("accepted risk".into());
+            }
         }
         if i % 13 == 0 {
             r.discuss_later = true;
@@ -151,9 +161,9 @@ pub fn session() -> Session {
     s.set_answer(ORPHAN, Some(Answer::Designed), t);
     let orphan = s.record_mut(ORPHAN);
     orphan.notes = "Orphan note: the old key rotation question".into();
-    orphan.evidence = vec!["KMS-ROTATION-2025".into()];
-    orphan.action_owner = NAMES[2].into();
-    orphan.due = Some(Date::new(2027, 3, 31).unwrap());
+    orphan.action.evidence = vec!["KMS-ROTATION-2025".into()];
+    orphan.action.owner = NAMES[2].into();
+    orphan.action.due = Some(Date::new(2027, 3, 31).unwrap());
     orphan.discuss_later = true;
 
     s.add_time(Category::Security, Stage::Governance, 751);
@@ -191,9 +201,9 @@ pub fn hostile_session() -> Session {
     }
     for (i, r) in s.records.values_mut().enumerate() {
         r.notes = format!("{}\n{}", h(i), h(i + 3));
-        r.evidence = vec![h(i + 1), h(i + 2)];
-        if !r.action_owner.is_empty() {
-            r.action_owner = h(i + 7);
+        r.action.evidence = vec![h(i + 1), h(i + 2)];
+        if !r.action.owner.is_empty() {
+            r.action.owner = h(i + 7);
         }
     }
     s

@@ -9,6 +9,8 @@ use aiready::store::{MemoryStore, SessionStore};
 use aiready::tui::action::Action;
 use aiready::tui::app::App;
 use aiready::tui::keymap::Keymap;
+use aiready::tui::screens::Screen;
+use aiready::tui::screens::setup::Field;
 use aiready::tui::theme::{Theme, ThemeName};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -31,6 +33,8 @@ pub fn app(store: &MemoryStore) -> App<'static> {
     );
     app.time_zone = TimeZone::UTC;
     app.keymap_path = "<config>/keymap.ron".into();
+    // Exports finish before `dispatch` returns, so tests can look at the file at once.
+    app.export_patience = std::time::Duration::from_secs(60);
     app
 }
 
@@ -60,6 +64,41 @@ pub fn type_text(app: &mut App<'_>, text: &str) {
             key,
             ..Input::default()
         }));
+    }
+}
+
+/// The screen as text, one line per row, trailing spaces trimmed.
+pub fn screen_text(app: &App<'_>, width: u16, height: u16) -> String {
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| frame.render_widget(app, frame.area()))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..height {
+        let mut line = String::new();
+        for x in 0..width {
+            line.push_str(buffer[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Moves the focus of the setup screen on top to the first field `wanted` accepts.
+pub fn focus_setup_field(app: &mut App<'_>, wanted: impl Fn(&Field) -> bool) {
+    let fields = match app.screen() {
+        Screen::Setup(s) => s.fields(app.bank),
+        other => panic!("not on the setup screen: {other:?}"),
+    };
+    let at = fields
+        .iter()
+        .position(wanted)
+        .expect("the setup has the field");
+    for _ in 0..at {
+        app.dispatch(Action::NextField);
     }
 }
 

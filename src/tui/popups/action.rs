@@ -1,77 +1,159 @@
-//! The follow-up action of a question: owner, due date and evidence.
+//! The follow-up action of a question: what is to be done, the owner (typed, or picked from the
+//! participants), the due date (a past one is pointed out), the evidence and where it stands.
 
-use crate::domain::session::QuestionRecord;
+use crate::domain::session::{ActionStatus, FollowUp, QuestionRecord};
 use crate::tui::action::Action;
 use crate::tui::edit::Edit;
+use crate::tui::keymap::{Command, Context};
 use crate::tui::layer::Outcome;
 use crate::tui::view::View;
-use crate::tui::widgets::form::{Fields, FormKey};
+use crate::tui::widgets::form::{Field, Fields, FormKey};
 use jiff::civil::Date;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::text::Line;
+
+/// The form's fields, in order.
+const WHAT: usize = 0;
+const OWNER: usize = 1;
+const DUE: usize = 2;
+const EVIDENCE: usize = 3;
+const STATUS: usize = 4;
+const REASON: usize = 5;
+
+/// The statuses as the form offers them.
+const STATUSES: [&str; 4] = ["open", "in progress", "done", "won't do"];
 
 /// The action form's state.
 #[derive(Debug, Clone)]
 pub struct ActionForm {
     /// The question the action belongs to.
     pub question_id: String,
-    /// Owner, due date, evidence.
+    /// The action as it was, so that the status date moves only when the status does.
+    pub original: FollowUp,
+    /// What, owner, due date, evidence, status, reason.
     pub form: Fields,
 }
 
 impl ActionForm {
     /// The form over a question's current action.
     pub fn new(question_id: String, record: Option<&QuestionRecord>) -> ActionForm {
-        let (owner, due, evidence) = match record {
-            Some(r) => (
-                r.action_owner.clone(),
-                r.due.map(|d| d.to_string()).unwrap_or_default(),
-                r.evidence.join("; "),
-            ),
-            None => Default::default(),
+        let original = record.map(|r| r.action.clone()).unwrap_or_default();
+        let reason = match &original.status {
+            ActionStatus::WontDo(reason) => reason.clone(),
+            _ => String::new(),
         };
+        let form = Fields::new(vec![
+            Field::text("What is to be done", original.what.clone()),
+            Field::text("Owner", original.owner.clone()),
+            Field::text(
+                "Due date (YYYY-MM-DD)",
+                original.due.map(|d| d.to_string()).unwrap_or_default(),
+            ),
+            Field::text("Evidence (separate with ;)", original.evidence.join("; ")),
+            Field::choice("Status", &STATUSES, original.status.title()),
+            Field::text("Why it will not be done (for won't do)", reason),
+        ]);
         ActionForm {
             question_id,
-            form: Fields::new(vec![
-                ("Action owner".into(), owner),
-                ("Due date (YYYY-MM-DD)".into(), due),
-                ("Evidence (separate with ;)".into(), evidence),
-            ]),
+            original,
+            form,
         }
     }
 
-    /// The change the values stand for, or what is wrong with them.
-    fn parse(&self) -> Result<Edit, String> {
-        let owner = self.form.value(0).to_string();
-        let due = match self.form.value(1) {
-            "" => None,
-            text => Some(text.parse::<Date>().map_err(|_| {
+    /// The due date typed, if it is one.
+    fn due(&self) -> Result<Option<Date>, String> {
+        match self.form.value(DUE).as_str() {
+            "" => Ok(None),
+            text => text.parse::<Date>().map(Some).map_err(|_| {
                 format!("\"{text}\" is not a date; write it as YYYY-MM-DD, e.g. 2027-01-15.")
-            })?),
-        };
-        let evidence = self
+            }),
+        }
+    }
+
+    /// The status chosen.
+    fn status(&self) -> Result<ActionStatus, String> {
+        Ok(match self.form.value(STATUS).as_str() {
+            "in progress" => ActionStatus::InProgress,
+            "done" => ActionStatus::Done,
+            "won't do" => match self.form.value(REASON) {
+                reason if reason.is_empty() => {
+                    return Err("Say why it will not be done (the last field).".into());
+                }
+                reason => ActionStatus::WontDo(reason),
+            },
+            _ => ActionStatus::Open,
+        })
+    }
+
+    /// The change the values stand for, or what is wrong with them.
+    fn parse(&self, today: Date) -> Result<Edit, String> {
+        let mut action = self.original.clone();
+        action.what = self.form.value(WHAT);
+        action.owner = self.form.value(OWNER);
+        action.due = self.due()?;
+        action.evidence = self
             .form
-            .value(2)
+            .value(EVIDENCE)
             .split(';')
             .map(str::trim)
             .filter(|e| !e.is_empty())
             .map(str::to_string)
             .collect();
+        action.set_status(self.status()?, today);
         Ok(Edit::Action {
             question: self.question_id.clone(),
-            owner,
-            due,
-            evidence,
+            action,
         })
     }
 
-    /// Handles an action: typing, fields, save, cancel.
-    pub fn update(&mut self, action: Action) -> Outcome {
+    /// Fills the owner with the next participant after the one there.
+    fn pick_owner(&mut self, view: &View) {
+        let names: Vec<&str> = view
+            .open
+            .map(|o| {
+                o.session
+                    .participants
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if names.is_empty() {
+            return;
+        }
+        let current = self.form.value(OWNER);
+        let next = names
+            .iter()
+            .position(|n| *n == current)
+            .map_or(0, |i| (i + 1) % names.len());
+        self.form.focus = OWNER;
+        self.form.set_focused_text(names[next]);
+    }
+
+    /// Handles an action: typing, fields, picking the owner, save, cancel.
+    pub fn update(&mut self, view: &View, action: Action) -> Outcome {
+        if action == Action::Pick {
+            self.form.commit();
+            self.pick_owner(view);
+            return Outcome::stay();
+        }
         match self.form.update(action) {
             FormKey::Handled => Outcome::stay(),
             FormKey::Cancel => Outcome::close(),
-            FormKey::Save => match self.parse() {
-                Ok(edit) => Outcome::close().edit(edit),
+            FormKey::Save => match self.parse(view.today) {
+                Ok(edit) => {
+                    let past = self.due().ok().flatten().filter(|due| {
+                        *due < view.today && self.status().is_ok_and(|s| s.is_pending())
+                    });
+                    let outcome = Outcome::close().edit(edit);
+                    match past {
+                        Some(due) => outcome.warn(format!(
+                            "Saved; its due date {due} is in the past, so the action shows as overdue."
+                        )),
+                        None => outcome,
+                    }
+                }
                 Err(problem) => {
                     self.form.error = Some(problem);
                     Outcome::stay()
@@ -80,9 +162,38 @@ impl ActionForm {
         }
     }
 
-    /// Draws the form over `area`.
+    /// Draws the form over `area`, with the participants to pick from and a warning for a due
+    /// date in the past.
     pub fn render(&self, view: &View, area: Rect, buf: &mut Buffer) {
+        let theme = view.theme;
+        let mut notes = Vec::new();
+        let participants: Vec<String> = view
+            .open
+            .map(|o| {
+                o.session
+                    .participants
+                    .iter()
+                    .map(|p| p.name.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !participants.is_empty() {
+            let pick = view.key(Context::Form, Command::Pick);
+            notes.push(Line::styled(
+                format!("{pick} picks the owner from: {}", participants.join(", ")),
+                theme.dim,
+            ));
+        }
+        if let Ok(Some(due)) = self.due()
+            && due < view.today
+            && self.status().map_or(true, |s| s.is_pending())
+        {
+            notes.push(Line::styled(
+                format!("{due} is in the past: the action will show as overdue."),
+                theme.warn,
+            ));
+        }
         self.form
-            .render(view.theme, "Follow-up action and evidence", area, buf);
+            .render(theme, "Follow-up action", notes, area, buf);
     }
 }

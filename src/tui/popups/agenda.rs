@@ -5,7 +5,7 @@ use crate::tui::action::Action;
 use crate::tui::edit::Edit;
 use crate::tui::layer::Outcome;
 use crate::tui::view::View;
-use crate::tui::widgets::form::{Fields, FormKey};
+use crate::tui::widgets::form::{Field, Fields, FormKey};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
@@ -26,8 +26,8 @@ impl AgendaForm {
         AgendaForm {
             category,
             stage,
-            form: Fields::new(vec![(
-                "Minutes planned (empty: none)".into(),
+            form: Fields::new(vec![Field::text(
+                "Minutes planned (empty: none)",
                 planned.map(|m| m.to_string()).unwrap_or_default(),
             )]),
         }
@@ -35,7 +35,7 @@ impl AgendaForm {
 
     /// Planned minutes, None to clear, or what is wrong.
     fn parse(&self) -> Result<Option<u32>, String> {
-        match self.form.value(0) {
+        match self.form.value(0).as_str() {
             "" => Ok(None),
             text => match text.parse::<u32>() {
                 Ok(m) if (1..=600).contains(&m) => Ok(Some(m)),
@@ -68,6 +68,6 @@ impl AgendaForm {
     /// Draws the form over `area`.
     pub fn render(&self, view: &View, area: Rect, buf: &mut Buffer) {
         let title = format!("Agenda: {} > {}", self.category.title(), self.stage.title());
-        self.form.render(view.theme, &title, area, buf);
+        self.form.render(view.theme, &title, Vec::new(), area, buf);
     }
 }

@@ -10,6 +10,7 @@ use crate::tui::view::View;
 use crate::tui::widgets::{self, text_input};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 use ratatui_textarea::{Input, TextArea};
@@ -98,7 +99,7 @@ pub fn target_file(
 /// The parts of the popup that take the focus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportField {
-    /// Markdown, JSON or CSV.
+    /// The report format.
     Format,
     /// The file to write.
     Path,
@@ -120,7 +121,7 @@ pub struct PendingWrite {
     /// The file that exists.
     pub path: PathBuf,
     /// The report to write there.
-    pub text: String,
+    pub bytes: Vec<u8>,
 }
 
 /// A report to render and write, as the popup asked for it.
@@ -155,6 +156,8 @@ pub struct ExportState {
     pub overwrite: Option<PendingWrite>,
     /// Why the last attempt failed.
     pub error: Option<String>,
+    /// The report is being written in the background.
+    pub busy: bool,
 }
 
 impl ExportState {
@@ -171,6 +174,7 @@ impl ExportState {
             focus: ExportField::Format,
             overwrite: None,
             error: None,
+            busy: false,
         }
     }
 
@@ -230,7 +234,7 @@ impl ExportState {
 
     /// Types into the file name, when it has the focus.
     pub fn input(&mut self, input: Input) {
-        if self.focus == ExportField::Path && self.path.input(input) {
+        if self.focus == ExportField::Path && widgets::type_into(&mut self.path, input) {
             self.path_edited = true;
             self.error = None;
         }
@@ -243,6 +247,12 @@ impl ExportState {
 
     /// Handles an action: the choices, writing, and the answer to "overwrite?".
     pub fn update(&mut self, view: &View, action: Action) -> Outcome {
+        if self.busy {
+            return match action {
+                Action::Back => Outcome::stay().and(Effect::CancelExport),
+                _ => Outcome::stay(),
+            };
+        }
         if let Some(pending) = self.overwrite.take() {
             match action {
                 Action::Confirm => return Outcome::stay().and(Effect::Overwrite(pending)),
@@ -294,7 +304,7 @@ impl ExportState {
 /// Draws the popup over `area`.
 fn render(view: &View, state: &ExportState, area: Rect, buf: &mut Buffer) {
     let theme = view.theme;
-    let popup = widgets::centered(area, area.width.saturating_sub(6).min(92), 11);
+    let popup = widgets::centered(area, area.width.saturating_sub(6).min(92), 12);
     let inner = widgets::popup(popup, buf, theme, "Export a report");
     let width = usize::from(inner.width);
     // Label column, then a focus marker, then the value.
@@ -321,27 +331,43 @@ fn render(view: &View, state: &ExportState, area: Rect, buf: &mut Buffer) {
     ])];
     lines.push(Line::default());
 
-    let mut format = field("Format", ExportField::Format);
-    for f in Format::ALL {
-        if f == state.format {
-            format.push(Span::styled(format!("[{}]", f.title()), theme.chosen));
-        } else {
-            format.push(Span::styled(format!(" {} ", f.title()), theme.text));
-        }
-        format.push(Span::raw(" "));
-    }
+    // The formats wrap onto as many lines as the width needs, the keys after them.
+    let mut items: Vec<(String, Style)> = Format::ALL
+        .iter()
+        .map(|f| {
+            if *f == state.format {
+                (format!("[{}]", f.title()), theme.chosen)
+            } else {
+                (format!(" {} ", f.title()), theme.text)
+            }
+        })
+        .collect();
     let keys: Vec<String> = [
         Command::FormatMarkdown,
         Command::FormatJson,
         Command::FormatCsv,
+        Command::FormatHtml,
+        Command::FormatXlsx,
+        Command::FormatOscalAr,
+        Command::FormatOscalPoam,
     ]
     .iter()
     .map(|c| view.key(Context::Export, *c))
     .collect();
-    format.push(Span::styled(
-        format!("  keys {}", keys.join(" ")),
-        theme.dim,
-    ));
+    items.push((format!(" keys {}", keys.join(" ")), theme.dim));
+    let mut format = field("Format", ExportField::Format);
+    let mut used = INDENT;
+    for (text, style) in items {
+        let len = text.chars().count() + 1;
+        if used + len > width && used > INDENT {
+            lines.push(Line::from(std::mem::take(&mut format)));
+            format.push(Span::raw(" ".repeat(INDENT)));
+            used = INDENT;
+        }
+        format.push(Span::styled(text, style));
+        format.push(Span::raw(" "));
+        used += len;
+    }
     lines.push(Line::from(format));
 
     let room = width.saturating_sub(INDENT + 1);
@@ -351,7 +377,7 @@ fn render(view: &View, state: &ExportState, area: Rect, buf: &mut Buffer) {
     file.push(Span::styled(
         format!(
             "{}{}",
-            tail(&typed, room.saturating_sub(1)),
+            widgets::tail(&typed, room.saturating_sub(1)),
             if editing { "_" } else { "" }
         ),
         if editing { theme.selected } else { theme.text },
@@ -366,7 +392,7 @@ fn render(view: &View, state: &ExportState, area: Rect, buf: &mut Buffer) {
     .unwrap_or_else(|| "(type a file name)".to_string());
     lines.push(Line::from(vec![
         Span::raw(" ".repeat(INDENT)),
-        Span::styled(tail(&target, room), theme.dim),
+        Span::styled(widgets::tail(&target, room), theme.dim),
     ]));
 
     let mut anonymize = field("Anonymize", ExportField::Anonymize);
@@ -394,6 +420,13 @@ fn render(view: &View, state: &ExportState, area: Rect, buf: &mut Buffer) {
             Span::styled(no, theme.key),
             Span::styled(" no, keep it", theme.text),
         ]));
+    } else if state.busy {
+        let cancel = view.key(Context::Export, Command::Back);
+        let quit = view.key(Context::Global, Command::Quit);
+        lines.push(Line::styled(
+            format!(" Writing the report… {cancel} stops waiting (it is not written then); {quit} quits."),
+            theme.warn,
+        ));
     } else if let Some(problem) = &state.error {
         lines.push(Line::styled(format!(" {problem}"), theme.error));
     } else {
@@ -412,17 +445,6 @@ fn render(view: &View, state: &ExportState, area: Rect, buf: &mut Buffer) {
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .render(inner, buf);
-}
-
-/// The end of a text in at most `width` characters: the end of a path says the most.
-fn tail(text: &str, width: usize) -> String {
-    let count = text.chars().count();
-    if count <= width {
-        return text.to_string();
-    }
-    let mut out = String::from("…");
-    out.extend(text.chars().skip(count + 1 - width.max(1)));
-    out
 }
 
 #[cfg(test)]
@@ -485,12 +507,5 @@ mod tests {
             not_folder.contains("is a file, not a folder"),
             "{not_folder}"
         );
-    }
-
-    #[test]
-    fn long_paths_keep_their_end() {
-        assert_eq!(tail("/a/b/report.md", 20), "/a/b/report.md");
-        assert_eq!(tail("/a/b/report.md", 10), "…report.md");
-        assert_eq!(tail("/a/b/report.md", 10).chars().count(), 10);
     }
 }

@@ -9,6 +9,7 @@ pub mod notes;
 pub mod parking_lot;
 pub mod search;
 pub mod sections;
+pub mod unsaved;
 
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
@@ -34,6 +35,8 @@ pub enum Popup {
     ParkingLot(parking_lot::ParkingLotState),
     /// Writing a report.
     Export(export::ExportState),
+    /// Leaving with changes a failed save did not write.
+    Unsaved(unsaved::UnsavedState),
 }
 
 impl Popup {
@@ -41,12 +44,13 @@ impl Popup {
     pub fn update(&mut self, view: &View, action: Action) -> Outcome {
         match self {
             Popup::Notes(state) => state.update(view, action),
-            Popup::Action(state) => state.update(action),
+            Popup::Action(state) => state.update(view, action),
             Popup::Agenda(state) => state.update(action),
             Popup::Search(state) => state.update(view, action),
             Popup::Sections(state) => state.update(view, action),
             Popup::ParkingLot(state) => state.update(view, action),
             Popup::Export(state) => state.update(view, action),
+            Popup::Unsaved(state) => state.update(view, action),
         }
     }
 
@@ -58,6 +62,7 @@ impl Popup {
             Popup::Search(_) => (Context::Search, true),
             Popup::Sections(_) | Popup::ParkingLot(_) => (Context::Jump, false),
             Popup::Export(state) => state.context(),
+            Popup::Unsaved(state) => state.context(),
         }
     }
 
@@ -71,6 +76,7 @@ impl Popup {
             Popup::Sections(state) => state.render(view, area, buf),
             Popup::ParkingLot(state) => state.render(view, area, buf),
             Popup::Export(state) => state.render(view, area, buf),
+            Popup::Unsaved(state) => state.render(view, area, buf),
         }
     }
 }

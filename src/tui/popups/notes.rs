@@ -10,7 +10,7 @@ use crate::tui::widgets;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 use ratatui_textarea::{CursorMove, Input, TextArea, WrapMode};
 use std::time::Duration;
@@ -57,7 +57,7 @@ impl NotesState {
 
     /// Types a key.
     pub fn input(&mut self, input: Input) {
-        if self.area.input(input) {
+        if widgets::type_into(&mut self.area, input) {
             self.dirty = true;
         }
         self.idle = Duration::ZERO;
@@ -143,18 +143,26 @@ impl NotesState {
         editor.set_cursor_style(theme.selected);
         (&editor).render(text, buf);
         let close = view.key(Context::Editor, Command::Back);
-        let state = if self.dirty {
-            format!(
-                "saving {:.0} s after you stop typing",
-                NOTES_SAVE_DELAY.as_secs_f32()
+        let (state, style) = if self.dirty {
+            (
+                format!(
+                    "saving {:.0} s after you stop typing",
+                    NOTES_SAVE_DELAY.as_secs_f32()
+                ),
+                theme.dim,
             )
+        } else if view.save_error.is_some() {
+            // "Saved" only when the last save worked.
+            ("NOT SAVED, see below".to_string(), theme.error)
         } else {
-            "saved".to_string()
+            ("saved".to_string(), theme.dim)
         };
-        Paragraph::new(Line::styled(
-            format!("Enter: new line   {close}: close   ({state})"),
-            theme.dim,
-        ))
+        let keys = format!("Enter: new line   {close}: close   ");
+        let room = usize::from(hint.width).saturating_sub(keys.chars().count());
+        Paragraph::new(Line::from(vec![
+            Span::styled(keys, theme.dim),
+            Span::styled(widgets::truncate(&format!("({state})"), room), style),
+        ]))
         .render(hint, buf);
     }
 }

@@ -61,7 +61,7 @@ impl SearchState {
     pub fn update(&mut self, view: &View, action: Action) -> Outcome {
         match action {
             Action::Input(input) => {
-                self.input.input(input);
+                widgets::type_into(&mut self.input, input);
                 self.matches = SearchState::find(view, &self.query());
                 self.selected = 0;
             }

@@ -2,17 +2,18 @@
 
 use crate::domain::scale::Answer;
 use crate::tui::action::Action;
-use crate::tui::keymap::Context;
+use crate::tui::keymap::{Command, Context};
 use crate::tui::layer::Outcome;
 use crate::tui::screens::update_scroll;
 use crate::tui::view::View;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 /// Every context in the order the help lists them.
-const CONTEXTS: [(Context, &str); 13] = [
+const CONTEXTS: [(Context, &str); 14] = [
     (Context::Global, "Everywhere"),
     (Context::Home, "Sessions"),
     (Context::Setup, "Setup"),
@@ -25,6 +26,7 @@ const CONTEXTS: [(Context, &str); 13] = [
     (Context::Results, "Results"),
     (Context::Export, "Export"),
     (Context::Confirm, "Confirmation"),
+    (Context::Unsaved, "Unsaved changes"),
     (Context::Help, "Help"),
 ];
 
@@ -57,10 +59,14 @@ impl HelpState {
             .title(Span::styled(" Help ", theme.title));
         let inner = block.inner(area);
         block.render(area, buf);
+        let width = usize::from(inner.width);
         let mut lines: Vec<Line> = Vec::new();
-        lines.push(Line::styled(
-            " Every change is saved at once (notes a moment after you stop typing). Quit at any time.",
+        lines.extend(hanging(
+            " ",
+            "Every change is saved at once (notes a moment after you stop typing). Quit at any time.",
             theme.text,
+            theme.text,
+            width,
         ));
         lines.push(Line::default());
         let mut order: Vec<(Context, &str)> = CONTEXTS
@@ -77,38 +83,68 @@ impl HelpState {
                 } else {
                     b.keys.iter().map(ToString::to_string).collect()
                 };
-                lines.push(Line::from(vec![
-                    Span::styled(format!("   {:<18}", keys.join(" ")), theme.key),
-                    Span::styled(b.description.clone(), theme.text),
-                ]));
+                let head = format!("   {:<18}", keys.join(" "));
+                lines.extend(hanging(&head, &b.description, theme.key, theme.text, width));
             }
             lines.push(Line::default());
         }
         lines.push(Line::styled(" The readiness scale", theme.title));
         for answer in Answer::ALL {
-            lines.push(Line::from(vec![
-                Span::styled(
-                    format!("   {:<4}{:<16}", answer.short(), answer.name()),
-                    theme.key,
-                ),
-                Span::styled(answer.meaning(), theme.text),
-            ]));
+            // The key that gives the answer (`?` is help, so Unknown shows its own key).
+            let key = match answer {
+                Answer::NotApplicable => view.key(Context::Workshop, Command::AnswerNotApplicable),
+                Answer::Unknown => view.key(Context::Workshop, Command::AnswerUnknown),
+                level => level.short().to_string(),
+            };
+            let head = format!("   {key:<4}{:<16}", answer.name());
+            lines.extend(hanging(
+                &head,
+                answer.meaning(),
+                theme.key,
+                theme.text,
+                width,
+            ));
         }
         lines.push(Line::default());
-        lines.push(Line::styled(
-            format!(
-                " Keys can be changed in {} (see assets/keymap.ron for the format). Theme: {} (t switches; NO_COLOR turns colour off).",
-                view.keymap_path,
-                view.theme.name.title()
-            ),
-            theme.dim,
-        ));
+        let note = format!(
+            "Keys can be changed in {} (see assets/keymap.ron for the format). Theme: {} ({} switches, AIREADY_THEME sets it; NO_COLOR turns colour off).",
+            view.keymap_path,
+            view.theme.name.title(),
+            view.key(Context::Global, Command::CycleTheme)
+        );
+        lines.extend(hanging(" ", &note, theme.dim, theme.dim, width));
         let max_scroll = u16::try_from(lines.len())
             .unwrap_or(0)
             .saturating_sub(inner.height);
         Paragraph::new(lines)
-            .wrap(ratatui::widgets::Wrap { trim: false })
             .scroll((self.scroll.min(max_scroll), 0))
             .render(inner, buf);
     }
+}
+
+/// `head`, then `text` wrapped to the rest of `width` with its later lines indented under it,
+/// so that the last lines of the help can be scrolled to.
+fn hanging(
+    head: &str,
+    text: &str,
+    head_style: Style,
+    style: Style,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let indent = head.chars().count();
+    textwrap::wrap(text, width.saturating_sub(indent).max(10))
+        .into_iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let lead = if i == 0 {
+                head.to_string()
+            } else {
+                " ".repeat(indent)
+            };
+            Line::from(vec![
+                Span::styled(lead, head_style),
+                Span::styled(part.into_owned(), style),
+            ])
+        })
+        .collect()
 }

@@ -219,6 +219,20 @@ impl HomeState {
             "Last change",
         ])
         .style(theme.title);
+        let columns = [
+            Constraint::Fill(3),
+            Constraint::Fill(2),
+            Constraint::Length(9),
+            Constraint::Length(9),
+            Constraint::Length(6),
+            Constraint::Length(17),
+        ];
+        // The widths the table will give the name and organisation, to mark a cut with "…".
+        let widths = Layout::horizontal(columns).spacing(1).split(inner);
+        let fit = |text: &str, column: usize| {
+            let width = widths.get(column).map_or(0, |r| usize::from(r.width));
+            widgets::truncate(text, width)
+        };
         let rows = state.entries.iter().enumerate().map(|(i, e)| {
             let style = if i == state.selected {
                 theme.selected
@@ -228,8 +242,8 @@ impl HomeState {
             let marker = if i == state.selected { "> " } else { "  " };
             match &e.error {
                 Some(_) => Row::new(vec![
-                    Cell::from(format!("{marker}{}", e.id)),
-                    Cell::from("cannot be read: open it for details"),
+                    Cell::from(fit(&format!("{marker}{}", e.id), 0)),
+                    Cell::from(fit("cannot be read: open it for details", 1)),
                     Cell::from(""),
                     Cell::from(""),
                     Cell::from(""),
@@ -241,8 +255,8 @@ impl HomeState {
                     theme.warn
                 }),
                 None => Row::new(vec![
-                    Cell::from(format!("{marker}{}", e.name)),
-                    Cell::from(e.organisation.clone()),
+                    Cell::from(fit(&format!("{marker}{}", e.name), 0)),
+                    Cell::from(fit(&e.organisation, 1)),
                     Cell::from(e.mode.clone()),
                     Cell::from(format!("{}/{}", e.answered, e.applicable)),
                     Cell::from(widgets::score_text(e.score)),
@@ -263,20 +277,10 @@ impl HomeState {
             Constraint::Fill(1),
             Constraint::Length(if state.confirm_delete.is_some() { 3 } else { 0 }),
         ]));
-        Table::new(
-            rows,
-            [
-                Constraint::Fill(3),
-                Constraint::Fill(2),
-                Constraint::Length(9),
-                Constraint::Length(9),
-                Constraint::Length(6),
-                Constraint::Length(17),
-            ],
-        )
-        .header(header)
-        .column_spacing(1)
-        .render(table_area, buf);
+        Table::new(rows, columns)
+            .header(header)
+            .column_spacing(1)
+            .render(table_area, buf);
         if let Some(e) = state.confirm_delete.and_then(|i| state.entries.get(i)) {
             let yes = view.key(Context::Confirm, Command::Confirm);
             let no = view.key(Context::Confirm, Command::Back);

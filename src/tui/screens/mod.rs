@@ -36,7 +36,7 @@ impl Screen {
             Screen::Home(state) => state.update(view, action),
             Screen::Setup(state) => state.update(view, action),
             Screen::Workshop(state) => state.update(view, action),
-            Screen::Results(state) => state.update(action),
+            Screen::Results(state) => state.update(view, action),
             Screen::Help(state) => state.update(action),
         }
     }

@@ -21,7 +21,7 @@ use ratatui_textarea::{Input, TextArea};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The values being edited, applied to the session on save.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Draft {
     /// Session name.
     pub name: String,
@@ -44,6 +44,8 @@ pub struct Draft {
     /// For each participant, the name their votes are stored under (None for someone added in
     /// this draft), so that correcting a name keeps that person's votes.
     pub stored_names: Vec<Option<String>>,
+    /// The stored names of participants removed in this draft: their votes go on save.
+    pub removed: Vec<String>,
     /// Scoping answers by key.
     pub scoping: BTreeMap<String, bool>,
     /// Categories in scope.
@@ -65,6 +67,7 @@ impl Draft {
             facilitator: String::new(),
             participants: Vec::new(),
             stored_names: Vec::new(),
+            removed: Vec::new(),
             scoping: bank.profile.default_answers(),
             categories,
         }
@@ -93,6 +96,7 @@ impl Draft {
                 .iter()
                 .map(|p| Some(p.name.clone()))
                 .collect(),
+            removed: Vec::new(),
             scoping: session.resolved_scoping(bank),
             categories: session.categories.clone(),
         }
@@ -143,8 +147,12 @@ impl Draft {
         Ok(())
     }
 
-    /// Writes the draft into a session.
+    /// Writes the draft into a session. Removed participants' votes go first, so that nobody's
+    /// votes are left behind under a name that no longer takes part.
     pub fn apply(&self, session: &mut Session, now: Timestamp) {
+        for name in &self.removed {
+            session.remove_votes_of(name, now);
+        }
         let renames: Vec<(String, String)> = self
             .participants
             .iter()
@@ -233,6 +241,24 @@ pub struct SetupState {
     pub is_new: bool,
     /// Why the last save was refused.
     pub error: Option<String>,
+    /// The values as they were when the form opened, to tell whether anything changed.
+    pub original: Draft,
+    /// A question waiting for yes or no.
+    pub asking: Option<Ask>,
+}
+
+/// A question the setup asks before it acts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ask {
+    /// Leave and lose the changes typed?
+    Discard,
+    /// Remove a participant who has votes, and their votes?
+    Remove {
+        /// The participant's position.
+        index: usize,
+        /// How many votes they have.
+        votes: usize,
+    },
 }
 
 impl SetupState {
@@ -240,12 +266,21 @@ impl SetupState {
     pub fn new(draft: Draft, is_new: bool) -> SetupState {
         let editor = Some(text_input(&draft.name));
         SetupState {
+            original: draft.clone(),
             draft,
             focus: 0,
             editor,
             is_new,
             error: None,
+            asking: None,
         }
+    }
+
+    /// Whether anything was typed or chosen since the form opened.
+    pub fn changed(&self, bank: &QuestionBank) -> bool {
+        let mut now = self.clone();
+        now.commit(bank);
+        now.draft != self.original
     }
 
     /// Every field in order.
@@ -403,16 +438,30 @@ impl SetupState {
         self.focus_changed(bank);
     }
 
-    /// Removes the focused participant.
-    pub fn remove_participant(&mut self, bank: &QuestionBank) {
-        let i = match self.focused(bank) {
+    /// The focused participant's position and how many votes they have in `session`.
+    fn focused_participant(&self, view: &View) -> Option<(usize, usize)> {
+        let i = match self.focused(view.bank) {
             Some(Field::ParticipantName(i) | Field::ParticipantRole(i)) => i,
-            _ => return,
+            _ => return None,
         };
+        let votes = match (self.draft.stored_names.get(i), view.open) {
+            (Some(Some(name)), Some(open)) if !self.is_new => open.session.votes_of(name),
+            _ => 0,
+        };
+        Some((i, votes))
+    }
+
+    /// Removes the participant at a position; their votes go when the setup is saved.
+    pub fn remove_participant(&mut self, bank: &QuestionBank, i: usize) {
+        if i >= self.draft.participants.len() {
+            return;
+        }
         self.editor = None;
         self.draft.participants.remove(i);
-        if i < self.draft.stored_names.len() {
-            self.draft.stored_names.remove(i);
+        if i < self.draft.stored_names.len()
+            && let Some(stored) = self.draft.stored_names.remove(i)
+        {
+            self.draft.removed.push(stored);
         }
         self.focus = self.focus.min(self.fields(bank).len().saturating_sub(1));
         self.focus_changed(bank);
@@ -421,26 +470,49 @@ impl SetupState {
     /// Types into the focused text field.
     pub fn input(&mut self, input: Input) {
         if let Some(editor) = &mut self.editor {
-            editor.input(input);
+            widgets::type_into(editor, input);
             self.error = None;
         }
     }
 
-    /// The key context; keys type text while a text field has the focus.
+    /// The key context; keys type text while a text field has the focus, and answer yes or
+    /// no while a question waits.
     pub fn context(&self) -> (Context, bool) {
-        (Context::Setup, self.editor.is_some())
+        match self.asking {
+            Some(_) => (Context::Confirm, false),
+            None => (Context::Setup, self.editor.is_some()),
+        }
     }
 
     /// Handles an action.
     pub fn update(&mut self, view: &View, action: Action) -> Outcome {
         let bank = view.bank;
+        if let Some(ask) = self.asking {
+            match action {
+                Action::Confirm => {
+                    self.asking = None;
+                    match ask {
+                        Ask::Discard => return Outcome::close(),
+                        Ask::Remove { index, .. } => self.remove_participant(bank, index),
+                    }
+                }
+                Action::Back => self.asking = None,
+                _ => {}
+            }
+            return Outcome::stay();
+        }
         match action {
             Action::NextField => self.move_focus(bank, 1),
             Action::PrevField => self.move_focus(bank, -1),
             Action::Toggle => self.toggle(bank),
             Action::AddItem => self.add_participant(bank),
-            Action::RemoveItem => self.remove_participant(bank),
+            Action::RemoveItem => match self.focused_participant(view) {
+                Some((index, 0)) => self.remove_participant(bank, index),
+                Some((index, votes)) => self.asking = Some(Ask::Remove { index, votes }),
+                None => {}
+            },
             Action::Input(input) => self.input(input),
+            Action::Back if self.changed(bank) => self.asking = Some(Ask::Discard),
             Action::Back => return Outcome::close(),
             Action::Confirm => return self.save(bank),
             _ => {}
@@ -498,7 +570,7 @@ impl SetupState {
         let [intro, body, error] = inner.layout(&Layout::vertical([
             Constraint::Length(2),
             Constraint::Fill(1),
-            Constraint::Length(1),
+            Constraint::Length(if state.asking.is_some() { 3 } else { 1 }),
         ]));
         let save_key = view.key(Context::Setup, Command::Confirm);
         Paragraph::new(Line::from(vec![
@@ -564,10 +636,47 @@ impl SetupState {
         }
         let height = body.height as usize;
         let scroll = focus_line.saturating_sub(height.saturating_sub(3));
+        // A long question or value that does not fit ends with an ellipsis.
+        let lines: Vec<Line> = lines
+            .into_iter()
+            .map(|line| widgets::fit(line, usize::from(body.width)))
+            .collect();
         Paragraph::new(lines)
             .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
             .render(body, buf);
-        if let Some(problem) = &state.error {
+        if let Some(ask) = state.asking {
+            let question = match ask {
+                Ask::Discard => {
+                    "Leave the setup and lose what you changed? (Ctrl-s saves instead: answer n, then press it.)".to_string()
+                }
+                Ask::Remove { index, votes } => {
+                    let name = state
+                        .draft
+                        .participants
+                        .get(index)
+                        .map_or("this participant", |p| p.name.as_str());
+                    let undo = view.key(Context::Global, Command::Undo);
+                    format!(
+                        "Remove {name}? Their {votes} vote(s) are removed from the session when the setup is saved ({undo} then undoes it)."
+                    )
+                }
+            };
+            let (yes, no) = match ask {
+                Ask::Discard => ("yes, lose the changes", "no, keep editing"),
+                Ask::Remove { .. } => ("yes, remove them and their votes", "no, keep them"),
+            };
+            Paragraph::new(vec![
+                Line::styled(question, theme.warn),
+                Line::from(vec![
+                    Span::styled(view.key(Context::Confirm, Command::Confirm), theme.key),
+                    Span::styled(format!(" {yes}   "), theme.text),
+                    Span::styled(view.key(Context::Confirm, Command::Back), theme.key),
+                    Span::styled(format!(" {no}"), theme.text),
+                ]),
+            ])
+            .wrap(Wrap { trim: true })
+            .render(error, buf);
+        } else if let Some(problem) = &state.error {
             Paragraph::new(Span::styled(problem.as_str(), theme.error)).render(error, buf);
         }
     }

@@ -3,8 +3,9 @@
 
 pub mod form;
 
+use crate::domain::typed_text;
 use crate::tui::action::Action;
-use crate::tui::keymap::{Context, Keymap};
+use crate::tui::keymap::{Command, Context, Keymap};
 use crate::tui::layer::{Message, MessageKind, Outcome, Reply};
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
@@ -12,12 +13,43 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
-use ratatui_textarea::TextArea;
+use ratatui_textarea::{Input, Key, TextArea};
 
 /// The smallest terminal the screens are laid out for.
 pub const MIN_WIDTH: u16 = 80;
 /// The smallest terminal height the screens are laid out for.
 pub const MIN_HEIGHT: u16 = 24;
+
+/// Types a key into a text field. On top of the editor's own keys: Ctrl-u clears to the start
+/// of the line, Ctrl-z undoes typing and Ctrl-y redoes it. A control character that arrives as
+/// text (pasted C0 or C1 codes) is dropped, never stored: the session's rule for typed text.
+/// Returns whether the text changed.
+pub fn type_into(area: &mut TextArea<'static>, input: Input) -> bool {
+    match input {
+        Input {
+            key: Key::Char(c), ..
+        } if !typed_text::allowed(c) => false,
+        Input {
+            key: Key::Char('u'),
+            ctrl: true,
+            alt: false,
+            ..
+        } => area.delete_line_by_head(),
+        Input {
+            key: Key::Char('z'),
+            ctrl: true,
+            alt: false,
+            shift: false,
+        } => area.undo(),
+        Input {
+            key: Key::Char('y' | 'Z'),
+            ctrl: true,
+            alt: false,
+            ..
+        } => area.redo(),
+        input => area.input(input),
+    }
+}
 
 /// A one-line text editor holding `text`, cursor at the end.
 pub fn text_input(text: &str) -> TextArea<'static> {
@@ -34,6 +66,49 @@ pub fn truncate(text: &str, width: usize) -> String {
     }
     let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
     out.push('…');
+    out
+}
+
+/// Text wrapped to `width` columns in one style; later lines keep the first line's indent.
+pub fn wrap_styled(text: &str, style: Style, width: usize) -> Vec<Line<'static>> {
+    let indent = text.len() - text.trim_start().len();
+    let options = textwrap::Options::new(width.max(10)).subsequent_indent(&text[..indent]);
+    textwrap::wrap(text, options)
+        .into_iter()
+        .map(|row| Line::styled(row.into_owned(), style))
+        .collect()
+}
+
+/// A line cut to `width` columns, the cut marked with an ellipsis; styles are kept.
+pub fn fit(line: Line<'static>, width: usize) -> Line<'static> {
+    if line.width() <= width {
+        return line;
+    }
+    let mut room = width.saturating_sub(1);
+    let mut spans = Vec::new();
+    for span in line.spans {
+        let len = span.content.chars().count();
+        if len <= room {
+            room -= len;
+            spans.push(span);
+            continue;
+        }
+        let cut: String = span.content.chars().take(room).collect();
+        spans.push(Span::styled(format!("{cut}…"), span.style));
+        break;
+    }
+    Line::from(spans).style(line.style)
+}
+
+/// The end of a text in at most `width` characters, the cut marked at the start: the end of a
+/// path or of text being typed says the most.
+pub fn tail(text: &str, width: usize) -> String {
+    let count = text.chars().count();
+    if count <= width {
+        return text.to_string();
+    }
+    let mut out = String::from("…");
+    out.extend(text.chars().skip(count + 1 - width.max(1)));
     out
 }
 
@@ -56,6 +131,8 @@ pub fn bar(value: Option<f64>, width: usize) -> String {
 pub struct TooSmall<'a> {
     /// The theme.
     pub theme: &'a Theme,
+    /// Whether changes wait for a save that failed.
+    pub unsaved: bool,
 }
 
 impl Widget for &TooSmall<'_> {
@@ -74,9 +151,19 @@ impl Widget for &TooSmall<'_> {
                 "Make the window larger (or the font smaller).",
                 self.theme.text,
             ),
-            Line::styled("Press q to quit; nothing is lost.", self.theme.dim),
+            if self.unsaved {
+                Line::styled(
+                    "NOT SAVED: the last save failed. Enlarge the window to see why and choose what to do.",
+                    self.theme.error,
+                )
+            } else {
+                Line::styled(
+                    "Keys wait until it is larger. q quits; nothing is lost.",
+                    self.theme.dim,
+                )
+            },
         ];
-        let height = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+        let height = wrapped_height(&lines, usize::from(area.width)).min(area.height);
         let [middle] =
             area.layout(&Layout::vertical([Constraint::Length(height)]).flex(Flex::Center));
         Paragraph::new(lines)
@@ -90,15 +177,15 @@ impl Widget for &TooSmall<'_> {
 pub fn footer_lines(
     keymap: &Keymap,
     theme: &Theme,
-    context: Context,
-    typing: bool,
+    (context, typing): (Context, bool),
+    idle: &[Command],
     width: u16,
 ) -> Vec<Line<'static>> {
     let mut lines: Vec<Line<'static>> = Vec::new();
     let mut current: Vec<Span<'static>> = Vec::new();
     let mut used = 0usize;
     let width = usize::from(width);
-    for (keys, description) in keymap.footer(context, typing) {
+    for (keys, description) in keymap.footer(context, typing, idle) {
         let len = keys.chars().count() + 1 + description.chars().count();
         let gap = if current.is_empty() { 1 } else { 2 };
         if used + gap + len > width && !current.is_empty() {
@@ -117,31 +204,70 @@ pub fn footer_lines(
     lines
 }
 
-/// The status line: a failed save first (it must not go unseen), else the latest message.
-pub fn status_line(
+/// The most rows the status line takes, so that a long reason does not hide the screen.
+const STATUS_ROWS: usize = 5;
+
+/// The status line, wrapped to `width`: a failed save first, whole (it must not go unseen and
+/// its cause is often at the end), else the latest message.
+pub fn status_lines(
     theme: &Theme,
     save_error: Option<&str>,
     message: Option<&Message>,
-) -> Line<'static> {
-    if let Some(problem) = save_error {
-        return Line::styled(
-            format!(
-                " NOT SAVED: {problem} Your changes are kept here; the next change tries again."
-            ),
-            theme.error,
-        );
-    }
-    match message {
-        Some(m) => {
+    width: u16,
+) -> Vec<Line<'static>> {
+    let (text, style) = match (save_error, message) {
+        (Some(problem), _) => {
+            let stop = if problem.ends_with(['.', '!', '?']) {
+                ""
+            } else {
+                "."
+            };
+            (
+                format!(
+                    "NOT SAVED: {problem}{stop} Your changes are kept here and the next change tries again; quitting offers a retry and a rescue copy."
+                ),
+                theme.error,
+            )
+        }
+        (None, Some(m)) => {
             let style = match m.kind {
                 MessageKind::Info => theme.ok,
                 MessageKind::Warn => theme.warn,
                 MessageKind::Error => theme.error,
             };
-            Line::styled(format!(" {}", m.text), style)
+            (m.text.clone(), style)
         }
-        None => Line::default(),
+        (None, None) => return vec![Line::default()],
+    };
+    let room = usize::from(width.saturating_sub(2)).max(10);
+    let mut rows: Vec<String> = textwrap::wrap(&text, room)
+        .into_iter()
+        .map(|row| row.into_owned())
+        .collect();
+    if rows.len() > STATUS_ROWS {
+        rows.truncate(STATUS_ROWS);
+        if let Some(last) = rows.last_mut() {
+            *last = truncate(&format!("{last} …"), room);
+            if !last.ends_with('…') {
+                last.push_str(" …");
+            }
+        }
     }
+    rows.into_iter()
+        .map(|row| Line::styled(format!(" {row}"), style))
+        .collect()
+}
+
+/// How many rows lines take when wrapped at word boundaries to `width` columns.
+pub fn wrapped_height(lines: &[Line], width: usize) -> u16 {
+    let rows: usize = lines
+        .iter()
+        .map(|line| {
+            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+            textwrap::wrap(&text, width.max(1)).len().max(1)
+        })
+        .sum();
+    u16::try_from(rows).unwrap_or(u16::MAX)
 }
 
 /// A centred rectangle of at most `width` x `height` inside `area`.
@@ -239,5 +365,48 @@ mod tests {
         assert_eq!(score_text(Some(62.5)), "62");
         assert_eq!(score_text(None), "-");
         assert_eq!(truncate("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn control_characters_typed_or_pasted_are_dropped() {
+        let mut area = text_input("");
+        for c in ['a', '\u{1b}', '\u{7}', '\u{85}', '\u{7f}', 'b'] {
+            type_into(
+                &mut area,
+                Input {
+                    key: Key::Char(c),
+                    ..Input::default()
+                },
+            );
+        }
+        assert_eq!(area.lines().join(""), "ab");
+        type_into(
+            &mut area,
+            Input {
+                key: Key::Char('u'),
+                ctrl: true,
+                ..Input::default()
+            },
+        );
+        assert_eq!(area.lines().join(""), "");
+    }
+
+    #[test]
+    fn lines_that_do_not_fit_end_with_an_ellipsis() {
+        let line = Line::from(vec![Span::raw("Action  "), Span::raw("write the policy")]);
+        assert_eq!(
+            fit(line.clone(), 40).to_string(),
+            "Action  write the policy"
+        );
+        let cut = fit(line, 14);
+        assert_eq!(cut.to_string(), "Action  write…");
+        assert_eq!(cut.width(), 14);
+    }
+
+    #[test]
+    fn long_paths_keep_their_end() {
+        assert_eq!(tail("/a/b/report.md", 20), "/a/b/report.md");
+        assert_eq!(tail("/a/b/report.md", 10), "…report.md");
+        assert_eq!(tail("/a/b/report.md", 10).chars().count(), 10);
     }
 }

@@ -19,7 +19,7 @@ use crate::tui::popups::parking_lot::ParkingLotState;
 use crate::tui::popups::search::SearchState;
 use crate::tui::popups::sections::SectionsState;
 use crate::tui::screens::Screen;
-use crate::tui::screens::results::ResultsState;
+use crate::tui::screens::results::{ResultsState, Tab};
 use crate::tui::screens::setup::{Draft, SetupState};
 use crate::tui::session::{OpenSession, READ_ONLY_MESSAGE, first_unanswered};
 use crate::tui::view::View;
@@ -59,6 +59,14 @@ impl WorkshopState {
         match self.votes {
             Some(_) => (Context::Vote, false),
             None => (Context::Workshop, false),
+        }
+    }
+
+    /// Commands that do nothing on this session: votes need participants.
+    pub fn idle_commands(&self, view: &View) -> Vec<Command> {
+        match view.open {
+            Some(open) if open.session.participants.is_empty() => vec![Command::Votes],
+            _ => Vec::new(),
         }
     }
 
@@ -269,6 +277,7 @@ impl WorkshopState {
             }
             Action::EditSetup => WorkshopState::edit_setup(view),
             Action::Results => Outcome::push(Screen::Results(ResultsState::default())),
+            Action::Actions => Outcome::push(Screen::Results(ResultsState::on(Tab::Actions))),
             Action::Export => Outcome::stay().and(Effect::BeginExport(ExportSource::Open)),
             Action::Back => Outcome::with_transition(Transition::Home),
             _ => Outcome::stay(),

@@ -6,11 +6,12 @@ use super::votes;
 use crate::domain::framework::{Category, Framework, Stage};
 use crate::domain::questionnaire::Question;
 use crate::domain::scale::Answer;
-use crate::domain::session::{Mode, QuestionRecord};
+use crate::domain::session::QuestionRecord;
 use crate::tui::keymap::{Command, Context};
 use crate::tui::session::OpenSession;
 use crate::tui::theme::Theme;
 use crate::tui::view::View;
+use crate::tui::widgets;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -62,7 +63,6 @@ pub fn render(
     let session = &open.session;
     let record = session.record(&question.id);
     let width = usize::from(area.width);
-    let gap = u16::from(ws.presenter);
 
     // Where we are.
     let (category, stage, progress) = place.unwrap_or((question.category, question.stage, None));
@@ -103,7 +103,8 @@ pub fn render(
     let prompt_height = u16::try_from(prompt_lines.len()).unwrap_or(1);
 
     // The room's votes.
-    let votes = if session.mode == Mode::Workshop && !session.participants.is_empty() {
+    // Whenever there are participants, solo sessions too: their votes are kept either way.
+    let votes = if !session.participants.is_empty() {
         let selected = ws.votes.map(|panel| panel.selected);
         votes::lines(view, open, question, selected, width)
     } else {
@@ -115,8 +116,22 @@ pub fn render(
         (false, h) if h < 30 => 2,
         _ => 3,
     };
-    let notes = notes_lines(view, record, width, notes_max);
-    let action = action_line(view, record);
+    let mut notes = notes_lines(view, record, width, notes_max);
+    let action = action_lines(view, record, width);
+    // The prompt is never cut: the presenter's spacing goes first, then notes shrink to a line.
+    let rows = |lines: usize| u16::try_from(lines).unwrap_or(u16::MAX);
+    let needed = |gap: u16, notes: usize| {
+        3 + 3 * gap
+            + prompt_height
+            + rows(votes.len())
+            + rows(scale.len())
+            + rows(notes)
+            + rows(action.len())
+    };
+    let gap = u16::from(ws.presenter && needed(1, notes.len()) <= area.height);
+    if needed(gap, notes.len()) > area.height && notes.len() > 1 {
+        notes = notes_lines(view, record, width, 1);
+    }
 
     let [
         title_area,
@@ -137,7 +152,7 @@ pub fn render(
         Constraint::Length(u16::try_from(votes.len()).unwrap_or(0)),
         Constraint::Length(u16::try_from(scale.len()).unwrap_or(0) + gap),
         Constraint::Length(u16::try_from(notes.len()).unwrap_or(0) + gap),
-        Constraint::Length(1),
+        Constraint::Length(u16::try_from(action.len()).unwrap_or(1)),
     ]));
     let right_width = u16::try_from(right.chars().count()).unwrap_or(0);
     let [left_area, _, right_area] = title_area.layout(&Layout::horizontal([
@@ -145,7 +160,11 @@ pub fn render(
         Constraint::Length(1),
         Constraint::Length(right_width),
     ]));
-    Paragraph::new(Line::from(title)).render(left_area, buf);
+    Paragraph::new(widgets::fit(
+        Line::from(title),
+        usize::from(left_area.width),
+    ))
+    .render(left_area, buf);
     Paragraph::new(Line::styled(right, theme.dim)).render(right_area, buf);
     Paragraph::new(prompt_lines).render(prompt_area, buf);
 
@@ -338,28 +357,58 @@ fn notes_lines(
     lines
 }
 
-fn action_line(view: &View, record: Option<&QuestionRecord>) -> Line<'static> {
+/// The follow-up action: what is to be done, then owner, due date (marked when overdue),
+/// status and evidence, each line cut with an ellipsis when it does not fit.
+fn action_lines(view: &View, record: Option<&QuestionRecord>, width: usize) -> Vec<Line<'static>> {
     let theme = view.theme;
-    let owner = record.map(|r| r.action_owner.as_str()).unwrap_or_default();
-    let due = record.and_then(|r| r.due);
-    let evidence = record.map(|r| r.evidence.join(", ")).unwrap_or_default();
-    let mut spans = vec![Span::styled(format!("{:<LABEL$}", "Action"), theme.dim)];
-    if owner.is_empty() && due.is_none() && evidence.is_empty() {
+    let label = Span::styled(format!("{:<LABEL$}", "Action"), theme.dim);
+    let Some(action) = record.map(|r| &r.action).filter(|a| !a.is_empty()) else {
         let key = view.key(Context::Workshop, Command::EditAction);
-        spans.push(Span::styled(
-            format!("none ({key} sets owner, due date, evidence)"),
-            theme.dim,
+        return vec![Line::from(vec![
+            label,
+            Span::styled(
+                format!("none ({key} says what is to be done, by whom, by when)"),
+                theme.dim,
+            ),
+        ])];
+    };
+    let mut lines = Vec::new();
+    if !action.what.is_empty() {
+        lines.push(widgets::fit(
+            Line::from(vec![
+                label.clone(),
+                Span::styled(action.what.clone(), theme.text),
+            ]),
+            width,
         ));
-        return Line::from(spans);
     }
-    let owner = if owner.is_empty() { "no owner" } else { owner };
-    spans.push(Span::styled(owner.to_string(), theme.text));
-    if let Some(due) = due {
+    let owner = if action.owner.is_empty() {
+        "no owner"
+    } else {
+        action.owner.as_str()
+    };
+    let mut spans = vec![
+        if lines.is_empty() {
+            label
+        } else {
+            Span::raw(" ".repeat(LABEL))
+        },
+        Span::styled(owner.to_string(), theme.text),
+    ];
+    if let Some(due) = action.due {
         spans.push(Span::styled(format!(", due {due}"), theme.text));
+        if action.is_overdue(view.today) {
+            spans.push(Span::styled(" OVERDUE", theme.warn));
+        }
     }
-    if !evidence.is_empty() {
+    spans.push(Span::styled(
+        format!(", {}", action.status.title()),
+        theme.text,
+    ));
+    if !action.evidence.is_empty() {
         spans.push(Span::styled("     Evidence  ", theme.dim));
-        spans.push(Span::styled(evidence, theme.text));
+        spans.push(Span::styled(action.evidence.join(", "), theme.text));
     }
-    Line::from(spans)
+    lines.push(widgets::fit(Line::from(spans), width));
+    lines
 }

@@ -1,8 +1,9 @@
 //! The vote panel of the question screen: each participant's vote, the spread and the median
 //! the room can agree on. Its state (whose vote comes next), its keys and its drawing.
 
-use super::question::LABEL;
+use super::question::{LABEL, labelled};
 use crate::domain::questionnaire::Question;
+use crate::domain::scale::Answer;
 use crate::domain::scoring::DISAGREEMENT_SPREAD;
 use crate::tui::action::Action;
 use crate::tui::edit::Edit;
@@ -10,7 +11,6 @@ use crate::tui::keymap::{Command, Context};
 use crate::tui::layer::Outcome;
 use crate::tui::session::OpenSession;
 use crate::tui::view::View;
-use crate::tui::widgets;
 use ratatui::text::{Line, Span};
 
 /// The open vote panel.
@@ -101,7 +101,7 @@ pub fn lines(
     for (i, p) in open.session.participants.iter().enumerate() {
         let vote = record
             .and_then(|r| r.votes.get(&p.name))
-            .map_or("_", |a| a.short());
+            .map_or("_", |a| vote_label(*a));
         let who = if p.role.is_empty() {
             p.name.clone()
         } else {
@@ -123,18 +123,35 @@ pub fn lines(
         spans.push(Span::raw("   "));
         used += len;
     }
-    if let Some(spread) = record.and_then(|r| r.vote_spread()) {
-        let text = if spread >= DISAGREEMENT_SPREAD {
-            format!("spread {spread} ! discuss")
-        } else {
-            format!("spread {spread}")
-        };
-        let style = if spread >= DISAGREEMENT_SPREAD {
+    // Votes that are not levels are named, since the spread and the median leave them out.
+    let count =
+        |answer: Answer| record.map_or(0, |r| r.votes.values().filter(|v| **v == answer).count());
+    let mut left_out = Vec::new();
+    for (answer, name) in [(Answer::Unknown, "Unknown"), (Answer::NotApplicable, "N/A")] {
+        match count(answer) {
+            0 => {}
+            n => left_out.push(format!("{n} {name}")),
+        }
+    }
+    let spread = record.and_then(|r| r.vote_spread());
+    let mut text = match spread {
+        Some(spread) if spread >= DISAGREEMENT_SPREAD => format!("spread {spread} ! discuss"),
+        Some(spread) => format!("spread {spread}"),
+        None => String::new(),
+    };
+    if !left_out.is_empty() {
+        if !text.is_empty() {
+            text.push_str(", ");
+        }
+        text.push_str(&format!("{} not in the spread", left_out.join(" and ")));
+    }
+    if !text.is_empty() {
+        let style = if spread.is_some_and(|s| s >= DISAGREEMENT_SPREAD) {
             theme.warn
         } else {
             theme.dim
         };
-        if used + text.len() > width {
+        if used + text.chars().count() > width {
             lines.push(Line::from(std::mem::take(&mut spans)));
             spans.push(Span::raw(" ".repeat(LABEL)));
         }
@@ -144,23 +161,27 @@ pub fn lines(
     if selected.is_some() {
         let median = record.and_then(|r| r.vote_median());
         let agree = view.key(Context::Vote, Command::Confirm);
+        let na = view.key(Context::Vote, Command::AnswerNotApplicable);
+        let unknown = view.key(Context::Vote, Command::AnswerUnknown);
+        let record_vote =
+            format!("0-4 records the highlighted person's vote ({na} N/A, {unknown} Unknown)");
         let hint = match median {
             Some(m) => format!(
-                "0-4 records the highlighted vote; {agree} agrees on the median, {} {}",
+                "{record_vote}; {agree} agrees on the lower median of the rated votes: {} {}",
                 m.short(),
                 m.name()
             ),
-            None => {
-                "0-4 votes for the highlighted person, then the next person is highlighted".into()
-            }
+            None => format!("{record_vote}, then the next person is highlighted"),
         };
-        lines.push(Line::from(vec![
-            Span::raw(" ".repeat(LABEL)),
-            Span::styled(
-                widgets::truncate(&hint, width.saturating_sub(LABEL)),
-                theme.dim,
-            ),
-        ]));
+        lines.extend(labelled("", &hint, width, theme, theme.dim));
     }
     lines
+}
+
+/// A vote as shown in the panel: the level, `N/A` or `Unknown` (never `?`, which is help).
+fn vote_label(answer: Answer) -> &'static str {
+    match answer {
+        Answer::Unknown => "Unknown",
+        other => other.short(),
+    }
 }
