@@ -329,6 +329,19 @@ impl FileStore {
         self.read(id).ok().map(|session| session.name)
     }
 
+    /// Saves a session under the lock that holds it; returns the stamp of the file written.
+    fn save_locked(&self, lock: &SessionLock, session: &Session) -> Result<Stamp, StoreError> {
+        check_id(&session.id)?;
+        if lock.id != session.id || !matches!(lock.held, Held::File { .. }) {
+            return Err(StoreError::WrongLock {
+                id: session.id.clone(),
+                held: lock.id.clone(),
+            });
+        }
+        self.check_dir()?;
+        self.write(session)
+    }
+
     fn read(&self, id: &str) -> Result<Session, StoreError> {
         self.read_stamped(id).map(|(session, _)| session)
     }
@@ -617,15 +630,7 @@ impl SessionStore for FileStore {
     }
 
     fn save(&self, lock: &SessionLock, session: &Session) -> Result<(), StoreError> {
-        check_id(&session.id)?;
-        if lock.id != session.id || !matches!(lock.held, Held::File { .. }) {
-            return Err(StoreError::WrongLock {
-                id: session.id.clone(),
-                held: lock.id.clone(),
-            });
-        }
-        self.check_dir()?;
-        self.write(session).map(|_| ())
+        self.save_locked(lock, session).map(|_| ())
     }
 
     fn save_with_summary(
@@ -635,15 +640,7 @@ impl SessionStore for FileStore {
         bank: &QuestionBank,
         summary: &Summary,
     ) -> Result<(), StoreError> {
-        check_id(&session.id)?;
-        if lock.id != session.id || !matches!(lock.held, Held::File { .. }) {
-            return Err(StoreError::WrongLock {
-                id: session.id.clone(),
-                held: lock.id.clone(),
-            });
-        }
-        self.check_dir()?;
-        let stamp = self.write(session)?;
+        let stamp = self.save_locked(lock, session)?;
         // The session is saved; a summary that cannot be written is only a cache miss, and
         // the one left from before no longer matches the session file.
         let _ = summary::write(
