@@ -56,7 +56,7 @@ pub fn sessions() -> Vec<CompletionCandidate> {
     let Ok(paths) = Paths::resolve(None) else {
         return Vec::new();
     };
-    let Ok(entries) = FileStore::new(&paths.data_dir).names() else {
+    let Ok(entries) = FileStore::new(&paths.data_dir).session_names() else {
         return Vec::new();
     };
     let mut candidates = Vec::new();

@@ -2,8 +2,11 @@
 
 pub mod coverage;
 pub mod framework;
+pub mod merge;
+pub mod prework;
 pub mod questionnaire;
 pub mod scale;
 pub mod scoring;
 pub mod session;
+pub mod triage;
 pub mod typed_text;

@@ -3,7 +3,7 @@
 //!
 //! ```ron
 //! SessionFile(
-//!   schema_version: 3,
+//!   schema_version: 4,
 //!   session: Session(
 //!     ...
 //!     records: {
@@ -17,6 +17,12 @@
 //!
 //! Maps are sorted and each question's record sits on one line, so a diff of two saves shows
 //! one line per question that changed (and parsing skips little whitespace).
+//!
+//! Schema 4 adds what pre-work brings: per record the participants' pre-work answers (`prework:
+//! ["Maya: 3"]`, written like votes), their notes (`prework_notes: {"Maya": "..."}`) and
+//! `from_prework: true` on an answer accepted from unanimous votes; per session the pre-work
+//! merged so far (`prework: {"Maya": PreworkReceipt(...)}`) and the triage agenda's time plan
+//! (`triage: TriagePlan(...)`). A schema 3 file is the same without them.
 //!
 //! Schema 3 gives the follow-up action a structure of its own (what is to be done, owner, due
 //! date, evidence, status and the day the status changed), marks flagged questions resolved, and
@@ -38,7 +44,8 @@ use crate::domain::framework::{Category, Stage};
 use crate::domain::questionnaire::QuestionnaireVersion;
 use crate::domain::scale::Answer;
 use crate::domain::session::{
-    ActionStatus, FollowUp, Mode, ObservationPeriod, Participant, QuestionRecord, Session, Target,
+    ActionStatus, FollowUp, Mode, ObservationPeriod, Participant, PreworkReceipt, QuestionRecord,
+    Session, Target, TriagePlan,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -50,7 +57,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// The format version this build writes; it reads this one and every older one.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 #[derive(Serialize)]
 #[serde(rename = "SessionFile")]
@@ -85,6 +92,10 @@ struct SessionOut<'a> {
     agenda_minutes: &'a BTreeMap<Category, BTreeMap<Stage, u32>>,
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "bare")]
     last_question: Option<&'a str>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    prework: &'a BTreeMap<String, PreworkReceipt>,
+    #[serde(skip_serializing_if = "TriagePlan::is_empty")]
+    triage: TriagePlan,
 }
 
 /// A field written only when it has a value, written without the `Some(...)` around it.
@@ -118,6 +129,8 @@ impl<'a> From<&'a Session> for SessionOut<'a> {
             time_spent,
             agenda_minutes,
             last_question,
+            prework,
+            triage,
         } = session;
         SessionOut {
             id,
@@ -139,6 +152,8 @@ impl<'a> From<&'a Session> for SessionOut<'a> {
             time_spent,
             agenda_minutes,
             last_question: last_question.as_deref(),
+            prework,
+            triage: *triage,
         }
     }
 }
@@ -162,6 +177,9 @@ impl Serialize for RecordOut<'_> {
             discuss_later,
             resolved,
             votes,
+            prework_votes,
+            prework_notes,
+            from_prework,
         } = self.0;
         // Only what was recorded is written; everything left out reads back as empty.
         let fields = usize::from(answer.is_some())
@@ -169,7 +187,10 @@ impl Serialize for RecordOut<'_> {
             + usize::from(!action.is_empty())
             + usize::from(*discuss_later)
             + usize::from(*resolved)
-            + usize::from(!votes.is_empty());
+            + usize::from(!votes.is_empty())
+            + usize::from(!prework_votes.is_empty())
+            + usize::from(!prework_notes.is_empty())
+            + usize::from(*from_prework);
         let mut out = serializer.serialize_struct("QuestionRecord", fields)?;
         if let Some(answer) = answer {
             out.serialize_field("answer", answer)?;
@@ -188,6 +209,15 @@ impl Serialize for RecordOut<'_> {
         }
         if !votes.is_empty() {
             out.serialize_field("votes", &VotesOut(votes))?;
+        }
+        if !prework_votes.is_empty() {
+            out.serialize_field("prework", &VotesOut(prework_votes))?;
+        }
+        if !prework_notes.is_empty() {
+            out.serialize_field("prework_notes", prework_notes)?;
+        }
+        if *from_prework {
+            out.serialize_field("from_prework", from_prework)?;
         }
         out.end()
     }
@@ -282,8 +312,8 @@ struct Envelope {
     schema_version: u32,
 }
 
-/// A file of schema 2 or 3: the two differ only in the record layout, and records of either
-/// layout are read.
+/// A file of schema 2, 3 or 4: they differ in the record layout and in fields later schemas
+/// added (each defaults to empty), and records of any of them are read.
 #[derive(Deserialize)]
 #[serde(rename = "SessionFile", deny_unknown_fields)]
 struct FileIn {
@@ -328,6 +358,10 @@ struct SessionIn {
     agenda_minutes: BTreeMap<Category, BTreeMap<Stage, u32>>,
     #[serde(default, deserialize_with = "present")]
     last_question: Option<String>,
+    #[serde(default)]
+    prework: BTreeMap<String, PreworkReceipt>,
+    #[serde(default)]
+    triage: TriagePlan,
 }
 
 impl From<SessionIn> for Session {
@@ -352,6 +386,8 @@ impl From<SessionIn> for Session {
             time_spent: file.time_spent,
             agenda_minutes: file.agenda_minutes,
             last_question: file.last_question,
+            prework: file.prework,
+            triage: file.triage,
         }
     }
 }
@@ -397,6 +433,9 @@ struct RecordIn {
     discuss_later: bool,
     resolved: bool,
     votes: VotesIn,
+    prework: VotesIn,
+    prework_notes: BTreeMap<String, String>,
+    from_prework: bool,
 }
 
 impl From<RecordIn> for QuestionRecord {
@@ -417,6 +456,9 @@ impl From<RecordIn> for QuestionRecord {
             discuss_later: r.discuss_later,
             resolved: r.resolved,
             votes: r.votes.0,
+            prework_votes: r.prework.0,
+            prework_notes: r.prework_notes,
+            from_prework: r.from_prework,
         }
     }
 }
@@ -577,6 +619,8 @@ impl From<SessionV0> for Session {
             time_spent: BTreeMap::new(),
             agenda_minutes: BTreeMap::new(),
             last_question: None,
+            prework: BTreeMap::new(),
+            triage: TriagePlan::default(),
         }
     }
 }
@@ -635,7 +679,7 @@ impl fmt::Write for Text {
 pub fn decode(text: &str) -> Result<Session, DecodeError> {
     // A current file, the common case, costs a single parse.
     if let Ok(file) = ron::from_str::<FileIn>(text)
-        && matches!(file.schema_version, 2 | SCHEMA_VERSION)
+        && matches!(file.schema_version, 2 | 3 | SCHEMA_VERSION)
     {
         return Ok(file.session.into());
     }
@@ -648,7 +692,7 @@ pub fn decode(text: &str) -> Result<Session, DecodeError> {
         1 => ron::from_str::<FileV1>(text)
             .map(|f| f.session)
             .map_err(invalid),
-        2 | SCHEMA_VERSION => ron::from_str::<FileIn>(text)
+        2 | 3 | SCHEMA_VERSION => ron::from_str::<FileIn>(text)
             .map(|f| f.session.into())
             .map_err(invalid),
         newer => Err(DecodeError::Newer(newer)),
@@ -689,6 +733,8 @@ mod tests {
             time_spent: BTreeMap::new(),
             agenda_minutes: BTreeMap::new(),
             last_question: None,
+            prework: BTreeMap::new(),
+            triage: TriagePlan::default(),
         };
         s.set_answer("sec-1", Some(Answer::Designed), t);
         let r = s.record_mut("sec-1");
@@ -872,14 +918,17 @@ mod tests {
 "#;
 
     #[test]
-    fn schema_2_still_loads_and_is_saved_as_schema_3() {
+    fn schema_2_still_loads_and_is_saved_in_the_current_schema() {
         let session = decode(SCHEMA_2).unwrap();
         assert_eq!(session, sample_v2());
         let record = session.record("sec-1").unwrap();
         assert_eq!(record.action.owner, "Ben");
         assert_eq!(record.action.status, ActionStatus::Open);
         let text = encode(&session).unwrap();
-        assert!(text.contains("schema_version: 3"), "{text}");
+        assert!(
+            text.contains(&format!("schema_version: {SCHEMA_VERSION}")),
+            "{text}"
+        );
         assert!(
             text.contains(
                 r#"action: FollowUp(owner: "Ben", due: "2027-01-15", evidence: ["TICKET-1"])"#
@@ -930,6 +979,56 @@ mod tests {
             s.record_vote("sec-3", &format!("{answer:?}"), Some(answer), t);
         }
         assert_eq!(decode(&encode(&s).unwrap()), Ok(s));
+    }
+
+    #[test]
+    fn schema_3_still_loads() {
+        // A schema 3 file has the current layout without the pre-work fields.
+        let text = encode(&sample()).unwrap().replace(
+            &format!("schema_version: {SCHEMA_VERSION}"),
+            "schema_version: 3",
+        );
+        assert_eq!(decode(&text), Ok(sample()));
+    }
+
+    #[test]
+    fn prework_answers_notes_receipts_and_the_triage_plan_round_trip() {
+        let t = Timestamp::from_second(1_767_225_600).unwrap();
+        let mut s = sample();
+        let r = s.record_mut("sec-1");
+        r.prework_votes.insert("Ana".into(), Answer::Unknown);
+        r.prework_votes
+            .insert("Ben: 2".into(), Answer::NotApplicable);
+        r.prework_notes
+            .insert("Ana".into(), "no idea\nwho owns this".into());
+        r.from_prework = true;
+        s.prework.insert(
+            "Ana".into(),
+            PreworkReceipt {
+                updated: t,
+                digest: "00ff".into(),
+                assigned: 40,
+                answered: 38,
+            },
+        );
+        s.triage = TriagePlan {
+            minutes: Some(120),
+            spent: 610,
+            decided: 4,
+        };
+        let text = encode(&s).unwrap();
+        let record = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("\"sec-1\""))
+            .unwrap();
+        assert!(
+            record.ends_with(
+                r#"prework: ["Ana: Unknown", "Ben: 2: N/A"], prework_notes: {"Ana": "no idea\nwho owns this"}, from_prework: true),"#
+            ),
+            "{record}"
+        );
+        assert!(text.contains("triage: TriagePlan("), "{text}");
+        assert_eq!(decode(&text), Ok(s));
     }
 
     #[test]
@@ -1091,17 +1190,49 @@ mod tests {
                 any::<bool>(),
                 any::<bool>(),
                 prop::collection::btree_map(text(), answer(), 0..4),
+                (
+                    prop::collection::btree_map(text(), answer(), 0..3),
+                    prop::collection::btree_map(text(), text(), 0..3),
+                    any::<bool>(),
+                ),
             )
-                .prop_map(|(answer, notes, action, discuss_later, resolved, votes)| {
-                    QuestionRecord {
-                        answer,
-                        notes,
-                        action,
-                        discuss_later,
-                        resolved,
-                        votes,
-                    }
-                })
+                .prop_map(
+                    |(answer, notes, action, discuss_later, resolved, votes, prework)| {
+                        let (prework_votes, prework_notes, from_prework) = prework;
+                        QuestionRecord {
+                            answer,
+                            notes,
+                            action,
+                            discuss_later,
+                            resolved,
+                            votes,
+                            prework_votes,
+                            prework_notes,
+                            from_prework,
+                        }
+                    },
+                )
+        }
+
+        fn receipt() -> impl Strategy<Value = PreworkReceipt> {
+            (timestamp(), text(), any::<u32>(), any::<u32>()).prop_map(
+                |(updated, digest, assigned, answered)| PreworkReceipt {
+                    updated,
+                    digest,
+                    assigned,
+                    answered,
+                },
+            )
+        }
+
+        fn triage() -> impl Strategy<Value = TriagePlan> {
+            (prop::option::of(any::<u32>()), any::<u64>(), any::<u32>()).prop_map(
+                |(minutes, spent, decided)| TriagePlan {
+                    minutes,
+                    spent,
+                    decided,
+                },
+            )
         }
 
         fn session() -> impl Strategy<Value = Session> {
@@ -1133,7 +1264,12 @@ mod tests {
                 per_section(any::<u64>()),
                 per_section(any::<u32>()),
             );
-            (people, scope, work).prop_map(|(people, scope, work)| {
+            let loop_state = (
+                prop::option::of(text()),
+                prop::collection::btree_map(text(), receipt(), 0..3),
+                triage(),
+            );
+            (people, scope, work, loop_state).prop_map(|(people, scope, work, loop_state)| {
                 let (id, name, organisation, system, facilitator, participants) = people;
                 let ((target, period), mode, scoping, categories, questionnaires, content_hash) =
                     scope;
@@ -1162,6 +1298,7 @@ mod tests {
                 s.records = records;
                 s.time_spent = time_spent;
                 s.agenda_minutes = agenda_minutes;
+                (s.last_question, s.prework, s.triage) = loop_state;
                 s
             })
         }

@@ -90,6 +90,10 @@ pub enum Start {
     Home,
     /// A session, by id.
     Session(String),
+    /// A session, by id, read-only, following the facilitator.
+    Follow(String),
+    /// A participant's pre-work file.
+    Prework(std::path::PathBuf),
 }
 
 /// The theme chosen by `AIREADY_THEME`, dark by default, with `NO_COLOR` honoured.
@@ -128,9 +132,12 @@ pub fn run(
     let keymap = Keymap::load(&paths.config_dir)?;
     let theme = theme_from_env()?;
     let clock = Box::new(jiff::Timestamp::now);
-    let mut app = match start {
-        Start::Home => App::new(bank, store, keymap, theme, clock),
-        Start::Session(_) => App::unlisted(bank, store, keymap, theme, clock),
+    // A start on one session or pre-work file reads no other session unless it cannot open.
+    let listed = matches!(start, Start::Home);
+    let mut app = if listed {
+        App::new(bank, store, keymap, theme, clock)
+    } else {
+        App::unlisted(bank, store, keymap, theme, clock)
     };
     app.keymap_path = paths
         .config_dir
@@ -138,12 +145,15 @@ pub fn run(
         .display()
         .to_string();
     app.export_places = popups::export::ExportPlaces::from_env(&paths.config_dir);
-    if let Start::Session(id) = start {
-        app.dispatch(Action::OpenSession(id));
-        // The session could not be opened: the list of sessions is shown instead.
-        if app.open.is_none() {
-            app.list_sessions();
-        }
+    match start {
+        Start::Home => {}
+        Start::Session(id) => app.dispatch(Action::OpenSession(id)),
+        Start::Follow(id) => app.follow_session(&id),
+        Start::Prework(path) => app.open_prework(&path),
+    }
+    // Nothing could be opened: the list of sessions, not read so far, is shown instead.
+    if !listed && app.open.is_none() {
+        app.list_sessions();
     }
     let stop = watch_signals()?;
     let mut terminal = ratatui::try_init()?;
