@@ -1,9 +1,12 @@
 //! Pure types and rules of a readiness assessment. Nothing here touches a terminal or a file.
 
+pub mod compare;
 pub mod coverage;
 pub mod framework;
 pub mod questionnaire;
+pub mod reassess;
 pub mod scale;
 pub mod scoring;
 pub mod session;
+pub mod trend;
 pub mod typed_text;

@@ -700,6 +700,7 @@ static EMPTY_RECORD: QuestionRecord = QuestionRecord {
     discuss_later: false,
     resolved: false,
     votes: BTreeMap::new(),
+    carried: None,
 };
 
 /// Looks a question's record up, the empty one when nothing was recorded.

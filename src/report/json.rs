@@ -17,7 +17,8 @@ use crate::domain::scoring::{
     self, CategoryResult, Completion, Ladder, Pending, QuestionStatus, Results, Verdict,
 };
 use crate::domain::session::{
-    ActionStatus, FollowUp, Mode, ObservationPeriod, Participant, QuestionRecord, Session, Target,
+    ActionStatus, Carried, FollowUp, Mode, ObservationPeriod, Participant, QuestionRecord, Session,
+    StartedFrom, Target,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -218,6 +219,54 @@ pub struct SessionJson {
     /// The question the session was left on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_question: Option<String>,
+    /// The session this one started from (a re-assessment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_from: Option<StartedFromJson>,
+    /// Per question id, a digest of the question's text, weight and critical flag as the
+    /// session's content asked it (8 hex digits).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub question_digests: BTreeMap<String, String>,
+}
+
+/// The session a re-assessment started from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StartedFromJson {
+    /// Its id.
+    pub id: String,
+    /// Its name then.
+    pub name: String,
+    /// When it had last changed (RFC 3339).
+    #[schemars(with = "String")]
+    pub updated: Timestamp,
+}
+
+/// Why an answer carried over from the previous session waits for confirmation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CarriedJson {
+    /// Carried over as it was.
+    Unconfirmed,
+    /// Carried over; the question's text, weight or critical flag changed since.
+    QuestionChanged,
+}
+
+impl From<Carried> for CarriedJson {
+    fn from(c: Carried) -> CarriedJson {
+        match c {
+            Carried::Unconfirmed => CarriedJson::Unconfirmed,
+            Carried::QuestionChanged => CarriedJson::QuestionChanged,
+        }
+    }
+}
+
+impl From<CarriedJson> for Carried {
+    fn from(c: CarriedJson) -> Carried {
+        match c {
+            CarriedJson::Unconfirmed => Carried::Unconfirmed,
+            CarriedJson::QuestionChanged => Carried::QuestionChanged,
+        }
+    }
 }
 
 /// Everything recorded about one question.
@@ -259,6 +308,9 @@ pub struct RecordJson {
     /// Each participant's vote, by name.
     #[serde(default)]
     pub votes: BTreeMap<String, AnswerJson>,
+    /// Carried over from the session this one started from and not confirmed yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carried: Option<CarriedJson>,
 }
 
 /// Where a follow-up action stands.
@@ -772,6 +824,7 @@ impl SessionJson {
                             .iter()
                             .map(|(who, a)| (who.clone(), (*a).into()))
                             .collect(),
+                        carried: r.carried.map(CarriedJson::from),
                     };
                     (id.clone(), record)
                 })
@@ -779,6 +832,12 @@ impl SessionJson {
             time_spent: remap(&s.time_spent),
             agenda_minutes: remap(&s.agenda_minutes),
             last_question: s.last_question.clone(),
+            started_from: s.started_from.as_ref().map(|f| StartedFromJson {
+                id: f.id.clone(),
+                name: f.name.clone(),
+                updated: f.updated,
+            }),
+            question_digests: s.question_digests.clone(),
         }
     }
 
@@ -835,6 +894,7 @@ impl SessionJson {
                 discuss_later: r.discuss_later,
                 resolved: r.resolved,
                 votes,
+                carried: r.carried.map(Carried::from),
             };
             records.insert(id.clone(), record);
         }
@@ -880,6 +940,12 @@ impl SessionJson {
             time_spent: remap(&self.time_spent),
             agenda_minutes: remap(&self.agenda_minutes),
             last_question: self.last_question.clone(),
+            started_from: self.started_from.as_ref().map(|f| StartedFrom {
+                id: f.id.clone(),
+                name: f.name.clone(),
+                updated: f.updated,
+            }),
+            question_digests: self.question_digests.clone(),
         })
     }
 }

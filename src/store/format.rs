@@ -21,6 +21,12 @@
 //! Schema 3 gives the follow-up action a structure of its own (what is to be done, owner, due
 //! date, evidence, status and the day the status changed), marks flagged questions resolved, and
 //! keeps the question the session was left on. Its records are otherwise written as in schema 2.
+//! A session started from another also says which one (`started_from: StartedFrom(id: ...,
+//! name: ..., updated: ...)`), and each answer carried over from it and not yet confirmed is
+//! marked (`carried: Unconfirmed`, or `carried: QuestionChanged` when the question's text or
+//! weight changed since); every session keeps a short digest of each question as its content
+//! asked it (`question_digests: {"sec-gov-01": "3f9a1c2b", ...}`), one line per question, so that
+//! a later session can tell which questions changed.
 //!
 //! Schema 2 writes a record with as few RON values as it can while staying readable, because
 //! parsing a large session costs time per value: an answer and a due date without the
@@ -38,7 +44,8 @@ use crate::domain::framework::{Category, Stage};
 use crate::domain::questionnaire::QuestionnaireVersion;
 use crate::domain::scale::Answer;
 use crate::domain::session::{
-    ActionStatus, FollowUp, Mode, ObservationPeriod, Participant, QuestionRecord, Session, Target,
+    ActionStatus, Carried, FollowUp, Mode, ObservationPeriod, Participant, QuestionRecord, Session,
+    StartedFrom, Target,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -85,6 +92,10 @@ struct SessionOut<'a> {
     agenda_minutes: &'a BTreeMap<Category, BTreeMap<Stage, u32>>,
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "bare")]
     last_question: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "bare")]
+    started_from: Option<&'a StartedFrom>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    question_digests: &'a BTreeMap<String, String>,
 }
 
 /// A field written only when it has a value, written without the `Some(...)` around it.
@@ -118,6 +129,8 @@ impl<'a> From<&'a Session> for SessionOut<'a> {
             time_spent,
             agenda_minutes,
             last_question,
+            started_from,
+            question_digests,
         } = session;
         SessionOut {
             id,
@@ -139,6 +152,8 @@ impl<'a> From<&'a Session> for SessionOut<'a> {
             time_spent,
             agenda_minutes,
             last_question: last_question.as_deref(),
+            started_from: started_from.as_ref(),
+            question_digests,
         }
     }
 }
@@ -162,6 +177,7 @@ impl Serialize for RecordOut<'_> {
             discuss_later,
             resolved,
             votes,
+            carried,
         } = self.0;
         // Only what was recorded is written; everything left out reads back as empty.
         let fields = usize::from(answer.is_some())
@@ -169,7 +185,8 @@ impl Serialize for RecordOut<'_> {
             + usize::from(!action.is_empty())
             + usize::from(*discuss_later)
             + usize::from(*resolved)
-            + usize::from(!votes.is_empty());
+            + usize::from(!votes.is_empty())
+            + usize::from(carried.is_some());
         let mut out = serializer.serialize_struct("QuestionRecord", fields)?;
         if let Some(answer) = answer {
             out.serialize_field("answer", answer)?;
@@ -188,6 +205,9 @@ impl Serialize for RecordOut<'_> {
         }
         if !votes.is_empty() {
             out.serialize_field("votes", &VotesOut(votes))?;
+        }
+        if let Some(carried) = carried {
+            out.serialize_field("carried", carried)?;
         }
         out.end()
     }
@@ -328,6 +348,10 @@ struct SessionIn {
     agenda_minutes: BTreeMap<Category, BTreeMap<Stage, u32>>,
     #[serde(default, deserialize_with = "present")]
     last_question: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    started_from: Option<StartedFrom>,
+    #[serde(default)]
+    question_digests: BTreeMap<String, String>,
 }
 
 impl From<SessionIn> for Session {
@@ -352,6 +376,8 @@ impl From<SessionIn> for Session {
             time_spent: file.time_spent,
             agenda_minutes: file.agenda_minutes,
             last_question: file.last_question,
+            started_from: file.started_from,
+            question_digests: file.question_digests,
         }
     }
 }
@@ -397,6 +423,8 @@ struct RecordIn {
     discuss_later: bool,
     resolved: bool,
     votes: VotesIn,
+    #[serde(deserialize_with = "present")]
+    carried: Option<Carried>,
 }
 
 impl From<RecordIn> for QuestionRecord {
@@ -417,6 +445,7 @@ impl From<RecordIn> for QuestionRecord {
             discuss_later: r.discuss_later,
             resolved: r.resolved,
             votes: r.votes.0,
+            carried: r.carried,
         }
     }
 }
@@ -577,6 +606,8 @@ impl From<SessionV0> for Session {
             time_spent: BTreeMap::new(),
             agenda_minutes: BTreeMap::new(),
             last_question: None,
+            started_from: None,
+            question_digests: BTreeMap::new(),
         }
     }
 }
@@ -689,6 +720,8 @@ mod tests {
             time_spent: BTreeMap::new(),
             agenda_minutes: BTreeMap::new(),
             last_question: None,
+            started_from: None,
+            question_digests: BTreeMap::new(),
         };
         s.set_answer("sec-1", Some(Answer::Designed), t);
         let r = s.record_mut("sec-1");
@@ -716,6 +749,59 @@ mod tests {
         r.action.owner = "Ana".into();
         s.last_question = Some("sec-2".into());
         s
+    }
+
+    /// A re-assessment: started from another session, with answers carried over.
+    fn reassessment() -> Session {
+        let mut s = sample();
+        s.started_from = Some(StartedFrom {
+            id: "2025-10-01-acme-0a0b0c".into(),
+            name: "Acme \"bot\" Q3".into(),
+            updated: Timestamp::from_second(1_759_276_800).unwrap(),
+        });
+        s.question_digests = BTreeMap::from([
+            ("sec-1".to_string(), "3f9a1c2b".to_string()),
+            ("sec-2".to_string(), "00ff00ff".to_string()),
+        ]);
+        let r = s.record_mut("sec-3");
+        r.answer = Some(Answer::Implemented);
+        r.carried = Some(Carried::Unconfirmed);
+        let r = s.record_mut("sec-4");
+        r.answer = Some(Answer::AdHoc);
+        r.notes = "from last time".into();
+        r.carried = Some(Carried::QuestionChanged);
+        s
+    }
+
+    #[test]
+    fn a_reassessment_round_trips_with_its_origin_marks_and_digests() {
+        let s = reassessment();
+        let text = encode(&s).unwrap();
+        assert!(
+            text.contains(
+                r#"
+    started_from: StartedFrom(
+      id: "2025-10-01-acme-0a0b0c",
+      name: "Acme \"bot\" Q3",
+      updated: "2025-10-01T00:00:00Z",
+    ),
+"#
+            ),
+            "{text}"
+        );
+        assert!(text.contains("    \"sec-1\": \"3f9a1c2b\",\n"), "{text}");
+        assert!(
+            text.contains(r#""sec-3": QuestionRecord(answer: Implemented, carried: Unconfirmed),"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#""sec-4": QuestionRecord(answer: AdHoc, notes: "from last time", carried: QuestionChanged),"#),
+            "{text}"
+        );
+        assert_eq!(decode(&text), Ok(s));
+        // A session that is not a re-assessment writes none of it.
+        let plain = encode(&sample()).unwrap();
+        assert!(!plain.contains("started_from") && !plain.contains("carried"));
     }
 
     #[test]
