@@ -141,17 +141,29 @@ pub fn export(context: &Context, args: &ExportArgs) -> Result<ExitCode, CliError
         },
     };
     let report = report::render(format, bank, &session, &options)?;
-    match args.output.as_deref().filter(|p| *p != Path::new("-")) {
+    let what = format!("{format} report of \"{}\"", text::value(&session.name));
+    deliver(args.output.as_deref(), &report, args.force, &what)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a report to `output` through the report output rules (`-` or none: standard
+/// output), and says on standard error where a file went; `what` names the report.
+pub(super) fn deliver(
+    output: Option<&Path>,
+    report: &str,
+    force: bool,
+    what: &str,
+) -> Result<(), CliError> {
+    match output.filter(|p| *p != Path::new("-")) {
         Some(path) => {
-            let written = report::write_output(path, &report, args.force)?;
+            let written = report::write_output(path, report, force)?;
             let how = match written {
                 report::Written::Replaced | report::Written::Created => "",
                 report::Written::Streamed => " (written to directly: it is not a regular file)",
             };
             writeln!(
                 std::io::stderr().lock(),
-                "Wrote the {format} report of \"{}\" to {}{how}",
-                text::value(&session.name),
+                "Wrote the {what} to {}{how}",
                 text::escape(&path.display().to_string())
             )?;
         }
@@ -161,7 +173,7 @@ pub fn export(context: &Context, args: &ExportArgs) -> Result<ExitCode, CliError
             out.flush()?;
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// Runs `aiready import`.
