@@ -4,7 +4,7 @@
 //! - [`content`]: loads and validates questionnaires; the built-in set.
 //! - [`config`]: where data and user configuration live.
 //! - [`store`]: where sessions are kept (files with atomic saves and locks, or memory for tests).
-//! - [`report`]: Markdown, JSON and CSV exports of a session with its computed results.
+//! - [`report`]: Markdown, HTML, JSON, CSV, Excel and OSCAL exports of a session with its results.
 //! - [`tui`]: the terminal interface: home, setup, workshop, results, help.
 //! - [`text`]: text from people and files made safe to print on a terminal.
 //! - [`cli`]: the command line and its non-interactive commands.

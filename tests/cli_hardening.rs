@@ -412,17 +412,21 @@ fn import_refuses_control_characters_in_typed_fields() {
 }
 
 #[test]
-fn template_only_applies_to_markdown() {
+fn template_only_applies_to_markdown_and_html() {
     let home = tempfile::tempdir().unwrap();
     stored_session(home.path(), "2026-01-01-acme-0a1b2c", "Acme");
     fs::write(home.path().join("t.md.j2"), "x").unwrap();
-    for format in ["csv", "json"] {
+    for format in ["csv", "json", "xlsx", "oscal-ar", "oscal-poam"] {
         let out = aiready(
             &["export", "Acme", "-f", format, "--template", "t.md.j2"],
             home.path(),
         );
         assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-        assert!(stderr(&out).contains("--template applies to the Markdown format only"));
+        assert!(
+            stderr(&out).contains("--template applies to the Markdown and HTML formats only"),
+            "{}",
+            stderr(&out)
+        );
     }
 }
 

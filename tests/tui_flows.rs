@@ -550,13 +550,58 @@ fn the_format_keys_change_the_default_name_and_every_format_parses() {
     assert!(reader.headers().unwrap().len() >= 10);
     assert!(reader.records().all(|r| r.is_ok()));
 
-    // Space on the format field cycles back to Markdown.
+    // Space on the format field cycles through every format back to Markdown.
     app.dispatch(Action::Export);
     app.dispatch(key(&app, 'j'));
-    app.dispatch(key(&app, ' '));
-    app.dispatch(key(&app, ' '));
+    for _ in 1..Format::ALL.len() {
+        app.dispatch(key(&app, ' '));
+    }
     assert_eq!(popup(&app).format, Format::Markdown);
     assert_eq!(popup(&app).path_text(), format!("{ID}-report.md"));
+}
+
+#[test]
+fn html_workbook_and_oscal_are_written_from_the_popup() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme", &[("Ana", "ML")]);
+    let mut app = opened(&store);
+    export_here(&mut app, dir.path(), None);
+    app.dispatch(Action::Answer(Answer::AdHoc));
+    for (k, format, file, starts) in [
+        ('h', Format::Html, "report.html", &b"<!DOCTYPE html>"[..]),
+        ('x', Format::Xlsx, "report.xlsx", &b"PK"[..]),
+        (
+            'o',
+            Format::OscalAr,
+            "oscal-ar.json",
+            &b"{\n  \"assessment-results\""[..],
+        ),
+        (
+            'p',
+            Format::OscalPoam,
+            "oscal-poam.json",
+            &b"{\n  \"plan-of-action-and-milestones\""[..],
+        ),
+    ] {
+        app.dispatch(Action::Export);
+        app.dispatch(key(&app, k));
+        assert_eq!(popup(&app).format, format);
+        assert_eq!(popup(&app).path_text(), format!("{ID}-{file}"));
+        app.dispatch(Action::Confirm);
+        assert!(app.export().is_none(), "{format} written");
+        let bytes = std::fs::read(dir.path().join(format!("{ID}-{file}"))).unwrap();
+        assert!(bytes.starts_with(starts), "{format}");
+    }
+    // An existing workbook waits for "overwrite?" and is then replaced with the new bytes.
+    let path = dir.path().join(format!("{ID}-report.xlsx"));
+    std::fs::write(&path, "old").unwrap();
+    app.dispatch(Action::Export);
+    app.dispatch(key(&app, 'x'));
+    app.dispatch(Action::Confirm);
+    assert!(popup(&app).overwrite.is_some());
+    app.dispatch(Action::Confirm);
+    assert!(std::fs::read(&path).unwrap().starts_with(b"PK"));
 }
 
 #[test]

@@ -9,7 +9,7 @@ use crate::store::{FileStore, SessionStore, is_valid_id, new_session_id};
 use crate::text;
 use clap::ValueEnum;
 use jiff::Timestamp;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -23,6 +23,14 @@ pub enum FormatArg {
     Json,
     /// The action plan, one row per gap.
     Csv,
+    /// The readable report as one self-contained web page, printable to PDF.
+    Html,
+    /// An Excel workbook: summary, register, action plan, control matrix, evidence requests.
+    Xlsx,
+    /// OSCAL 1.1.3 assessment results (JSON), for GRC platforms and assessors.
+    OscalAr,
+    /// OSCAL 1.1.3 plan of action and milestones (JSON): the open follow-up actions.
+    OscalPoam,
 }
 
 impl From<FormatArg> for Format {
@@ -31,6 +39,10 @@ impl From<FormatArg> for Format {
             FormatArg::Markdown => Format::Markdown,
             FormatArg::Json => Format::Json,
             FormatArg::Csv => Format::Csv,
+            FormatArg::Html => Format::Html,
+            FormatArg::Xlsx => Format::Xlsx,
+            FormatArg::OscalAr => Format::OscalAr,
+            FormatArg::OscalPoam => Format::OscalPoam,
         }
     }
 }
@@ -48,8 +60,8 @@ pub struct ExportArgs {
     /// output) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Render Markdown with this minijinja template instead of the built-in one (or
-    /// report.md.j2 in the config directory).
+    /// Render Markdown or HTML with this minijinja template instead of the built-in one (or
+    /// report.md.j2 / report.html.j2 in the config directory).
     #[arg(long, value_name = "FILE")]
     pub template: Option<PathBuf>,
     /// Replace the names of the facilitator, participants, voters and owners (full names
@@ -106,9 +118,17 @@ fn store(context: &Context) -> FileStore {
 /// Runs `aiready export`.
 pub fn export(context: &Context, args: &ExportArgs) -> Result<ExitCode, CliError> {
     let format = Format::from(args.format);
-    if args.template.is_some() && format != Format::Markdown {
+    if args.template.is_some() && format.template_file().is_none() {
         return Err(CliError::Usage(format!(
-            "--template applies to the Markdown format only, not to {format}; drop --template or use -f markdown"
+            "--template applies to the Markdown and HTML formats only, not to {format}; drop --template or use -f markdown or -f html"
+        )));
+    }
+    // `-o -` is standard output too.
+    let output = args.output.as_deref().filter(|p| *p != Path::new("-"));
+    if format.is_binary() && output.is_none() && std::io::stdout().is_terminal() {
+        return Err(CliError::Usage(format!(
+            "the {format} workbook is a binary file, not text for a terminal; nothing was written. \
+             Write it to a file with -o FILE.xlsx, or redirect standard output"
         )));
     }
     if (args.register || args.no_bom) && format != Format::Csv {
@@ -120,11 +140,7 @@ pub fn export(context: &Context, args: &ExportArgs) -> Result<ExitCode, CliError
     let id = store.find(&args.session)?;
     let session = store.load(&id)?;
     let bank = context.bank()?;
-    let template = if format == Format::Markdown {
-        Template::resolve(args.template.as_deref(), &context.paths.config_dir)?
-    } else {
-        None
-    };
+    let template = Template::resolve(format, args.template.as_deref(), &context.paths.config_dir)?;
     let options = Options {
         anonymize: args.anonymize,
         generalise_roles: args.generalise_roles,
@@ -140,9 +156,9 @@ pub fn export(context: &Context, args: &ExportArgs) -> Result<ExitCode, CliError
             register: args.register,
         },
     };
-    let report = report::render(format, bank, &session, &options)?;
+    let bytes = report::render_bytes(format, bank, &session, &options)?;
     let what = format!("{format} report of \"{}\"", text::value(&session.name));
-    deliver(args.output.as_deref(), &report, args.force, &what)?;
+    deliver(output, &bytes, args.force, &what)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -150,7 +166,7 @@ pub fn export(context: &Context, args: &ExportArgs) -> Result<ExitCode, CliError
 /// output), and says on standard error where a file went; `what` names the report.
 pub(super) fn deliver(
     output: Option<&Path>,
-    report: &str,
+    report: &[u8],
     force: bool,
     what: &str,
 ) -> Result<(), CliError> {
@@ -169,7 +185,7 @@ pub(super) fn deliver(
         }
         None => {
             let mut out = std::io::stdout().lock();
-            out.write_all(report.as_bytes())?;
+            out.write_all(report)?;
             out.flush()?;
         }
     }

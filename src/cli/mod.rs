@@ -53,7 +53,8 @@ pub enum Command {
     /// List, show or delete sessions.
     #[command(subcommand)]
     Sessions(SessionsCommand),
-    /// Write a report of a session: Markdown (default), JSON or CSV.
+    /// Write a report of a session: Markdown (default), JSON, CSV, HTML, an Excel workbook,
+    /// or OSCAL assessment results or POA&M.
     Export(ExportArgs),
     /// Recreate a session from a JSON export (a new id if its id is taken).
     Import(ImportArgs),

@@ -172,7 +172,7 @@ pub fn compare_sessions(context: &Context, args: &CompareArgs) -> Result<ExitCod
         text::value(&current.name),
         text::value(&baseline.name)
     );
-    deliver(args.output.as_deref(), &report, args.force, &what)?;
+    deliver(args.output.as_deref(), report.as_bytes(), args.force, &what)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -210,7 +210,7 @@ pub fn history(context: &Context, args: &HistoryArgs) -> Result<ExitCode, CliErr
         .unwrap_or_default();
     deliver(
         args.output.as_deref(),
-        &report,
+        report.as_bytes(),
         args.force,
         &format!("history of \"{name}\""),
     )?;

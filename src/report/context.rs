@@ -4,7 +4,7 @@
 use super::matrix::{self, ControlRow, EvidenceGroup};
 use super::{DocumentControl, Options, TOP_GAPS};
 use crate::domain::framework::{Category, Framework, Stage};
-use crate::domain::questionnaire::{Question, QuestionBank};
+use crate::domain::questionnaire::{Question, QuestionBank, Thresholds};
 use crate::domain::scale::Answer;
 use crate::domain::scoring::{self, Ladder, QuestionStatus, Results, Verdict};
 use crate::domain::session::{
@@ -35,6 +35,9 @@ pub struct ReportContext<'a> {
     pub generated_at: String,
     /// Whether names were replaced by pseudonyms.
     pub anonymized: bool,
+    /// The session's participants, for the votes of register rows (the workbook).
+    #[serde(skip)]
+    pub voters: &'a [Participant],
     /// Title, subtitle, date and author, for the document's metadata block.
     pub meta: Meta<'a>,
     /// Version, classification and distribution of the document.
@@ -107,6 +110,10 @@ pub struct SessionDetails<'a> {
     pub created: String,
     /// Last changed (UTC).
     pub updated: String,
+    /// Created, as an RFC 3339 time stamp.
+    pub created_at: String,
+    /// Last changed, as an RFC 3339 time stamp.
+    pub updated_at: String,
     /// "Type 1" or "Type 2".
     pub target: String,
     /// Whether the target is Type 2.
@@ -228,6 +235,8 @@ pub struct ScaleRow {
 pub struct Summary {
     /// Overall score, or an en dash without any.
     pub overall: String,
+    /// The same as a number (whole points, rounded down), None without any.
+    pub overall_points: Option<u32>,
     /// What the overall score is made of.
     pub overall_basis: String,
     /// Overall verdict.
@@ -263,6 +272,10 @@ pub struct CategorySummary {
     pub title: &'static str,
     /// Score, or an en dash.
     pub score: String,
+    /// The same as a number (whole points, rounded down), None without any.
+    pub points: Option<u32>,
+    /// The score's range: "type2", "type1", "below" or "none" (see [`band`]).
+    pub band: &'static str,
     /// Verdict.
     pub verdict: &'static str,
     /// Verdict with what is left.
@@ -325,8 +338,28 @@ pub struct HeatmapRow {
     /// One cell per stage: a score (with answered/applicable while incomplete), "open (0/n)"
     /// before any answer, or an en dash without applicable questions.
     pub cells: Vec<String>,
+    /// The score of each cell as a number (whole points, rounded down), None without one.
+    pub scores: Vec<Option<u32>>,
+    /// The range of each cell's score (see [`band`]).
+    pub bands: Vec<&'static str>,
     /// The category score.
     pub total: String,
+    /// The category score as a number, None without one.
+    pub total_points: Option<u32>,
+    /// The range of the category score.
+    pub total_band: &'static str,
+}
+
+/// Where a score stands against the content's thresholds: "type2" (at least the Type 2
+/// minimum), "type1" (at least the Type 1 minimum), "below", or "none" without a score. The
+/// HTML report and the workbook colour heatmap cells by it.
+pub fn band(points: Option<u32>, thresholds: &Thresholds) -> &'static str {
+    match points {
+        None => "none",
+        Some(p) if p >= u32::from(thresholds.type2.min_score) => "type2",
+        Some(p) if p >= u32::from(thresholds.type1.min_score) => "type1",
+        Some(_) => "below",
+    }
 }
 
 /// A gap or another follow-up action, as listed in the action plan (or a question of the
@@ -347,6 +380,10 @@ pub struct ActionRow<'a> {
     pub prompt: &'a str,
     /// The agreed answer, e.g. "1 Ad hoc", or "open".
     pub answer: &'static str,
+    /// The same as a value, None while open. This and the other skipped fields are for the
+    /// workbook and OSCAL, which work from values rather than text.
+    #[serde(skip)]
+    pub agreed: Option<Answer>,
     /// The level it counts as, or an en dash.
     pub level: &'static str,
     /// The target level.
@@ -363,11 +400,17 @@ pub struct ActionRow<'a> {
     pub owner: &'a str,
     /// When it is due, or empty.
     pub due: String,
+    /// The same as a date.
+    #[serde(skip)]
+    pub due_date: Option<Date>,
     /// Where the action stands: "open", "in progress", "done", "won't do: reason"; empty when
     /// nothing was decided.
     pub status: String,
     /// Notes on the question.
     pub notes: &'a str,
+    /// The record behind the row, for the votes.
+    #[serde(skip)]
+    pub record: &'a QuestionRecord,
     /// SOC 2 criteria it maps to. This and the next three are for the CSV and are not passed
     /// to templates, which find the mappings and evidence in the appendix: a large action plan
     /// would otherwise cost every Markdown export noticeably.
@@ -548,6 +591,11 @@ pub struct VersionRow<'a> {
     pub current: &'a str,
 }
 
+/// A time stamp in UTC to the second, e.g. "2026-01-15T10:30:00Z".
+fn rfc3339(t: Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
 fn stamp(t: Timestamp) -> String {
     t.strftime("%Y-%m-%d %H:%M UTC").to_string()
 }
@@ -597,7 +645,7 @@ pub(super) fn due_text(due: Option<Date>) -> String {
 
 /// The votes on a question, e.g. "Ana 3, Ben 1"; a vote by someone who is not (or no longer)
 /// a participant says so.
-fn votes_text(record: &QuestionRecord, participants: &[Participant]) -> String {
+pub(super) fn votes_text(record: &QuestionRecord, participants: &[Participant]) -> String {
     // Sized up front: one allocation per question instead of one per growth step.
     let len: usize = record.votes.keys().map(|who| who.len() + 6).sum();
     let mut out = String::with_capacity(len);
@@ -738,6 +786,8 @@ impl<'a> ReportContext<'a> {
             system: &session.system,
             created: stamp(session.created),
             updated: stamp(session.updated),
+            created_at: rfc3339(session.created),
+            updated_at: rfc3339(session.updated),
             target: session.target.title().to_string(),
             type2: session.target == Target::Type2,
             target_level: results.target_level,
@@ -882,6 +932,7 @@ impl<'a> ReportContext<'a> {
         let gaps_in = |c: Category| results.gaps.iter().filter(|g| g.category == c).count();
         let summary = Summary {
             overall: score_text(results.overall),
+            overall_points: results.overall.map(scoring::shown_points),
             overall_basis: results.overall_basis_text(),
             verdict: results.verdict.title(),
             verdict_text: results.verdict_text(),
@@ -895,6 +946,8 @@ impl<'a> ReportContext<'a> {
                 .map(|c| CategorySummary {
                     title: c.category.title(),
                     score: score_text(c.score),
+                    points: c.score.map(scoring::shown_points),
+                    band: band(c.score.map(scoring::shown_points), thresholds),
                     verdict: c.verdict.title(),
                     verdict_text: c.verdict_text(),
                     maturity: c.ladder == Ladder::Maturity,
@@ -953,41 +1006,53 @@ impl<'a> ReportContext<'a> {
                     .any(|c| c.sections.iter().any(|sec| sec.stage == *s))
             })
             .collect();
+        let points = |score: Option<f64>| score.map(scoring::shown_points);
         let heatmap = Heatmap {
             stages: stages.iter().map(|s| s.title()).collect(),
             rows: results
                 .categories
                 .iter()
-                .map(|c| HeatmapRow {
-                    category: c.category.title(),
-                    cells: stages
+                .map(|c| {
+                    let section = |s: &Stage| c.sections.iter().find(|sec| sec.stage == *s);
+                    let scores: Vec<Option<u32>> = stages
                         .iter()
-                        .map(|s| match c.sections.iter().find(|sec| sec.stage == *s) {
-                            None => NONE.to_string(),
-                            Some(sec) if sec.completion.applicable == 0 => NONE.to_string(),
-                            Some(sec) => match sec.score {
-                                None if sec.completion.answered == 0 => {
-                                    format!("open (0/{})", sec.completion.applicable)
-                                }
-                                // Answered, but only N/A so far: nothing to score.
-                                None if sec.completion.is_complete() => "N/A".to_string(),
-                                None => format!(
-                                    "N/A ({}/{})",
-                                    sec.completion.answered, sec.completion.applicable
-                                ),
-                                Some(score) if sec.completion.is_complete() => {
-                                    score_text(Some(score))
-                                }
-                                Some(score) => format!(
-                                    "{} ({}/{})",
-                                    score_text(Some(score)),
-                                    sec.completion.answered,
-                                    sec.completion.applicable
-                                ),
-                            },
-                        })
-                        .collect(),
-                    total: score_text(c.score),
+                        .map(|s| points(section(s).and_then(|sec| sec.score)))
+                        .collect();
+                    HeatmapRow {
+                        category: c.category.title(),
+                        bands: scores.iter().map(|p| band(*p, thresholds)).collect(),
+                        scores,
+                        total_points: points(c.score),
+                        total_band: band(points(c.score), thresholds),
+                        cells: stages
+                            .iter()
+                            .map(|s| match c.sections.iter().find(|sec| sec.stage == *s) {
+                                None => NONE.to_string(),
+                                Some(sec) if sec.completion.applicable == 0 => NONE.to_string(),
+                                Some(sec) => match sec.score {
+                                    None if sec.completion.answered == 0 => {
+                                        format!("open (0/{})", sec.completion.applicable)
+                                    }
+                                    // Answered, but only N/A so far: nothing to score.
+                                    None if sec.completion.is_complete() => "N/A".to_string(),
+                                    None => format!(
+                                        "N/A ({}/{})",
+                                        sec.completion.answered, sec.completion.applicable
+                                    ),
+                                    Some(score) if sec.completion.is_complete() => {
+                                        score_text(Some(score))
+                                    }
+                                    Some(score) => format!(
+                                        "{} ({}/{})",
+                                        score_text(Some(score)),
+                                        sec.completion.answered,
+                                        sec.completion.applicable
+                                    ),
+                                },
+                            })
+                            .collect(),
+                        total: score_text(c.score),
+                    }
                 })
                 .collect(),
         };
@@ -1015,6 +1080,7 @@ impl<'a> ReportContext<'a> {
                 stage: g.stage.title(),
                 prompt: g.prompt,
                 answer: answer_text(g.answer),
+                agreed: record.answer,
                 level: level_text(Some(g.level)),
                 target: results.target_level,
                 priority: g.priority(),
@@ -1024,7 +1090,9 @@ impl<'a> ReportContext<'a> {
                 owner: &record.action.owner,
                 due: due_text(record.action.due),
                 status: status_text(&record.action),
+                due_date: record.action.due,
                 notes: &record.notes,
+                record,
                 soc2,
                 nist,
                 iso,
@@ -1042,6 +1110,7 @@ impl<'a> ReportContext<'a> {
                 stage: q.stage.title(),
                 prompt: &question.prompt,
                 answer: answer_or_open(record.answer),
+                agreed: record.answer,
                 level: level_text(record.answer.and_then(Answer::scored_level)),
                 target: results.target_level,
                 priority: 0,
@@ -1051,7 +1120,9 @@ impl<'a> ReportContext<'a> {
                 owner: &record.action.owner,
                 due: due_text(record.action.due),
                 status: status_text(&record.action),
+                due_date: record.action.due,
                 notes: &record.notes,
+                record,
                 soc2,
                 nist,
                 iso,
@@ -1252,8 +1323,9 @@ impl<'a> ReportContext<'a> {
         ReportContext {
             generator: format!("aiready {}", env!("CARGO_PKG_VERSION")),
             generated: stamp(options.generated),
-            generated_at: options.generated.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            generated_at: rfc3339(options.generated),
             anonymized: options.anonymize,
+            voters: &session.participants,
             meta,
             document: &options.document,
             session: session_details,

@@ -30,9 +30,45 @@ pub const MAX_OUTPUT: usize = 64 * 1024 * 1024;
 
 /// Renders the context with a template, the built-in one when `template` is None.
 pub fn render(context: &ReportContext, template: Option<&Template>) -> Result<String, ReportError> {
+    render_with(&MARKDOWN, context, template)
+}
+
+/// A kind of template report: where its built-in template is and how its environment is made.
+pub(super) struct TemplateKind {
+    /// The report format, for messages.
+    pub format: super::Format,
+    /// The file name templates are added under (and looked for in the config directory).
+    pub file: &'static str,
+    /// The name shown for the built-in template in messages.
+    pub builtin_name: &'static str,
+    /// The built-in template's source.
+    pub builtin_source: &'static str,
+    /// The environment with the built-in template, parsed once per process, or why it cannot
+    /// be used.
+    pub builtin: fn() -> Result<&'static Environment<'static>, &'static String>,
+    /// A new environment without a template, for a user's template.
+    pub environment: fn() -> Result<Environment<'static>, minijinja::Error>,
+}
+
+const MARKDOWN: TemplateKind = TemplateKind {
+    format: super::Format::Markdown,
+    file: TEMPLATE_FILE,
+    builtin_name: BUILTIN_NAME,
+    builtin_source: BUILTIN_TEMPLATE,
+    builtin,
+    environment,
+};
+
+/// Renders the context with a template of a kind, its built-in one when `template` is None,
+/// within the template budget (fuel and output size).
+pub(super) fn render_with(
+    kind: &TemplateKind,
+    context: &ReportContext,
+    template: Option<&Template>,
+) -> Result<String, ReportError> {
     let (name, source) = match template {
         Some(t) => (t.name.as_str(), t.source.as_str()),
-        None => (BUILTIN_NAME, BUILTIN_TEMPLATE),
+        None => (kind.builtin_name, kind.builtin_source),
     };
     let template_err = |e: minijinja::Error| ReportError::Template {
         name: name.to_string(),
@@ -41,19 +77,19 @@ pub fn render(context: &ReportContext, template: Option<&Template>) -> Result<St
     let user_env;
     let env = match template {
         // The built-in template is parsed once per process; exports from the TUI reuse it.
-        None => builtin().map_err(|message| ReportError::Template {
+        None => (kind.builtin)().map_err(|message| ReportError::Template {
             name: name.to_string(),
             message: message.clone(),
         })?,
         Some(_) => {
-            let mut env = environment().map_err(template_err)?;
-            env.add_template_owned(TEMPLATE_FILE, source.to_string())
+            let mut env = (kind.environment)().map_err(template_err)?;
+            env.add_template_owned(kind.file, source.to_string())
                 .map_err(template_err)?;
             user_env = env;
             &user_env
         }
     };
-    let tmpl = env.get_template(TEMPLATE_FILE).map_err(template_err)?;
+    let tmpl = env.get_template(kind.file).map_err(template_err)?;
     let mut out = CappedOutput {
         bytes: Vec::new(),
         limit: MAX_OUTPUT,
@@ -73,7 +109,7 @@ pub fn render(context: &ReportContext, template: Option<&Template>) -> Result<St
         Err(e) => return Err(template_err(e)),
     }
     String::from_utf8(out.bytes).map_err(|e| ReportError::Encode {
-        format: super::Format::Markdown,
+        format: kind.format,
         reason: e.to_string(),
     })
 }
@@ -105,17 +141,25 @@ impl std::io::Write for CappedOutput {
 fn builtin() -> Result<&'static Environment<'static>, &'static String> {
     static BUILTIN: OnceLock<Result<Environment<'static>, String>> = OnceLock::new();
     BUILTIN
-        .get_or_init(|| {
-            let mut env = environment().map_err(|e| describe(&e, BUILTIN_TEMPLATE))?;
-            env.add_template(TEMPLATE_FILE, BUILTIN_TEMPLATE)
-                .map_err(|e| describe(&e, BUILTIN_TEMPLATE))?;
-            Ok(env)
-        })
+        .get_or_init(|| with_builtin(environment, TEMPLATE_FILE, BUILTIN_TEMPLATE))
         .as_ref()
 }
 
-/// An environment that prints every value escaped for Markdown, without a template yet.
-fn environment() -> Result<Environment<'static>, minijinja::Error> {
+/// An environment of `make` with a built-in template added, or why it cannot be used.
+pub(super) fn with_builtin(
+    make: fn() -> Result<Environment<'static>, minijinja::Error>,
+    file: &'static str,
+    source: &'static str,
+) -> Result<Environment<'static>, String> {
+    let mut env = make().map_err(|e| describe(&e, source))?;
+    env.add_template(file, source)
+        .map_err(|e| describe(&e, source))?;
+    Ok(env)
+}
+
+/// What every report template gets: the template budget, errors with their place, blocks
+/// that leave no blank lines, and an error for a misspelt field.
+pub(super) fn base_environment() -> Result<Environment<'static>, minijinja::Error> {
     let mut env = Environment::new();
     // Errors carry the span of the failing expression (for the column and the undefined name).
     env.set_debug(true);
@@ -128,6 +172,12 @@ fn environment() -> Result<Environment<'static>, minijinja::Error> {
     env.set_syntax(syntax);
     // A misspelt field in a template is an error the author sees, not a silent blank.
     env.set_undefined_behavior(UndefinedBehavior::Strict);
+    Ok(env)
+}
+
+/// An environment that prints every value escaped for Markdown, without a template yet.
+fn environment() -> Result<Environment<'static>, minijinja::Error> {
+    let mut env = base_environment()?;
     env.set_auto_escape_callback(|_| AutoEscape::Custom("markdown".into()));
     env.set_formatter(|out, _state, value| {
         if value.is_safe()
@@ -182,7 +232,7 @@ fn md_block(text: &str, indent: Option<usize>) -> Value {
 /// A template error in words: line and column in the template, what went wrong, and for an
 /// undefined value the expression that named it. minijinja's own message would name the
 /// template by its internal name; the caller names the file.
-fn describe(e: &minijinja::Error, source: &str) -> String {
+pub(super) fn describe(e: &minijinja::Error, source: &str) -> String {
     use minijinja::ErrorKind;
     let span = e
         .range()

@@ -25,6 +25,17 @@ pub struct ControlRow<'a> {
     pub lowest: String,
     /// Evidence per question, e.g. "sec-gov-01: TICKET-1, policy.pdf; sec-gov-04: ...".
     pub evidence: String,
+    /// The lowest level among the answered questions, None before any is scored.
+    pub lowest_level: Option<u8>,
+    /// The mean level of the answered questions (Unknown counts as 0, N/A not at all).
+    pub average_level: Option<f64>,
+    /// Questions still open.
+    pub open: usize,
+    /// Questions answered N/A.
+    pub not_applicable: usize,
+    /// The ids of the questions citing it.
+    #[serde(skip)]
+    pub question_ids: Vec<&'a str>,
 }
 
 /// An identifier while the matrix is gathered.
@@ -33,6 +44,8 @@ struct Gathered<'a> {
     title: &'static str,
     ids: Vec<&'a str>,
     lowest: Option<u8>,
+    level_sum: u32,
+    scored: u32,
     open: usize,
     not_applicable: usize,
 }
@@ -68,6 +81,8 @@ pub fn control_matrix<'a>(
                     title,
                     ids: Vec::new(),
                     lowest: None,
+                    level_sum: 0,
+                    scored: 0,
                     open: 0,
                     not_applicable: 0,
                 }
@@ -76,6 +91,8 @@ pub fn control_matrix<'a>(
             match q.status {
                 QuestionStatus::Scored { level, .. } => {
                     entry.lowest = Some(entry.lowest.map_or(level, |m| m.min(level)));
+                    entry.level_sum += u32::from(level);
+                    entry.scored += 1;
                 }
                 QuestionStatus::Open => entry.open += 1,
                 QuestionStatus::NotApplicable => entry.not_applicable += 1,
@@ -121,6 +138,11 @@ pub fn control_matrix<'a>(
                 questions: listed,
                 lowest,
                 evidence,
+                lowest_level: g.lowest,
+                average_level: (g.scored > 0).then(|| f64::from(g.level_sum) / f64::from(g.scored)),
+                open: g.open,
+                not_applicable: g.not_applicable,
+                question_ids: g.ids,
             };
             (g.rank, row)
         })

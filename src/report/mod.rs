@@ -1,18 +1,22 @@
 //! Reports of a session: a serialisable [`ReportContext`] built from the session and its
-//! computed results, and three renderers: Markdown (from a replaceable template), JSON (complete
-//! and re-importable) and CSV (the action plan, one row per gap).
+//! computed results, and its renderers: Markdown and HTML (from replaceable templates), JSON
+//! (complete and re-importable), CSV (the action plan, one row per gap), an Excel workbook, and
+//! OSCAL assessment results and plan of action and milestones.
 //!
-//! The TUI and the command line both call [`render`] and then [`write_file`].
+//! The TUI and the command line both call [`render_bytes`] and then [`write_file`].
 
 mod anonymize;
 pub mod compare;
 mod context;
 pub mod csv;
 pub mod escape;
+pub mod html;
 pub mod json;
 pub mod markdown;
 mod matrix;
+pub mod oscal;
 mod output;
+pub mod xlsx;
 
 pub use anonymize::{Anonymize, anonymize};
 pub use context::*;
@@ -40,18 +44,49 @@ pub enum Format {
     Json,
     /// The action plan, one row per gap.
     Csv,
+    /// The readable report as one self-contained, printable web page, from a template.
+    Html,
+    /// An Excel workbook: summary, register, action plan, control matrix, evidence requests.
+    Xlsx,
+    /// OSCAL 1.1.3 assessment results (JSON).
+    OscalAr,
+    /// OSCAL 1.1.3 plan of action and milestones (JSON).
+    OscalPoam,
 }
 
 impl Format {
     /// Every format, in the order they are offered.
-    pub const ALL: [Format; 3] = [Format::Markdown, Format::Json, Format::Csv];
+    pub const ALL: [Format; 7] = [
+        Format::Markdown,
+        Format::Json,
+        Format::Csv,
+        Format::Html,
+        Format::Xlsx,
+        Format::OscalAr,
+        Format::OscalPoam,
+    ];
 
     /// The usual file extension, without the dot.
     pub fn extension(self) -> &'static str {
         match self {
             Format::Markdown => "md",
-            Format::Json => "json",
+            Format::Json | Format::OscalAr | Format::OscalPoam => "json",
             Format::Csv => "csv",
+            Format::Html => "html",
+            Format::Xlsx => "xlsx",
+        }
+    }
+
+    /// The end of the default file name: what the file is and its extension.
+    fn file_suffix(self) -> &'static str {
+        match self {
+            Format::Markdown => "report.md",
+            Format::Json => "report.json",
+            Format::Csv => "report.csv",
+            Format::Html => "report.html",
+            Format::Xlsx => "report.xlsx",
+            Format::OscalAr => "oscal-ar.json",
+            Format::OscalPoam => "oscal-poam.json",
         }
     }
 
@@ -61,6 +96,26 @@ impl Format {
             Format::Markdown => "Markdown",
             Format::Json => "JSON",
             Format::Csv => "CSV",
+            Format::Html => "HTML",
+            Format::Xlsx => "Excel",
+            Format::OscalAr => "OSCAL AR",
+            Format::OscalPoam => "OSCAL POA&M",
+        }
+    }
+
+    /// Whether the report is bytes that are not text (the workbook), which a terminal must
+    /// not be sent.
+    pub fn is_binary(self) -> bool {
+        self == Format::Xlsx
+    }
+
+    /// The file name of a user's template for this format in the config directory, for the
+    /// formats rendered from a template.
+    pub fn template_file(self) -> Option<&'static str> {
+        match self {
+            Format::Markdown => Some(markdown::TEMPLATE_FILE),
+            Format::Html => Some(html::TEMPLATE_FILE),
+            _ => None,
         }
     }
 }
@@ -93,16 +148,21 @@ impl Template {
         })
     }
 
-    /// The template to use: an explicit file, else `report.md.j2` in the config directory if
-    /// it exists, else None for the built-in one.
+    /// The template to use for a format: an explicit file, else the format's template file
+    /// (`report.md.j2`, `report.html.j2`) in the config directory if it exists, else None for
+    /// the built-in one (and for formats without a template).
     pub fn resolve(
+        format: Format,
         explicit: Option<&Path>,
         config_dir: &Path,
     ) -> Result<Option<Template>, ReportError> {
+        let Some(file) = format.template_file() else {
+            return Ok(None);
+        };
         if let Some(path) = explicit {
             return Template::read(path).map(Some);
         }
-        let user = config_dir.join(markdown::TEMPLATE_FILE);
+        let user = config_dir.join(file);
         if user.is_file() {
             return Template::read(&user).map(Some);
         }
@@ -117,7 +177,7 @@ pub struct Options {
     pub anonymize: bool,
     /// With `anonymize`, also replace every role with "team member".
     pub generalise_roles: bool,
-    /// A Markdown template replacing the built-in one.
+    /// A Markdown or HTML template replacing the built-in one of the format exported.
     pub template: Option<Template>,
     /// The generation time written into the report.
     pub generated: Timestamp,
@@ -273,13 +333,28 @@ pub enum ReportError {
     },
 }
 
-/// Renders a report of a session in one format.
+/// Renders a report of a session in one of the text formats (every format but the workbook,
+/// which [`render_bytes`] gives).
 pub fn render(
     format: Format,
     bank: &QuestionBank,
     session: &Session,
     options: &Options,
 ) -> Result<String, ReportError> {
+    let bytes = render_bytes(format, bank, session, options)?;
+    String::from_utf8(bytes).map_err(|_| ReportError::Encode {
+        format,
+        reason: "the format is binary, not text".to_string(),
+    })
+}
+
+/// Renders a report of a session in one format, as the bytes of the file.
+pub fn render_bytes(
+    format: Format,
+    bank: &QuestionBank,
+    session: &Session,
+    options: &Options,
+) -> Result<Vec<u8>, ReportError> {
     let anonymized;
     let session = if options.anonymize {
         anonymized = anonymize(session, options.anonymize_how());
@@ -288,16 +363,30 @@ pub fn render(
         session
     };
     let results = scoring::score(bank, session);
+    // The workbook and the OSCAL documents list every applicable question: the register.
+    let with_register;
+    let context_options = if matches!(format, Format::Xlsx | Format::OscalAr | Format::OscalPoam) {
+        with_register = Options {
+            csv: CsvOptions {
+                register: true,
+                ..options.csv
+            },
+            ..options.clone()
+        };
+        &with_register
+    } else {
+        options
+    };
+    let context = || ReportContext::build(bank, session, &results, context_options);
+    let template = options.template.as_ref();
     match format {
-        Format::Markdown => {
-            let context = ReportContext::build(bank, session, &results, options);
-            markdown::render(&context, options.template.as_ref())
-        }
-        Format::Json => json::render(bank, session, &results, options),
-        Format::Csv => {
-            let context = ReportContext::build(bank, session, &results, options);
-            csv::render(&context, options.csv)
-        }
+        Format::Json => json::render(bank, session, &results, options).map(String::into_bytes),
+        Format::Markdown => markdown::render(&context(), template).map(String::into_bytes),
+        Format::Csv => csv::render(&context(), options.csv).map(String::into_bytes),
+        Format::Html => html::render(&context(), template).map(String::into_bytes),
+        Format::Xlsx => xlsx::render(&context()),
+        Format::OscalAr => oscal::assessment_results(&context()).map(String::into_bytes),
+        Format::OscalPoam => oscal::poam(&context()).map(String::into_bytes),
     }
 }
 
@@ -305,14 +394,18 @@ pub fn render(
 /// device directly; see [`output::write`]. An existing file is replaced only when `overwrite` is
 /// true. Unlike session files, a report is meant to be shared: it gets the permissions the
 /// user's umask gives new files.
-pub fn write_file(path: &Path, contents: &str, overwrite: bool) -> Result<(), ReportError> {
-    output::write(path, contents, overwrite).map(|_| ())
+pub fn write_file(
+    path: &Path,
+    contents: impl AsRef<[u8]>,
+    overwrite: bool,
+) -> Result<(), ReportError> {
+    output::write(path, contents.as_ref(), overwrite).map(|_| ())
 }
 
 /// A file name for a report of this session in the current directory, e.g.
 /// `2026-01-15-acme-bot-3f9a1c-report.md`.
 pub fn default_file_name(session: &Session, format: Format) -> String {
-    format!("{}-report.{}", session.id, format.extension())
+    format!("{}-{}", session.id, format.file_suffix())
 }
 
 #[cfg(test)]

@@ -44,7 +44,7 @@ fn is_stream(meta: &Metadata) -> bool {
 /// gives new files). A
 /// FIFO or character device, also behind a link such as `/dev/stdout`, is written to directly
 /// and never replaced.
-pub fn write(path: &Path, contents: &str, overwrite: bool) -> Result<Written, ReportError> {
+pub fn write(path: &Path, contents: &[u8], overwrite: bool) -> Result<Written, ReportError> {
     let write_err = |source| ReportError::Write {
         path: path.to_path_buf(),
         source,
@@ -78,7 +78,7 @@ pub fn write(path: &Path, contents: &str, overwrite: bool) -> Result<Written, Re
 }
 
 /// A temporary file beside `path`, synced, then renamed into place.
-fn write_atomically(path: &Path, contents: &str, overwrite: bool) -> Result<(), ReportError> {
+fn write_atomically(path: &Path, contents: &[u8], overwrite: bool) -> Result<(), ReportError> {
     let write_err = |source| ReportError::Write {
         path: path.to_path_buf(),
         source,
@@ -95,7 +95,7 @@ fn write_atomically(path: &Path, contents: &str, overwrite: bool) -> Result<(), 
         builder.permissions(fs::Permissions::from_mode(0o666));
     }
     let mut temp = builder.tempfile_in(dir).map_err(write_err)?;
-    temp.write_all(contents.as_bytes()).map_err(write_err)?;
+    temp.write_all(contents).map_err(write_err)?;
     temp.as_file().sync_all().map_err(write_err)?;
     if overwrite {
         temp.persist(path).map_err(|e| write_err(e.error))?;
@@ -116,7 +116,7 @@ fn write_atomically(path: &Path, contents: &str, overwrite: bool) -> Result<(), 
 
 /// Writes into a FIFO or character device as it is: no temporary file, no rename, no
 /// truncation. Opening a FIFO waits for a reader, as a shell redirection does.
-fn stream(path: &Path, contents: &str) -> Result<Written, ReportError> {
+fn stream(path: &Path, contents: &[u8]) -> Result<Written, ReportError> {
     let write_err = |source| ReportError::Write {
         path: path.to_path_buf(),
         source,
@@ -131,7 +131,7 @@ fn stream(path: &Path, contents: &str) -> Result<Written, ReportError> {
             kind: refused_kind(&meta).unwrap_or("a regular file that appeared meanwhile"),
         });
     }
-    file.write_all(contents.as_bytes()).map_err(write_err)?;
+    file.write_all(contents).map_err(write_err)?;
     file.flush().map_err(write_err)?;
     Ok(Written::Streamed)
 }

@@ -1038,12 +1038,12 @@ impl<'b> App<'b> {
     /// immediate. An existing file leaves the report waiting in the popup for the answer to
     /// "overwrite?".
     fn run_export(&mut self, job: ExportJob) {
-        let template = match (&self.export_places.config_dir, job.format) {
-            (Some(dir), Format::Markdown) => match Template::resolve(None, dir) {
+        let template = match &self.export_places.config_dir {
+            Some(dir) => match Template::resolve(job.format, None, dir) {
                 Ok(template) => template,
                 Err(e) => return self.export_failed(e.to_string()),
             },
-            _ => None,
+            None => None,
         };
         let options = Options {
             anonymize: job.anonymize,
@@ -1059,13 +1059,13 @@ impl<'b> App<'b> {
         let spawned = std::thread::Builder::new()
             .name("export".into())
             .spawn(move || {
-                let result = match report::render(job.format, &bank, &job.session, &options) {
+                let result = match report::render_bytes(job.format, &bank, &job.session, &options) {
                     // Stopped while rendering: nothing is written.
                     Ok(_) if stop.load(Ordering::SeqCst) => return,
-                    Ok(text) => match report::write_file(&job.path, &text, false) {
+                    Ok(bytes) => match report::write_file(&job.path, &bytes, false) {
                         Ok(()) => ExportDone::Written,
                         Err(ReportError::Exists { path }) => {
-                            ExportDone::Exists(PendingWrite { path, text })
+                            ExportDone::Exists(PendingWrite { path, bytes })
                         }
                         Err(e) => ExportDone::Failed(e.to_string()),
                     },
@@ -1133,7 +1133,7 @@ impl<'b> App<'b> {
         let format = self
             .export()
             .map_or(Format::default(), |state| state.format);
-        match report::write_file(&pending.path, &pending.text, true) {
+        match report::write_file(&pending.path, &pending.bytes, true) {
             Ok(()) => self.exported(format, &pending.path),
             Err(e) => self.export_failed(e.to_string()),
         }
@@ -1201,6 +1201,10 @@ fn command_action(command: Command, chord: &Chord) -> Option<Action> {
         Command::FormatMarkdown => Action::ExportFormat(Format::Markdown),
         Command::FormatJson => Action::ExportFormat(Format::Json),
         Command::FormatCsv => Action::ExportFormat(Format::Csv),
+        Command::FormatHtml => Action::ExportFormat(Format::Html),
+        Command::FormatXlsx => Action::ExportFormat(Format::Xlsx),
+        Command::FormatOscalAr => Action::ExportFormat(Format::OscalAr),
+        Command::FormatOscalPoam => Action::ExportFormat(Format::OscalPoam),
         Command::RetrySave => Action::RetrySave,
         Command::Rescue => Action::Rescue,
         Command::EditPath => Action::EditPath,

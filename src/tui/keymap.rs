@@ -131,6 +131,14 @@ pub enum Command {
     FormatJson,
     /// Choose the CSV action plan.
     FormatCsv,
+    /// Choose the HTML report.
+    FormatHtml,
+    /// Choose the Excel workbook.
+    FormatXlsx,
+    /// Choose the OSCAL assessment results.
+    FormatOscalAr,
+    /// Choose the OSCAL plan of action and milestones.
+    FormatOscalPoam,
     /// Try a failed save again.
     RetrySave,
     /// Write a rescue copy of the session to another place.

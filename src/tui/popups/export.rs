@@ -10,6 +10,7 @@ use crate::tui::view::View;
 use crate::tui::widgets::{self, text_input};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 use ratatui_textarea::{Input, TextArea};
@@ -98,7 +99,7 @@ pub fn target_file(
 /// The parts of the popup that take the focus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportField {
-    /// Markdown, JSON or CSV.
+    /// The report format.
     Format,
     /// The file to write.
     Path,
@@ -120,7 +121,7 @@ pub struct PendingWrite {
     /// The file that exists.
     pub path: PathBuf,
     /// The report to write there.
-    pub text: String,
+    pub bytes: Vec<u8>,
 }
 
 /// A report to render and write, as the popup asked for it.
@@ -303,7 +304,7 @@ impl ExportState {
 /// Draws the popup over `area`.
 fn render(view: &View, state: &ExportState, area: Rect, buf: &mut Buffer) {
     let theme = view.theme;
-    let popup = widgets::centered(area, area.width.saturating_sub(6).min(92), 11);
+    let popup = widgets::centered(area, area.width.saturating_sub(6).min(92), 12);
     let inner = widgets::popup(popup, buf, theme, "Export a report");
     let width = usize::from(inner.width);
     // Label column, then a focus marker, then the value.
@@ -330,27 +331,43 @@ fn render(view: &View, state: &ExportState, area: Rect, buf: &mut Buffer) {
     ])];
     lines.push(Line::default());
 
-    let mut format = field("Format", ExportField::Format);
-    for f in Format::ALL {
-        if f == state.format {
-            format.push(Span::styled(format!("[{}]", f.title()), theme.chosen));
-        } else {
-            format.push(Span::styled(format!(" {} ", f.title()), theme.text));
-        }
-        format.push(Span::raw(" "));
-    }
+    // The formats wrap onto as many lines as the width needs, the keys after them.
+    let mut items: Vec<(String, Style)> = Format::ALL
+        .iter()
+        .map(|f| {
+            if *f == state.format {
+                (format!("[{}]", f.title()), theme.chosen)
+            } else {
+                (format!(" {} ", f.title()), theme.text)
+            }
+        })
+        .collect();
     let keys: Vec<String> = [
         Command::FormatMarkdown,
         Command::FormatJson,
         Command::FormatCsv,
+        Command::FormatHtml,
+        Command::FormatXlsx,
+        Command::FormatOscalAr,
+        Command::FormatOscalPoam,
     ]
     .iter()
     .map(|c| view.key(Context::Export, *c))
     .collect();
-    format.push(Span::styled(
-        format!("  keys {}", keys.join(" ")),
-        theme.dim,
-    ));
+    items.push((format!(" keys {}", keys.join(" ")), theme.dim));
+    let mut format = field("Format", ExportField::Format);
+    let mut used = INDENT;
+    for (text, style) in items {
+        let len = text.chars().count() + 1;
+        if used + len > width && used > INDENT {
+            lines.push(Line::from(std::mem::take(&mut format)));
+            format.push(Span::raw(" ".repeat(INDENT)));
+            used = INDENT;
+        }
+        format.push(Span::styled(text, style));
+        format.push(Span::raw(" "));
+        used += len;
+    }
     lines.push(Line::from(format));
 
     let room = width.saturating_sub(INDENT + 1);
