@@ -526,3 +526,88 @@ fn actions_filter_by_owner_status_and_overdue() {
         stdout(&none)
     );
 }
+
+#[test]
+fn the_report_marks_carried_answers_and_overdue_actions() {
+    let baseline = fixture::session();
+    let (mut current, (closed, _, confirmed)) = reassessed(&baseline);
+    // An action past its due date on the day the report is generated (2026-02-01), still
+    // open; another past due but done, which is not overdue.
+    let late = current
+        .records
+        .iter()
+        .find(|(_, r)| r.action.status == ActionStatus::InProgress && r.unconfirmed().is_some())
+        .map(|(id, _)| id.clone())
+        .unwrap();
+    current.record_mut(&late).action.due = Some(Date::new(2026, 1, 20).unwrap());
+    let options = fixture::options();
+    let md = aiready::report::render(
+        aiready::report::Format::Markdown,
+        fixture::bank(),
+        &current,
+        &options,
+    )
+    .unwrap();
+    let doc = parse(&md);
+    let plan_row = |id: &str| {
+        doc.rows
+            .iter()
+            .find(|r| r.len() == 8 && r[1].starts_with(id))
+            .unwrap_or_else(|| panic!("{id} is not in the action plan"))
+            .clone()
+    };
+    let late_row = plan_row(&late);
+    assert!(
+        late_row[2].contains("(carried over: confirm)"),
+        "{late_row:?}"
+    );
+    assert!(late_row[6].contains("2026-01-20 (overdue)"), "{late_row:?}");
+    assert!(late_row[5].contains("(in progress)"), "{late_row:?}");
+    let overdue_rows = doc
+        .rows
+        .iter()
+        .filter(|r| r.len() == 8 && r[6].contains("(overdue)"))
+        .count();
+    assert_eq!(overdue_rows, 1, "only the late open action is overdue");
+    // Answers the room set or confirmed are not marked.
+    let appendix_line = |id: &str| {
+        // The appendix, at the end, lists every question.
+        let at = md.rfind(&format!("- **{id}**")).unwrap();
+        md[at..].lines().nth(1).unwrap().to_string()
+    };
+    assert!(!appendix_line(&confirmed).contains("carried over"));
+    assert!(!appendix_line(&closed).contains("carried over"));
+    assert!(
+        appendix_line(&late).contains("(carried over: confirm)"),
+        "{}",
+        appendix_line(&late)
+    );
+    let unconfirmed = current.unconfirmed_count();
+    assert!(
+        md.contains(&format!(
+            "A re-assessment started from Acme support bot ({}). {unconfirmed} answer(s) are carried over",
+            fixture::ID
+        )),
+        "the header says where it started and how much waits"
+    );
+    // The HTML report says the same.
+    let html = aiready::report::render(
+        aiready::report::Format::Html,
+        fixture::bank(),
+        &current,
+        &options,
+    )
+    .unwrap();
+    assert!(html.contains("<strong>(overdue)</strong>"));
+    assert!(html.contains("<strong>carried over: confirm</strong>"));
+    // A first assessment has no such marks.
+    let first = aiready::report::render(
+        aiready::report::Format::Markdown,
+        fixture::bank(),
+        &baseline,
+        &options,
+    )
+    .unwrap();
+    assert!(!first.contains("carried over: confirm") && !first.contains("(overdue)"));
+    assert!(!first.contains("A re-assessment started from"));
+}
