@@ -113,6 +113,20 @@ pub fn start_from(
     session
 }
 
+/// The name a re-assessment gets when nobody typed one: the previous name and the day, the
+/// previous name shortened if the whole would be longer than a name may be.
+pub fn reassessment_name(previous: &str, today: jiff::civil::Date) -> String {
+    let tail = format!(" (re-assessed {today})");
+    let room = super::session::MAX_NAME_CHARS.saturating_sub(tail.chars().count());
+    // A name already carrying an earlier day's tail gets the new one instead.
+    let base = match previous.rfind(" (re-assessed ") {
+        Some(at) if previous.ends_with(')') => &previous[..at],
+        _ => previous,
+    };
+    let base: String = base.trim().chars().take(room).collect();
+    format!("{}{tail}", base.trim_end())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,6 +278,21 @@ mod tests {
             other.record("a").unwrap().unconfirmed(),
             Some(Carried::QuestionChanged)
         );
+    }
+
+    #[test]
+    fn a_reassessment_is_named_after_the_previous_session_and_the_day() {
+        let day = jiff::civil::date(2026, 4, 15);
+        assert_eq!(
+            reassessment_name("Acme Q1", day),
+            "Acme Q1 (re-assessed 2026-04-15)"
+        );
+        let again = reassessment_name("Acme Q1 (re-assessed 2026-04-15)", jiff::civil::date(2026, 7, 1));
+        assert_eq!(again, "Acme Q1 (re-assessed 2026-07-01)");
+        let long = "x".repeat(300);
+        let name = reassessment_name(&long, day);
+        assert!(crate::domain::session::validate_name(&name).is_ok());
+        assert!(name.ends_with("(re-assessed 2026-04-15)"));
     }
 
     #[test]

@@ -155,6 +155,14 @@ pub enum Command {
     Pick,
     /// Open the list of every follow-up action, by owner.
     Actions,
+    /// Confirm the answer carried over from the previous session.
+    ConfirmCarried,
+    /// Next answer carried over and not yet confirmed.
+    NextUnconfirmed,
+    /// Start a new session from the selected one.
+    Reassess,
+    /// The changes since the previous session, question by question.
+    Changes,
 }
 
 /// A key with its modifiers, as written in the key map (`ctrl-c`, `N`, `pagedown`).

@@ -119,6 +119,34 @@ pub fn first_unanswered(
     })
 }
 
+/// The first question at or after `from` (wrapping around) whose answer is carried over from
+/// the previous session and not yet confirmed.
+pub fn first_unconfirmed(
+    nav: &Nav,
+    session: &Session,
+    bank: &QuestionBank,
+    from: usize,
+) -> Option<usize> {
+    let len = nav.questions.len();
+    (0..len).map(|i| (from + i) % len).find(|&i| {
+        question_at(bank, nav.questions[i]).is_some_and(|q| {
+            session
+                .records
+                .get(&q.id)
+                .is_some_and(|r| r.unconfirmed().is_some())
+        })
+    })
+}
+
+/// The session a re-assessment started from, scored, for the deltas on the results screen.
+#[derive(Debug)]
+pub struct Baseline<'b> {
+    /// The session as stored.
+    pub session: Session,
+    /// Its scores against the active questions.
+    pub results: Results<'b>,
+}
+
 /// A session opened in the app.
 #[derive(Debug)]
 pub struct OpenSession<'b> {
@@ -136,6 +164,8 @@ pub struct OpenSession<'b> {
     pub section: Option<NavSection>,
     /// The changes made since it was opened, for undo and redo.
     pub history: History,
+    /// The session it started from, when it is a re-assessment and that session is stored.
+    pub baseline: Option<Baseline<'b>>,
 }
 
 impl OpenSession<'_> {

@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod agenda;
+pub mod changes;
 pub mod export;
 pub mod notes;
 pub mod parking_lot;
@@ -33,6 +34,8 @@ pub enum Popup {
     Sections(sections::SectionsState),
     /// The questions flagged to discuss later.
     ParkingLot(parking_lot::ParkingLotState),
+    /// The changes since the previous session, question by question.
+    Changes(changes::ChangesState),
     /// Writing a report.
     Export(export::ExportState),
     /// Leaving with changes a failed save did not write.
@@ -49,6 +52,7 @@ impl Popup {
             Popup::Search(state) => state.update(view, action),
             Popup::Sections(state) => state.update(view, action),
             Popup::ParkingLot(state) => state.update(view, action),
+            Popup::Changes(state) => state.update(view, action),
             Popup::Export(state) => state.update(view, action),
             Popup::Unsaved(state) => state.update(view, action),
         }
@@ -60,7 +64,9 @@ impl Popup {
             Popup::Notes(_) => (Context::Editor, true),
             Popup::Action(_) | Popup::Agenda(_) => (Context::Form, true),
             Popup::Search(_) => (Context::Search, true),
-            Popup::Sections(_) | Popup::ParkingLot(_) => (Context::Jump, false),
+            Popup::Sections(_) | Popup::ParkingLot(_) | Popup::Changes(_) => {
+                (Context::Jump, false)
+            }
             Popup::Export(state) => state.context(),
             Popup::Unsaved(state) => state.context(),
         }
@@ -75,6 +81,7 @@ impl Popup {
             Popup::Search(state) => state.render(view, area, buf),
             Popup::Sections(state) => state.render(view, area, buf),
             Popup::ParkingLot(state) => state.render(view, area, buf),
+            Popup::Changes(state) => state.render(view, area, buf),
             Popup::Export(state) => state.render(view, area, buf),
             Popup::Unsaved(state) => state.render(view, area, buf),
         }
