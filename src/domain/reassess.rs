@@ -287,7 +287,10 @@ mod tests {
             reassessment_name("Acme Q1", day),
             "Acme Q1 (re-assessed 2026-04-15)"
         );
-        let again = reassessment_name("Acme Q1 (re-assessed 2026-04-15)", jiff::civil::date(2026, 7, 1));
+        let again = reassessment_name(
+            "Acme Q1 (re-assessed 2026-04-15)",
+            jiff::civil::date(2026, 7, 1),
+        );
         assert_eq!(again, "Acme Q1 (re-assessed 2026-07-01)");
         let long = "x".repeat(300);
         let name = reassessment_name(&long, day);

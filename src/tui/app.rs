@@ -887,7 +887,9 @@ impl<'b> App<'b> {
         match self.store.create(&session) {
             Ok(lock) => {
                 self.start_workshop(session, Some(lock));
-                let next = self.keymap.key_for(Context::Workshop, Command::NextUnconfirmed);
+                let next = self
+                    .keymap
+                    .key_for(Context::Workshop, Command::NextUnconfirmed);
                 self.info(format!(
                     "Started from \"{}\": {carried} answer(s) carried over to confirm; {next} goes to the next.",
                     crate::text::value(&previous.name)

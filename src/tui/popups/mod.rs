@@ -64,9 +64,7 @@ impl Popup {
             Popup::Notes(_) => (Context::Editor, true),
             Popup::Action(_) | Popup::Agenda(_) => (Context::Form, true),
             Popup::Search(_) => (Context::Search, true),
-            Popup::Sections(_) | Popup::ParkingLot(_) | Popup::Changes(_) => {
-                (Context::Jump, false)
-            }
+            Popup::Sections(_) | Popup::ParkingLot(_) | Popup::Changes(_) => (Context::Jump, false),
             Popup::Export(state) => state.context(),
             Popup::Unsaved(state) => state.context(),
         }

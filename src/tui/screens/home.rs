@@ -140,9 +140,8 @@ impl HomeState {
             }
             Action::Reassess => {
                 return match self.entries.get(self.selected) {
-                    None => Outcome::stay().info(
-                        "There is no session to start from yet; set up a first one.",
-                    ),
+                    None => Outcome::stay()
+                        .info("There is no session to start from yet; set up a first one."),
                     Some(entry) => match &entry.error {
                         Some(problem) => Outcome::stay().error(problem.clone()),
                         None => Outcome::stay().and(Effect::Reassess(entry.id.clone())),

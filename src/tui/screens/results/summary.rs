@@ -1,10 +1,10 @@
 //! The summary tab of the results: overall score, a bar and verdict per category, the category
 //! x stage heatmap with a number in every cell, the most urgent gaps with their first step.
 
+use crate::domain::compare::Movement;
 use crate::domain::framework::Stage;
 use crate::domain::scale::Answer;
 use crate::domain::scoring::{CategoryResult, Gap, Ladder, Verdict};
-use crate::domain::compare::Movement;
 use crate::report::compare::signed;
 use crate::text;
 use crate::tui::keymap::{Command, Context};
@@ -181,7 +181,11 @@ pub fn lines(view: &View, width: usize) -> Vec<Line<'static>> {
             notes.push("the target changed: gaps are measured against each session's own");
         }
         for note in notes {
-            lines.extend(widgets::wrap_styled(&format!("   {note}"), theme.dim, width));
+            lines.extend(widgets::wrap_styled(
+                &format!("   {note}"),
+                theme.dim,
+                width,
+            ));
         }
     }
     lines.push(Line::default());
