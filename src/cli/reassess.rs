@@ -38,6 +38,14 @@ pub struct CompareArgs {
     /// The later session (id or exact name).
     #[arg(value_name = "CURRENT", add = clap_complete::engine::ArgValueCandidates::new(super::complete::sessions))]
     pub current: String,
+    /// Format and destination.
+    #[command(flatten)]
+    pub out: ChangeOutput,
+}
+
+/// Format and destination of a comparison or a history.
+#[derive(Debug, clap::Args)]
+pub struct ChangeOutput {
     /// The format.
     #[arg(long, short, value_enum, default_value_t)]
     pub format: ChangeFormat,
@@ -56,15 +64,9 @@ pub struct HistoryArgs {
     /// Any session of the chain (id or exact name).
     #[arg(value_name = "SESSION", add = clap_complete::engine::ArgValueCandidates::new(super::complete::sessions))]
     pub session: String,
-    /// The format.
-    #[arg(long, short, value_enum, default_value_t)]
-    pub format: ChangeFormat,
-    /// Write to FILE instead of standard output (as for `compare`).
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Overwrite FILE if it exists.
-    #[arg(long)]
-    pub force: bool,
+    /// Format and destination.
+    #[command(flatten)]
+    pub out: ChangeOutput,
 }
 
 /// An action status on the command line.
@@ -132,10 +134,9 @@ pub fn new_from(context: &Context, args: &NewArgs, from: &str) -> Result<ExitCod
     let previous = store.load(&store.find(from)?)?;
     let now = Timestamp::now();
     let session = start_from(&previous, bank, new_session_id(&name, now), name, now);
-    // The previous session is only read; the lock on the new one is released at once.
-    drop(store.create(&session)?);
+    // The previous session is only read.
+    let code = super::sessions::store_and_open(context, bank, &session, args.no_tui)?;
     if args.no_tui {
-        writeln!(std::io::stdout().lock(), "{}", session.id)?;
         writeln!(
             std::io::stderr().lock(),
             "Started \"{}\" from \"{}\": {} answer(s) carried over to confirm",
@@ -143,14 +144,8 @@ pub fn new_from(context: &Context, args: &NewArgs, from: &str) -> Result<ExitCod
             text::value(&previous.name),
             session.unconfirmed_count()
         )?;
-        return Ok(ExitCode::SUCCESS);
     }
-    Ok(crate::tui::run(
-        bank,
-        Box::new(store),
-        &context.paths,
-        crate::tui::Start::Session(session.id),
-    )?)
+    Ok(code)
 }
 
 /// `aiready compare BASELINE CURRENT`.
@@ -160,7 +155,7 @@ pub fn compare_sessions(context: &Context, args: &CompareArgs) -> Result<ExitCod
     let baseline = store.load(&store.find(&args.baseline)?)?;
     let current = store.load(&store.find(&args.current)?)?;
     let comparison = compare(bank, &baseline, &current, today());
-    let (report, format) = match args.format {
+    let (report, format) = match args.out.format {
         ChangeFormat::Markdown => (
             render::markdown(&comparison, Timestamp::now()),
             "Markdown comparison",
@@ -172,7 +167,12 @@ pub fn compare_sessions(context: &Context, args: &CompareArgs) -> Result<ExitCod
         text::value(&current.name),
         text::value(&baseline.name)
     );
-    deliver(args.output.as_deref(), report.as_bytes(), args.force, &what)?;
+    deliver(
+        args.out.output.as_deref(),
+        report.as_bytes(),
+        args.out.force,
+        &what,
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -199,7 +199,7 @@ pub fn history(context: &Context, args: &HistoryArgs) -> Result<ExitCode, CliErr
     }
     let chain = trend::chain(&sessions, &id).ok_or(StoreError::NotFound { key: id.clone() })?;
     let trend = trend::trend(bank, &chain.sessions);
-    let report = match args.format {
+    let report = match args.out.format {
         ChangeFormat::Markdown => render::history_markdown(&chain, &trend, Timestamp::now()),
         ChangeFormat::Json => render::history_json(&chain, &trend),
     };
@@ -209,9 +209,9 @@ pub fn history(context: &Context, args: &HistoryArgs) -> Result<ExitCode, CliErr
         .map(|s| text::value(&s.name))
         .unwrap_or_default();
     deliver(
-        args.output.as_deref(),
+        args.out.output.as_deref(),
         report.as_bytes(),
-        args.force,
+        args.out.force,
         &format!("history of \"{name}\""),
     )?;
     Ok(ExitCode::SUCCESS)

@@ -106,6 +106,20 @@ pub fn question_at(bank: &QuestionBank, at: NavQuestion) -> Option<&Question> {
         .get(at.index)
 }
 
+/// The first question at or after `from` (wrapping around) whose record passes `wanted`.
+fn first_where(
+    nav: &Nav,
+    session: &Session,
+    bank: &QuestionBank,
+    from: usize,
+    wanted: impl Fn(Option<&crate::domain::session::QuestionRecord>) -> bool,
+) -> Option<usize> {
+    let len = nav.questions.len();
+    (0..len).map(|i| (from + i) % len).find(|&i| {
+        question_at(bank, nav.questions[i]).is_some_and(|q| wanted(session.record(&q.id)))
+    })
+}
+
 /// The first unanswered question at or after `from`, wrapping around.
 pub fn first_unanswered(
     nav: &Nav,
@@ -113,9 +127,8 @@ pub fn first_unanswered(
     bank: &QuestionBank,
     from: usize,
 ) -> Option<usize> {
-    let len = nav.questions.len();
-    (0..len).map(|i| (from + i) % len).find(|&i| {
-        question_at(bank, nav.questions[i]).is_some_and(|q| session.answer(&q.id).is_none())
+    first_where(nav, session, bank, from, |r| {
+        r.and_then(|r| r.answer).is_none()
     })
 }
 
@@ -127,14 +140,8 @@ pub fn first_unconfirmed(
     bank: &QuestionBank,
     from: usize,
 ) -> Option<usize> {
-    let len = nav.questions.len();
-    (0..len).map(|i| (from + i) % len).find(|&i| {
-        question_at(bank, nav.questions[i]).is_some_and(|q| {
-            session
-                .records
-                .get(&q.id)
-                .is_some_and(|r| r.unconfirmed().is_some())
-        })
+    first_where(nav, session, bank, from, |r| {
+        r.is_some_and(|r| r.unconfirmed().is_some())
     })
 }
 
