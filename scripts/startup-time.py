@@ -1,26 +1,232 @@
 #!/usr/bin/env python3
-# Time from starting a binary in a pseudo-terminal (120x40) to the first frame that shows MARKER.
-# Usage: scripts/startup-time.py BINARY MARKER [RUNS]
-import os, pty, sys, time, select, subprocess, statistics, tempfile, signal, struct, fcntl, termios
-binary, marker = sys.argv[1], sys.argv[2].encode()
-runs = int(sys.argv[3]) if len(sys.argv) > 3 else 20
-times = []
-data = tempfile.mkdtemp()
-for _ in range(runs):
+"""Start-up of aiready against a minimal ratatui app, in the same pseudo-terminal.
+
+Each run starts a program in a fresh 120x40 pseudo-terminal with a fresh, empty data
+directory, measures the time from spawning it to reading the end of its first frame (a marker
+on the frame's last row), sends `q` and waits for it to exit. The two programs alternate run
+by run, so that a change in the host's speed hits both alike. Printed per program: the median,
+minimum and maximum time and the median peak memory (RSS); then the median of the per-round
+differences.
+
+With --instructions each program runs under `valgrind --tool=callgrind` instead, and the total
+number of instructions it executed (start, first frame, `q`, exit) is printed: a figure that
+does not change with the host's load. --keep DIR keeps the profiles, for
+`callgrind_annotate --inclusive=yes DIR/aiready.1.callgrind` to show where they go.
+
+Both programs are built in release first (cargo build --release), unless --no-build is given.
+
+Usage:
+  scripts/startup-time.py [--runs N] [--no-build]
+  scripts/startup-time.py --instructions [--runs N] [--no-build] [--keep DIR]
+"""
+
+import argparse
+import fcntl
+import os
+import pty
+import re
+import select
+import shutil
+import statistics
+import struct
+import subprocess
+import tempfile
+import termios
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROWS, COLS = 40, 120
+
+# (name, binary, marker). The marker is the last text of the program's first frame, so the
+# whole frame has arrived when it is read: aiready starts on the list of sessions, whose footer
+# ends with "help"; the minimal app draws its marker on its last row.
+PROGRAMS = [
+    ("aiready", os.path.join(ROOT, "target", "release", "aiready"), b"help"),
+    (
+        "minimal ratatui",
+        os.path.join(ROOT, "target", "release", "examples", "minimal_ratatui"),
+        b"minimal-ratatui-ready",
+    ),
+]
+
+
+def build():
+    subprocess.run(
+        ["cargo", "build", "--release", "--locked", "--bin", "aiready", "--example", "minimal_ratatui"],
+        cwd=ROOT,
+        check=True,
+    )
+
+
+def drain(master):
+    """Reads whatever the program wrote, so that it never blocks on a full terminal."""
+    try:
+        return os.read(master, 65536)
+    except OSError:
+        return b""
+
+
+def peak_rss_kib(pid):
+    """The peak resident memory of a running process so far (Linux), or None."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            found = re.search(r"^VmHWM:\s+(\d+) kB", f.read(), re.MULTILINE)
+    except OSError:
+        return None
+    return int(found.group(1)) if found else None
+
+
+def run_once(command, marker, timeout):
+    """Runs `command` in a fresh pseudo-terminal with a fresh data directory. Returns the
+    seconds from spawning it to reading `marker`, and its peak RSS in KiB after the first
+    frame (None where the system does not tell)."""
+    data = tempfile.mkdtemp(prefix="aiready-startup-")
     master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    env = dict(os.environ, AIREADY_DATA_DIR=data, AIREADY_CONFIG_DIR=data + "/cfg", TERM="xterm-256color")
-    start = time.perf_counter()
-    p = subprocess.Popen([binary], stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
-    os.close(slave)
-    buf = b""
-    while marker not in buf:
-        r, _, _ = select.select([master], [], [], 5)
-        if not r:
-            raise SystemExit("no first frame: " + repr(buf[-200:]))
-        buf += os.read(master, 65536)
-    times.append((time.perf_counter() - start) * 1000)
-    os.write(master, b"q")
-    p.wait()
-    os.close(master)
-print(f"runs {runs}: median {statistics.median(times):.1f} ms, min {min(times):.1f} ms, max {max(times):.1f} ms")
+    try:
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+        env = dict(
+            os.environ,
+            AIREADY_DATA_DIR=os.path.join(data, "data"),
+            AIREADY_CONFIG_DIR=os.path.join(data, "config"),
+            TERM="xterm-256color",
+        )
+        env.pop("NO_COLOR", None)
+        env.pop("AIREADY_THEME", None)
+        start = time.perf_counter()
+        pid = os.posix_spawn(
+            command[0],
+            command,
+            env,
+            file_actions=[
+                (os.POSIX_SPAWN_DUP2, slave, 0),
+                (os.POSIX_SPAWN_DUP2, slave, 1),
+                (os.POSIX_SPAWN_DUP2, slave, 2),
+                (os.POSIX_SPAWN_CLOSE, master),
+            ],
+            setsid=True,
+        )
+        os.close(slave)
+        slave = None
+        seen = b""
+        while marker not in seen:
+            ready, _, _ = select.select([master], [], [], timeout)
+            chunk = drain(master) if ready else b""
+            if not chunk:
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+                reason = f"no first frame within {timeout} s" if not ready else "exited before its first frame"
+                raise SystemExit(f"{os.path.basename(command[-1])}: {reason}: {seen[-300:]!r}")
+            # A tail long enough for a marker cut between two reads.
+            seen = seen[-64:] + chunk
+        elapsed = time.perf_counter() - start
+        # Read while the program runs: the kernel's figure for a finished child would also
+        # count this script's memory, which the child shared until it started the program.
+        peak = peak_rss_kib(pid)
+        os.write(master, b"q")
+        deadline = time.monotonic() + timeout
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            if time.monotonic() > deadline:
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+                raise SystemExit(f"{os.path.basename(command[-1])}: did not exit after q")
+            ready, _, _ = select.select([master], [], [], 0.02)
+            if ready:
+                drain(master)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"{os.path.basename(command[-1])}: exit status {os.waitstatus_to_exitcode(status)}")
+        return elapsed, peak
+    finally:
+        if slave is not None:
+            os.close(slave)
+        os.close(master)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def times(args):
+    elapsed = {name: [] for name, _, _ in PROGRAMS}
+    rss = {name: [] for name, _, _ in PROGRAMS}
+    # One untimed run of each, so that every timed run finds the same files in the page cache.
+    for _, binary, marker in PROGRAMS:
+        run_once([binary], marker, args.timeout)
+    load_before = os.getloadavg()[0]
+    for round_ in range(args.runs):
+        order = PROGRAMS if round_ % 2 == 0 else PROGRAMS[::-1]
+        for name, binary, marker in order:
+            seconds, peak = run_once([binary], marker, args.timeout)
+            elapsed[name].append(seconds * 1000)
+            rss[name].append(peak)
+    load_after = os.getloadavg()[0]
+    print(f"start-up to the end of the first frame, {COLS}x{ROWS} pseudo-terminal, fresh data directory,")
+    print(f"{args.runs} runs each, alternating; load average {load_before:.2f} before, {load_after:.2f} after")
+    for name, _, _ in PROGRAMS:
+        t = elapsed[name]
+        peaks = [p for p in rss[name] if p is not None]
+        memory = f"   peak RSS {statistics.median(peaks) / 1024:5.1f} MiB" if peaks else ""
+        print(
+            f"  {name:16} median {statistics.median(t):6.2f} ms   min {min(t):6.2f} ms   "
+            f"max {max(t):6.2f} ms{memory}"
+        )
+    (first, _, _), (second, _, _) = PROGRAMS
+    diffs = [a - b for a, b in zip(elapsed[first], elapsed[second])]
+    print(f"  {first} minus {second}: median {statistics.median(diffs):.2f} ms per round")
+
+
+def instructions(args):
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        raise SystemExit("valgrind is not installed (on Debian or Ubuntu: apt-get install valgrind)")
+    if args.keep:
+        os.makedirs(args.keep, exist_ok=True)
+    print(f"instructions executed from start to exit (first frame, then q), callgrind, {args.runs} runs each")
+    for name, binary, marker in PROGRAMS:
+        counts = []
+        for run in range(1, args.runs + 1):
+            out_dir = args.keep or tempfile.mkdtemp(prefix="aiready-callgrind-")
+            out_file = os.path.join(out_dir, f"{os.path.basename(binary)}.{run}.callgrind")
+            try:
+                command = [valgrind, "--tool=callgrind", "--quiet", f"--callgrind-out-file={out_file}", binary]
+                run_once(command, marker, max(args.timeout, 120))
+                with open(out_file, encoding="utf-8", errors="replace") as f:
+                    found = re.search(r"^(?:summary|totals): (\d+)", f.read(), re.MULTILINE)
+                if not found:
+                    raise SystemExit(f"no instruction total in {out_file}")
+                counts.append(int(found.group(1)))
+            finally:
+                if not args.keep:
+                    shutil.rmtree(out_dir, ignore_errors=True)
+        print(
+            f"  {name:16} median {statistics.median(counts) / 1e6:7.2f} million   "
+            f"min {min(counts) / 1e6:7.2f}   max {max(counts) / 1e6:7.2f}"
+        )
+    if args.keep:
+        print(f"profiles kept in {args.keep}: callgrind_annotate --inclusive=yes {args.keep}/aiready.1.callgrind")
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Start-up of aiready against a minimal ratatui app.")
+    parser.add_argument("--runs", type=int, help="runs per program (default 30; 3 with --instructions)")
+    parser.add_argument("--instructions", action="store_true", help="count instructions with callgrind instead of timing")
+    parser.add_argument("--no-build", action="store_true", help="use the release binaries as they are")
+    parser.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for a first frame")
+    parser.add_argument("--keep", metavar="DIR", help="with --instructions: keep the callgrind profiles in DIR")
+    args = parser.parse_args()
+    if args.runs is None:
+        args.runs = 3 if args.instructions else 30
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    if not args.no_build:
+        build()
+    for _, binary, _ in PROGRAMS:
+        if not os.access(binary, os.X_OK):
+            raise SystemExit(f"{binary} is missing; build it with: cargo build --release --bin aiready --example minimal_ratatui")
+    if args.instructions:
+        instructions(args)
+    else:
+        times(args)
+
+
+if __name__ == "__main__":
+    main()

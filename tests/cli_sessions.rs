@@ -302,5 +302,6 @@ fn new_without_a_terminal_refuses_before_creating_anything() {
         stderr(&out)
     );
     let store = FileStore::new(home.path().join("data"));
-    assert!(store.list().map(|l| l.is_empty()).unwrap_or(true));
+    let sessions = store.list().expect("the data directory can be listed");
+    assert!(sessions.is_empty(), "created: {:?}", sessions[0].id);
 }

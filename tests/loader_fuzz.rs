@@ -1,37 +1,54 @@
-//! Arbitrary bytes and mutated valid files never make the loader panic: they give either a
-//! question bank or problems that each carry a location.
+//! Arbitrary bytes (invalid UTF-8 included) and mutated valid files never make the loader
+//! panic: they give either a question bank or problems that each carry a line and column inside
+//! the file.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use aiready::content::{self, BUILTIN_FILES, Source};
+use aiready::content::{self, BUILTIN_FILES, ContentError};
 use proptest::prelude::*;
 
-fn check(name: &str, text: String) {
-    let source = Source {
-        name: name.to_string(),
-        text,
-    };
-    match content::load_sources(std::slice::from_ref(&source)) {
+/// Loads `bytes` as a questionnaire file, the way a user's file is read (from disk, as raw
+/// bytes), and checks the outcome: a bank, or problems that each point inside the file.
+fn check(bytes: &[u8]) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fuzzed.ron");
+    std::fs::write(&path, bytes).unwrap();
+    let name = path.display().to_string();
+    match content::load_paths(std::slice::from_ref(&path)) {
         Ok(bank) => assert!(!bank.questionnaires.is_empty()),
-        Err(problems) => {
+        Err(ContentError::Invalid(problems)) => {
             assert!(!problems.is_empty(), "an error without problems");
+            // Invalid UTF-8 is only ever reported where the valid text ends, so the lines of
+            // the lossy text measure the file.
+            let text = String::from_utf8_lossy(bytes);
+            let lines: Vec<&str> = text.split('\n').collect();
             for p in problems {
                 assert_eq!(p.file, name);
                 assert!(p.line >= 1 && p.column >= 1, "{p}");
-                let lines = source.text.lines().count().max(1);
-                assert!(p.line <= lines + 1, "line {} beyond the text: {p}", p.line);
+                let line = lines
+                    .get(p.line - 1)
+                    .unwrap_or_else(|| panic!("line {} beyond the text: {p}", p.line));
+                let width = line.chars().count();
+                assert!(
+                    p.column <= width + 1,
+                    "column {} beyond line {} of {width} characters: {p}",
+                    p.column,
+                    p.line
+                );
                 assert!(!p.message.is_empty());
             }
         }
+        Err(other) => panic!("not a content problem: {other}"),
     }
 }
 
-/// A mutation of a valid file: cut a range, repeat a range, or insert a short string.
+/// A mutation of a valid file, byte by byte (so that a cut or a copy can split a character):
+/// cut a range, repeat a range, or insert a few bytes.
 #[derive(Debug, Clone)]
 enum Mutation {
     Cut(usize, usize),
     Repeat(usize, usize),
-    Insert(usize, String),
+    Insert(usize, Vec<u8>),
 }
 
 fn mutation() -> impl Strategy<Value = Mutation> {
@@ -41,67 +58,73 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         (
             any::<usize>(),
             prop::sample::select(vec![
-                "(",
-                ")",
-                "[",
-                "]",
-                ",",
-                ":",
-                "\"",
-                "//",
-                "/*",
-                "r#\"",
-                "Some(",
-                "é",
-                "\u{0}",
-                "weight: 9,",
-                "x: 1,",
-                "-1",
-                "99999999999999999999",
-                "Yes(\"nope\")",
+                &b"("[..],
+                b")",
+                b"[",
+                b"]",
+                b",",
+                b":",
+                b"\"",
+                b"//",
+                b"/*",
+                b"r#\"",
+                b"Some(",
+                "é".as_bytes(),
+                b"\0",
+                b"weight: 9,",
+                b"x: 1,",
+                b"-1",
+                b"99999999999999999999",
+                b"Yes(\"nope\")",
+                // Not UTF-8: a stray byte, a cut-off character, a surrogate, an overlong form.
+                b"\xff",
+                b"\xc3",
+                b"\xe2\x80",
+                b"\xed\xa0\x80",
+                b"\xc0\xaf",
             ])
-            .prop_map(str::to_string)
+            .prop_map(<[u8]>::to_vec)
         )
-            .prop_map(|(at, s)| Mutation::Insert(at, s)),
+            .prop_map(|(at, bytes)| Mutation::Insert(at, bytes)),
     ]
 }
 
-fn apply(text: &str, mutations: &[Mutation]) -> String {
-    let mut chars: Vec<char> = text.chars().collect();
+fn apply(text: &str, mutations: &[Mutation]) -> Vec<u8> {
+    let mut bytes = text.as_bytes().to_vec();
     for m in mutations {
-        let len = chars.len().max(1);
+        let len = bytes.len().max(1);
         match m {
             Mutation::Cut(at, n) => {
-                let start = at % len;
-                let end = (start + n).min(chars.len());
-                chars.drain(start.min(chars.len())..end);
+                let start = (at % len).min(bytes.len());
+                let end = (start + n).min(bytes.len());
+                bytes.drain(start..end);
             }
             Mutation::Repeat(at, n) => {
-                let start = (at % len).min(chars.len());
-                let end = (start + n).min(chars.len());
-                let copy: Vec<char> = chars[start..end].to_vec();
-                chars.splice(start..start, copy);
+                let start = (at % len).min(bytes.len());
+                let end = (start + n).min(bytes.len());
+                let copy = bytes[start..end].to_vec();
+                bytes.splice(start..start, copy);
             }
-            Mutation::Insert(at, s) => {
-                let start = (at % len).min(chars.len());
-                chars.splice(start..start, s.chars());
+            Mutation::Insert(at, inserted) => {
+                let start = (at % len).min(bytes.len());
+                bytes.splice(start..start, inserted.iter().copied());
             }
         }
     }
-    chars.into_iter().collect()
+    bytes
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn arbitrary_text_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
-        check("random.ron", String::from_utf8_lossy(&bytes).into_owned());
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        check(&bytes);
     }
 
     #[test]
-    fn ron_like_text_never_panics(text in "[A-Za-z(){}\\[\\],:\" 0-9\n./#*-]{0,300}") {
-        check("ronish.ron", text);
+    fn ron_like_text_never_panics(text in "[A-Za-zé(){}\\[\\],:\" 0-9\n./#*-]{0,300}") {
+        check(text.as_bytes());
     }
 
     #[test]
@@ -109,7 +132,7 @@ proptest! {
         file in 0usize..BUILTIN_FILES.len(),
         mutations in prop::collection::vec(mutation(), 1..4),
     ) {
-        let (name, text) = BUILTIN_FILES[file];
-        check(name, apply(text, &mutations));
+        let (_, text) = BUILTIN_FILES[file];
+        check(&apply(text, &mutations));
     }
 }

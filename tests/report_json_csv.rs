@@ -4,7 +4,9 @@
 
 mod common;
 
-use aiready::report::{self, Format, ReportContext, escape};
+use aiready::domain::scale::Answer;
+use aiready::domain::session::ActionStatus;
+use aiready::report::{self, Format, escape};
 use aiready::store::{FileStore, SessionStore};
 use common::fixture_session as fixture;
 use common::report_cli::{aiready, stderr, stdout, with_session};
@@ -135,44 +137,126 @@ fn import_refuses_other_files_by_name_and_changes_nothing() {
     );
 }
 
+/// The answer and level cells for an answer, written out by hand.
+fn answer_cells(answer: Answer) -> (&'static str, u8) {
+    match answer {
+        Answer::NotInPlace => ("0 Not in place", 0),
+        Answer::AdHoc => ("1 Ad hoc", 1),
+        Answer::Designed => ("2 Designed", 2),
+        Answer::Implemented => ("3 Implemented", 3),
+        Answer::Operating => ("4 Operating", 4),
+        Answer::Unknown => ("? Unknown", 0),
+        Answer::NotApplicable => panic!("an N/A question is in the action plan"),
+    }
+}
+
 #[test]
 fn csv_parses_back_row_for_row() {
+    // Every row is checked against the fixture session and its questions as they were typed,
+    // with the rules of the action plan written out here: a gap is an applicable, answered
+    // question below the Type 2 target of 4 (Unknown counts as 0); its priority is weight x
+    // shortfall; gaps come first, critical ones before the rest, then by priority; then the
+    // other applicable questions with an owner or a due date.
     let session = fixture::session();
     let bank = fixture::bank();
-    let options = fixture::options();
-    let text = report::render(Format::Csv, bank, &session, &options).unwrap();
-    let results = aiready::domain::scoring::score(bank, &session);
-    let context = ReportContext::build(bank, &session, &results, &options);
+    let text = report::render(Format::Csv, bank, &session, &fixture::options()).unwrap();
     let (header, rows) = csv_rows(&text);
     assert_eq!(header, report::csv::HEADER);
-    assert_eq!(rows.len(), context.actions.len());
-    let gaps = rows.iter().filter(|r| r[10] == "yes").count();
-    assert_eq!(gaps, results.gaps.len());
-    for (row, action) in rows.iter().zip(&context.actions) {
-        assert_eq!(row[0], action.rank.to_string());
-        assert_eq!(row[1], action.id);
-        assert_eq!(row[2], action.prompt);
-        assert_eq!(row[11], action.remediation);
-        assert_eq!(row[12], action.owner);
-        assert_eq!(row[13], action.due);
-        assert_eq!(row[14], action.notes);
-        assert_eq!(row[21], action.what);
-        assert_eq!(row[22], action.status);
-    }
-    // Completeness: every gap's notes and every action owner and due date has its row.
-    for (id, r) in &session.records {
-        let in_plan = results.gaps.iter().any(|g| g.question_id == id)
-            || (!r.action.owner.is_empty() && bank.question(id).is_some());
-        let applicable = results
-            .questions
-            .iter()
-            .any(|q| q.id == id && q.status != aiready::domain::scoring::QuestionStatus::Hidden);
-        if in_plan && applicable {
-            let row = rows.iter().find(|row| &row[1] == id).unwrap();
-            assert_eq!(row[14], r.notes);
-            assert_eq!(row[12], r.action.owner);
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let cell = |row: &[String], name: &str| row[col(name)].clone();
+
+    let applicable = session.applicable_questions(bank);
+    let mut expected_ids = Vec::new();
+    for q in &applicable {
+        let r = session.record(&q.id);
+        let level = r
+            .and_then(|r| r.answer)
+            .filter(|a| *a != Answer::NotApplicable)
+            .map(|a| answer_cells(a).1);
+        let has_action = r.is_some_and(|r| !r.action.owner.is_empty() || r.action.due.is_some());
+        if level.is_some_and(|l| l < 4) || has_action {
+            expected_ids.push(q.id.as_str());
         }
     }
+    let mut found: Vec<&str> = rows
+        .iter()
+        .map(|r| r[col("question_id")].as_str())
+        .collect();
+    found.sort_unstable();
+    expected_ids.sort_unstable();
+    assert_eq!(found, expected_ids);
+    assert!(!found.contains(&fixture::ORPHAN));
+
+    let mut last_gap_key = (true, u32::MAX);
+    let mut gaps_done = false;
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(cell(row, "rank"), (i + 1).to_string());
+        let id = cell(row, "question_id");
+        let q = bank.question(&id).unwrap();
+        let r = session.record(&id).unwrap();
+        assert_eq!(cell(row, "question"), q.prompt, "{id}");
+        // A shared question is listed under its own category, or under the first category
+        // it is also asked in when its own is out of scope.
+        let listed = q.categories().find(|c| session.in_scope(*c)).unwrap();
+        assert_eq!(cell(row, "category"), listed.title(), "{id}");
+        assert_eq!(cell(row, "stage"), q.stage.title(), "{id}");
+        assert_eq!(cell(row, "remediation"), q.remediation, "{id}");
+        assert_eq!(cell(row, "target"), "4");
+        let (answer, level) = answer_cells(r.answer.unwrap());
+        assert_eq!(cell(row, "answer"), answer, "{id}");
+        assert_eq!(cell(row, "level"), level.to_string(), "{id}");
+        let priority = u32::from(q.weight) * u32::from(4 - level);
+        assert_eq!(cell(row, "priority"), priority.to_string(), "{id}");
+        let yes_no = |b: bool| if b { "yes" } else { "no" };
+        assert_eq!(cell(row, "critical"), yes_no(q.critical), "{id}");
+        let gap = level < 4;
+        assert_eq!(cell(row, "gap"), yes_no(gap), "{id}");
+        assert_eq!(cell(row, "owner"), r.action.owner, "{id}");
+        let due = r.action.due.map(|d| d.to_string()).unwrap_or_default();
+        assert_eq!(cell(row, "due"), due, "{id}");
+        assert_eq!(cell(row, "notes"), r.notes, "{id}");
+        assert_eq!(cell(row, "soc2"), q.maps_to.tsc.join(", "), "{id}");
+        assert_eq!(cell(row, "nist_ai_rmf"), q.maps_to.nist.join(", "), "{id}");
+        assert_eq!(cell(row, "iso_42001"), q.maps_to.iso.join(", "), "{id}");
+        assert_eq!(cell(row, "evidence"), r.action.evidence.join("; "), "{id}");
+        assert_eq!(cell(row, "session_id"), fixture::ID);
+        assert_eq!(cell(row, "exported"), "2026-02-01T09:00:00Z");
+        assert_eq!(cell(row, "action"), r.action.what, "{id}");
+        let status = match &r.action.status {
+            _ if r.action.is_empty() => String::new(),
+            ActionStatus::Open => "open".into(),
+            ActionStatus::InProgress => "in progress".into(),
+            ActionStatus::Done => "done".into(),
+            ActionStatus::WontDo(why) => format!("won't do: {why}"),
+        };
+        assert_eq!(cell(row, "status"), status, "{id}");
+        if gap {
+            assert!(!gaps_done, "gap {id} after the other actions");
+            let key = (q.critical, priority);
+            assert!(
+                key <= last_gap_key,
+                "gap {id} {key:?} ranked after {last_gap_key:?}"
+            );
+            last_gap_key = key;
+        } else {
+            gaps_done = true;
+        }
+    }
+
+    // The first question, written out from the fixture: answered 4, Ana's action, and a note
+    // of three lines that the CSV keeps as typed.
+    let first = rows
+        .iter()
+        .find(|r| r[col("question_id")] == applicable[0].id)
+        .unwrap();
+    assert_eq!(cell(first, "answer"), "4 Operating");
+    assert_eq!(cell(first, "gap"), "no");
+    assert_eq!(cell(first, "owner"), "Ana Alvarez");
+    assert_eq!(cell(first, "due"), "2027-01-01");
+    assert_eq!(
+        cell(first, "notes"),
+        "Reviewed in the workshop.\nSecond line of the note\n- with a dash"
+    );
 }
 
 #[test]

@@ -445,13 +445,24 @@ fn wait_for(rx: &mpsc::Receiver<String>, prefix: &str) -> String {
     }
 }
 
+/// The data directory and session id a helper test was started with by its parent test; a
+/// helper started any other way (e.g. `cargo test -- --ignored`) has nothing to work on and
+/// stops with a panic that says so, rather than passing without testing anything.
+fn child_arguments(helper: &str, parent: &str) -> (PathBuf, String) {
+    match (std::env::var_os(CHILD_DIR), std::env::var(CHILD_ID)) {
+        (Some(dir), Ok(id)) => (PathBuf::from(dir), id),
+        _ => panic!(
+            "{helper} is a child process of the test {parent} and tests nothing on its own; \
+             run {parent} instead ({CHILD_DIR} and {CHILD_ID} are not set)"
+        ),
+    }
+}
+
 #[test]
 #[ignore = "helper: run by lock_is_refused_to_a_second_process"]
 fn helper_hold_lock() {
-    let (Some(dir), Some(id)) = (std::env::var_os(CHILD_DIR), std::env::var(CHILD_ID).ok()) else {
-        return;
-    };
-    let store = FileStore::new(PathBuf::from(dir));
+    let (dir, id) = child_arguments("helper_hold_lock", "lock_is_refused_to_a_second_process");
+    let store = FileStore::new(dir);
     let (_session, _lock) = store.open(&id).unwrap();
     println!("locked");
     std::io::stdout().flush().unwrap();
@@ -498,10 +509,8 @@ fn lock_is_refused_to_a_second_process() {
 #[test]
 #[ignore = "helper: run by saves_survive_sigkill"]
 fn helper_save_in_a_loop() {
-    let (Some(dir), Some(id)) = (std::env::var_os(CHILD_DIR), std::env::var(CHILD_ID).ok()) else {
-        return;
-    };
-    let store = FileStore::new(PathBuf::from(dir));
+    let (dir, id) = child_arguments("helper_save_in_a_loop", "saves_survive_sigkill");
+    let store = FileStore::new(dir);
     let (mut session, lock) = store.open(&id).unwrap();
     let mut counter: u64 = session
         .record("counter")

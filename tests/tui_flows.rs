@@ -672,7 +672,7 @@ fn an_existing_file_is_replaced_only_after_yes() {
 }
 
 #[test]
-fn an_unwritable_folder_shows_an_error_and_writes_nothing() {
+fn a_place_that_cannot_be_written_shows_an_error_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let store = MemoryStore::new();
     seed(&store, ID, "Acme", &[]);
@@ -697,24 +697,33 @@ fn an_unwritable_folder_shows_an_error_and_writes_nothing() {
     assert!(matches!(app.screen(), Screen::Workshop(_)));
     assert!(app.save_error.is_none());
 
-    // A folder without write permission (not checkable as root, who may write anywhere).
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let locked = dir.path().join("locked");
-        std::fs::create_dir(&locked).unwrap();
-        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
-        let root = std::fs::write(locked.join("probe"), "").is_ok();
-        if !root {
-            export_here(&mut app, &locked, None);
-            app.dispatch(Action::Export);
-            app.dispatch(Action::Confirm);
-            let problem = popup(&app).error.clone().unwrap();
-            assert!(problem.contains("cannot write"), "{problem}");
-            assert!(std::fs::read_dir(&locked).unwrap().next().is_none());
-        }
-        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
+    // A file the system refuses to create, whoever runs the test (root included): its name is
+    // longer than any file system allows (255 bytes). The popup names the file and the reason.
+    let folder = dir.path().join("refused");
+    std::fs::create_dir(&folder).unwrap();
+    export_here(&mut app, &folder, None);
+    app.dispatch(Action::Export);
+    app.dispatch(Action::NextField);
+    assert_eq!(popup(&app).focus, ExportField::Path);
+    let typed = popup(&app).path_text().len();
+    backspace(&mut app, typed);
+    let name = format!("{}.md", "n".repeat(300));
+    type_text(&mut app, &name);
+    app.dispatch(Action::Confirm);
+    let problem = popup(&app)
+        .error
+        .clone()
+        .expect("the refused write shows in the popup");
+    assert!(problem.contains("cannot write"), "{problem}");
+    assert!(problem.contains(&name), "{problem}");
+    assert!(problem.contains("Nothing was written"), "{problem}");
+    assert_eq!(app.message.clone().unwrap().kind, MessageKind::Error);
+    // No report and no temporary file is left behind; the choices stay for another try.
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0);
+    assert_eq!(popup(&app).path_text(), name);
+    app.dispatch(Action::Back);
+    assert!(app.export().is_none());
+    assert!(app.save_error.is_none());
 }
 
 /// A session whose reports go to a temporary folder, with `template` as the user's report

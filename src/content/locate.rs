@@ -763,21 +763,82 @@ Questionnaire(
 
     #[test]
     fn survives_unbalanced_and_hostile_text() {
-        for text in [
-            "((((",
-            "]]]",
-            "Q(a: [1, (b: {",
-            "\"unterminated",
-            "r#\"x",
-            "/* open",
-        ] {
+        // Each text, a path to locate in it, where it is found (the nearest value the walker
+        // could follow), and the path found at a location inside the text.
+        type Case = (
+            &'static str,
+            &'static str,
+            (usize, usize),
+            (usize, usize),
+            &'static str,
+        );
+        let cases: [Case; 6] = [
+            // Four open parentheses: one value nested in the next, all at the top level.
+            ("((((", "a.b[3]", (1, 1), (1, 3), ""),
+            // Nothing but closing brackets: the top-level value is the first one.
+            ("]]]", "a.b[3]", (1, 1), (1, 3), ""),
+            // Cut off inside a map: `a[1].b` is the `{` at column 14.
+            ("Q(a: [1, (b: {", "a[1].b[3]", (1, 14), (1, 14), "a[1].b"),
+            ("Q(a: [1, (b: {", "a.b[3]", (1, 6), (1, 7), "a[0]"),
+            // A string or raw string that never ends is one value reaching the end.
+            ("\"unterminated", "a.b[3]", (1, 1), (1, 3), ""),
+            ("r#\"x", "a.b[3]", (1, 1), (1, 3), ""),
+        ];
+        for (text, path, (line, column), inside, expected_path) in cases {
             let map = SourceMap::new(text);
-            let _ = map.location_of(text, "a.b[3]");
+            assert_eq!(
+                map.location_of(text, path),
+                Location { line, column },
+                "{text:?}"
+            );
+            let at = Location {
+                line: inside.0,
+                column: inside.1,
+            };
+            let map_up_to = SourceMap::up_to(text, at);
+            assert_eq!(map_up_to.path_at(text, at), expected_path, "{text:?}");
+            // The same text after a comment line and an indent moves by one line and two
+            // columns.
+            let shifted = format!("// hostile\n  {text}");
+            let map = SourceMap::new(&shifted);
+            assert_eq!(
+                map.location_of(&shifted, path),
+                Location {
+                    line: line + 1,
+                    column: column + 2
+                },
+                "{shifted:?}"
+            );
+            let at = Location {
+                line: inside.0 + 1,
+                column: inside.1 + 2,
+            };
+            let map_up_to = SourceMap::up_to(&shifted, at);
+            assert_eq!(
+                map_up_to.path_at(&shifted, at),
+                expected_path,
+                "{shifted:?}"
+            );
+        }
+        // A comment that never ends holds no value at all: every path falls back to the start
+        // of the file, wherever the comment begins.
+        for text in ["/* open", "\n\n   /* open (( [["] {
+            let map = SourceMap::new(text);
+            assert_eq!(
+                map.location_of(text, "a.b[3]"),
+                Location { line: 1, column: 1 }
+            );
             let at = Location { line: 1, column: 3 };
-            let _ = SourceMap::up_to(text, at).path_at(text, at);
+            assert_eq!(SourceMap::up_to(text, at).path_at(text, at), "");
         }
         let deep = "[".repeat(10_000);
         let at = Location { line: 1, column: 1 };
         assert_eq!(SourceMap::up_to(&deep, at).path_at(&deep, at), "");
+        let map = SourceMap::new(&deep);
+        // Nesting is followed as far as a questionnaire could need.
+        assert_eq!(
+            map.location_of(&deep, "[0][0][0]"),
+            Location { line: 1, column: 4 }
+        );
     }
 }

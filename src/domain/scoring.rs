@@ -1117,6 +1117,50 @@ mod tests {
     }
 
     #[test]
+    fn weights_act_as_stated() {
+        // Worked out by hand: Security has a weight-1 question at 4 (100 points) in Storage
+        // and a weight-3 question at 0 (0 points) in Training: (1 x 100 + 3 x 0) / 4 = 25.
+        // Privacy has a weight-2 question at 2 (50 points) and a weight-1 question at 3 (75
+        // points): (2 x 50 + 1 x 75) / 3 = 58.33. Overall: (25 + 58.33) / 2 = 41.67.
+        let weighted = |id: &str, category, stage, weight| {
+            let mut q = question(id, category, stage);
+            q.weight = weight;
+            q
+        };
+        let b = bank(vec![
+            weighted("light", Category::Security, Stage::Storage, 1),
+            weighted("heavy", Category::Security, Stage::Training, 3),
+            weighted("p2", Category::Privacy, Stage::Sharing, 2),
+            weighted("p1", Category::Privacy, Stage::Sharing, 1),
+        ]);
+        let mut s = session(&b);
+        set(&mut s, "light", Answer::Operating);
+        set(&mut s, "heavy", Answer::NotInPlace);
+        set(&mut s, "p2", Answer::Designed);
+        set(&mut s, "p1", Answer::Implemented);
+        let r = score(&b, &s);
+        let category = |c| r.category(c).and_then(|c| c.score);
+        assert_eq!(category(Category::Security), Some(25.0));
+        assert_eq!(
+            r.section(Category::Security, Stage::Storage)
+                .and_then(|s| s.score),
+            Some(100.0)
+        );
+        assert_eq!(
+            r.section(Category::Security, Stage::Training)
+                .and_then(|s| s.score),
+            Some(0.0)
+        );
+        let privacy = category(Category::Privacy).unwrap_or_default();
+        assert!((privacy - 175.0 / 3.0).abs() < 1e-9, "{privacy}");
+        let overall = r.overall.unwrap_or_default();
+        assert!(
+            (overall - (25.0 + 175.0 / 3.0) / 2.0).abs() < 1e-9,
+            "{overall}"
+        );
+    }
+
+    #[test]
     fn a_critical_question_at_0_settles_not_ready_while_others_are_open() {
         let b = security_bank();
         let mut s = session(&b);
@@ -1335,8 +1379,8 @@ mod tests {
         use super::*;
         use proptest::prelude::*;
 
-        const CATS: [Category; 3] = [Category::Security, Category::Privacy, Category::AiRisk];
-        const STAGES: [Stage; 3] = [Stage::Governance, Stage::Storage, Stage::Training];
+        /// The names of the people who vote in generated sessions.
+        const VOTERS: [&str; 3] = ["Ana", "Ben", "Chi"];
 
         /// (category, stage, weight, critical, generative-only) per question, and an answer index
         /// per question: 0..7 for Answer::ALL, 7 for unanswered.
@@ -1344,7 +1388,13 @@ mod tests {
 
         fn case() -> impl Strategy<Value = (Vec<Spec>, Vec<usize>)> {
             prop::collection::vec(
-                (0..3usize, 0..3usize, 1..=3u8, any::<bool>(), any::<bool>()),
+                (
+                    0..Category::ALL.len(),
+                    0..Stage::ALL.len(),
+                    1..=3u8,
+                    any::<bool>(),
+                    any::<bool>(),
+                ),
                 1..24,
             )
             .prop_flat_map(|qs| {
@@ -1353,12 +1403,35 @@ mod tests {
             })
         }
 
-        fn build(qs: &[Spec], answers: &[usize]) -> (QuestionBank, Session) {
-            let questions = qs
-                .iter()
+        /// A case, one of its questions (made applicable, so that changing it matters) and an
+        /// answer for it from `answers` (indexes into Answer::ALL): the precondition of the
+        /// properties that change one question, met by every generated case.
+        fn case_with_pick(
+            answers: &'static [usize],
+        ) -> impl Strategy<Value = (Vec<Spec>, Vec<usize>, usize)> {
+            (
+                case(),
+                any::<prop::sample::Index>(),
+                prop::sample::select(answers),
+            )
+                .prop_map(|((mut qs, mut all), pick, answer)| {
+                    let i = pick.index(qs.len());
+                    qs[i].4 = false;
+                    all[i] = answer;
+                    (qs, all, i)
+                })
+        }
+
+        /// Answers that score (the five levels and Unknown), as indexes into Answer::ALL.
+        const SCORED: &[usize] = &[0, 1, 2, 3, 4, 6];
+        /// Answers that can be raised by one level (Unknown rises to 1).
+        const RAISABLE: &[usize] = &[0, 1, 2, 3, 6];
+
+        fn questions(qs: &[Spec]) -> Vec<Question> {
+            qs.iter()
                 .enumerate()
                 .map(|(i, (c, st, w, crit, gen_only))| {
-                    let mut q = question(&format!("q{i:02}"), CATS[*c], STAGES[*st]);
+                    let mut q = question(&id(i), Category::ALL[*c], Stage::ALL[*st]);
                     q.weight = *w;
                     q.critical = *crit;
                     if *gen_only {
@@ -1366,14 +1439,34 @@ mod tests {
                     }
                     q
                 })
-                .collect();
-            let b = bank(questions);
+                .collect()
+        }
+
+        fn id(i: usize) -> String {
+            format!("q{i:02}")
+        }
+
+        fn build(qs: &[Spec], answers: &[usize]) -> (QuestionBank, Session) {
+            let b = bank(questions(qs));
             let mut s = session(&b);
             s.scoping
                 .insert("generative".into(), answers.len().is_multiple_of(2));
+            s.participants = VOTERS
+                .iter()
+                .map(|name| crate::domain::session::Participant {
+                    name: (*name).into(),
+                    role: String::new(),
+                })
+                .collect();
             for (i, a) in answers.iter().enumerate() {
                 if let Some(answer) = Answer::ALL.get(*a) {
-                    set(&mut s, &format!("q{i:02}"), *answer);
+                    set(&mut s, &id(i), *answer);
+                }
+                // Votes that vary with the case: agreeing, spread, N/A, Unknown or missing.
+                for (p, voter) in VOTERS.iter().enumerate() {
+                    if let Some(vote) = Answer::ALL.get((a + p * (i + 1)) % 8) {
+                        s.record_vote(&id(i), voter, Some(*vote), Timestamp::UNIX_EPOCH);
+                    }
                 }
             }
             (b, s)
@@ -1386,6 +1479,27 @@ mod tests {
                 out.extend(c.sections.iter().map(|s| s.score));
             }
             out
+        }
+
+        /// Scores keyed by where they belong, so that two results can be compared cell by cell.
+        fn scores_by_place(r: &Results<'_>) -> Vec<(Category, Option<Stage>, Option<f64>)> {
+            let mut out = Vec::new();
+            for c in &r.categories {
+                out.push((c.category, None, c.score));
+                out.extend(
+                    c.sections
+                        .iter()
+                        .map(|s| (c.category, Some(s.stage), s.score)),
+                );
+            }
+            out
+        }
+
+        fn close(x: Option<f64>, y: Option<f64>) -> bool {
+            match (x, y) {
+                (Some(x), Some(y)) => (x - y).abs() < 1e-9,
+                (x, y) => x.is_none() && y.is_none(),
+            }
         }
 
         /// Ids of the applicable open questions.
@@ -1511,20 +1625,16 @@ mod tests {
             }
 
             #[test]
-            fn raising_one_level_never_lowers_a_score((qs, answers) in case(), pick in any::<prop::sample::Index>()) {
+            fn raising_one_level_never_lowers_a_score((qs, answers, i) in case_with_pick(RAISABLE)) {
                 let (b, mut s) = build(&qs, &answers);
-                let i = pick.index(qs.len());
-                let id = format!("q{i:02}");
-                let raised = match s.answer(&id) {
-                    Some(Answer::Unknown) => Answer::AdHoc,
-                    Some(a) => match a.level().and_then(|l| Answer::from_level(l + 1)) {
-                        Some(next) => next,
-                        None => return Ok(()),
-                    },
-                    None => return Ok(()),
+                let raised = match s.answer(&id(i)) {
+                    Some(Answer::Unknown) => Some(Answer::AdHoc),
+                    Some(a) => a.level().and_then(|l| Answer::from_level(l + 1)),
+                    None => None,
                 };
+                let Some(raised) = raised else { unreachable!("the picked answer can be raised") };
                 let before = score(&b, &s);
-                set(&mut s, &id, raised);
+                set(&mut s, &id(i), raised);
                 let after = score(&b, &s);
                 for (x, y) in all_scores(&before).into_iter().zip(all_scores(&after)) {
                     prop_assert_eq!(x.is_some(), y.is_some());
@@ -1543,53 +1653,92 @@ mod tests {
             }
 
             #[test]
-            fn na_changes_no_other_contribution((qs, answers) in case(), pick in any::<prop::sample::Index>()) {
+            fn na_changes_no_other_contribution((qs, answers, i) in case_with_pick(SCORED)) {
                 let (b, mut s) = build(&qs, &answers);
-                let i = pick.index(qs.len());
-                let id = format!("q{i:02}");
                 let before = score(&b, &s);
-                set(&mut s, &id, Answer::NotApplicable);
+                set(&mut s, &id(i), Answer::NotApplicable);
                 let after = score(&b, &s);
+                let mut seen = false;
                 for (x, y) in before.questions.iter().zip(&after.questions) {
-                    if x.id != id {
+                    if x.id != id(i) {
                         prop_assert_eq!(x, y);
                     } else {
+                        prop_assert!(x.points.is_some(), "the picked question scored before");
                         prop_assert_eq!(y.points, None);
+                        seen = true;
                     }
                 }
-            }
-
-            #[test]
-            fn weights_act_as_stated((qs, answers) in case()) {
-                let (b, s) = build(&qs, &answers);
-                let r = score(&b, &s);
-                let mut means = Vec::new();
-                for c in &r.categories {
-                    let scored: Vec<&QuestionScore> = r
-                        .questions
-                        .iter()
-                        .filter(|q| q.category == c.category && q.points.is_some())
-                        .collect();
-                    let w: u32 = scored.iter().map(|q| u32::from(q.weight)).sum();
-                    let p: u32 = scored
-                        .iter()
-                        .map(|q| u32::from(q.weight) * q.points.unwrap_or(0))
-                        .sum();
-                    let expected = (w > 0).then(|| f64::from(p) / f64::from(w));
-                    prop_assert_eq!(c.score, expected);
-                    means.extend(expected);
+                prop_assert!(seen);
+                // And every score is what it would be without the question at all.
+                let mut without: Vec<Spec> = qs.clone();
+                without.remove(i);
+                let mut others = answers.clone();
+                others.remove(i);
+                let (b_without, _) = build(&without, &others);
+                let mut s_without = s.clone();
+                s_without.records.remove(&id(i));
+                // Questions after the removed one keep their ids in the session: rename them.
+                let records = std::mem::take(&mut s_without.records);
+                for (old, r) in records {
+                    let n: usize = old[1..].parse().unwrap_or_default();
+                    let new = if n > i { id(n - 1) } else { old };
+                    s_without.records.insert(new, r);
                 }
-                let overall = (!means.is_empty()).then(|| means.iter().sum::<f64>() / means.len() as f64);
-                prop_assert_eq!(r.overall, overall);
+                let r_without = score(&b_without, &s_without);
+                for (category, stage, x) in scores_by_place(&after) {
+                    let y = scores_by_place(&r_without)
+                        .into_iter()
+                        .find(|(c, st, _)| (*c, *st) == (category, stage))
+                        .and_then(|found| found.2);
+                    prop_assert!(close(x, y), "{:?} {:?}: {:?} against {:?}", category, stage, x, y);
+                }
+                prop_assert!(close(after.overall, r_without.overall));
             }
 
             #[test]
-            fn heavier_weight_pulls_a_score_towards_the_question((qs, answers) in case(), pick in any::<prop::sample::Index>()) {
+            fn a_weight_counts_like_that_many_copies_of_the_question((qs, answers) in case()) {
+                // Weight 3 must weigh exactly as three weight-1 questions with the same answer:
+                // a definition of weighting that does not repeat the scoring formula.
                 let (b, s) = build(&qs, &answers);
-                let i = pick.index(qs.len());
+                let mut copies = Vec::new();
+                let mut copied = session(&b);
+                copied.scoping = s.scoping.clone();
+                for (i, q) in questions(&qs).into_iter().enumerate() {
+                    for k in 0..q.weight {
+                        let mut one = q.clone();
+                        one.id = format!("{}-{k}", q.id);
+                        one.weight = 1;
+                        if let Some(answer) = s.answer(&q.id) {
+                            set(&mut copied, &one.id, answer);
+                        }
+                        copies.push(one);
+                    }
+                    prop_assert_eq!(&q.id, &id(i));
+                }
+                let r = score(&b, &s);
+                let copies = bank(copies);
+                let r_copies = score(&copies, &copied);
+                let (x, y) = (scores_by_place(&r), scores_by_place(&r_copies));
+                prop_assert_eq!(x.len(), y.len());
+                for (x, y) in x.iter().zip(&y) {
+                    prop_assert_eq!((x.0, x.1), (y.0, y.1));
+                    prop_assert!(close(x.2, y.2), "{:?} against {:?}", x, y);
+                }
+                prop_assert!(close(r.overall, r_copies.overall));
+            }
+
+            #[test]
+            fn heavier_weight_pulls_a_score_towards_the_question(
+                (mut qs, answers, i) in case_with_pick(SCORED),
+                weight in 1..=2u8,
+            ) {
+                qs[i].2 = weight;
+                let (b, s) = build(&qs, &answers);
                 let before = score(&b, &s);
-                let Some(q) = before.questions.get(i).cloned() else { return Ok(()) };
-                let (Some(p), true) = (q.points, q.weight < 3) else { return Ok(()) };
+                let q = before.questions.iter().find(|q| q.id == id(i)).cloned();
+                let Some(q) = q else { unreachable!("every question is scored") };
+                let p = q.points.map(f64::from);
+                let Some(p) = p else { unreachable!("the picked question has points") };
                 let mut heavier = b.clone();
                 for qn in heavier.questionnaires.iter_mut().flat_map(|qn| qn.sections.iter_mut()).flat_map(|s| s.questions.iter_mut()) {
                     if qn.id == q.id {
@@ -1597,12 +1746,29 @@ mod tests {
                     }
                 }
                 let after = score(&heavier, &s);
-                let old = before.category(q.category).and_then(|c| c.score).unwrap_or(0.0);
-                let new = after.category(q.category).and_then(|c| c.score).unwrap_or(0.0);
-                let p = f64::from(p);
+                let old = before.category(q.category).and_then(|c| c.score);
+                let new = after.category(q.category).and_then(|c| c.score);
+                let (Some(old), Some(new)) = (old, new) else {
+                    unreachable!("the category has a scored question")
+                };
                 // The category score moves towards the question's points and never past them.
                 prop_assert!((new - p).abs() <= (old - p).abs() + 1e-9);
                 prop_assert!((new - old) * (p - old) >= -1e-9);
+            }
+
+            #[test]
+            fn votes_never_change_a_score((qs, answers) in case()) {
+                // Votes are what each person said; only the agreed answer is scored.
+                let (b, s) = build(&qs, &answers);
+                prop_assert!(s.records.values().any(|r| !r.votes.is_empty()));
+                let mut silent = s.clone();
+                for r in silent.records.values_mut() {
+                    r.votes.clear();
+                }
+                let (with, without) = (score(&b, &s), score(&b, &silent));
+                prop_assert_eq!(all_scores(&with), all_scores(&without));
+                prop_assert_eq!(with.verdict, without.verdict);
+                prop_assert_eq!(&with.questions, &without.questions);
             }
         }
     }

@@ -27,10 +27,11 @@ const PARAGRAPH_JOIN: &str = " ¶ ";
 /// such as dates and scores) needs nothing, and reports of large sessions print a lot of it.
 pub fn is_plain(text: &str) -> bool {
     let bytes = text.as_bytes();
-    let (Some(first), Some(last)) = (bytes.first(), bytes.last()) else {
+    let Some(first) = bytes.first() else {
         return true;
     };
-    if first.is_ascii_whitespace() || last.is_ascii_whitespace() {
+    // The full escape trims every kind of space at the ends, not only ASCII ones.
+    if text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace) {
         return false;
     }
     if matches!(first, b'-' | b'+' | b'=') || starts_ordered_marker(text) {
@@ -95,6 +96,11 @@ pub fn inline(text: &str) -> String {
     if is_plain(text) {
         return text.to_string();
     }
+    inline_escaped(text)
+}
+
+/// [`inline`] without the shortcut for plain text.
+fn inline_escaped(text: &str) -> String {
     let mut joined = String::with_capacity(text.len() + 8);
     for (line, after_blank) in lines(text) {
         if !joined.is_empty() {
@@ -357,6 +363,8 @@ mod tests {
             "a\u{2028}b",
             "a\u{85}b",
             "<b>",
+            "\u{a0}x",
+            "x\u{3000}",
         ] {
             assert!(!is_plain(not_plain), "{not_plain:?}");
         }
@@ -400,5 +408,49 @@ mod tests {
         }
         assert_eq!(csv_cell("Ana"), "Ana");
         assert_eq!(csv_cell(""), "");
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Characters that plain text is made of, with the ones near the edge of the plain-text
+        /// check: line-start markers, digits and dots, Latin-1 and other multi-byte letters,
+        /// and Unicode spaces.
+        const COMMON: &[char] = &[
+            'a', 'Z', '0', '7', ' ', ' ', '.', ',', ')', '(', '-', '+', '=', '/', ':', ';', '"',
+            '\'', '%', '@', '?', 'é', 'ß', '¢', '–', '€', 'Ж', '中', '🙂', '\u{a0}', '\u{2003}',
+            '\u{3000}', '\u{1680}', '\u{202f}',
+        ];
+
+        /// Characters the escaper acts on: Markdown punctuation, controls and line breaks.
+        const SPECIAL: &[char] = &[
+            '|', '\\', '`', '*', '_', '[', '<', '#', '&', '!', '~', '\n', '\r', '\t', '\u{0}',
+            '\u{1b}', '\u{7f}', '\u{85}', '\u{9f}', '\u{2028}', '\u{2029}',
+        ];
+
+        /// Mostly plain text, so that most cases pass the plain-text check.
+        fn mostly_plain() -> impl Strategy<Value = String> {
+            let c = prop_oneof![
+                60 => prop::sample::select(COMMON),
+                1 => prop::sample::select(SPECIAL),
+            ];
+            prop::collection::vec(c, 0..24).prop_map(|chars| chars.into_iter().collect())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig {
+                cases: 512,
+                max_global_rejects: 4096,
+                ..ProptestConfig::default()
+            })]
+
+            #[test]
+            fn plain_text_is_what_the_full_escape_gives(s in mostly_plain()) {
+                prop_assume!(is_plain(&s));
+                prop_assert_eq!(inline_escaped(&s), s.clone());
+                prop_assert_eq!(block(&s), s);
+            }
+        }
     }
 }

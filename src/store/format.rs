@@ -1036,4 +1036,228 @@ mod tests {
             );
         }
     }
+
+    mod properties {
+        use super::*;
+        use crate::domain::session::tests::bank;
+        use crate::domain::session::{ActionStatus, FollowUp, ObservationPeriod};
+        use proptest::prelude::*;
+
+        /// Pieces of text that the RON writer must escape or that look like RON or like a
+        /// vote, to be strung together into hostile strings.
+        const FRAGMENTS: &[&str] = &[
+            "\"",
+            "\\",
+            "\\\"",
+            ": ",
+            ":",
+            "\n",
+            "\r\n",
+            "\r",
+            "\t",
+            "\0",
+            "\u{1b}[31m",
+            "\u{7f}",
+            "/*",
+            "*/",
+            "//",
+            "r#\"",
+            "\"#",
+            "#",
+            "(",
+            ")",
+            "[",
+            "]",
+            "{",
+            "}",
+            ",",
+            "Some(",
+            "None",
+            "N/A",
+            "Unknown",
+            "4",
+            ": 4",
+            ": N/A",
+            "é",
+            "Сессия",
+            "\u{202e}",
+            "\u{feff}",
+            "\u{2028}",
+            "\u{85}",
+            "\u{10ffff}",
+            "🙂",
+            " ",
+            "a",
+            "",
+        ];
+
+        /// Any string: arbitrary Unicode, or hostile pieces strung together.
+        fn text() -> impl Strategy<Value = String> {
+            prop_oneof![
+                any::<String>(),
+                prop::collection::vec(prop::sample::select(FRAGMENTS), 0..8)
+                    .prop_map(|pieces| pieces.concat()),
+            ]
+        }
+
+        fn timestamp() -> impl Strategy<Value = Timestamp> {
+            (
+                Timestamp::MIN.as_second() + 1..Timestamp::MAX.as_second(),
+                0..1_000_000_000i32,
+            )
+                .prop_map(|(s, ns)| Timestamp::new(s, ns).unwrap_or(Timestamp::UNIX_EPOCH))
+        }
+
+        fn date() -> impl Strategy<Value = Date> {
+            (-9999i16..=9999, 1i8..=12, 1i8..=31).prop_map(|(y, m, d)| {
+                // Clamped to the month's length, so every generated date exists.
+                let first = Date::new(y, m, 1).unwrap_or_default();
+                Date::new(y, m, d.min(first.days_in_month())).unwrap_or(first)
+            })
+        }
+
+        fn answer() -> impl Strategy<Value = Answer> {
+            prop::sample::select(Answer::ALL.to_vec())
+        }
+
+        fn category() -> impl Strategy<Value = Category> {
+            prop::sample::select(Category::ALL.to_vec())
+        }
+
+        fn stage() -> impl Strategy<Value = Stage> {
+            prop::sample::select(Stage::ALL.to_vec())
+        }
+
+        /// A value for some sections, as the time spent and the agenda hold them.
+        fn per_section<S: Strategy>(
+            value: S,
+        ) -> impl Strategy<Value = BTreeMap<Category, BTreeMap<Stage, S::Value>>> {
+            prop::collection::btree_map(
+                category(),
+                prop::collection::btree_map(stage(), value, 0..3),
+                0..3,
+            )
+        }
+
+        fn status() -> impl Strategy<Value = ActionStatus> {
+            prop_oneof![
+                Just(ActionStatus::Open),
+                Just(ActionStatus::InProgress),
+                Just(ActionStatus::Done),
+                text().prop_map(ActionStatus::WontDo),
+            ]
+        }
+
+        fn follow_up() -> impl Strategy<Value = FollowUp> {
+            (
+                text(),
+                text(),
+                prop::option::of(date()),
+                prop::collection::vec(text(), 0..3),
+                status(),
+                prop::option::of(date()),
+            )
+                .prop_map(|(what, owner, due, evidence, status, status_date)| {
+                    FollowUp {
+                        what,
+                        owner,
+                        due,
+                        evidence,
+                        status,
+                        status_date,
+                    }
+                })
+        }
+
+        fn record() -> impl Strategy<Value = QuestionRecord> {
+            (
+                prop::option::of(answer()),
+                text(),
+                follow_up(),
+                any::<bool>(),
+                any::<bool>(),
+                prop::collection::btree_map(text(), answer(), 0..4),
+            )
+                .prop_map(|(answer, notes, action, discuss_later, resolved, votes)| {
+                    QuestionRecord {
+                        answer,
+                        notes,
+                        action,
+                        discuss_later,
+                        resolved,
+                        votes,
+                    }
+                })
+        }
+
+        fn session() -> impl Strategy<Value = Session> {
+            let people = (
+                text(),
+                text(),
+                text(),
+                text(),
+                text(),
+                prop::collection::vec((text(), text()), 0..4),
+            );
+            let scope = (
+                (
+                    prop::sample::select(vec![Target::Type1, Target::Type2]),
+                    prop::option::of(
+                        (date(), date()).prop_map(|(start, end)| ObservationPeriod { start, end }),
+                    ),
+                ),
+                prop::sample::select(vec![Mode::Workshop, Mode::Solo]),
+                prop::collection::btree_map(text(), any::<bool>(), 0..4),
+                prop::collection::btree_set(category(), 0..6),
+                prop::collection::vec((text(), text()), 0..3),
+                text(),
+            );
+            let work = (
+                timestamp(),
+                timestamp(),
+                prop::collection::btree_map(text(), record(), 0..6),
+                per_section(any::<u64>()),
+                per_section(any::<u32>()),
+            );
+            (people, scope, work).prop_map(|(people, scope, work)| {
+                let (id, name, organisation, system, facilitator, participants) = people;
+                let ((target, period), mode, scoping, categories, questionnaires, content_hash) =
+                    scope;
+                let (created, updated, records, time_spent, agenda_minutes) = work;
+                // Built from a new session, so that a field added later starts from its
+                // default here instead of breaking this test.
+                let mut s = Session::new(id, name, &bank(Vec::new()), created);
+                s.organisation = organisation;
+                s.system = system;
+                s.target = target;
+                s.observation_period = period;
+                s.mode = mode;
+                s.facilitator = facilitator;
+                s.participants = participants
+                    .into_iter()
+                    .map(|(name, role)| Participant { name, role })
+                    .collect();
+                s.scoping = scoping;
+                s.categories = categories;
+                s.questionnaires = questionnaires
+                    .into_iter()
+                    .map(|(id, version)| QuestionnaireVersion { id, version })
+                    .collect();
+                s.content_hash = content_hash;
+                s.updated = updated;
+                s.records = records;
+                s.time_spent = time_spent;
+                s.agenda_minutes = agenda_minutes;
+                s
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn encode_then_decode_gives_the_same_session(s in session()) {
+                let text = encode(&s).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                prop_assert_eq!(decode(&text), Ok(s));
+            }
+        }
+    }
 }
