@@ -1177,17 +1177,24 @@ mod tests {
                 any::<bool>(),
                 any::<bool>(),
                 prop::collection::btree_map(text(), answer(), 0..4),
+                prop::option::of(prop::sample::select(vec![
+                    Carried::Unconfirmed,
+                    Carried::QuestionChanged,
+                ])),
             )
-                .prop_map(|(answer, notes, action, discuss_later, resolved, votes)| {
-                    QuestionRecord {
-                        answer,
-                        notes,
-                        action,
-                        discuss_later,
-                        resolved,
-                        votes,
-                    }
-                })
+                .prop_map(
+                    |(answer, notes, action, discuss_later, resolved, votes, carried)| {
+                        QuestionRecord {
+                            answer,
+                            notes,
+                            action,
+                            discuss_later,
+                            resolved,
+                            votes,
+                            carried,
+                        }
+                    },
+                )
         }
 
         fn session() -> impl Strategy<Value = Session> {
@@ -1218,12 +1225,28 @@ mod tests {
                 prop::collection::btree_map(text(), record(), 0..6),
                 per_section(any::<u64>()),
                 per_section(any::<u32>()),
+                prop::option::of(
+                    (text(), text(), timestamp()).prop_map(|(id, name, updated)| StartedFrom {
+                        id,
+                        name,
+                        updated,
+                    }),
+                ),
+                prop::collection::btree_map(text(), "[0-9a-f]{8}", 0..4),
             );
             (people, scope, work).prop_map(|(people, scope, work)| {
                 let (id, name, organisation, system, facilitator, participants) = people;
                 let ((target, period), mode, scoping, categories, questionnaires, content_hash) =
                     scope;
-                let (created, updated, records, time_spent, agenda_minutes) = work;
+                let (
+                    created,
+                    updated,
+                    records,
+                    time_spent,
+                    agenda_minutes,
+                    started_from,
+                    question_digests,
+                ) = work;
                 // Built from a new session, so that a field added later starts from its
                 // default here instead of breaking this test.
                 let mut s = Session::new(id, name, &bank(Vec::new()), created);
@@ -1248,6 +1271,8 @@ mod tests {
                 s.records = records;
                 s.time_spent = time_spent;
                 s.agenda_minutes = agenda_minutes;
+                s.started_from = started_from;
+                s.question_digests = question_digests;
                 s
             })
         }
