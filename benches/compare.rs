@@ -4,7 +4,7 @@
 
 mod common;
 
-use aiready::domain::compare::compare;
+use aiready::domain::compare::{compare, compare_scored};
 use aiready::domain::reassess::start_from;
 use aiready::domain::scale::Answer;
 use aiready::report::compare as render;
@@ -41,6 +41,23 @@ fn comparison(c: &mut Criterion) {
             let cmp = compare(black_box(&bank), black_box(&baseline), &current, today);
             black_box(cmp.questions.len())
         })
+    });
+    // The results screen has both sessions scored already.
+    let before = aiready::domain::scoring::score(&bank, &baseline);
+    let after = aiready::domain::scoring::score(&bank, &current);
+    group.bench_function("compare_scored", |b| {
+        b.iter(|| {
+            let cmp = compare_scored(
+                black_box(&bank),
+                (&baseline, &before),
+                (&current, &after),
+                today,
+            );
+            black_box(cmp.questions.len())
+        })
+    });
+    group.bench_function("score_one", |b| {
+        b.iter(|| black_box(aiready::domain::scoring::score(black_box(&bank), &current).overall))
     });
     let cmp = compare(&bank, &baseline, &current, today);
     group.bench_function("markdown", |b| {

@@ -28,7 +28,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CRITERION = os.path.join(ROOT, "target", "criterion")
 RUNS = os.path.join(CRITERION, "runs")
-BENCHES = ["store", "render", "export", "content"]
+BENCHES = ["store", "render", "export", "content", "compare"]
 
 # Benchmarks with a target: (benchmark id, what it is, target in milliseconds).
 TARGETS = [
@@ -36,6 +36,7 @@ TARGETS = [
     ("rescore_5000", "full re-score, 5,000 questions", 2.0),
     ("export_5000/md", "Markdown export, 5,000 questions", 50.0),
     ("draw_workshop_200x60_5000", "draw the workshop screen 200x60, 5,000 questions", 2.0),
+    ("compare_5000/compare", "compare two 5,000-question sessions", 20.0),
 ]
 
 

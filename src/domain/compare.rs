@@ -12,7 +12,7 @@ use super::questionnaire::{QuestionBank, QuestionnaireVersion};
 use super::reassess::{bank_digests, digests_of};
 use super::scale::Answer;
 use super::scoring::{self, CategoryResult, Completion, Pending, QuestionStatus, Results, Verdict};
-use super::session::{ActionStatus, Carried, FollowUp, Session, Target};
+use super::session::{ActionStatus, Carried, FollowUp, QuestionRecord, Session, Target};
 use foldhash::HashMap;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -397,10 +397,10 @@ pub fn compare<'b>(
 }
 
 /// [`compare`] with both sessions already scored against `bank`.
-pub fn compare_scored<'b>(
+pub fn compare_scored<'b, 's>(
     bank: &'b QuestionBank,
-    (baseline, before): (&Session, &Results<'b>),
-    (current, after): (&Session, &Results<'b>),
+    (baseline, before): (&'s Session, &Results<'b>),
+    (current, after): (&'s Session, &Results<'b>),
     today: Date,
 ) -> Comparison<'b> {
     // The bank's own digests stand in for a session that kept none but was started with it.
@@ -410,8 +410,11 @@ pub fn compare_scored<'b>(
         BTreeMap::new()
     };
     let digests = digests_of(baseline, bank, &fallback).zip(digests_of(current, bank, &fallback));
+    // Hash maps: every question is looked up in each of these once, and string-keyed tree
+    // lookups cost most of a large comparison.
+    let digest_maps = digests.map(|(then, now)| (hashed(then), hashed(now)));
     let bank_change = |id: &str| -> Option<BankChange> {
-        let (then, now) = digests?;
+        let (then, now) = digest_maps.as_ref()?;
         match (then.get(id), now.get(id)) {
             (None, Some(_)) => Some(BankChange::Added),
             (Some(a), Some(b)) if a != b => Some(BankChange::Changed),
@@ -424,6 +427,10 @@ pub fn compare_scored<'b>(
         .questions()
         .map(|q| (q.id.as_str(), q.prompt.as_str()))
         .collect();
+    let records = |s: &'s Session| -> HashMap<&'s str, &'s QuestionRecord> {
+        s.records.iter().map(|(id, r)| (id.as_str(), r)).collect()
+    };
+    let (records_before, records_after) = (records(baseline), records(current));
     let (target_before, target_after) = (before.target_level, after.target_level);
     let mut questions = Vec::new();
     let mut method_categories: Vec<Category> = Vec::new();
@@ -434,8 +441,8 @@ pub fn compare_scored<'b>(
         if b.status == QuestionStatus::Hidden && a.status == QuestionStatus::Hidden {
             continue;
         }
-        let record_before = baseline.records.get(b.id);
-        let record_after = current.records.get(a.id);
+        let record_before = records_before.get(b.id).copied();
+        let record_after = records_after.get(a.id).copied();
         let answer_before = record_before.and_then(|r| r.answer);
         let answer_after = record_after.and_then(|r| r.answer);
         let carried = record_after.and_then(|r| r.unconfirmed());
@@ -470,16 +477,16 @@ pub fn compare_scored<'b>(
         });
     }
 
-    let removed: Vec<RemovedQuestion> = match digests {
-        Some((then, now)) => then
+    let removed: Vec<RemovedQuestion> = match (digests, &digest_maps) {
+        (Some((then, _)), Some((_, now))) => then
             .keys()
             .filter(|id| !now.contains_key(id.as_str()))
             .map(|id| RemovedQuestion {
                 id: id.clone(),
-                answer: baseline.records.get(id).and_then(|r| r.answer),
+                answer: records_before.get(id.as_str()).and_then(|r| r.answer),
             })
             .collect(),
-        None => Vec::new(),
+        _ => Vec::new(),
     };
     let categories: Vec<CategoryChange> = Category::ALL
         .iter()
@@ -520,9 +527,8 @@ pub fn compare_scored<'b>(
         .map(|(id, r)| ActionChange {
             question: id.clone(),
             action: r.action.clone(),
-            before: baseline
-                .records
-                .get(id)
+            before: records_before
+                .get(id.as_str())
                 .filter(|b| !b.action.is_empty())
                 .map(|b| b.action.status.clone()),
             state: ActionState::of(&r.action, today),
@@ -571,6 +577,14 @@ pub fn compare_scored<'b>(
         actions,
         method,
     }
+}
+
+/// Digests by question id in a hash map.
+fn hashed(digests: &BTreeMap<String, String>) -> HashMap<&str, &str> {
+    digests
+        .iter()
+        .map(|(id, d)| (id.as_str(), d.as_str()))
+        .collect()
 }
 
 /// Whether a question's status is a gap against a target level.
