@@ -611,3 +611,42 @@ fn the_report_marks_carried_answers_and_overdue_actions() {
     assert!(!first.contains("carried over: confirm") && !first.contains("(overdue)"));
     assert!(!first.contains("A re-assessment started from"));
 }
+
+#[test]
+fn hostile_text_in_a_comparison_stays_inside_its_cell() {
+    let mut baseline = fixture::session();
+    let hostile = "x` | y\n# z <script>";
+    baseline.name = hostile.into();
+    baseline.set_answer(hostile, Some(Answer::AdHoc), fixture::fixed_time());
+    baseline.record_mut(hostile).action.what = "a | b\n- c".into();
+    let mut current = start_from(
+        &baseline,
+        fixture::bank(),
+        "2026-04-15-hostile-0d0e0f".into(),
+        "Hostile again".into(),
+        later(),
+    );
+    current.record_mut(hostile).action.owner = "`Eve` | <b>".into();
+    let cmp = compare(
+        fixture::bank(),
+        &baseline,
+        &current,
+        Date::new(2026, 5, 1).unwrap(),
+    );
+    let md = aiready::report::compare::markdown(&cmp, later());
+    let doc = parse(&md);
+    assert_eq!(
+        doc.headings[0],
+        format!("Comparison: {} → Hostile again", "x` | y / # z <script>")
+    );
+    let row = doc
+        .rows
+        .iter()
+        .find(|r| r.first().is_some_and(|c| c.starts_with("x`")))
+        .expect("the orphan's action is listed");
+    assert_eq!(row.len(), 6, "{row:?}");
+    assert_eq!(row[0], "x` | y / # z <script>");
+    assert_eq!(row[1], "a | b / - c");
+    assert_eq!(row[2], "`Eve` | <b>");
+    assert!(!md.contains("<script>"), "raw HTML is escaped");
+}

@@ -176,8 +176,9 @@ fn action_table(out: &mut String, state: ActionState, actions: &[&ActionChange])
     for a in actions {
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | {} | {} | {} |",
-            a.question,
+            "| {} | {} | {} | {} | {} | {} |",
+            // A record's key may come from a file edited by hand: escaped, not quoted as code.
+            escape::inline(&a.question),
             escape::inline(&a.action.what),
             escape::inline(&a.action.owner),
             a.action.due.map(|d| d.to_string()).unwrap_or_default(),
@@ -312,7 +313,7 @@ pub fn markdown(c: &Comparison, generated: Timestamp) -> String {
         for r in &c.removed {
             let _ = writeln!(
                 out,
-                "| `{}` | {} |",
+                "| {} | {} |",
                 escape::inline(&r.id),
                 r.answer
                     .map(|a| format!("{} {}", a.short(), a.name()))
