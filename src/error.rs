@@ -19,6 +19,9 @@ pub enum CliError {
     /// A session could not be created, read, saved or deleted.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A pre-work file could not be read or written.
+    #[error(transparent)]
+    Prework(#[from] crate::store::prework::PreworkFileError),
     /// A report could not be rendered or written, or an export not imported.
     #[error(transparent)]
     Report(#[from] ReportError),

@@ -2,12 +2,14 @@
 
 mod complete;
 mod export;
+mod prework;
 mod questionnaires;
 mod reassess;
 mod sessions;
 
 pub use complete::complete_if_asked;
 pub use export::{ExportArgs, FormatArg, ImportArgs};
+pub use prework::{CategoryArg, MergeArgs, Prefer, PreworkArgs};
 pub use reassess::{ActionsArgs, ChangeFormat, CompareArgs, HistoryArgs, StatusArg};
 
 use crate::config::Paths;
@@ -44,12 +46,19 @@ pub enum Command {
     Questionnaires(QuestionnairesCommand),
     /// Start a new session and open it (with --no-tui: only print its id).
     New(NewArgs),
-    /// Open a session in the workshop screen.
+    /// Open a session in the workshop screen, or a pre-work file to answer it.
     Open {
-        /// A session id or its exact name.
+        /// A session id or its exact name, or a pre-work file.
         #[arg(add = ArgValueCandidates::new(complete::sessions))]
         session: String,
+        /// Read-only, following the facilitator's screen: redraws after each of their saves.
+        #[arg(long)]
+        follow: bool,
     },
+    /// Write one pre-work file per participant of a workshop session, to answer alone.
+    Prework(PreworkArgs),
+    /// Merge pre-work into a session: each answer becomes that participant's vote.
+    Merge(MergeArgs),
     /// List, show or delete sessions.
     #[command(subcommand)]
     Sessions(SessionsCommand),
@@ -266,7 +275,9 @@ pub fn run() -> Result<ExitCode, CliError> {
             Some(from) => reassess::new_from(&context, args, from),
             None => sessions::new(&context, args),
         },
-        Some(Command::Open { session }) => sessions::open(&context, session),
+        Some(Command::Open { session, follow }) => sessions::open(&context, session, *follow),
+        Some(Command::Prework(args)) => prework::prework(&context, args),
+        Some(Command::Merge(args)) => prework::merge(&context, args),
         Some(Command::Sessions(command)) => sessions::run(&context, command),
         Some(Command::Export(args)) => export::export(&context, args),
         Some(Command::Import(args)) => export::import(&context, args),

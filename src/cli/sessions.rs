@@ -131,17 +131,37 @@ pub(super) fn store_and_open(
     )?)
 }
 
-/// `aiready open SESSION`: the workshop screen on a session, found by id or exact name.
-pub fn open(context: &Context, session: &str) -> Result<ExitCode, CliError> {
+/// `aiready open SESSION [--follow]`: the workshop screen on a session, found by id or exact
+/// name (read-only and following the facilitator with `--follow`); or `aiready open FILE`: a
+/// pre-work file to answer.
+pub fn open(context: &Context, session: &str, follow: bool) -> Result<ExitCode, CliError> {
     let bank = context.bank()?;
     let store = FileStore::new(&context.paths.data_dir);
     store.check()?;
-    let id = store.find(session)?;
+    let path = std::path::Path::new(session);
+    let start = if path.is_file() {
+        if follow {
+            return Err(CliError::Usage(
+                "--follow follows a session; a pre-work file is answered by one person.".into(),
+            ));
+        }
+        crate::tui::ensure_terminal()?;
+        // Refused here, with the file's name, before the screens start.
+        drop(crate::store::prework::load(path)?);
+        crate::tui::Start::Prework(path.to_path_buf())
+    } else {
+        let id = store.find(session)?;
+        if follow {
+            crate::tui::Start::Follow(id)
+        } else {
+            crate::tui::Start::Session(id)
+        }
+    };
     Ok(crate::tui::run(
         bank,
         Box::new(store),
         &context.paths,
-        crate::tui::Start::Session(id),
+        start,
     )?)
 }
 

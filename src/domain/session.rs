@@ -300,6 +300,16 @@ pub struct QuestionRecord {
     /// Carried over from the session this one started from and not yet confirmed or changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub carried: Option<Carried>,
+    /// What each participant answered in their pre-work, as last merged; kept beside the votes
+    /// so that a vote the room changed is told apart from one that came from pre-work.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub prework_votes: BTreeMap<String, Answer>,
+    /// Each participant's pre-work note, shown attributed ("Maya, pre-work: ...").
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub prework_notes: BTreeMap<String, String>,
+    /// The agreed answer was accepted from unanimous votes ("agreed from pre-work").
+    #[serde(skip_serializing_if = "is_false")]
+    pub from_prework: bool,
 }
 
 /// A record as serde reads it: the current fields, and the follow-up fields records had before
@@ -317,6 +327,9 @@ struct RecordWire {
     resolved: bool,
     votes: BTreeMap<String, Answer>,
     carried: Option<Carried>,
+    prework_votes: BTreeMap<String, Answer>,
+    prework_notes: BTreeMap<String, String>,
+    from_prework: bool,
 }
 
 impl From<RecordWire> for QuestionRecord {
@@ -331,6 +344,9 @@ impl From<RecordWire> for QuestionRecord {
             resolved: wire.resolved,
             votes: wire.votes,
             carried: wire.carried,
+            prework_votes: wire.prework_votes,
+            prework_notes: wire.prework_notes,
+            from_prework: wire.from_prework,
         }
     }
 }
@@ -382,6 +398,39 @@ impl QuestionRecord {
     }
 }
 
+/// What a session knows of one participant's merged pre-work.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreworkReceipt {
+    /// When the participant last changed the pre-work that was merged.
+    pub updated: Timestamp,
+    /// The digest of that pre-work's answers, to tell two versions with one time apart.
+    pub digest: String,
+    /// Questions assigned to the participant.
+    pub assigned: u32,
+    /// Questions they answered (N/A and Unknown included).
+    pub answered: u32,
+}
+
+/// The meeting's plan for the triage agenda: how long it may take and how long it has taken.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TriagePlan {
+    /// Minutes planned for the whole agenda; None while no time is planned.
+    pub minutes: Option<u32>,
+    /// Seconds spent with the agenda order active.
+    pub spent: u64,
+    /// Questions the room agreed on with the agenda order active.
+    pub decided: u32,
+}
+
+impl TriagePlan {
+    /// Whether nothing is planned or recorded.
+    pub fn is_empty(&self) -> bool {
+        *self == TriagePlan::default()
+    }
+}
+
 /// Why a session name cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NameError {
@@ -406,6 +455,17 @@ pub enum NameError {
         /// Its position, counting from 1.
         position: usize,
     },
+}
+
+/// Moves the entries of old names to new names, all at once; true when something moved.
+fn rename_keys<V>(map: &mut BTreeMap<String, V>, renames: &[&(String, String)]) -> bool {
+    let moved: Vec<(String, V)> = renames
+        .iter()
+        .filter_map(|(old, new)| map.remove(old).map(|v| (new.clone(), v)))
+        .collect();
+    let changed = !moved.is_empty();
+    map.extend(moved);
+    changed
 }
 
 /// Checks a session name and returns it trimmed.
@@ -495,6 +555,12 @@ pub struct Session {
     /// weight, critical flag), so that a later session can tell which questions changed.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub question_digests: BTreeMap<String, String>,
+    /// The pre-work merged so far, per participant.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub prework: BTreeMap<String, PreworkReceipt>,
+    /// The triage agenda's time plan.
+    #[serde(default, skip_serializing_if = "TriagePlan::is_empty")]
+    pub triage: TriagePlan,
 }
 
 impl Session {
@@ -524,6 +590,8 @@ impl Session {
             last_question: None,
             started_from: None,
             question_digests: super::reassess::bank_digests(bank),
+            prework: BTreeMap::new(),
+            triage: TriagePlan::default(),
         }
     }
 
@@ -582,11 +650,13 @@ impl Session {
     }
 
     /// Sets (or clears, with None) the agreed answer and stamps the change. An answer the room
-    /// sets is its own: no longer one carried over from the previous session.
+    /// sets is its own: no longer one carried over from the previous session, nor one accepted
+    /// from pre-work.
     pub fn set_answer(&mut self, question_id: &str, answer: Option<Answer>, now: Timestamp) {
         let record = self.record_mut(question_id);
         record.answer = answer;
         record.carried = None;
+        record.from_prework = false;
         self.tidy(question_id);
         self.updated = now;
     }
@@ -613,6 +683,18 @@ impl Session {
             .count()
     }
 
+    /// Sets agreed answers accepted from unanimous votes, marked "agreed from pre-work".
+    pub fn accept_consensus(&mut self, answers: &[(String, Answer)], now: Timestamp) {
+        for (question_id, answer) in answers {
+            let record = self.record_mut(question_id);
+            record.answer = Some(*answer);
+            record.from_prework = true;
+        }
+        if !answers.is_empty() {
+            self.updated = now;
+        }
+    }
+
     /// Records (or withdraws, with None) one participant's vote and stamps the change.
     pub fn record_vote(
         &mut self,
@@ -636,17 +718,17 @@ impl Session {
 
     /// Moves votes from old participant names to new ones, e.g. after a name was corrected in
     /// the setup. Renames apply together, so swapping two names swaps their votes.
+    /// Pre-work answers, notes and receipts move with the votes.
     pub fn rename_participants(&mut self, renames: &[(String, String)], now: Timestamp) {
+        let renames: Vec<&(String, String)> =
+            renames.iter().filter(|(old, new)| old != new).collect();
         let mut changed = false;
         for record in self.records.values_mut() {
-            let moved: Vec<(String, Answer)> = renames
-                .iter()
-                .filter(|(old, new)| old != new)
-                .filter_map(|(old, new)| record.votes.remove(old).map(|v| (new.clone(), v)))
-                .collect();
-            changed |= !moved.is_empty();
-            record.votes.extend(moved);
+            changed |= rename_keys(&mut record.votes, &renames);
+            changed |= rename_keys(&mut record.prework_votes, &renames);
+            changed |= rename_keys(&mut record.prework_notes, &renames);
         }
+        changed |= rename_keys(&mut self.prework, &renames);
         if changed {
             self.updated = now;
         }
@@ -660,14 +742,18 @@ impl Session {
             .count()
     }
 
-    /// Removes every vote of someone who no longer takes part; returns how many there were.
+    /// Removes every vote of someone who no longer takes part, with their pre-work; returns
+    /// how many votes there were.
     pub fn remove_votes_of(&mut self, participant: &str, now: Timestamp) -> usize {
         let mut removed = 0;
+        let mut prework = self.prework.remove(participant).is_some();
         for record in self.records.values_mut() {
             removed += usize::from(record.votes.remove(participant).is_some());
+            prework |= record.prework_votes.remove(participant).is_some();
+            prework |= record.prework_notes.remove(participant).is_some();
         }
         self.records.retain(|_, r| !r.is_empty());
-        if removed > 0 {
+        if removed > 0 || prework {
             self.updated = now;
         }
         removed

@@ -54,6 +54,13 @@ pub fn check_session(session: &Session) -> Result<(), (String, ControlCharacter)
     for (id, record) in &session.records {
         let at = |name: &str| format!("records[{id:?}].{name}");
         field(&at("notes"), &record.notes)?;
+        for (who, note) in &record.prework_notes {
+            field(&at(&format!("prework_notes[{who:?}]")), note)?;
+            field(&at("prework_notes"), who)?;
+        }
+        for who in record.votes.keys().chain(record.prework_votes.keys()) {
+            field(&at("votes"), who)?;
+        }
         field(&at("action.what"), &record.action.what)?;
         field(&at("action.owner"), &record.action.owner)?;
         for (i, item) in record.action.evidence.iter().enumerate() {

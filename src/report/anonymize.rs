@@ -76,6 +76,16 @@ pub fn anonymize(session: &Session, how: Anonymize) -> Session {
             .map(|(who, vote)| (label(who), *vote))
             .collect();
         record.votes = votes;
+        record.prework_votes = record
+            .prework_votes
+            .iter()
+            .map(|(who, vote)| (label(who), *vote))
+            .collect();
+        record.prework_notes = record
+            .prework_notes
+            .iter()
+            .map(|(who, note)| (label(who), scrubber.scrub(note)))
+            .collect();
         if !record.action.owner.trim().is_empty() {
             record.action.owner = label(&record.action.owner);
         }
@@ -88,6 +98,11 @@ pub fn anonymize(session: &Session, how: Anonymize) -> Session {
             *e = scrubber.scrub(e);
         }
     }
+    out.prework = session
+        .prework
+        .iter()
+        .map(|(who, receipt)| (label(who), receipt.clone()))
+        .collect();
     out
 }
 
@@ -113,9 +128,17 @@ fn pseudonyms(session: &Session) -> HashMap<String, String> {
         add_participant(&mut labels, &p.name);
     }
     for record in session.records.values() {
-        for voter in record.votes.keys() {
+        let voters = record
+            .votes
+            .keys()
+            .chain(record.prework_votes.keys())
+            .chain(record.prework_notes.keys());
+        for voter in voters {
             add_participant(&mut labels, voter);
         }
+    }
+    for who in session.prework.keys() {
+        add_participant(&mut labels, who);
     }
     let mut next_owner = 1;
     for record in session.records.values() {
@@ -467,5 +490,39 @@ mod tests {
             withhold_emails("<ana@x.io>, ben@y.io"),
             format!("<{EMAIL_WITHHELD}>, {EMAIL_WITHHELD}")
         );
+    }
+
+    #[test]
+    fn pre_work_answers_notes_and_receipts_lose_their_names_too() {
+        let mut s = sample();
+        let t = Timestamp::UNIX_EPOCH;
+        let r = s.record_mut("a");
+        r.prework_votes.insert("Raj Patel".into(), Answer::Designed);
+        r.prework_votes.insert("Zed".into(), Answer::AdHoc);
+        r.prework_notes
+            .insert("Zed".into(), "Raj owns the register".into());
+        s.prework.insert(
+            "Raj Patel".into(),
+            crate::domain::session::PreworkReceipt {
+                updated: t,
+                digest: String::new(),
+                assigned: 3,
+                answered: 2,
+            },
+        );
+        let a = anonymize(&s, Anonymize::KeepRoles);
+        let record = &a.records["a"];
+        let voters: Vec<&str> = record.prework_votes.keys().map(String::as_str).collect();
+        assert_eq!(voters, ["Participant A", "Participant D"]);
+        assert_eq!(
+            record
+                .prework_notes
+                .get("Participant D")
+                .map(String::as_str),
+            Some("Participant A owns the register")
+        );
+        assert!(a.prework.contains_key("Participant A"));
+        let text = format!("{:?}", (&a.records, &a.prework));
+        assert!(!text.contains("Raj") && !text.contains("Zed"), "{text}");
     }
 }

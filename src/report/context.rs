@@ -76,6 +76,10 @@ pub struct ReportContext<'a> {
     pub appendix: Vec<AppendixCategory<'a>>,
     /// Answers to questions the questionnaires no longer have.
     pub orphaned: Vec<OrphanRow<'a>>,
+    /// Who did pre-work and how much of it.
+    pub prework: Vec<PreworkRow>,
+    /// Questions whose agreed level was accepted from unanimous votes.
+    pub agreed_from_prework: usize,
     /// Time spent per section against the agenda.
     pub time: Vec<TimeRow>,
     /// Questionnaire versions and content hashes.
@@ -541,6 +545,25 @@ pub struct AppendixQuestion<'a> {
     pub flagged: bool,
     /// The votes, e.g. "Ana 3, Ben 1".
     pub votes: String,
+    /// Participants' pre-work notes, each attributed: "Ana, pre-work: ...".
+    pub prework_notes: Vec<String>,
+    /// The agreed level was accepted from unanimous votes.
+    pub from_prework: bool,
+}
+
+/// One participant's pre-work, as merged into the session.
+#[derive(Debug, Clone, Serialize)]
+pub struct PreworkRow {
+    /// The participant.
+    pub name: String,
+    /// Their role.
+    pub role: String,
+    /// Questions assigned to them.
+    pub assigned: u32,
+    /// Questions they answered.
+    pub answered: u32,
+    /// When they last changed it (UTC).
+    pub updated: String,
 }
 
 /// An answer kept for a question that no longer exists.
@@ -761,6 +784,9 @@ static EMPTY_RECORD: QuestionRecord = QuestionRecord {
     resolved: false,
     votes: BTreeMap::new(),
     carried: None,
+    prework_votes: BTreeMap::new(),
+    prework_notes: BTreeMap::new(),
+    from_prework: false,
 };
 
 /// Looks a question's record up, the empty one when nothing was recorded.
@@ -1297,6 +1323,28 @@ impl<'a> ReportContext<'a> {
             })
             .collect();
 
+        let prework = session
+            .prework
+            .iter()
+            .map(|(name, receipt)| PreworkRow {
+                name: name.clone(),
+                role: session
+                    .participants
+                    .iter()
+                    .find(|p| p.name == *name)
+                    .map(|p| p.role.clone())
+                    .unwrap_or_default(),
+                assigned: receipt.assigned,
+                answered: receipt.answered,
+                updated: stamp(receipt.updated),
+            })
+            .collect();
+        let agreed_from_prework = session
+            .records
+            .values()
+            .filter(|r| r.from_prework && r.answer.is_some())
+            .count();
+
         let mut time = Vec::new();
         for category in Category::ALL {
             for stage in Stage::ALL {
@@ -1372,6 +1420,8 @@ impl<'a> ReportContext<'a> {
             evidence_requests,
             appendix,
             orphaned,
+            prework,
+            agreed_from_prework,
             time,
             content,
         }
@@ -1448,5 +1498,11 @@ fn appendix_question<'a>(
         action,
         flagged: record.discuss_later,
         votes: votes_text(record, participants),
+        prework_notes: record
+            .prework_notes
+            .iter()
+            .map(|(who, note)| format!("{who}, pre-work: {note}"))
+            .collect(),
+        from_prework: record.from_prework && record.answer.is_some(),
     }
 }

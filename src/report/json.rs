@@ -17,8 +17,8 @@ use crate::domain::scoring::{
     self, CategoryResult, Completion, Ladder, Pending, QuestionStatus, Results, Verdict,
 };
 use crate::domain::session::{
-    ActionStatus, Carried, FollowUp, Mode, ObservationPeriod, Participant, QuestionRecord, Session,
-    StartedFrom, Target,
+    ActionStatus, Carried, FollowUp, Mode, ObservationPeriod, Participant, PreworkReceipt,
+    QuestionRecord, Session, StartedFrom, Target, TriagePlan,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -226,6 +226,12 @@ pub struct SessionJson {
     /// session's content asked it (8 hex digits).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub question_digests: BTreeMap<String, String>,
+    /// The pre-work merged so far, by participant name; absent without pre-work.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub prework: BTreeMap<String, PreworkReceiptJson>,
+    /// The triage agenda's time plan; absent when nothing is planned or recorded.
+    #[serde(default, skip_serializing_if = "TriagePlanJson::is_empty")]
+    pub triage: TriagePlanJson,
 }
 
 /// The session a re-assessment started from.
@@ -266,6 +272,42 @@ impl From<CarriedJson> for Carried {
             CarriedJson::Unconfirmed => Carried::Unconfirmed,
             CarriedJson::QuestionChanged => Carried::QuestionChanged,
         }
+    }
+}
+
+/// What a session knows of one participant's merged pre-work.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreworkReceiptJson {
+    /// When the participant last changed the pre-work that was merged (RFC 3339).
+    #[schemars(with = "String")]
+    pub updated: Timestamp,
+    /// A digest of that pre-work's answers, to order two versions with the same time.
+    pub digest: String,
+    /// Questions assigned to the participant.
+    pub assigned: u32,
+    /// Questions they answered.
+    pub answered: u32,
+}
+
+/// The triage agenda's time plan.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TriagePlanJson {
+    /// Minutes planned for the whole agenda; null while none are planned.
+    #[serde(default)]
+    pub minutes: Option<u32>,
+    /// Seconds spent with the agenda's order followed.
+    #[serde(default)]
+    pub spent: u64,
+    /// Questions agreed on while the agenda's order was followed.
+    #[serde(default)]
+    pub decided: u32,
+}
+
+impl TriagePlanJson {
+    fn is_empty(&self) -> bool {
+        *self == TriagePlanJson::default()
     }
 }
 
@@ -311,6 +353,15 @@ pub struct RecordJson {
     /// Carried over from the session this one started from and not confirmed yet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carried: Option<CarriedJson>,
+    /// Each participant's pre-work answer, by name; absent without pre-work.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub prework_votes: BTreeMap<String, AnswerJson>,
+    /// Each participant's pre-work note, by name; absent without pre-work notes.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub prework_notes: BTreeMap<String, String>,
+    /// The agreed answer was accepted from unanimous votes; absent when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub from_prework: bool,
 }
 
 /// Where a follow-up action stands.
@@ -825,6 +876,13 @@ impl SessionJson {
                             .map(|(who, a)| (who.clone(), (*a).into()))
                             .collect(),
                         carried: r.carried.map(CarriedJson::from),
+                        prework_votes: r
+                            .prework_votes
+                            .iter()
+                            .map(|(who, a)| (who.clone(), (*a).into()))
+                            .collect(),
+                        prework_notes: r.prework_notes.clone(),
+                        from_prework: r.from_prework,
                     };
                     (id.clone(), record)
                 })
@@ -838,6 +896,24 @@ impl SessionJson {
                 updated: f.updated,
             }),
             question_digests: s.question_digests.clone(),
+            prework: s
+                .prework
+                .iter()
+                .map(|(who, r)| {
+                    let receipt = PreworkReceiptJson {
+                        updated: r.updated,
+                        digest: r.digest.clone(),
+                        assigned: r.assigned,
+                        answered: r.answered,
+                    };
+                    (who.clone(), receipt)
+                })
+                .collect(),
+            triage: TriagePlanJson {
+                minutes: s.triage.minutes,
+                spent: s.triage.spent,
+                decided: s.triage.decided,
+            },
         }
     }
 
@@ -880,6 +956,16 @@ impl SessionJson {
                     "{path}.action_status.reason: an action that will not be done needs the reason"
                 ));
             }
+            let mut prework_votes = BTreeMap::new();
+            for (who, vote) in &r.prework_votes {
+                let answer = vote.to_answer().ok_or_else(|| {
+                    format!(
+                        "{path}.prework_votes[{}].level: a level is 0 to 4",
+                        quoted(who)
+                    )
+                })?;
+                prework_votes.insert(who.clone(), answer);
+            }
             let record = QuestionRecord {
                 answer,
                 notes: r.notes.clone(),
@@ -895,6 +981,9 @@ impl SessionJson {
                 resolved: r.resolved,
                 votes,
                 carried: r.carried.map(Carried::from),
+                prework_votes,
+                prework_notes: r.prework_notes.clone(),
+                from_prework: r.from_prework && answer.is_some(),
             };
             records.insert(id.clone(), record);
         }
@@ -946,6 +1035,24 @@ impl SessionJson {
                 updated: f.updated,
             }),
             question_digests: self.question_digests.clone(),
+            prework: self
+                .prework
+                .iter()
+                .map(|(who, r)| {
+                    let receipt = PreworkReceipt {
+                        updated: r.updated,
+                        digest: r.digest.clone(),
+                        assigned: r.assigned,
+                        answered: r.answered,
+                    };
+                    (who.clone(), receipt)
+                })
+                .collect(),
+            triage: TriagePlan {
+                minutes: self.triage.minutes,
+                spent: self.triage.spent,
+                decided: self.triage.decided,
+            },
         })
     }
 }

@@ -292,6 +292,9 @@ pub fn render(context: &ReportContext) -> Result<Vec<u8>, ReportError> {
 fn build(context: &ReportContext) -> Result<Vec<u8>, XlsxError> {
     let styles = Styles::new();
     let mut workbook = Workbook::new();
+    // Compressing the sheets' XML is most of the time of a save; level 2 of the zip crate takes
+    // about half the time of the default level 6 for a file about a tenth larger.
+    workbook.set_zip_compression_level(2);
     // A fixed creation time (the report's) keeps two exports of the same session identical.
     let created = ExcelDateTime::parse_from_str(context.generated_at.trim_end_matches('Z')).ok();
     let mut properties = DocProperties::new()

@@ -151,7 +151,7 @@ pub enum StoreError {
     },
 }
 
-fn backup_hint(path: &Path, backup: Option<&Path>) -> String {
+pub(super) fn backup_hint(path: &Path, backup: Option<&Path>) -> String {
     match backup {
         Some(backup) => format!(
             " The previous save is kept in {}; to go back to it, copy it over {}.",

@@ -20,10 +20,16 @@
 //! A lock file is removed when its lock is released, by the holder and before it lets go; a
 //! process that took a lock checks afterwards that the file it locked still has the lock file's
 //! name, and starts again otherwise, so that two processes never both hold a session.
+//!
+//! The machinery every document aiready keeps shares ([`Names`], [`lock`], [`write`]) serves
+//! pre-work files too, wherever they are.
 
 use super::format::{self, DecodeError};
 use super::nofollow::{self, Access, check_replaceable};
-use super::{Held, ListEntry, SessionLock, SessionStore, StoreError, check_id, is_valid_id};
+use super::{
+    Held, ListEntry, Position, Revision, SessionLock, SessionStore, StoreError, check_id,
+    is_valid_id,
+};
 use crate::domain::session::{Session, validate_name};
 use std::fs::{self, File};
 use std::io::{self, Read, Seek, Write};
@@ -38,6 +44,225 @@ const CREATE_WAIT: Duration = Duration::from_secs(5);
 
 /// How often a lock is tried again after its file was removed under it.
 const LOCK_ATTEMPTS: usize = 20;
+
+/// The names one document uses in its directory: the file `<stem>.ron` (or any other name),
+/// its backup `<file>.bak`, its lock `<stem>.lock`, and the hidden spare `.<stem>.spare` and
+/// temporaries `.<stem>.save.tmp` and `.<stem>.bak.tmp`. A session `<id>.ron` has the stem
+/// `<id>`; a pre-work file `<name>.prework.ron` has the stem `<name>.prework`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Names {
+    dir: PathBuf,
+    file: String,
+    stem: String,
+}
+
+impl Names {
+    /// The names of the document `file` in `dir`.
+    pub(super) fn new(dir: impl Into<PathBuf>, file: impl Into<String>) -> Names {
+        let file = file.into();
+        let stem = file.strip_suffix(".ron").unwrap_or(&file).to_string();
+        Names {
+            dir: dir.into(),
+            file,
+            stem,
+        }
+    }
+
+    /// The names of the document at `path`; None when the path has no file name.
+    pub(super) fn of_path(path: &Path) -> Option<Names> {
+        let file = path.file_name()?.to_str()?;
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        Some(Names::new(dir, file))
+    }
+
+    /// The document.
+    pub(super) fn path(&self) -> PathBuf {
+        self.dir.join(&self.file)
+    }
+
+    /// The previous save.
+    pub(super) fn backup(&self) -> PathBuf {
+        self.dir.join(format!("{}.bak", self.file))
+    }
+
+    /// The lock file.
+    pub(super) fn lock(&self) -> PathBuf {
+        self.dir.join(format!("{}.lock", self.stem))
+    }
+
+    /// The file a save writes its text into; the previous spare when there is one.
+    fn temp(&self) -> PathBuf {
+        self.dir.join(format!(".{}{}", self.stem, TEMP_SUFFIXES[0]))
+    }
+
+    /// The backup being made, before it replaces the old one.
+    fn staged(&self) -> PathBuf {
+        self.dir.join(format!(".{}{}", self.stem, TEMP_SUFFIXES[1]))
+    }
+
+    /// The former backup, kept so that the next save can reuse its disk blocks.
+    fn spare(&self) -> PathBuf {
+        self.dir.join(format!(".{}.spare", self.stem))
+    }
+}
+
+/// Why a document could not be locked.
+#[derive(Debug)]
+pub(super) enum LockFailure {
+    /// Another process holds it; what its lock file says about it.
+    Held(String),
+    /// The lock file could not be opened or written.
+    Io(io::Error),
+}
+
+/// Takes the lock of a document without waiting (the lock file is never opened through a
+/// link), and removes temporary files a killed process left behind: no save is in progress
+/// while the lock is held.
+pub(super) fn lock(names: &Names) -> Result<File, LockFailure> {
+    let path = names.lock();
+    let mut attempts = 0;
+    let mut file = loop {
+        let mut file = nofollow::open(&path, Access::Lock).map_err(LockFailure::Io)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                let mut holder = String::new();
+                // The holder's note is informative only; an unreadable one is left out, and a
+                // long one (not written by aiready) is not read whole.
+                let _ = (&mut file).take(200).read_to_string(&mut holder);
+                return Err(LockFailure::Held(holder.trim().to_string()));
+            }
+            Err(fs::TryLockError::Error(source)) => return Err(LockFailure::Io(source)),
+        }
+        // The holder before us may have removed the file between our open and our lock; a
+        // lock on a removed file guards nothing, so open the name again.
+        if nofollow::is_same_file(&file, &path) {
+            break file;
+        }
+        attempts += 1;
+        if attempts >= LOCK_ATTEMPTS {
+            return Err(LockFailure::Io(io::Error::other(
+                "the lock file keeps being replaced by another process",
+            )));
+        }
+    };
+    // A note for whoever finds the document locked; the lock itself is what counts.
+    let note = format!("process {}", std::process::id());
+    file.set_len(0)
+        .and_then(|()| file.rewind())
+        .and_then(|()| file.write_all(note.as_bytes()))
+        .map_err(LockFailure::Io)?;
+    for temp in [names.temp(), names.staged()] {
+        // Removing a name never follows a link; a leftover that cannot be removed does no
+        // harm, the next save replaces it.
+        let _ = fs::remove_file(temp);
+    }
+    Ok(file)
+}
+
+/// Writes a document atomically: the text goes to a temporary file that is synced and renamed
+/// over the document, the previous version is kept as the backup, and the directory is synced.
+/// On failure nothing half-written is left and the document is untouched. Call it only while
+/// holding the document's lock.
+pub(super) fn write(names: &Names, text: &[u8]) -> io::Result<()> {
+    let path = names.path();
+    let temp = names.temp();
+    let result = write_temp(names, &temp, text).and_then(|()| {
+        keep_backup(names)?;
+        check_replaceable(&path)?;
+        fs::rename(&temp, &path)?;
+        sync_dir(&names.dir)
+    });
+    if result.is_err() {
+        // Nothing half-written is left behind; the document itself is untouched.
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}
+
+/// Writes the text into the temporary file and syncs it: over the spare when there is one,
+/// else into a new file readable by its owner only.
+fn write_temp(names: &Names, temp: &Path, text: &[u8]) -> io::Result<()> {
+    let mut file = match take_spare(names, temp)? {
+        Some(file) => file,
+        None => {
+            // Left by a save that failed before this one (a killed process's leftovers are
+            // removed when the lock is taken).
+            match fs::remove_file(temp) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+            nofollow::open(temp, Access::CreateNew)?
+        }
+    };
+    file.write_all(text)?;
+    // A reused spare may be longer than the new text.
+    file.set_len(text.len() as u64)?;
+    file.sync_all()
+}
+
+/// Renames the spare to the temporary file and opens it for overwriting, if it exists and no
+/// other name points to it (so that overwriting it cannot touch the document or its backup).
+/// A spare that is not a regular file is refused, never written through.
+#[cfg(unix)]
+fn take_spare(names: &Names, temp: &Path) -> io::Result<Option<File>> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let spare = names.spare();
+    if !check_replaceable(&spare)? {
+        return Ok(None);
+    }
+    if fs::rename(&spare, temp).is_err() {
+        return Ok(None);
+    }
+    let file = nofollow::open(temp, Access::Write)?;
+    let meta = file.metadata()?;
+    if meta.nlink() != 1 {
+        return Ok(None);
+    }
+    if meta.permissions().mode() & 0o777 != 0o600 {
+        file.set_permissions(fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(Some(file))
+}
+
+#[cfg(not(unix))]
+fn take_spare(_names: &Names, _temp: &Path) -> io::Result<Option<File>> {
+    Ok(None)
+}
+
+/// Keeps the current document as the backup. The backup is replaced by a rename, so a crash at
+/// any moment leaves either the old or the new backup. A hard link costs no copy; where links
+/// are not supported the file is copied. The backup being replaced stays as the spare.
+fn keep_backup(names: &Names) -> io::Result<()> {
+    let current = names.path();
+    if !check_replaceable(&current)? {
+        return Ok(());
+    }
+    let staged = names.staged();
+    match fs::remove_file(&staged) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    if fs::hard_link(&current, &staged).is_err() {
+        let mut from = nofollow::open(&current, Access::Read)?;
+        let mut to = nofollow::open(&staged, Access::CreateNew)?;
+        io::copy(&mut from, &mut to)?;
+        to.sync_all()?;
+    }
+    let backup = names.backup();
+    if cfg!(unix) && check_replaceable(&backup)? {
+        let spare = names.spare();
+        // Without the spare the old backup is simply deleted by the rename below.
+        let _ = fs::remove_file(&spare);
+        let _ = fs::hard_link(&backup, &spare);
+    }
+    fs::rename(&staged, backup)
+}
 
 /// Sessions kept as RON files in one directory.
 #[derive(Debug, Clone)]
@@ -56,29 +281,29 @@ impl FileStore {
         &self.dir
     }
 
+    /// The names a session's files use.
+    fn names(&self, id: &str) -> Names {
+        Names::new(&self.dir, format!("{id}.ron"))
+    }
+
     /// The file of a session.
     pub fn path(&self, id: &str) -> PathBuf {
-        self.dir.join(format!("{id}.ron"))
+        self.names(id).path()
     }
 
     /// The backup of a session's previous save.
     pub fn backup_path(&self, id: &str) -> PathBuf {
-        self.dir.join(format!("{id}.ron.bak"))
-    }
-
-    /// The file a save writes its text into; the previous spare when there is one.
-    fn temp_path(&self, id: &str) -> PathBuf {
-        self.dir.join(format!(".{id}.save.tmp"))
-    }
-
-    /// The former backup, kept so that the next save can reuse its disk blocks.
-    fn spare_path(&self, id: &str) -> PathBuf {
-        self.dir.join(format!(".{id}.spare"))
+        self.names(id).backup()
     }
 
     /// The lock file of a session.
     pub fn lock_path(&self, id: &str) -> PathBuf {
-        self.dir.join(format!("{id}.lock"))
+        self.names(id).lock()
+    }
+
+    /// Where the facilitator is in a session, for windows that follow it.
+    pub fn position_path(&self, id: &str) -> PathBuf {
+        self.dir.join(format!("{id}.position"))
     }
 
     /// Checks that the data directory, if it exists, is a directory no one else controls; the
@@ -135,62 +360,25 @@ impl FileStore {
     fn lock(&self, id: &str) -> Result<SessionLock, StoreError> {
         check_id(id)?;
         self.ensure_dir()?;
-        let path = self.lock_path(id);
-        let lock_err = |source| StoreError::Lock {
-            id: id.to_string(),
-            path: path.clone(),
-            source,
-        };
-        let mut attempts = 0;
-        let mut file = loop {
-            let mut file = nofollow::open(&path, Access::Lock).map_err(lock_err)?;
-            match file.try_lock() {
-                Ok(()) => {}
-                Err(fs::TryLockError::WouldBlock) => {
-                    let mut holder = String::new();
-                    // The holder's note is informative only; an unreadable one is left out,
-                    // and a long one (not written by aiready) is not read whole.
-                    let _ = (&mut file).take(200).read_to_string(&mut holder);
-                    return Err(StoreError::Locked {
-                        id: id.to_string(),
-                        name: self.read(id).ok().map(|s| s.name),
-                        holder: holder.trim().to_string(),
-                    });
-                }
-                Err(fs::TryLockError::Error(source)) => return Err(lock_err(source)),
-            }
-            // The holder before us may have removed the file between our open and our lock;
-            // a lock on a removed file guards nothing, so open the name again.
-            if nofollow::is_same_file(&file, &path) {
-                break file;
-            }
-            attempts += 1;
-            if attempts >= LOCK_ATTEMPTS {
-                return Err(lock_err(io::Error::other(
-                    "the lock file keeps being replaced by another process",
-                )));
-            }
-        };
-        // A note for whoever finds the session locked; the lock itself is what counts.
-        let note = format!("process {}", std::process::id());
-        file.set_len(0)
-            .and_then(|()| file.rewind())
-            .and_then(|()| file.write_all(note.as_bytes()))
-            .map_err(lock_err)?;
-        self.remove_stale_temps(id);
-        Ok(SessionLock {
-            id: id.to_string(),
-            held: Held::File { file, path },
-        })
-    }
-
-    /// Removes temporary files a killed process left behind; only called under the lock, so
-    /// no save is in progress.
-    fn remove_stale_temps(&self, id: &str) {
-        for suffix in TEMP_SUFFIXES {
-            // Removing a name never follows a link; a leftover that cannot be removed does no
-            // harm, the next save replaces it.
-            let _ = fs::remove_file(self.dir.join(format!(".{id}{suffix}")));
+        let names = self.names(id);
+        match lock(&names) {
+            Ok(file) => Ok(SessionLock {
+                id: id.to_string(),
+                held: Held::File {
+                    file,
+                    path: names.lock(),
+                },
+            }),
+            Err(LockFailure::Held(holder)) => Err(StoreError::Locked {
+                id: id.to_string(),
+                name: self.read(id).ok().map(|s| s.name),
+                holder,
+            }),
+            Err(LockFailure::Io(source)) => Err(StoreError::Lock {
+                id: id.to_string(),
+                path: names.lock(),
+                source,
+            }),
         }
     }
 
@@ -274,105 +462,11 @@ impl FileStore {
             reason: e.to_string(),
         })?;
         self.ensure_dir()?;
-        let path = self.path(id);
-        let write_err = |source| StoreError::Write {
+        write(&self.names(id), text.as_bytes()).map_err(|source| StoreError::Write {
             id: id.to_string(),
-            path: path.clone(),
+            path: self.path(id),
             source,
-        };
-        let temp = self.temp_path(id);
-        let result = self.write_temp(id, &temp, text.as_bytes()).and_then(|()| {
-            self.keep_backup(id)?;
-            check_replaceable(&path)?;
-            fs::rename(&temp, &path)?;
-            sync_dir(&self.dir)
-        });
-        if result.is_err() {
-            // Nothing half-written is left behind; the session file itself is untouched.
-            let _ = fs::remove_file(&temp);
-        }
-        result.map_err(write_err)
-    }
-
-    /// Writes the text into the temporary file and syncs it: over the spare when there is
-    /// one, else into a new file readable by its owner only.
-    fn write_temp(&self, id: &str, temp: &Path, text: &[u8]) -> io::Result<()> {
-        let mut file = match self.take_spare(id, temp)? {
-            Some(file) => file,
-            None => {
-                // Left by a save that failed before this one (a killed process's leftovers
-                // are removed when the lock is taken).
-                match fs::remove_file(temp) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                    Err(e) => return Err(e),
-                }
-                nofollow::open(temp, Access::CreateNew)?
-            }
-        };
-        file.write_all(text)?;
-        // A reused spare may be longer than the new text.
-        file.set_len(text.len() as u64)?;
-        file.sync_all()
-    }
-
-    /// Renames the spare to the temporary file and opens it for overwriting, if it exists and
-    /// no other name points to it (so that overwriting it cannot touch the session file or its
-    /// backup). A spare that is not a regular file is refused, never written through.
-    #[cfg(unix)]
-    fn take_spare(&self, id: &str, temp: &Path) -> io::Result<Option<File>> {
-        use std::os::unix::fs::{MetadataExt, PermissionsExt};
-        let spare = self.spare_path(id);
-        if !check_replaceable(&spare)? {
-            return Ok(None);
-        }
-        if fs::rename(&spare, temp).is_err() {
-            return Ok(None);
-        }
-        let file = nofollow::open(temp, Access::Write)?;
-        let meta = file.metadata()?;
-        if meta.nlink() != 1 {
-            return Ok(None);
-        }
-        if meta.permissions().mode() & 0o777 != 0o600 {
-            file.set_permissions(fs::Permissions::from_mode(0o600))?;
-        }
-        Ok(Some(file))
-    }
-
-    #[cfg(not(unix))]
-    fn take_spare(&self, _id: &str, _temp: &Path) -> io::Result<Option<File>> {
-        Ok(None)
-    }
-
-    /// Keeps the current file as the backup. The backup is replaced by a rename, so a crash
-    /// at any moment leaves either the old or the new backup. A hard link costs no copy; where
-    /// links are not supported the file is copied. The backup being replaced stays as the spare.
-    fn keep_backup(&self, id: &str) -> io::Result<()> {
-        let current = self.path(id);
-        if !check_replaceable(&current)? {
-            return Ok(());
-        }
-        let staged = self.dir.join(format!(".{id}.bak.tmp"));
-        match fs::remove_file(&staged) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e),
-        }
-        if fs::hard_link(&current, &staged).is_err() {
-            let mut from = nofollow::open(&current, Access::Read)?;
-            let mut to = nofollow::open(&staged, Access::CreateNew)?;
-            io::copy(&mut from, &mut to)?;
-            to.sync_all()?;
-        }
-        let backup = self.backup_path(id);
-        if cfg!(unix) && check_replaceable(&backup)? {
-            let spare = self.spare_path(id);
-            // Without the spare the old backup is simply deleted by the rename below.
-            let _ = fs::remove_file(&spare);
-            let _ = fs::hard_link(&backup, &spare);
-        }
-        fs::rename(&staged, backup)
+        })
     }
 }
 
@@ -401,6 +495,34 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
 #[cfg(not(unix))]
 fn sync_dir(_dir: &Path) -> io::Result<()> {
     Ok(())
+}
+
+/// What changes when a file is replaced or rewritten: its inode (every save renames a new
+/// file into place), size and change times. Zero when the name holds no file; a link is not
+/// followed.
+fn file_revision(path: &Path) -> [u128; 4] {
+    let Ok(meta) = fs::symlink_metadata(path) else {
+        return [0; 4];
+    };
+    let nanos = |t: io::Result<std::time::SystemTime>| {
+        t.ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos())
+    };
+    #[cfg(unix)]
+    let (inode, changed) = {
+        use std::os::unix::fs::MetadataExt;
+        let changed = i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec());
+        (u128::from(meta.ino()), changed.unsigned_abs())
+    };
+    #[cfg(not(unix))]
+    let (inode, changed) = (0, 0);
+    [
+        inode,
+        u128::from(meta.len()),
+        nanos(meta.modified()),
+        changed,
+    ]
 }
 
 impl SessionStore for FileStore {
@@ -502,6 +624,65 @@ impl SessionStore for FileStore {
         self.write(session)
     }
 
+    fn save_position(&self, lock: &SessionLock, position: &Position) -> Result<(), StoreError> {
+        let id = lock.id();
+        check_id(id)?;
+        if !matches!(lock.held, Held::File { .. }) {
+            return Err(StoreError::WrongLock {
+                id: id.to_string(),
+                held: id.to_string(),
+            });
+        }
+        self.check_dir()?;
+        let path = self.position_path(id);
+        let text = ron::to_string(position).map_err(|e| StoreError::Encode {
+            id: id.to_string(),
+            reason: e.to_string(),
+        })?;
+        // A position is redrawn, not kept: it is replaced atomically but not synced, and has
+        // no backup.
+        let temp = self.dir.join(format!(".{id}.position.tmp"));
+        let result = (|| {
+            match fs::remove_file(&temp) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+            nofollow::open(&temp, Access::CreateNew)?.write_all(text.as_bytes())?;
+            check_replaceable(&path)?;
+            fs::rename(&temp, &path)
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&temp);
+        }
+        result.map_err(|source| StoreError::Write {
+            id: id.to_string(),
+            path,
+            source,
+        })
+    }
+
+    fn position(&self, id: &str) -> Option<Position> {
+        check_id(id).ok()?;
+        let mut text = String::new();
+        nofollow::open(&self.position_path(id), Access::Read)
+            .ok()?
+            .take(4096)
+            .read_to_string(&mut text)
+            .ok()?;
+        ron::from_str(&text).ok()
+    }
+
+    fn revision(&self, id: &str) -> Option<Revision> {
+        check_id(id).ok()?;
+        let session = file_revision(&self.path(id));
+        if session == [0; 4] {
+            return None;
+        }
+        let position = file_revision(&self.position_path(id));
+        Some(Revision(session.into_iter().chain(position).collect()))
+    }
+
     fn delete(&self, id: &str) -> Result<(), StoreError> {
         check_id(id)?;
         self.check_dir()?;
@@ -523,7 +704,8 @@ impl SessionStore for FileStore {
         };
         remove(&path)?;
         remove(&self.backup_path(id))?;
-        remove(&self.spare_path(id))?;
+        remove(&self.names(id).spare())?;
+        remove(&self.position_path(id))?;
         sync_dir(&self.dir).map_err(|source| StoreError::Dir {
             path: self.dir.clone(),
             source,

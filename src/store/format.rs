@@ -3,7 +3,7 @@
 //!
 //! ```ron
 //! SessionFile(
-//!   schema_version: 3,
+//!   schema_version: 4,
 //!   session: Session(
 //!     ...
 //!     records: {
@@ -17,6 +17,12 @@
 //!
 //! Maps are sorted and each question's record sits on one line, so a diff of two saves shows
 //! one line per question that changed (and parsing skips little whitespace).
+//!
+//! Schema 4 adds what pre-work brings: per record the participants' pre-work answers (`prework:
+//! ["Maya: 3"]`, written like votes), their notes (`prework_notes: {"Maya": "..."}`) and
+//! `from_prework: true` on an answer accepted from unanimous votes; per session the pre-work
+//! merged so far (`prework: {"Maya": PreworkReceipt(...)}`) and the triage agenda's time plan
+//! (`triage: TriagePlan(...)`). A schema 3 file is the same without them.
 //!
 //! Schema 3 gives the follow-up action a structure of its own (what is to be done, owner, due
 //! date, evidence, status and the day the status changed), marks flagged questions resolved, and
@@ -44,8 +50,8 @@ use crate::domain::framework::{Category, Stage};
 use crate::domain::questionnaire::QuestionnaireVersion;
 use crate::domain::scale::Answer;
 use crate::domain::session::{
-    ActionStatus, Carried, FollowUp, Mode, ObservationPeriod, Participant, QuestionRecord, Session,
-    StartedFrom, Target,
+    ActionStatus, Carried, FollowUp, Mode, ObservationPeriod, Participant, PreworkReceipt,
+    QuestionRecord, Session, StartedFrom, Target, TriagePlan,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -57,7 +63,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// The format version this build writes; it reads this one and every older one.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 #[derive(Serialize)]
 #[serde(rename = "SessionFile")]
@@ -96,6 +102,10 @@ struct SessionOut<'a> {
     started_from: Option<&'a StartedFrom>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     question_digests: &'a BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    prework: &'a BTreeMap<String, PreworkReceipt>,
+    #[serde(skip_serializing_if = "TriagePlan::is_empty")]
+    triage: TriagePlan,
 }
 
 /// A field written only when it has a value, written without the `Some(...)` around it.
@@ -131,6 +141,8 @@ impl<'a> From<&'a Session> for SessionOut<'a> {
             last_question,
             started_from,
             question_digests,
+            prework,
+            triage,
         } = session;
         SessionOut {
             id,
@@ -154,6 +166,8 @@ impl<'a> From<&'a Session> for SessionOut<'a> {
             last_question: last_question.as_deref(),
             started_from: started_from.as_ref(),
             question_digests,
+            prework,
+            triage: *triage,
         }
     }
 }
@@ -178,6 +192,9 @@ impl Serialize for RecordOut<'_> {
             resolved,
             votes,
             carried,
+            prework_votes,
+            prework_notes,
+            from_prework,
         } = self.0;
         // Only what was recorded is written; everything left out reads back as empty.
         let fields = usize::from(answer.is_some())
@@ -186,7 +203,10 @@ impl Serialize for RecordOut<'_> {
             + usize::from(*discuss_later)
             + usize::from(*resolved)
             + usize::from(!votes.is_empty())
-            + usize::from(carried.is_some());
+            + usize::from(carried.is_some())
+            + usize::from(!prework_votes.is_empty())
+            + usize::from(!prework_notes.is_empty())
+            + usize::from(*from_prework);
         let mut out = serializer.serialize_struct("QuestionRecord", fields)?;
         if let Some(answer) = answer {
             out.serialize_field("answer", answer)?;
@@ -208,6 +228,15 @@ impl Serialize for RecordOut<'_> {
         }
         if let Some(carried) = carried {
             out.serialize_field("carried", carried)?;
+        }
+        if !prework_votes.is_empty() {
+            out.serialize_field("prework", &VotesOut(prework_votes))?;
+        }
+        if !prework_notes.is_empty() {
+            out.serialize_field("prework_notes", prework_notes)?;
+        }
+        if *from_prework {
+            out.serialize_field("from_prework", from_prework)?;
         }
         out.end()
     }
@@ -302,8 +331,8 @@ struct Envelope {
     schema_version: u32,
 }
 
-/// A file of schema 2 or 3: the two differ only in the record layout, and records of either
-/// layout are read.
+/// A file of schema 2, 3 or 4: they differ in the record layout and in fields later schemas
+/// added (each defaults to empty), and records of any of them are read.
 #[derive(Deserialize)]
 #[serde(rename = "SessionFile", deny_unknown_fields)]
 struct FileIn {
@@ -352,6 +381,10 @@ struct SessionIn {
     started_from: Option<StartedFrom>,
     #[serde(default)]
     question_digests: BTreeMap<String, String>,
+    #[serde(default)]
+    prework: BTreeMap<String, PreworkReceipt>,
+    #[serde(default)]
+    triage: TriagePlan,
 }
 
 impl From<SessionIn> for Session {
@@ -378,6 +411,8 @@ impl From<SessionIn> for Session {
             last_question: file.last_question,
             started_from: file.started_from,
             question_digests: file.question_digests,
+            prework: file.prework,
+            triage: file.triage,
         }
     }
 }
@@ -425,6 +460,9 @@ struct RecordIn {
     votes: VotesIn,
     #[serde(deserialize_with = "present")]
     carried: Option<Carried>,
+    prework: VotesIn,
+    prework_notes: BTreeMap<String, String>,
+    from_prework: bool,
 }
 
 impl From<RecordIn> for QuestionRecord {
@@ -446,6 +484,9 @@ impl From<RecordIn> for QuestionRecord {
             resolved: r.resolved,
             votes: r.votes.0,
             carried: r.carried,
+            prework_votes: r.prework.0,
+            prework_notes: r.prework_notes,
+            from_prework: r.from_prework,
         }
     }
 }
@@ -608,6 +649,8 @@ impl From<SessionV0> for Session {
             last_question: None,
             started_from: None,
             question_digests: BTreeMap::new(),
+            prework: BTreeMap::new(),
+            triage: TriagePlan::default(),
         }
     }
 }
@@ -666,7 +709,7 @@ impl fmt::Write for Text {
 pub fn decode(text: &str) -> Result<Session, DecodeError> {
     // A current file, the common case, costs a single parse.
     if let Ok(file) = ron::from_str::<FileIn>(text)
-        && matches!(file.schema_version, 2 | SCHEMA_VERSION)
+        && matches!(file.schema_version, 2 | 3 | SCHEMA_VERSION)
     {
         return Ok(file.session.into());
     }
@@ -679,7 +722,7 @@ pub fn decode(text: &str) -> Result<Session, DecodeError> {
         1 => ron::from_str::<FileV1>(text)
             .map(|f| f.session)
             .map_err(invalid),
-        2 | SCHEMA_VERSION => ron::from_str::<FileIn>(text)
+        2 | 3 | SCHEMA_VERSION => ron::from_str::<FileIn>(text)
             .map(|f| f.session.into())
             .map_err(invalid),
         newer => Err(DecodeError::Newer(newer)),
@@ -722,6 +765,8 @@ mod tests {
             last_question: None,
             started_from: None,
             question_digests: BTreeMap::new(),
+            prework: BTreeMap::new(),
+            triage: TriagePlan::default(),
         };
         s.set_answer("sec-1", Some(Answer::Designed), t);
         let r = s.record_mut("sec-1");
@@ -958,14 +1003,17 @@ mod tests {
 "#;
 
     #[test]
-    fn schema_2_still_loads_and_is_saved_as_schema_3() {
+    fn schema_2_still_loads_and_is_saved_in_the_current_schema() {
         let session = decode(SCHEMA_2).unwrap();
         assert_eq!(session, sample_v2());
         let record = session.record("sec-1").unwrap();
         assert_eq!(record.action.owner, "Ben");
         assert_eq!(record.action.status, ActionStatus::Open);
         let text = encode(&session).unwrap();
-        assert!(text.contains("schema_version: 3"), "{text}");
+        assert!(
+            text.contains(&format!("schema_version: {SCHEMA_VERSION}")),
+            "{text}"
+        );
         assert!(
             text.contains(
                 r#"action: FollowUp(owner: "Ben", due: "2027-01-15", evidence: ["TICKET-1"])"#
@@ -1016,6 +1064,56 @@ mod tests {
             s.record_vote("sec-3", &format!("{answer:?}"), Some(answer), t);
         }
         assert_eq!(decode(&encode(&s).unwrap()), Ok(s));
+    }
+
+    #[test]
+    fn schema_3_still_loads() {
+        // A schema 3 file has the current layout without the pre-work fields.
+        let text = encode(&sample()).unwrap().replace(
+            &format!("schema_version: {SCHEMA_VERSION}"),
+            "schema_version: 3",
+        );
+        assert_eq!(decode(&text), Ok(sample()));
+    }
+
+    #[test]
+    fn prework_answers_notes_receipts_and_the_triage_plan_round_trip() {
+        let t = Timestamp::from_second(1_767_225_600).unwrap();
+        let mut s = sample();
+        let r = s.record_mut("sec-1");
+        r.prework_votes.insert("Ana".into(), Answer::Unknown);
+        r.prework_votes
+            .insert("Ben: 2".into(), Answer::NotApplicable);
+        r.prework_notes
+            .insert("Ana".into(), "no idea\nwho owns this".into());
+        r.from_prework = true;
+        s.prework.insert(
+            "Ana".into(),
+            PreworkReceipt {
+                updated: t,
+                digest: "00ff".into(),
+                assigned: 40,
+                answered: 38,
+            },
+        );
+        s.triage = TriagePlan {
+            minutes: Some(120),
+            spent: 610,
+            decided: 4,
+        };
+        let text = encode(&s).unwrap();
+        let record = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("\"sec-1\""))
+            .unwrap();
+        assert!(
+            record.ends_with(
+                r#"prework: ["Ana: Unknown", "Ben: 2: N/A"], prework_notes: {"Ana": "no idea\nwho owns this"}, from_prework: true),"#
+            ),
+            "{record}"
+        );
+        assert!(text.contains("triage: TriagePlan("), "{text}");
+        assert_eq!(decode(&text), Ok(s));
     }
 
     #[test]
@@ -1177,13 +1275,19 @@ mod tests {
                 any::<bool>(),
                 any::<bool>(),
                 prop::collection::btree_map(text(), answer(), 0..4),
+                (
+                    prop::collection::btree_map(text(), answer(), 0..3),
+                    prop::collection::btree_map(text(), text(), 0..3),
+                    any::<bool>(),
+                ),
                 prop::option::of(prop::sample::select(vec![
                     Carried::Unconfirmed,
                     Carried::QuestionChanged,
                 ])),
             )
                 .prop_map(
-                    |(answer, notes, action, discuss_later, resolved, votes, carried)| {
+                    |(answer, notes, action, discuss_later, resolved, votes, prework, carried)| {
+                        let (prework_votes, prework_notes, from_prework) = prework;
                         QuestionRecord {
                             answer,
                             notes,
@@ -1191,10 +1295,34 @@ mod tests {
                             discuss_later,
                             resolved,
                             votes,
+                            prework_votes,
+                            prework_notes,
+                            from_prework,
                             carried,
                         }
                     },
                 )
+        }
+
+        fn receipt() -> impl Strategy<Value = PreworkReceipt> {
+            (timestamp(), text(), any::<u32>(), any::<u32>()).prop_map(
+                |(updated, digest, assigned, answered)| PreworkReceipt {
+                    updated,
+                    digest,
+                    assigned,
+                    answered,
+                },
+            )
+        }
+
+        fn triage() -> impl Strategy<Value = TriagePlan> {
+            (prop::option::of(any::<u32>()), any::<u64>(), any::<u32>()).prop_map(
+                |(minutes, spent, decided)| TriagePlan {
+                    minutes,
+                    spent,
+                    decided,
+                },
+            )
         }
 
         fn session() -> impl Strategy<Value = Session> {
@@ -1234,7 +1362,12 @@ mod tests {
                 ),
                 prop::collection::btree_map(text(), "[0-9a-f]{8}", 0..4),
             );
-            (people, scope, work).prop_map(|(people, scope, work)| {
+            let loop_state = (
+                prop::option::of(text()),
+                prop::collection::btree_map(text(), receipt(), 0..3),
+                triage(),
+            );
+            (people, scope, work, loop_state).prop_map(|(people, scope, work, loop_state)| {
                 let (id, name, organisation, system, facilitator, participants) = people;
                 let ((target, period), mode, scoping, categories, questionnaires, content_hash) =
                     scope;
@@ -1273,6 +1406,7 @@ mod tests {
                 s.agenda_minutes = agenda_minutes;
                 s.started_from = started_from;
                 s.question_digests = question_digests;
+                (s.last_question, s.prework, s.triage) = loop_state;
                 s
             })
         }

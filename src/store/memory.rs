@@ -2,7 +2,7 @@
 //! as the file store (locks, names, ids) and can be told to fail saves, to test how callers
 //! handle a full disk.
 
-use super::{Held, ListEntry, SessionLock, SessionStore, StoreError, check_id};
+use super::{Held, ListEntry, Position, Revision, SessionLock, SessionStore, StoreError, check_id};
 use crate::domain::session::{Session, validate_name};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -15,6 +15,8 @@ pub struct MemoryStore {
     locks: Arc<Mutex<BTreeSet<String>>>,
     failing: Arc<Mutex<bool>>,
     saves: Arc<Mutex<usize>>,
+    positions: Arc<Mutex<BTreeMap<String, Position>>>,
+    revisions: Arc<Mutex<BTreeMap<String, u128>>>,
 }
 
 fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -67,6 +69,23 @@ impl MemoryStore {
         }
         guard(&self.sessions).insert(session.id.clone(), session.clone());
         *guard(&self.saves) += 1;
+        self.bump(&session.id);
+        Ok(())
+    }
+
+    fn bump(&self, id: &str) {
+        *guard(&self.revisions).entry(id.to_string()).or_default() += 1;
+    }
+
+    fn check_lock(&self, lock: &SessionLock, id: &str) -> Result<(), StoreError> {
+        let same_store =
+            matches!(&lock.held, Held::Memory(locks) if Arc::ptr_eq(locks, &self.locks));
+        if lock.id != id || !same_store {
+            return Err(StoreError::WrongLock {
+                id: id.to_string(),
+                held: lock.id.clone(),
+            });
+        }
         Ok(())
     }
 }
@@ -120,14 +139,7 @@ impl SessionStore for MemoryStore {
     }
 
     fn save(&self, lock: &SessionLock, session: &Session) -> Result<(), StoreError> {
-        let same_store =
-            matches!(&lock.held, Held::Memory(locks) if Arc::ptr_eq(locks, &self.locks));
-        if lock.id != session.id || !same_store {
-            return Err(StoreError::WrongLock {
-                id: session.id.clone(),
-                held: lock.id.clone(),
-            });
-        }
+        self.check_lock(lock, &session.id)?;
         self.write(session)
     }
 
@@ -135,8 +147,29 @@ impl SessionStore for MemoryStore {
         self.load(id)?;
         let lock = self.lock(id)?;
         guard(&self.sessions).remove(id);
+        guard(&self.positions).remove(id);
         drop(lock);
         Ok(())
+    }
+
+    fn save_position(&self, lock: &SessionLock, position: &Position) -> Result<(), StoreError> {
+        let id = lock.id().to_string();
+        self.check_lock(lock, &id)?;
+        guard(&self.positions).insert(id.clone(), position.clone());
+        self.bump(&id);
+        Ok(())
+    }
+
+    fn position(&self, id: &str) -> Option<Position> {
+        guard(&self.positions).get(id).cloned()
+    }
+
+    fn revision(&self, id: &str) -> Option<Revision> {
+        if !guard(&self.sessions).contains_key(id) {
+            return None;
+        }
+        let n = guard(&self.revisions).get(id).copied().unwrap_or_default();
+        Some(Revision(vec![n]))
     }
 }
 

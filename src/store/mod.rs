@@ -2,13 +2,15 @@
 //! the [`MemoryStore`] used by tests.
 //!
 //! A session is opened for writing through a [`SessionLock`]; only the holder of the lock may
-//! save it, so two processes never write the same session.
+//! save it, so two processes never write the same session. [`prework`] keeps participants'
+//! pre-work files with the same guarantees.
 
 mod error;
 mod file;
 mod format;
 mod memory;
 mod nofollow;
+pub mod prework;
 
 pub use error::StoreError;
 pub use file::FileStore;
@@ -26,6 +28,19 @@ pub const MAX_ID_LEN: usize = 100;
 
 /// The longest part of an id taken from the session name.
 const SLUG_LEN: usize = 40;
+
+/// Where the facilitator is in a session, saved beside it so that other windows can follow.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Position {
+    /// The id of the question on the facilitator's screen.
+    pub question: String,
+}
+
+/// A marker of a session's stored state: it differs after every save of the session or of
+/// the facilitator's position. Cheap to read, so that a window can look for changes often.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Revision(Vec<u128>);
 
 /// One session found in a store: its id and the session, or why it could not be read.
 #[derive(Debug)]
@@ -97,6 +112,15 @@ pub trait SessionStore {
 
     /// Deletes a session and its backup; refused while another process has it open.
     fn delete(&self, id: &str) -> Result<(), StoreError>;
+
+    /// Records where the facilitator is in a session opened for writing with this lock.
+    fn save_position(&self, lock: &SessionLock, position: &Position) -> Result<(), StoreError>;
+
+    /// Where the facilitator last was in a session, if that was recorded.
+    fn position(&self, id: &str) -> Option<Position>;
+
+    /// The session's current [`Revision`]; None when it is not there.
+    fn revision(&self, id: &str) -> Option<Revision>;
 
     /// The id of the session with this id or, failing that, this exact name.
     fn find(&self, id_or_name: &str) -> Result<String, StoreError> {

@@ -37,7 +37,7 @@ impl fmt::Display for NotAFile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} is {}, not a regular file; aiready does not read or write through it. Move it out of the data directory",
+            "{} is {}, not a regular file; aiready does not read or write through it. Move it out of the way",
             self.path.display(),
             self.kind
         )

@@ -115,4 +115,16 @@ pub enum Action {
     Reassess,
     /// Show the changes since the previous session, question by question.
     Changes,
+    /// Show the triage agenda.
+    Triage,
+    /// Preview and accept the unanimous votes as agreed levels.
+    Consensus,
+    /// Leave the agenda order: next and previous follow the questionnaires again.
+    QuestionnaireOrder,
+    /// Follow the facilitator again after moving on one's own.
+    Follow,
+    /// Open a pre-work file to answer it.
+    OpenPrework,
+    /// Merge pre-work files from a folder into the session.
+    MergePrework,
 }

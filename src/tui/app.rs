@@ -10,23 +10,27 @@ use super::keymap::{Chord, Command, Context, Keymap};
 use super::layer::{Effect, ExportSource, Layer, Outcome, Reply, Transition};
 use super::popups::Popup;
 use super::popups::export::{ExportJob, ExportPlaces, ExportState, PendingWrite};
+use super::popups::merge::MergePreview;
+use super::popups::open_prework::OpenPreworkState;
 use super::popups::unsaved::{Leaving, UnsavedState};
 use super::screens::Screen;
 use super::screens::help::HelpState;
 use super::screens::home::{HomeEntry, HomeState};
 use super::screens::setup::Draft;
-use super::screens::workshop::WorkshopState;
+use super::screens::workshop::{Use, WorkshopState};
 use super::session::{
-    Baseline, Nav, NavQuestion, NavSection, OpenSession, READ_ONLY_MESSAGE, first_unanswered,
+    Baseline, Document, Nav, NavQuestion, NavSection, OpenSession, Watch, first_unanswered,
 };
 use super::theme::Theme;
 use super::view::View;
+use crate::domain::merge::{self, Contribution, MergeOptions};
 use crate::domain::questionnaire::{Question, QuestionBank};
 use crate::domain::scale::Answer;
 use crate::domain::scoring;
 use crate::domain::session::Session;
 use crate::report::{self, Format, Options, ReportError, Template};
-use crate::store::{SessionLock, SessionStore, new_session_id};
+use crate::store::prework::{self as prework_files, Document as FileDocument, PreworkFileError};
+use crate::store::{Position, SessionStore, StoreError, new_session_id};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use ratatui::crossterm::event::KeyEvent;
@@ -189,6 +193,8 @@ pub struct App<'b> {
     running: bool,
     /// A change to the open session waits for the save that ends the current action.
     unsaved: bool,
+    /// The question last recorded as the facilitator's position.
+    position: Option<String>,
     /// The workshop moved to another question since the last save (saved on leaving).
     moved: bool,
     /// Stands in for the screen while the stack is rebuilt (never shown).
@@ -224,6 +230,7 @@ impl<'b> App<'b> {
             size: None,
             running: true,
             unsaved: false,
+            position: None,
             moved: false,
             no_screen: Screen::Home(HomeState::default()),
         };
@@ -382,9 +389,11 @@ impl<'b> App<'b> {
         if self.too_small() && !keeps_going {
             return;
         }
-        if !matches!(action, Action::Tick(_) | Action::Save) {
+        let by_user = !matches!(action, Action::Tick(_) | Action::Save);
+        if by_user {
             self.message = None;
         }
+        let before = self.cursor();
         match action {
             Action::ForceQuit | Action::Quit => self.quit(),
             Action::CycleTheme => {
@@ -403,6 +412,9 @@ impl<'b> App<'b> {
             Action::Redo => self.undo(true),
             Action::Save => self.unsaved = true,
             Action::OpenSession(id) => self.open_session(&id),
+            Action::Follow if self.open.as_ref().and_then(|o| o.watch()).is_some() => {
+                self.follow_again();
+            }
             action => {
                 let (layers, view) = self.split();
                 if let Some(top) = layers.last_mut() {
@@ -412,9 +424,13 @@ impl<'b> App<'b> {
             }
         }
         self.follow_section();
+        if by_user && before.is_some() && self.cursor() != before {
+            self.moved_by_user();
+        }
         if self.unsaved {
             self.save();
         }
+        self.record_position();
     }
 
     /// Performs a layer's effects, then its transition.
@@ -636,6 +652,9 @@ impl<'b> App<'b> {
                     ));
                 }
             }
+            Effect::BeginOpenPrework => self.begin_open_prework(),
+            Effect::OpenPrework(path) => self.open_prework(&path),
+            Effect::PreviewMerge { folder, options } => self.preview_merge(&folder, options),
         }
     }
 
@@ -685,14 +704,30 @@ impl<'b> App<'b> {
     fn save(&mut self) {
         self.unsaved = false;
         self.moved = false;
-        let Some(open) = &self.open else { return };
-        let Some(lock) = &open.lock else { return };
-        match self.store.save(lock, &open.session) {
+        let Some(open) = &mut self.open else { return };
+        let result = match &mut open.document {
+            Document::Stored {
+                lock: Some(lock), ..
+            } => self
+                .store
+                .save(lock, &open.session)
+                .map_err(|e| e.to_string()),
+            Document::Prework {
+                prework,
+                lock: Some(lock),
+                ..
+            } => {
+                prework.take_answers(&open.session);
+                prework_files::save(lock, prework).map_err(|e| e.to_string())
+            }
+            Document::Stored { lock: None, .. } | Document::Prework { lock: None, .. } => return,
+        };
+        match result {
             Ok(()) => {
                 self.save_error = None;
                 self.unsaved_changes.clear();
             }
-            Err(e) => self.save_error = Some(e.to_string()),
+            Err(e) => self.save_error = Some(e),
         }
     }
 
@@ -700,13 +735,25 @@ impl<'b> App<'b> {
     /// a message, when the session is read-only.
     fn edit(&mut self, edit: Edit) {
         let now = self.now();
+        let on_agenda = self.following_agenda();
         let Some(open) = &mut self.open else { return };
         if open.read_only() {
-            self.warn(READ_ONLY_MESSAGE);
+            let message = open.read_only_message();
+            self.warn(message);
             return;
         }
+        // A question agreed on while the agenda is followed counts towards its pace.
+        if let Edit::Answer {
+            question,
+            answer: Some(_),
+        } = &edit
+            && on_agenda
+            && open.session.answer(question).is_none()
+        {
+            open.session.triage.decided = open.session.triage.decided.saturating_add(1);
+        }
         let before = Part::of(&open.session, &edit);
-        edit.apply(&mut open.session, now);
+        edit.apply(self.bank, &mut open.session, now);
         open.history.record(Change {
             description: edit.describe(),
             before,
@@ -715,14 +762,80 @@ impl<'b> App<'b> {
         open.session.updated = now;
         open.results = scoring::score(self.bank, &open.session);
         if matches!(edit, Edit::Setup(_)) {
-            open.nav = Nav::build(self.bank, &open.session);
-            let (layers, view) = self.split();
-            for layer in layers.iter_mut() {
-                layer.session_changed(&view);
-            }
+            open.nav = Nav::of(self.bank, &open.session, &open.document);
+        }
+        let (layers, view) = self.split();
+        for layer in layers.iter_mut() {
+            layer.session_changed(&view);
         }
         self.unsaved = true;
         self.note_unsaved(edit.describe());
+    }
+
+    /// Opens a session for writing, or read-only (refreshed after each save by the process
+    /// that has it) when another process has it.
+    pub fn open_session(&mut self, id: &str) {
+        self.close_session();
+        match self.store.open(id) {
+            Ok((session, lock)) => {
+                let document = Document::Stored {
+                    lock: Some(lock),
+                    watch: None,
+                };
+                self.start_workshop(session, document);
+            }
+            Err(StoreError::Locked { .. }) => {
+                if self.open_read_only(id, false) {
+                    self.warn(
+                        "This session is open in another aiready process: it is shown read-only here, and follows their saves.",
+                    );
+                }
+            }
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    /// Opens a session read-only and follows the facilitator: the screen shows their
+    /// question and redraws after each of their saves.
+    pub fn follow_session(&mut self, id: &str) {
+        self.close_session();
+        if self.open_read_only(id, true) {
+            self.follow_again();
+            let facilitator = self
+                .open
+                .as_ref()
+                .map(|o| o.session.facilitator.clone())
+                .filter(|f| !f.is_empty())
+                .unwrap_or_else(|| "the facilitator".into());
+            self.info(format!(
+                "Following {facilitator}: this window shows their question and redraws after each of their saves."
+            ));
+        }
+    }
+
+    /// Opens a session without its lock; true when it could be read.
+    fn open_read_only(&mut self, id: &str, follow: bool) -> bool {
+        let revision = self.store.revision(id);
+        match self.store.load(id) {
+            Ok(session) => {
+                let watch = Watch {
+                    revision,
+                    follow,
+                    paused: false,
+                    position: None,
+                };
+                let document = Document::Stored {
+                    lock: None,
+                    watch: Some(watch),
+                };
+                self.start_workshop(session, document);
+                true
+            }
+            Err(e) => {
+                self.error(e.to_string());
+                false
+            }
+        }
     }
 
     /// Takes back the last change to the open session (or makes the last undone one again),
@@ -733,7 +846,8 @@ impl<'b> App<'b> {
             return self.info("There is nothing to undo: no session is open.");
         };
         if open.read_only() {
-            return self.warn(READ_ONLY_MESSAGE);
+            let message = open.read_only_message();
+            return self.warn(message);
         }
         let change = if redo {
             open.history.redo(&mut open.session)
@@ -753,14 +867,13 @@ impl<'b> App<'b> {
         open.session.updated = now;
         open.results = scoring::score(self.bank, &open.session);
         if scope {
-            open.nav = Nav::build(self.bank, &open.session);
+            open.nav = Nav::of(self.bank, &open.session, &open.document);
         }
         let position = question.and_then(|q| open.nav.position_of(self.bank, &q));
         let (layers, view) = self.split();
         for layer in layers.iter_mut() {
-            if scope {
-                layer.session_changed(&view);
-            }
+            // Lists drawn from the session (the triage agenda) follow any change.
+            layer.session_changed(&view);
             if let Some(position) = position {
                 layer.show_question(position);
             }
@@ -783,33 +896,47 @@ impl<'b> App<'b> {
         }
     }
 
-    /// Opens a session for writing, or read-only when another process has it.
-    pub fn open_session(&mut self, id: &str) {
-        self.close_session();
-        let (session, lock) = match self.store.open(id) {
-            Ok((session, lock)) => (session, Some(lock)),
-            Err(crate::store::StoreError::Locked { .. }) => match self.store.load(id) {
-                Ok(session) => {
-                    self.warn(
-                        "This session is open in another aiready process: it is shown read-only here.",
-                    );
-                    (session, None)
-                }
-                Err(e) => {
-                    self.error(e.to_string());
-                    return;
-                }
-            },
+    /// Opens a pre-work file to answer it, or read-only when another process has it.
+    pub fn open_prework(&mut self, path: &Path) {
+        let opened = match prework_files::open(path) {
+            Ok((prework, lock)) => Ok((prework, Some(lock))),
+            Err(PreworkFileError::Locked { .. }) => {
+                prework_files::load(path).map(|prework| (prework, None))
+            }
+            Err(e) => Err(e),
+        };
+        let (prework, lock) = match opened {
+            Ok(opened) => opened,
             Err(e) => {
-                self.error(e.to_string());
+                let problem = e.to_string();
+                if let Some(Popup::OpenPrework(state)) =
+                    self.layers.last_mut().and_then(Layer::popup_mut)
+                {
+                    state.failed(problem.clone());
+                }
+                self.error(problem);
                 return;
             }
         };
-        self.start_workshop(session, lock);
+        self.close_session();
+        let read_only = lock.is_none();
+        let other_content = prework.content_hash != self.bank.content_hash;
+        let session = prework.to_session(self.bank);
+        let document = Document::Prework {
+            prework: Box::new(prework),
+            path: path.to_path_buf(),
+            lock,
+        };
+        self.start_workshop(session, document);
+        if read_only {
+            self.warn("This pre-work file is open in another aiready process: it is shown read-only here.");
+        } else if other_content {
+            self.warn("This pre-work was prepared with other questionnaires than this aiready has; questions it lacks are not shown, their answers are kept.");
+        }
     }
 
-    fn start_workshop(&mut self, session: Session, lock: Option<SessionLock>) {
-        let nav = Nav::build(self.bank, &session);
+    fn start_workshop(&mut self, session: Session, document: Document) {
+        let nav = Nav::of(self.bank, &session, &document);
         let results = scoring::score(self.bank, &session);
         // Back where it was left; else at the first question not answered yet.
         let cursor = session
@@ -830,19 +957,27 @@ impl<'b> App<'b> {
                 results: scoring::score(self.bank, &previous),
                 session: previous,
             });
+        let prework = matches!(document, Document::Prework { .. });
+        let usage = match &document {
+            Document::Prework { .. } => Use::Prework,
+            Document::Stored { lock: None, .. } => Use::Viewing,
+            Document::Stored { .. } => Use::Workshop,
+        };
+        self.position = None;
         self.save_error = None;
         self.unsaved_changes.clear();
         self.open = Some(OpenSession {
             session,
-            lock,
+            document,
             nav,
             results,
             pending_time: Duration::ZERO,
+            pending_triage: Duration::ZERO,
             section,
             history: History::default(),
             baseline,
         });
-        if orphaned > 0 && self.message.is_none() {
+        if orphaned > 0 && self.message.is_none() && !prework {
             self.warn(format!(
                 "{orphaned} recorded answer(s) belong to questions the current questionnaires no longer have; they are kept and listed in the results."
             ));
@@ -850,7 +985,9 @@ impl<'b> App<'b> {
         // Whatever was on top of the list of sessions goes.
         self.layers.truncate(1);
         self.layers
-            .push(Layer::Screen(Screen::Workshop(WorkshopState::new(cursor))));
+            .push(Layer::Screen(Screen::Workshop(WorkshopState::for_use(
+                cursor, usage,
+            ))));
     }
 
     fn create_session(&mut self, draft: &Draft) {
@@ -859,7 +996,13 @@ impl<'b> App<'b> {
         let mut session = Session::new(id, draft.name.clone(), self.bank, now);
         draft.apply(&mut session, now);
         match self.store.create(&session) {
-            Ok(lock) => self.start_workshop(session, Some(lock)),
+            Ok(lock) => {
+                let document = Document::Stored {
+                    lock: Some(lock),
+                    watch: None,
+                };
+                self.start_workshop(session, document);
+            }
             Err(e) => self.reply(Reply::Refused(e.to_string())),
         }
     }
@@ -886,7 +1029,11 @@ impl<'b> App<'b> {
         let carried = session.unconfirmed_count();
         match self.store.create(&session) {
             Ok(lock) => {
-                self.start_workshop(session, Some(lock));
+                let document = Document::Stored {
+                    lock: Some(lock),
+                    watch: None,
+                };
+                self.start_workshop(session, document);
                 let next = self
                     .keymap
                     .key_for(Context::Workshop, Command::NextUnconfirmed);
@@ -929,19 +1076,28 @@ impl<'b> App<'b> {
         let Some(open) = self.open.as_mut() else {
             return false;
         };
-        let Some(section) = open.section else {
-            return false;
-        };
-        if open.read_only() {
+        if open.read_only() || open.prework().is_some() {
             open.pending_time = Duration::ZERO;
+            open.pending_triage = Duration::ZERO;
             return false;
         }
+        let mut added = false;
+        let triage = open.pending_triage.as_secs();
+        if triage > 0 {
+            open.session.triage.spent = open.session.triage.spent.saturating_add(triage);
+            open.pending_triage -= Duration::from_secs(triage);
+            self.unsaved = true;
+            added = true;
+        }
+        let Some(section) = open.section else {
+            return added;
+        };
         let mut secs = open.pending_time.as_secs();
         if all && open.pending_time.subsec_millis() >= 500 {
             secs += 1;
         }
         if secs == 0 {
-            return false;
+            return added;
         }
         open.pending_time = if all {
             Duration::ZERO
@@ -1003,12 +1159,264 @@ impl<'b> App<'b> {
             .layers
             .iter()
             .any(|layer| matches!(layer, Layer::Screen(Screen::Workshop(_))));
+        let on_agenda = self.following_agenda();
         if timing && let Some(open) = &mut self.open {
             open.pending_time += elapsed;
-            if open.pending_time >= TIMER_SAVE_EVERY {
+            if on_agenda {
+                open.pending_triage += elapsed;
+            }
+            if open.pending_time >= TIMER_SAVE_EVERY || open.pending_triage >= TIMER_SAVE_EVERY {
                 self.flush_timer(false);
             }
         }
+        self.refresh_read_only();
+    }
+
+    // ----- the agenda, the facilitator's position and windows that follow ------------------
+
+    /// The workshop screen's state, wherever it is in the stack.
+    fn workshop(&self) -> Option<&WorkshopState> {
+        self.layers.iter().find_map(|layer| match layer {
+            Layer::Screen(Screen::Workshop(ws)) => Some(ws),
+            _ => None,
+        })
+    }
+
+    fn workshop_mut(&mut self) -> Option<&mut WorkshopState> {
+        self.layers.iter_mut().find_map(|layer| match layer {
+            Layer::Screen(Screen::Workshop(ws)) => Some(ws),
+            _ => None,
+        })
+    }
+
+    /// The workshop screen's current position, when it is open.
+    fn cursor(&self) -> Option<usize> {
+        self.workshop().map(|ws| ws.cursor)
+    }
+
+    /// Whether next and previous follow the triage agenda (or the agenda is on screen).
+    pub fn following_agenda(&self) -> bool {
+        self.workshop().is_some_and(|ws| ws.agenda.is_some())
+            || matches!(self.screen(), Screen::Triage(_))
+    }
+
+    /// Records the facilitator's question beside the session when it changed, so that
+    /// windows following the session show it.
+    fn record_position(&mut self) {
+        let question = self
+            .cursor()
+            .and_then(|c| self.open.as_ref()?.nav.questions.get(c).copied())
+            .and_then(|at| self.question(at))
+            .map(|q| q.id.clone());
+        let Some(question) = question else { return };
+        if self.position.as_ref() == Some(&question) {
+            return;
+        }
+        let Some(OpenSession {
+            document: Document::Stored {
+                lock: Some(lock), ..
+            },
+            ..
+        }) = &self.open
+        else {
+            return;
+        };
+        // Following is a convenience: a position that cannot be written is tried again at
+        // the next move and never gets in the way of the workshop.
+        if self
+            .store
+            .save_position(
+                lock,
+                &Position {
+                    question: question.clone(),
+                },
+            )
+            .is_ok()
+        {
+            self.position = Some(question);
+        }
+    }
+
+    /// A read-only window takes in the saves of the process that holds the session: the
+    /// session is read again when its stored state changed, and a following window moves to
+    /// the facilitator's question.
+    fn refresh_read_only(&mut self) {
+        let Some(open) = &self.open else { return };
+        let Some(watch) = open.watch() else { return };
+        let id = open.session.id.clone();
+        let revision = self.store.revision(&id);
+        if revision == watch.revision {
+            return;
+        }
+        let session = match self.store.load(&id) {
+            Ok(session) => session,
+            Err(e) => {
+                // Shown, and tried again at the next tick; the last good copy stays on screen.
+                self.error(e.to_string());
+                return;
+            }
+        };
+        let position = self.store.position(&id).map(|p| p.question);
+        let current = self
+            .cursor()
+            .and_then(|c| open.nav.questions.get(c).copied())
+            .and_then(|at| self.question(at))
+            .map(|q| q.id.clone());
+        let Some(open) = &mut self.open else { return };
+        open.nav = Nav::of(self.bank, &session, &open.document);
+        open.results = scoring::score(self.bank, &session);
+        open.session = session;
+        let (follow, paused) = match &mut open.document {
+            Document::Stored {
+                watch: Some(watch), ..
+            } => {
+                watch.revision = revision;
+                watch.position.clone_from(&position);
+                (watch.follow, watch.paused)
+            }
+            _ => (false, false),
+        };
+        let target = if follow && !paused {
+            position.or(current)
+        } else {
+            current
+        };
+        let place = target.and_then(|id| open.nav.position_of(self.bank, &id));
+        let (layers, view) = self.split();
+        for layer in layers.iter_mut() {
+            layer.session_changed(&view);
+        }
+        if let (Some(place), Some(ws)) = (place, self.workshop_mut()) {
+            ws.cursor = place;
+        }
+        self.follow_section();
+    }
+
+    /// Goes to the facilitator's question and keeps following it.
+    fn follow_again(&mut self) {
+        let Some(open) = &mut self.open else { return };
+        let id = open.session.id.clone();
+        let position = self.store.position(&id).map(|p| p.question);
+        if let Document::Stored {
+            watch: Some(watch), ..
+        } = &mut open.document
+        {
+            watch.paused = false;
+            watch.position.clone_from(&position);
+        }
+        let place = position.and_then(|q| open.nav.position_of(self.bank, &q));
+        if let (Some(place), Some(ws)) = (place, self.workshop_mut()) {
+            ws.cursor = place;
+        }
+        self.follow_section();
+    }
+
+    /// A viewer who moves on their own stops following until they ask again.
+    fn moved_by_user(&mut self) {
+        let Some(Document::Stored {
+            watch: Some(watch), ..
+        }) = self.open.as_mut().map(|o| &mut o.document)
+        else {
+            return;
+        };
+        if watch.follow && !watch.paused {
+            watch.paused = true;
+            let again = self.keymap.key_for(Context::Viewing, Command::Follow);
+            self.info(format!(
+                "Following paused while you look around; {again} follows the facilitator again."
+            ));
+        }
+    }
+
+    // ----- pre-work -------------------------------------------------------------------------
+
+    /// Offers the pre-work files of the current folder to open.
+    fn begin_open_prework(&mut self) {
+        // A folder that cannot be listed offers nothing; a path can still be typed.
+        let found = prework_files::list(Path::new(".")).unwrap_or_default();
+        let found = found
+            .into_iter()
+            .map(|p| p.strip_prefix(".").map(Path::to_path_buf).unwrap_or(p))
+            .collect();
+        self.layers
+            .push(Popup::OpenPrework(OpenPreworkState::new(found)).into());
+    }
+
+    /// Reads the pre-work files of a folder and shows in the merge popup what merging them
+    /// into the open session would do; nothing changes until the popup's yes.
+    fn preview_merge(&mut self, folder: &Path, options: MergeOptions) {
+        let result = self.read_contributions(folder).and_then(|contributions| {
+            let open = self
+                .open
+                .as_ref()
+                .ok_or_else(|| "No session is open.".to_string())?;
+            let merged = merge::merge(
+                &open.session,
+                self.bank,
+                &contributions,
+                options,
+                self.now(),
+            )
+            .map_err(|refused| {
+                let mut text = format!("Nothing can be merged: {refused}");
+                if refused
+                    .0
+                    .iter()
+                    .any(|r| matches!(r, merge::Refusal::UnknownParticipant { .. }))
+                {
+                    text.push_str(" (choose \"add them\" to add them to the session)");
+                }
+                text
+            })?;
+            Ok(MergePreview {
+                contributions,
+                options,
+                lines: merged.summary.lines(),
+                changed: merged.changed,
+            })
+        });
+        let Some(Popup::Merge(state)) = self.layers.last_mut().and_then(Layer::popup_mut) else {
+            return;
+        };
+        match result {
+            Ok(preview) => {
+                state.error = None;
+                state.preview = Some(preview);
+            }
+            Err(problem) => state.failed(problem),
+        }
+    }
+
+    /// The contributions of every pre-work file in a folder.
+    fn read_contributions(&self, folder: &Path) -> Result<Vec<Contribution>, String> {
+        let files: Vec<PathBuf> = prework_files::list(folder).map_err(|e| e.to_string())?;
+        if files.is_empty() {
+            return Err(format!(
+                "{} holds no pre-work files (names ending in {}).",
+                folder.display(),
+                prework_files::PREWORK_EXTENSION
+            ));
+        }
+        let mut contributions = Vec::new();
+        for file in files {
+            match prework_files::read_document(&file).map_err(|e| e.to_string())? {
+                FileDocument::Prework(prework) => {
+                    // The folder is named above the summary; the file's name is enough.
+                    let label = file.file_name().map_or_else(
+                        || file.display().to_string(),
+                        |n| n.to_string_lossy().into_owned(),
+                    );
+                    contributions.push(Contribution::from_prework(label, *prework, self.bank));
+                }
+                FileDocument::Session(_) => {
+                    return Err(format!(
+                        "{} is a session file, not pre-work; merge a solo session from the command line with `aiready merge SESSION FILE --as NAME`.",
+                        file.display()
+                    ));
+                }
+            }
+        }
+        Ok(contributions)
     }
 
     /// Seconds spent on the current section, including time not yet written.
@@ -1264,5 +1672,11 @@ fn command_action(command: Command, chord: &Chord) -> Option<Action> {
         Command::NextUnconfirmed => Action::NextUnconfirmed,
         Command::Reassess => Action::Reassess,
         Command::Changes => Action::Changes,
+        Command::Triage => Action::Triage,
+        Command::Consensus => Action::Consensus,
+        Command::QuestionnaireOrder => Action::QuestionnaireOrder,
+        Command::Follow => Action::Follow,
+        Command::OpenPrework => Action::OpenPrework,
+        Command::MergePrework => Action::MergePrework,
     })
 }

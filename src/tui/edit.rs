@@ -2,6 +2,8 @@
 //! it, stamps the session, re-scores it and saves it before the next frame.
 
 use crate::domain::framework::{Category, Stage};
+use crate::domain::merge::{self, Contribution, MergeOptions};
+use crate::domain::questionnaire::QuestionBank;
 use crate::domain::scale::Answer;
 use crate::domain::session::{FollowUp, Session};
 use crate::tui::screens::setup::Draft;
@@ -70,6 +72,23 @@ pub enum Edit {
     },
     /// The session's setup: names, scope, participants, scoping answers.
     Setup(Box<Draft>),
+    /// Agree on unanimous votes, marked as agreed from pre-work.
+    AcceptConsensus {
+        /// Each question and the answer its votes agree on.
+        answers: Vec<(String, Answer)>,
+    },
+    /// The time planned for the whole triage agenda.
+    TriagePlan {
+        /// The minutes; None removes the plan.
+        minutes: Option<u32>,
+    },
+    /// Merge pre-work: each answer becomes its participant's vote.
+    Merge {
+        /// What was read from the files.
+        contributions: Vec<Contribution>,
+        /// The merge's choices.
+        options: MergeOptions,
+    },
 }
 
 impl Edit {
@@ -119,11 +138,26 @@ impl Edit {
                 stage.title()
             ),
             Edit::Setup(_) => "session setup".to_string(),
+            Edit::AcceptConsensus { answers } => format!(
+                "{} agreed from pre-work",
+                match answers.len() {
+                    1 => "1 question".to_string(),
+                    n => format!("{n} questions"),
+                }
+            ),
+            Edit::TriagePlan { .. } => "time planned for the triage agenda".to_string(),
+            Edit::Merge { contributions, .. } => format!(
+                "merge of pre-work ({})",
+                match contributions.len() {
+                    1 => "1 file".to_string(),
+                    n => format!("{n} files"),
+                }
+            ),
         }
     }
 
     /// Applies the change to a session.
-    pub fn apply(&self, session: &mut Session, now: Timestamp) {
+    pub fn apply(&self, bank: &QuestionBank, session: &mut Session, now: Timestamp) {
         match self {
             Edit::Answer { question, answer } => session.set_answer(question, *answer, now),
             Edit::Vote {
@@ -150,6 +184,18 @@ impl Edit {
                 minutes,
             } => session.set_planned_minutes(*category, *stage, *minutes),
             Edit::Setup(draft) => draft.apply(session, now),
+            Edit::AcceptConsensus { answers } => session.accept_consensus(answers, now),
+            Edit::TriagePlan { minutes } => session.triage.minutes = *minutes,
+            Edit::Merge {
+                contributions,
+                options,
+            } => {
+                // The preview was worked out from this same session; a refusal here cannot
+                // happen, and would leave the session as it is.
+                if let Ok(merged) = merge::merge(session, bank, contributions, *options, now) {
+                    *session = merged.session;
+                }
+            }
         }
     }
 }

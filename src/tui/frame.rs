@@ -1,6 +1,7 @@
 //! The frame around every screen: the header (session, section timer), the body (the top
 //! screen with the popups opened over it, in order), the status line and the footer of keys.
 
+use crate::domain::triage::Pace;
 use crate::tui::app::App;
 use crate::tui::keymap::Command;
 use crate::tui::layer::Layer;
@@ -31,8 +32,9 @@ impl Widget for &App<'_> {
             .last()
             .map(|layer| layer.idle_commands(&view))
             .unwrap_or_default();
-        // Undo acts on an open session; in a text field it undoes typing instead.
-        if self.open.is_none() || self.context().1 {
+        // Undo acts on an open session one may change; in a text field it undoes typing
+        // instead.
+        if self.open.as_ref().is_none_or(|open| open.read_only()) || self.context().1 {
             idle.extend([Command::Undo, Command::Redo]);
         }
         let footer =
@@ -80,6 +82,13 @@ fn render_header(view: &View, screen: &Screen, area: Rect, buf: &mut Buffer) {
         (_, Screen::Home(_)) => (" aiready - sessions".to_string(), Vec::new()),
         (None, Screen::Setup(_)) => (" aiready - new session".to_string(), Vec::new()),
         (None, _) => (" aiready".to_string(), Vec::new()),
+        (Some(open), _) if let Some(prework) = open.prework() => (
+            format!(
+                " aiready - pre-work for {} as {}",
+                prework.session_name, prework.participant.name
+            ),
+            prework_spans(view),
+        ),
         (Some(open), screen) => {
             let s = &open.session;
             let mut title = format!(" aiready - {}", s.name);
@@ -92,21 +101,29 @@ fn render_header(view: &View, screen: &Screen, area: Rect, buf: &mut Buffer) {
                 s.target.title()
             ));
             let compact = width < 100;
-            let mut right = progress_spans(view, compact);
-            if matches!(screen, Screen::Workshop(_)) {
-                right.extend(section_spans(view, compact));
-            }
+            // The session's title keeps at least half of the bar.
+            let right = match screen {
+                Screen::Workshop(ws) if ws.agenda.is_some() => {
+                    agenda_spans(view, ws.agenda_place(), width / 2)
+                }
+                Screen::Triage(_) => agenda_spans(view, None, width / 2),
+                Screen::Workshop(_) => {
+                    let mut right = progress_spans(view, compact);
+                    right.extend(section_spans(view, compact));
+                    right
+                }
+                _ => progress_spans(view, compact),
+            };
             (title, right)
         }
     };
     let right = Line::from(right);
     let right_width = right.width().min(width);
     let mut left = Vec::new();
-    let read_only = view.open.is_some_and(OpenSession::read_only);
-    let badge = if read_only { " READ-ONLY " } else { "" };
+    let badge = view.open.map_or("", badge);
     let room = width.saturating_sub(right_width + badge.len() + 1);
     left.push(Span::styled(widgets::truncate(&title, room), theme.bar));
-    if read_only {
+    if !badge.is_empty() {
         left.push(Span::raw(" "));
         left.push(Span::styled(badge, theme.warn));
     }
@@ -118,13 +135,71 @@ fn render_header(view: &View, screen: &Screen, area: Rect, buf: &mut Buffer) {
     Paragraph::new(right).render(right_area, buf);
 }
 
-/// A duration as `m:ss`, or `h:mm:ss` from an hour on.
-fn clock(secs: u64) -> String {
-    if secs >= 3600 {
-        format!("{}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
-    } else {
-        format!("{}:{:02}", secs / 60, secs % 60)
+/// What the header says about a session this window cannot change: following the
+/// facilitator (or paused), read-only, or nothing.
+fn badge(open: &OpenSession) -> &'static str {
+    match open.watch() {
+        Some(watch) if watch.follow && !watch.paused => " FOLLOWING ",
+        Some(watch) if watch.follow => " FOLLOWING PAUSED ",
+        _ if open.read_only() => " READ-ONLY ",
+        _ => "",
     }
+}
+
+/// Pre-work's progress: the questions answered of those assigned.
+fn prework_spans(view: &View) -> Vec<Span<'static>> {
+    let Some(open) = view.open else {
+        return Vec::new();
+    };
+    let questions = open.nav.list(view.bank);
+    let answered = questions
+        .iter()
+        .filter(|q| open.session.answer(&q.id).is_some())
+        .count();
+    vec![Span::styled(
+        format!(" {answered} of {} answered ", questions.len()),
+        view.theme.bar,
+    )]
+}
+
+/// The triage agenda against its planned time: where the question is on it, time left, and
+/// the pace needed; marked when the pace would not finish in time. Parts that do not fit in
+/// `width` are left out, the least important first.
+fn agenda_spans(view: &View, place: Option<(usize, usize)>, width: usize) -> Vec<Span<'static>> {
+    let theme = view.theme;
+    let Some(open) = view.open else {
+        return Vec::new();
+    };
+    let c = &open.results.completion;
+    let left = c.applicable.saturating_sub(c.answered);
+    let pace = Pace::of(&open.session.triage, left, open.pending_triage.as_secs());
+    let mut parts = vec![match place {
+        Some((at, len)) => format!("agenda {}/{len}", at + 1),
+        None => "agenda".to_string(),
+    }];
+    if pace.seconds_left.is_some() {
+        parts.extend(widgets::pace_text(&pace).split(" · ").map(str::to_string));
+    } else {
+        parts.push(format!("{left} to go"));
+        parts.push("no time planned".into());
+    }
+    let mut text = String::new();
+    for part in parts {
+        let next = if text.is_empty() {
+            format!(" {part}")
+        } else {
+            format!("{text} · {part}")
+        };
+        if next.chars().count() + 1 > width {
+            break;
+        }
+        text = next;
+    }
+    text.push(' ');
+    vec![Span::styled(
+        text,
+        if pace.behind() { theme.warn } else { theme.bar },
+    )]
 }
 
 /// Questions answered of those that apply, and the workshop's time against the planned total.
@@ -145,13 +220,13 @@ fn progress_spans(view: &View, compact: bool) -> Vec<Span<'static>> {
             let over = spent > u64::from(minutes) * 60;
             let text = format!(
                 " total {} / {}{} ",
-                clock(spent),
-                clock(u64::from(minutes) * 60),
+                widgets::clock(spent),
+                widgets::clock(u64::from(minutes) * 60),
                 if over { " OVER" } else { "" }
             );
             Span::styled(text, if over { theme.warn } else { theme.bar })
         }
-        None => Span::styled(format!(" total {} ", clock(spent)), theme.bar),
+        None => Span::styled(format!(" total {} ", widgets::clock(spent)), theme.bar),
     };
     vec![Span::styled(answered, theme.bar), total]
 }
@@ -175,8 +250,8 @@ fn section_spans(view: &View, compact: bool) -> Vec<Span<'static>> {
             let over = spent > u64::from(minutes) * 60;
             let text = format!(
                 " {label} {} / {}{} ",
-                clock(spent),
-                clock(u64::from(minutes) * 60),
+                widgets::clock(spent),
+                widgets::clock(u64::from(minutes) * 60),
                 if over { " OVER" } else { "" }
             );
             vec![Span::styled(
@@ -185,7 +260,7 @@ fn section_spans(view: &View, compact: bool) -> Vec<Span<'static>> {
             )]
         }
         None => vec![Span::styled(
-            format!(" {label} {} ", clock(spent)),
+            format!(" {label} {} ", widgets::clock(spent)),
             theme.bar,
         )],
     }

@@ -1,7 +1,8 @@
 //! Undo and redo of the changes made to the open session, for as long as it is open. Each
 //! change keeps the part of the session it touched, as it was before and after: one question's
-//! record, one section's planned minutes, or (for the setup, which can touch every vote) the
-//! whole session apart from the time spent.
+//! record (or the records an accepted consensus set), one section's planned minutes, the triage
+//! agenda's planned time, or (for the setup and a merge of pre-work, which can touch every vote)
+//! the whole session apart from the time spent.
 
 use crate::domain::framework::{Category, Stage};
 use crate::domain::session::{QuestionRecord, Session};
@@ -10,11 +11,17 @@ use crate::tui::edit::Edit;
 /// The part of a session a change touched, as it was at one moment.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Part {
-    /// One question's record (None: nothing recorded).
-    Record(String, Option<QuestionRecord>),
+    /// One question's record (None: nothing recorded); boxed, as a record is large next to
+    /// the other parts.
+    Record(String, Option<Box<QuestionRecord>>),
+    /// The records of several questions (None: nothing recorded).
+    Records(Vec<(String, Option<QuestionRecord>)>),
     /// One section's planned minutes.
     Agenda(Category, Stage, Option<u32>),
-    /// Everything but the time spent, which is measured, not decided.
+    /// The minutes planned for the triage agenda.
+    TriageMinutes(Option<u32>),
+    /// Everything but the time spent (on sections and on the triage agenda), which is
+    /// measured, not decided.
     Whole(Box<Session>),
 }
 
@@ -28,9 +35,10 @@ impl Part {
             | Edit::Flag { question, .. }
             | Edit::Resolve { question, .. }
             | Edit::Confirm { question }
-            | Edit::Action { question, .. } => {
-                Part::Record(question.clone(), session.record(question).cloned())
-            }
+            | Edit::Action { question, .. } => Part::Record(
+                question.clone(),
+                session.record(question).cloned().map(Box::new),
+            ),
             Edit::Agenda {
                 category, stage, ..
             } => Part::Agenda(
@@ -38,7 +46,14 @@ impl Part {
                 *stage,
                 session.planned_minutes(*category, *stage),
             ),
-            Edit::Setup(_) => Part::Whole(Box::new(session.clone())),
+            Edit::AcceptConsensus { answers } => Part::Records(
+                answers
+                    .iter()
+                    .map(|(id, _)| (id.clone(), session.record(id).cloned()))
+                    .collect(),
+            ),
+            Edit::TriagePlan { .. } => Part::TriageMinutes(session.triage.minutes),
+            Edit::Setup(_) | Edit::Merge { .. } => Part::Whole(Box::new(session.clone())),
         }
     }
 
@@ -46,18 +61,34 @@ impl Part {
     pub fn restore(&self, session: &mut Session) {
         match self {
             Part::Record(question, Some(record)) => {
-                session.records.insert(question.clone(), record.clone());
+                session.records.insert(question.clone(), (**record).clone());
             }
             Part::Record(question, None) => {
                 session.records.remove(question);
             }
+            Part::Records(records) => {
+                for (question, record) in records {
+                    match record {
+                        Some(record) => {
+                            session.records.insert(question.clone(), record.clone());
+                        }
+                        None => {
+                            session.records.remove(question);
+                        }
+                    }
+                }
+            }
             Part::Agenda(category, stage, minutes) => {
                 session.set_planned_minutes(*category, *stage, *minutes);
             }
+            Part::TriageMinutes(minutes) => session.triage.minutes = *minutes,
             Part::Whole(before) => {
                 let time_spent = std::mem::take(&mut session.time_spent);
+                let triage = session.triage;
                 *session = (**before).clone();
                 session.time_spent = time_spent;
+                session.triage.spent = triage.spent;
+                session.triage.decided = triage.decided;
             }
         }
     }
@@ -66,7 +97,7 @@ impl Part {
     pub fn question(&self) -> Option<&str> {
         match self {
             Part::Record(question, _) => Some(question),
-            Part::Agenda(..) | Part::Whole(_) => None,
+            Part::Records(_) | Part::Agenda(..) | Part::TriageMinutes(_) | Part::Whole(_) => None,
         }
     }
 
@@ -145,14 +176,22 @@ mod tests {
     use crate::domain::session::tests::{bank, question};
     use jiff::Timestamp;
 
+    fn test_bank() -> crate::domain::questionnaire::QuestionBank {
+        bank(vec![question("a", Category::Security, Stage::Storage)])
+    }
+
     fn session() -> Session {
-        let b = bank(vec![question("a", Category::Security, Stage::Storage)]);
-        Session::new("id".into(), "Acme".into(), &b, Timestamp::UNIX_EPOCH)
+        Session::new(
+            "id".into(),
+            "Acme".into(),
+            &test_bank(),
+            Timestamp::UNIX_EPOCH,
+        )
     }
 
     fn change(history: &mut History, session: &mut Session, edit: Edit) {
         let before = Part::of(session, &edit);
-        edit.apply(session, Timestamp::UNIX_EPOCH);
+        edit.apply(&test_bank(), session, Timestamp::UNIX_EPOCH);
         let after = Part::of(session, &edit);
         history.record(Change {
             description: edit.describe(),

@@ -26,6 +26,10 @@ pub enum Context {
     Workshop,
     /// Recording participants' votes.
     Vote,
+    /// Answering one's pre-work.
+    Prework,
+    /// A session shown read-only or following the facilitator.
+    Viewing,
     /// The results dashboard.
     Results,
     /// The help screen.
@@ -44,6 +48,14 @@ pub enum Context {
     Confirm,
     /// Leaving with changes a failed save did not write.
     Unsaved,
+    /// The triage agenda.
+    Triage,
+    /// Accepting the consensus.
+    Consensus,
+    /// Merging pre-work from a folder.
+    Merge,
+    /// Choosing a pre-work file to open.
+    OpenFile,
 }
 
 /// What a binding asks for. The app turns a command and the key pressed into an action.
@@ -163,6 +175,18 @@ pub enum Command {
     Reassess,
     /// The changes since the previous session, question by question.
     Changes,
+    /// Show the triage agenda.
+    Triage,
+    /// Accept the unanimous votes as agreed levels.
+    Consensus,
+    /// Next and previous follow the questionnaires, not the agenda.
+    QuestionnaireOrder,
+    /// Follow the facilitator again.
+    Follow,
+    /// Open a pre-work file.
+    OpenPrework,
+    /// Merge pre-work from a folder.
+    MergePrework,
 }
 
 /// A key with its modifiers, as written in the key map (`ctrl-c`, `N`, `pagedown`).

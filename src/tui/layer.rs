@@ -2,6 +2,7 @@
 //! answers to an action ([`Outcome`]: a [`Transition`] of the stack and [`Effect`]s the app
 //! performs). Layers never touch the store or the open session themselves.
 
+use crate::domain::merge::MergeOptions;
 use crate::tui::action::Action;
 use crate::tui::edit::Edit;
 use crate::tui::keymap::{Command, Context};
@@ -162,6 +163,16 @@ pub enum Reply {
     Advance,
     /// What the layer asked for was refused, for this reason.
     Refused(String),
+    /// Go to the question at position `at`; next and previous follow `order` (positions in
+    /// the navigation) until the agenda is left.
+    Agenda {
+        /// The agenda's order.
+        order: Vec<usize>,
+        /// Where to go.
+        at: usize,
+    },
+    /// Next and previous follow the questionnaires again.
+    LeaveAgenda,
 }
 
 /// Where the session to export comes from.
@@ -215,6 +226,17 @@ pub enum Effect {
     },
     /// Leave without saving (confirmed twice).
     Discard(Leaving),
+    /// List the pre-work files in the current folder and offer to open one.
+    BeginOpenPrework,
+    /// Open a pre-work file to answer it.
+    OpenPrework(PathBuf),
+    /// Read the pre-work files of a folder and show what merging them would do.
+    PreviewMerge {
+        /// The folder.
+        folder: PathBuf,
+        /// The merge's choices.
+        options: MergeOptions,
+    },
 }
 
 /// A layer's answer to an action.

@@ -90,6 +90,10 @@ pub enum Start {
     Home,
     /// A session, by id.
     Session(String),
+    /// A session, by id, read-only, following the facilitator.
+    Follow(String),
+    /// A participant's pre-work file.
+    Prework(std::path::PathBuf),
 }
 
 /// The theme chosen by `AIREADY_THEME`, dark by default, with `NO_COLOR` honoured.
@@ -134,8 +138,11 @@ pub fn run(
         .display()
         .to_string();
     app.export_places = popups::export::ExportPlaces::from_env(&paths.config_dir);
-    if let Start::Session(id) = start {
-        app.dispatch(Action::OpenSession(id));
+    match start {
+        Start::Home => {}
+        Start::Session(id) => app.dispatch(Action::OpenSession(id)),
+        Start::Follow(id) => app.follow_session(&id),
+        Start::Prework(path) => app.open_prework(&path),
     }
     let stop = watch_signals()?;
     let mut terminal = ratatui::try_init()?;

@@ -1,18 +1,59 @@
-//! The session open in the app: the session itself, the lock that lets this process save it,
-//! its applicable questions in the order they are asked ([`Nav`]), its scores and the section
-//! timer.
+//! The session open in the app: the session itself, where it is kept and whether this process
+//! may save it ([`Document`]), its questions in the order they are asked ([`Nav`]), its scores
+//! and the timers.
 
 use crate::domain::framework::{Category, Stage};
+use crate::domain::prework::Prework;
 use crate::domain::questionnaire::{Question, QuestionBank};
 use crate::domain::scoring::Results;
 use crate::domain::session::Session;
-use crate::store::SessionLock;
+use crate::store::prework::PreworkLock;
+use crate::store::{Revision, SessionLock};
 use crate::tui::history::History;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Shown when a change is attempted on a session held by another process.
 pub const READ_ONLY_MESSAGE: &str =
     "Read-only: this session is open in another aiready process. Close it there to make changes.";
+
+/// Shown when a change is attempted in a window that follows the facilitator.
+pub const FOLLOW_MESSAGE: &str = "Read-only: this window follows the facilitator. Open the session without --follow to make changes.";
+
+/// Where the open session is kept, and whether this process may save it.
+#[derive(Debug)]
+pub enum Document {
+    /// A session in the store.
+    Stored {
+        /// The right to save; None when shown read-only.
+        lock: Option<SessionLock>,
+        /// For a read-only session: the stored state last shown, to notice saves by the
+        /// process that holds it.
+        watch: Option<Watch>,
+    },
+    /// A participant's pre-work file, shown as a solo session over their questions.
+    Prework {
+        /// Everything in the file besides the answers (those live in the session).
+        prework: Box<Prework>,
+        /// The file.
+        path: PathBuf,
+        /// The right to save; None when another process has the file open.
+        lock: Option<PreworkLock>,
+    },
+}
+
+/// A read-only window's view of the stored session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Watch {
+    /// The stored state shown now.
+    pub revision: Option<Revision>,
+    /// Whether the window moves to the facilitator's question (`--follow`).
+    pub follow: bool,
+    /// Following stopped because the viewer moved on their own.
+    pub paused: bool,
+    /// The facilitator's question as last read.
+    pub position: Option<String>,
+}
 
 /// Where a question sits in the bank, and in which section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,13 +94,32 @@ impl Nav {
     /// The applicable questions of a session, section by section.
     pub fn build(bank: &QuestionBank, session: &Session) -> Nav {
         let scoping = session.resolved_scoping(bank);
+        Nav::build_with(bank, |q, category| {
+            session.applies_in(q, category, &scoping)
+        })
+    }
+
+    /// The questions of a document, section by section: a session's applicable ones, or those
+    /// assigned in pre-work.
+    pub fn of(bank: &QuestionBank, session: &Session, document: &Document) -> Nav {
+        match document {
+            Document::Prework { prework, .. } => {
+                Nav::build_with(bank, |q, category| prework.assigned_in(q, category))
+            }
+            Document::Stored { .. } => Nav::build(bank, session),
+        }
+    }
+
+    /// The questions `keep` accepts in a category, section by section, in category order; a
+    /// question shared by several categories comes once in each that keeps it.
+    pub fn build_with(bank: &QuestionBank, keep: impl Fn(&Question, Category) -> bool) -> Nav {
         let mut nav = Nav::default();
         for category in Category::ALL {
             for section in bank.category_sections(category) {
                 let start = nav.questions.len();
                 let nav_section = nav.sections.len();
                 for member in &section.members {
-                    if session.applies_in(member.question, category, &scoping) {
+                    if keep(member.question, category) {
                         nav.questions.push(NavQuestion {
                             questionnaire: member.at.questionnaire,
                             section: member.at.section,
@@ -93,6 +153,23 @@ impl Nav {
     pub fn section_of(&self, position: usize) -> Option<NavSection> {
         let at = self.questions.get(position)?;
         self.sections.get(at.nav_section).copied()
+    }
+
+    /// Each question once (a shared question where it first comes), in order, with its
+    /// position.
+    pub fn unique<'b>(&self, bank: &'b QuestionBank) -> Vec<(usize, &'b Question)> {
+        let mut seen = std::collections::HashSet::new();
+        self.questions
+            .iter()
+            .enumerate()
+            .filter_map(|(i, at)| Some((i, question_at(bank, *at)?)))
+            .filter(|(_, q)| seen.insert(q.id.as_str()))
+            .collect()
+    }
+
+    /// Each question once, in order.
+    pub fn list<'b>(&self, bank: &'b QuestionBank) -> Vec<&'b Question> {
+        self.unique(bank).into_iter().map(|(_, q)| q).collect()
     }
 }
 
@@ -159,14 +236,16 @@ pub struct Baseline<'b> {
 pub struct OpenSession<'b> {
     /// The session as it is now; the store holds the last successful save.
     pub session: Session,
-    /// The right to save; None when another process has it open (read-only here).
-    pub lock: Option<SessionLock>,
-    /// Its applicable questions.
+    /// Where it is kept and whether this process may save it.
+    pub document: Document,
+    /// Its questions, in the order they are asked.
     pub nav: Nav,
     /// Scores, recomputed after every change.
     pub results: Results<'b>,
     /// Time on the current section not yet written to the session.
     pub pending_time: Duration,
+    /// Time with the triage agenda's order active, not yet written to the session.
+    pub pending_triage: Duration,
     /// The section of the current question: the one the timer runs for.
     pub section: Option<NavSection>,
     /// The changes made since it was opened, for undo and redo.
@@ -176,9 +255,42 @@ pub struct OpenSession<'b> {
 }
 
 impl OpenSession<'_> {
-    /// Whether changes are refused because another process holds the session.
+    /// Whether changes are refused: another process holds the session (or the pre-work
+    /// file), or this window follows the facilitator.
     pub fn read_only(&self) -> bool {
-        self.lock.is_none()
+        match &self.document {
+            Document::Stored { lock, .. } => lock.is_none(),
+            Document::Prework { lock, .. } => lock.is_none(),
+        }
+    }
+
+    /// Why a change is refused, in words for the status line.
+    pub fn read_only_message(&self) -> &'static str {
+        match &self.document {
+            Document::Stored {
+                watch: Some(watch), ..
+            } if watch.follow => FOLLOW_MESSAGE,
+            Document::Prework { .. } => {
+                "Read-only: this pre-work file is open in another aiready process. Close it there to make changes."
+            }
+            Document::Stored { .. } => READ_ONLY_MESSAGE,
+        }
+    }
+
+    /// The pre-work being answered, when the open document is a pre-work file.
+    pub fn prework(&self) -> Option<&Prework> {
+        match &self.document {
+            Document::Prework { prework, .. } => Some(prework),
+            Document::Stored { .. } => None,
+        }
+    }
+
+    /// The watch of a read-only window, if this is one.
+    pub fn watch(&self) -> Option<&Watch> {
+        match &self.document {
+            Document::Stored { watch, .. } => watch.as_ref(),
+            Document::Prework { .. } => None,
+        }
     }
 
     /// Seconds spent on the current section, including time not yet written.

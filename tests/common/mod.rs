@@ -104,6 +104,8 @@ pub fn focus_setup_field(app: &mut App<'_>, wanted: impl Fn(&Field) -> bool) {
 
 /// A session over the built-in questionnaires that uses every feature a report shows.
 pub mod fixture_session;
+/// The real binary in a pseudo-terminal.
+pub mod pty;
 
 /// Running the built binary for the report tests.
 pub mod report_cli;

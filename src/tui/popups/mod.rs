@@ -5,8 +5,11 @@
 pub mod action;
 pub mod agenda;
 pub mod changes;
+pub mod consensus;
 pub mod export;
+pub mod merge;
 pub mod notes;
+pub mod open_prework;
 pub mod parking_lot;
 pub mod search;
 pub mod sections;
@@ -40,6 +43,12 @@ pub enum Popup {
     Export(export::ExportState),
     /// Leaving with changes a failed save did not write.
     Unsaved(unsaved::UnsavedState),
+    /// Accepting the unanimous votes.
+    Consensus(consensus::ConsensusState),
+    /// Merging pre-work from a folder.
+    Merge(merge::MergeState),
+    /// Choosing a pre-work file to answer.
+    OpenPrework(open_prework::OpenPreworkState),
 }
 
 impl Popup {
@@ -55,6 +64,9 @@ impl Popup {
             Popup::Changes(state) => state.update(view, action),
             Popup::Export(state) => state.update(view, action),
             Popup::Unsaved(state) => state.update(view, action),
+            Popup::Consensus(state) => state.update(view, action),
+            Popup::Merge(state) => state.update(action),
+            Popup::OpenPrework(state) => state.update(action),
         }
     }
 
@@ -67,6 +79,9 @@ impl Popup {
             Popup::Sections(_) | Popup::ParkingLot(_) | Popup::Changes(_) => (Context::Jump, false),
             Popup::Export(state) => state.context(),
             Popup::Unsaved(state) => state.context(),
+            Popup::Consensus(_) => (Context::Consensus, false),
+            Popup::Merge(state) => state.context(),
+            Popup::OpenPrework(_) => (Context::OpenFile, true),
         }
     }
 
@@ -82,6 +97,9 @@ impl Popup {
             Popup::Changes(state) => state.render(view, area, buf),
             Popup::Export(state) => state.render(view, area, buf),
             Popup::Unsaved(state) => state.render(view, area, buf),
+            Popup::Consensus(state) => state.render(view, area, buf),
+            Popup::Merge(state) => state.render(view, area, buf),
+            Popup::OpenPrework(state) => state.render(view, area, buf),
         }
     }
 }

@@ -13,12 +13,18 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 /// Every context in the order the help lists them.
-const CONTEXTS: [(Context, &str); 14] = [
+const CONTEXTS: [(Context, &str); 20] = [
     (Context::Global, "Everywhere"),
     (Context::Home, "Sessions"),
+    (Context::OpenFile, "Opening a pre-work file"),
     (Context::Setup, "Setup"),
+    (Context::Merge, "Merging pre-work"),
     (Context::Workshop, "Questions"),
     (Context::Vote, "Votes"),
+    (Context::Prework, "Answering pre-work"),
+    (Context::Viewing, "Read-only and following windows"),
+    (Context::Triage, "Triage agenda"),
+    (Context::Consensus, "Accepting the consensus"),
     (Context::Editor, "Notes editor"),
     (Context::Form, "Forms"),
     (Context::Search, "Search"),

@@ -152,6 +152,7 @@ impl HomeState {
                 let setup = SetupState::new(Draft::new(view.bank), true);
                 return Outcome::push(Screen::Setup(Box::new(setup)));
             }
+            Action::OpenPrework => return Outcome::stay().and(Effect::BeginOpenPrework),
             Action::Delete if self.entries.get(self.selected).is_some() => {
                 self.confirm_delete = Some(self.selected);
             }

@@ -5,6 +5,7 @@ pub mod help;
 pub mod home;
 pub mod results;
 pub mod setup;
+pub mod triage;
 pub mod workshop;
 
 use crate::tui::action::Action;
@@ -27,6 +28,8 @@ pub enum Screen {
     Results(results::ResultsState),
     /// Every key and the readiness scale.
     Help(help::HelpState),
+    /// The questions in the order the meeting takes them.
+    Triage(triage::TriageState),
 }
 
 impl Screen {
@@ -38,6 +41,7 @@ impl Screen {
             Screen::Workshop(state) => state.update(view, action),
             Screen::Results(state) => state.update(view, action),
             Screen::Help(state) => state.update(action),
+            Screen::Triage(state) => state.update(view, action),
         }
     }
 
@@ -51,14 +55,17 @@ impl Screen {
                 Reply::GoTo(position) => Outcome::close_with(Reply::GoTo(position)),
                 _ => Outcome::stay(),
             },
-            Screen::Home(_) | Screen::Help(_) => Outcome::stay(),
+            Screen::Home(_) | Screen::Help(_) | Screen::Triage(_) => Outcome::stay(),
         }
     }
 
-    /// Adjusts to a session whose setup changed.
+    /// Adjusts to a changed session (fewer questions, other participants, new votes).
     pub fn session_changed(&mut self, view: &View) {
-        if let Screen::Workshop(state) = self {
-            state.session_changed(view);
+        match self {
+            Screen::Workshop(state) => state.session_changed(view),
+            Screen::Triage(state) => state.session_changed(view),
+            Screen::Setup(state) => state.session_changed(view),
+            Screen::Home(_) | Screen::Results(_) | Screen::Help(_) => {}
         }
     }
 
@@ -70,6 +77,7 @@ impl Screen {
             Screen::Workshop(state) => state.context(),
             Screen::Results(_) => (Context::Results, false),
             Screen::Help(_) => (Context::Help, false),
+            Screen::Triage(_) => (Context::Triage, false),
         }
     }
 
@@ -81,6 +89,7 @@ impl Screen {
             Screen::Workshop(state) => state.render(view, area, buf),
             Screen::Results(state) => state.render(view, area, buf),
             Screen::Help(state) => state.render(view, area, buf),
+            Screen::Triage(state) => state.render(view, area, buf),
         }
     }
 }

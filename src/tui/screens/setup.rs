@@ -10,6 +10,8 @@ use crate::tui::action::Action;
 use crate::tui::edit::Edit;
 use crate::tui::keymap::{Command, Context};
 use crate::tui::layer::{Effect, Outcome, Reply};
+use crate::tui::popups::Popup;
+use crate::tui::popups::merge::MergeState;
 use crate::tui::view::View;
 use crate::tui::widgets::{self, text_input};
 use jiff::Timestamp;
@@ -515,6 +517,19 @@ impl SetupState {
             Action::Back if self.changed(bank) => self.asking = Some(Ask::Discard),
             Action::Back => return Outcome::close(),
             Action::Confirm => return self.save(bank),
+            Action::MergePrework if self.is_new => {
+                let save = view.key(Context::Setup, Command::Confirm);
+                return Outcome::stay().info(format!(
+                    "Save the new session first ({save}); then pre-work can be prepared and merged into it."
+                ));
+            }
+            Action::MergePrework => match view.open {
+                Some(open) if open.read_only() => {
+                    return Outcome::stay().warn(open.read_only_message());
+                }
+                Some(_) => return Outcome::push(Popup::Merge(MergeState::new("."))),
+                None => {}
+            },
             _ => {}
         }
         Outcome::stay()
@@ -540,6 +555,27 @@ impl SetupState {
             Outcome::stay().and(Effect::Create(draft))
         } else {
             Outcome::close().edit(Edit::Setup(draft))
+        }
+    }
+
+    /// Takes in participants the session gained while the setup was open (a merge that added
+    /// them), so that saving the setup keeps them.
+    pub fn session_changed(&mut self, view: &View) {
+        let Some(open) = view.open.filter(|_| !self.is_new) else {
+            return;
+        };
+        for p in &open.session.participants {
+            let known = self
+                .draft
+                .stored_names
+                .iter()
+                .flatten()
+                .any(|n| *n == p.name)
+                || self.draft.participants.iter().any(|d| d.name == p.name);
+            if !known {
+                self.draft.participants.push(p.clone());
+                self.draft.stored_names.push(Some(p.name.clone()));
+            }
         }
     }
 

@@ -117,6 +117,38 @@ pub fn score_text(score: Option<f64>) -> String {
     crate::domain::scoring::format_score_or(score, "-")
 }
 
+/// A duration as a clock: `m:ss`, or `h:mm:ss` from an hour.
+pub fn clock(seconds: u64) -> String {
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+/// The agenda's pace in words: time left (or over), questions to go, the time a question may
+/// take, and the time one has taken so far.
+pub fn pace_text(pace: &crate::domain::triage::Pace) -> String {
+    let mut parts = Vec::new();
+    match pace.seconds_left {
+        Some(left) if left >= 0 => parts.push(format!("{} left", clock(left.unsigned_abs()))),
+        Some(over) => parts.push(format!("{} OVER", clock(over.unsigned_abs()))),
+        None => {}
+    }
+    parts.push(format!("{} to go", pace.left));
+    if let Some(needed) = pace.needed {
+        parts.push(format!("need {}/q", clock(needed)));
+    }
+    if let Some(current) = pace.current {
+        parts.push(format!("pace {}/q", clock(current)));
+    }
+    if let (Some(projected), true) = (pace.projected, pace.behind()) {
+        parts.push(format!("{} at this pace", clock(projected)));
+    }
+    parts.join(" · ")
+}
+
 /// A horizontal bar of `width` cells for a 0-100 value, in characters that read without colour.
 pub fn bar(value: Option<f64>, width: usize) -> String {
     let filled = value.map_or(0, |v| {
@@ -281,6 +313,31 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     cell
 }
 
+/// Draws lines in a framed popup centred in `area`, as wide as `max_width` allows and as high
+/// as the lines need once wrapped (at most the area).
+pub fn text_popup(
+    area: Rect,
+    buf: &mut Buffer,
+    theme: &Theme,
+    title: &str,
+    max_width: u16,
+    lines: Vec<Line<'_>>,
+) {
+    let width = area.width.saturating_sub(6).min(max_width);
+    let inner_width = usize::from(width.saturating_sub(2)).max(1);
+    // Word wrapping can take a little more than the width divides into.
+    let height: usize = lines
+        .iter()
+        .map(|l| l.width().div_ceil(inner_width).max(1) + usize::from(l.width() > inner_width))
+        .sum();
+    let height = u16::try_from(height + 2).unwrap_or(u16::MAX);
+    let frame = centered(area, width, height.min(area.height.saturating_sub(2)));
+    let inner = popup(frame, buf, theme, title);
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
+}
+
 /// Clears an area and draws a framed popup with a title; returns the inner area.
 pub fn popup(area: Rect, buf: &mut Buffer, theme: &Theme, title: &str) -> Rect {
     Clear.render(area, buf);
@@ -365,6 +422,27 @@ mod tests {
         assert_eq!(score_text(Some(62.5)), "62");
         assert_eq!(score_text(None), "-");
         assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(clock(75), "1:15");
+        assert_eq!(clock(3_725), "1:02:05");
+    }
+
+    #[test]
+    fn pace_reads_as_time_left_and_per_question() {
+        use crate::domain::session::TriagePlan;
+        use crate::domain::triage::Pace;
+        let plan = TriagePlan {
+            minutes: Some(30),
+            spent: 1200,
+            decided: 4,
+        };
+        assert_eq!(
+            pace_text(&Pace::of(&plan, 10, 0)),
+            "10:00 left · 10 to go · need 1:00/q · pace 5:00/q · 50:00 at this pace"
+        );
+        assert_eq!(
+            pace_text(&Pace::of(&plan, 1, 700)),
+            "1:40 OVER · 1 to go · need 0:00/q · pace 7:55/q · 7:55 at this pace"
+        );
     }
 
     #[test]

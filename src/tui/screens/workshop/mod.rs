@@ -21,7 +21,8 @@ use crate::tui::popups::sections::SectionsState;
 use crate::tui::screens::Screen;
 use crate::tui::screens::results::{ResultsState, Tab};
 use crate::tui::screens::setup::{Draft, SetupState};
-use crate::tui::session::{OpenSession, READ_ONLY_MESSAGE, first_unanswered, first_unconfirmed};
+use crate::tui::screens::triage::TriageState;
+use crate::tui::session::{OpenSession, first_unanswered, first_unconfirmed};
 use crate::tui::view::View;
 use crate::tui::widgets;
 use ratatui::buffer::Buffer;
@@ -30,9 +31,23 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 use votes::VotePanel;
 
+/// What the question screen is used for, which decides its keys.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Use {
+    /// Running the workshop (or a solo session).
+    #[default]
+    Workshop,
+    /// Answering one's pre-work.
+    Prework,
+    /// Looking at a session another process has, or following the facilitator.
+    Viewing,
+}
+
 /// The workshop screen's state.
 #[derive(Debug, Clone)]
 pub struct WorkshopState {
+    /// What the screen is used for.
+    pub usage: Use,
     /// Position of the current question in the session's navigation.
     pub cursor: usize,
     /// Whether guidance, evidence and mappings are shown.
@@ -41,24 +56,62 @@ pub struct WorkshopState {
     pub presenter: bool,
     /// The vote panel, while votes are being recorded.
     pub votes: Option<VotePanel>,
+    /// The triage agenda's order (positions in the navigation) while next and previous
+    /// follow it.
+    pub agenda: Option<Vec<usize>>,
 }
 
 impl WorkshopState {
     /// The screen at a question, details shown.
     pub fn new(cursor: usize) -> WorkshopState {
+        WorkshopState::for_use(cursor, Use::Workshop)
+    }
+
+    /// The screen at a question, for a use.
+    pub fn for_use(cursor: usize, usage: Use) -> WorkshopState {
         WorkshopState {
+            usage,
             cursor,
             details: true,
             presenter: false,
             votes: None,
+            agenda: None,
+        }
+    }
+
+    /// Where the current question stands in the agenda (counting from 0) and how long the
+    /// agenda is, while next and previous follow it.
+    pub fn agenda_place(&self) -> Option<(usize, usize)> {
+        let order = self.agenda.as_ref()?;
+        let at = order.iter().position(|p| *p == self.cursor)?;
+        Some((at, order.len()))
+    }
+
+    /// The position after (or before, with `back`) the current question: in the agenda's
+    /// order while it is followed, else in the questionnaires'.
+    fn step(&self, view: &View, back: bool) -> Option<usize> {
+        if let Some(order) = &self.agenda {
+            let at = order.iter().position(|p| *p == self.cursor);
+            return match (at, back) {
+                (Some(at), false) => order.get(at + 1).copied(),
+                (Some(at), true) => at.checked_sub(1).and_then(|i| order.get(i).copied()),
+                (None, _) => order.first().copied(),
+            };
+        }
+        if back {
+            self.cursor.checked_sub(1)
+        } else {
+            Some(self.cursor + 1).filter(|p| *p < WorkshopState::len(view))
         }
     }
 
     /// The key context: questions, or votes while the vote panel is open.
     pub fn context(&self) -> (Context, bool) {
-        match self.votes {
-            Some(_) => (Context::Vote, false),
-            None => (Context::Workshop, false),
+        match (self.votes, self.usage) {
+            (Some(_), _) => (Context::Vote, false),
+            (None, Use::Workshop) => (Context::Workshop, false),
+            (None, Use::Prework) => (Context::Prework, false),
+            (None, Use::Viewing) => (Context::Viewing, false),
         }
     }
 
@@ -97,13 +150,34 @@ impl WorkshopState {
             }
             Reply::Advance => self.advance(view),
             Reply::Refused(problem) => Outcome::stay().error(problem),
+            Reply::Agenda { order, at } => {
+                self.agenda = Some(order);
+                self.go_to(view, at);
+                let leave = view.key(Context::Triage, Command::QuestionnaireOrder);
+                let agenda = view.key(Context::Workshop, Command::Triage);
+                Outcome::stay().info(format!(
+                    "Next and previous now follow the triage agenda ({agenda} shows it, {leave} there goes back to questionnaire order)."
+                ))
+            }
+            Reply::LeaveAgenda => {
+                self.agenda = None;
+                Outcome::stay().info("Next and previous follow the questionnaires again.")
+            }
         }
     }
 
-    /// Keeps the cursor on a question after the scope changed.
+    /// Keeps the cursor on a question after the scope changed; an agenda made for other
+    /// questions is left.
     pub fn session_changed(&mut self, view: &View) {
         let len = view.open.map_or(0, |o| o.nav.questions.len());
         self.cursor = self.cursor.min(len.saturating_sub(1));
+        if self
+            .agenda
+            .as_ref()
+            .is_some_and(|order| order.iter().any(|p| *p >= len))
+        {
+            self.agenda = None;
+        }
     }
 
     fn len(view: &View) -> usize {
@@ -120,13 +194,17 @@ impl WorkshopState {
 
     /// Moves to the next question after an answer; at the end, says so.
     fn advance(&mut self, view: &View) -> Outcome {
-        if self.cursor + 1 < WorkshopState::len(view) {
-            self.cursor += 1;
-            Outcome::stay()
-        } else {
-            Outcome::stay().info(
+        match self.step(view, false) {
+            Some(next) => {
+                self.cursor = next;
+                Outcome::stay()
+            }
+            None if self.agenda.is_some() => Outcome::stay().info(
+                "That was the last question on the agenda. Press u for any left open, or r for the results.",
+            ),
+            None => Outcome::stay().info(
                 "That was the last question. Press u for any left open, or r for the results.",
-            )
+            ),
         }
     }
 
@@ -155,10 +233,18 @@ impl WorkshopState {
         };
         let record = open.session.record(&id);
         let notes = record.map(|r| r.notes.clone()).unwrap_or_default();
+        if open.prework().is_some()
+            && let Some(what) = not_in_prework(&action)
+        {
+            return Outcome::stay().info(format!(
+                "{what} is not part of pre-work: here you answer alone, with notes; the workshop does the rest."
+            ));
+        }
+        let read_only = open.read_only_message();
         match action {
             Action::Answer(answer) => {
                 if view.read_only() {
-                    return Outcome::stay().warn(READ_ONLY_MESSAGE);
+                    return Outcome::stay().warn(read_only);
                 }
                 let outcome = Outcome::stay().edit(Edit::Answer {
                     question: id.clone(),
@@ -172,13 +258,14 @@ impl WorkshopState {
                     outcome.then(self.advance(view))
                 }
             }
+            Action::ClearAnswer if view.read_only() => Outcome::stay().warn(read_only),
             Action::ClearAnswer => Outcome::stay().edit(Edit::Answer {
                 question: id,
                 answer: None,
             }),
             Action::Flag => {
                 if view.read_only() {
-                    return Outcome::stay().warn(READ_ONLY_MESSAGE);
+                    return Outcome::stay().warn(read_only);
                 }
                 let flagged = !record.is_some_and(|r| r.discuss_later);
                 Outcome::stay()
@@ -192,11 +279,11 @@ impl WorkshopState {
                         "Flag removed."
                     })
             }
-            Action::EditNotes if view.read_only() => Outcome::stay().warn(READ_ONLY_MESSAGE),
+            Action::EditNotes if view.read_only() => Outcome::stay().warn(read_only),
             Action::EditNotes => Outcome::push(Popup::Notes(NotesState::new(id, notes, false))),
-            Action::EditAction if view.read_only() => Outcome::stay().warn(READ_ONLY_MESSAGE),
+            Action::EditAction if view.read_only() => Outcome::stay().warn(read_only),
             Action::EditAction => Outcome::push(Popup::Action(ActionForm::new(id, record))),
-            Action::EditAgenda if view.read_only() => Outcome::stay().warn(READ_ONLY_MESSAGE),
+            Action::EditAgenda if view.read_only() => Outcome::stay().warn(read_only),
             Action::EditAgenda => match open.nav.section_of(self.cursor) {
                 Some(section) => {
                     let planned = open
@@ -212,7 +299,7 @@ impl WorkshopState {
             },
             Action::Votes => {
                 if view.read_only() {
-                    Outcome::stay().warn(READ_ONLY_MESSAGE)
+                    Outcome::stay().warn(read_only)
                 } else if open.session.participants.is_empty() {
                     Outcome::stay().warn("No participants yet: press s to add them in the setup, then v to record their votes.")
                 } else {
@@ -220,17 +307,41 @@ impl WorkshopState {
                     Outcome::stay()
                 }
             }
-            Action::Next => {
-                if self.cursor + 1 >= open.nav.questions.len() {
-                    Outcome::stay().info("This is the last question. Press r for the results.")
-                } else {
-                    self.cursor += 1;
+            Action::Next => match self.step(view, false) {
+                Some(next) => {
+                    self.cursor = next;
                     Outcome::stay()
                 }
-            }
+                None if self.agenda.is_some() => Outcome::stay()
+                    .info("This is the last question on the agenda. Press r for the results."),
+                None => Outcome::stay().info("This is the last question. Press r for the results."),
+            },
             Action::Prev => {
-                self.cursor = self.cursor.saturating_sub(1);
+                if let Some(previous) = self.step(view, true) {
+                    self.cursor = previous;
+                }
                 Outcome::stay()
+            }
+            Action::NextUnanswered if self.agenda.is_some() => {
+                let unanswered = |p: &usize| {
+                    view.question_at(*p)
+                        .is_some_and(|q| open.session.answer(&q.id).is_none())
+                };
+                let order = self.agenda.as_deref().unwrap_or_default();
+                let at = order.iter().position(|p| *p == self.cursor).unwrap_or(0);
+                let next = order[at + 1..]
+                    .iter()
+                    .chain(&order[..=at])
+                    .copied()
+                    .find(|p| unanswered(p));
+                match next {
+                    Some(position) => {
+                        self.go_to(view, position);
+                        Outcome::stay()
+                    }
+                    None => Outcome::stay()
+                        .info("Every question on the agenda is answered. Press r for the results."),
+                }
             }
             Action::NextUnanswered => {
                 match first_unanswered(&open.nav, &open.session, view.bank, self.cursor + 1) {
@@ -245,7 +356,7 @@ impl WorkshopState {
             }
             Action::ConfirmCarried => {
                 if view.read_only() {
-                    return Outcome::stay().warn(READ_ONLY_MESSAGE);
+                    return Outcome::stay().warn(read_only);
                 }
                 if record.and_then(|r| r.unconfirmed()).is_none() {
                     return Outcome::stay().info(
@@ -308,6 +419,7 @@ impl WorkshopState {
                 Outcome::stay()
             }
             Action::EditSetup => WorkshopState::edit_setup(view),
+            Action::Triage => Outcome::push(Screen::Triage(TriageState::new(view, self.cursor))),
             Action::Results => Outcome::push(Screen::Results(ResultsState::default())),
             Action::Actions => Outcome::push(Screen::Results(ResultsState::on(Tab::Actions))),
             Action::Export => Outcome::stay().and(Effect::BeginExport(ExportSource::Open)),
@@ -392,6 +504,21 @@ impl WorkshopState {
     }
 }
 
+/// What an action is called when pre-work does not offer it; None when it does.
+fn not_in_prework(action: &Action) -> Option<&'static str> {
+    Some(match action {
+        Action::Votes => "Voting",
+        Action::EditAction => "A follow-up action",
+        Action::Flag => "Flagging",
+        Action::EditAgenda => "Planning time",
+        Action::EditSetup => "The session setup",
+        Action::Results => "Scoring",
+        Action::Export => "A report",
+        Action::Triage => "The triage agenda",
+        _ => return None,
+    })
+}
+
 /// The left pane: categories with their scores, the current category's stages with progress.
 fn render_nav(view: &View, open: &OpenSession, ws: &WorkshopState, area: Rect, buf: &mut Buffer) {
     let theme = view.theme;
@@ -412,7 +539,12 @@ fn render_nav(view: &View, open: &OpenSession, ws: &WorkshopState, area: Rect, b
         if last_category != Some(section.category) {
             last_category = Some(section.category);
             let result = open.results.category(section.category);
-            let score = widgets::score_text(result.and_then(|r| r.score));
+            // Pre-work is one person's view, not a score.
+            let score = if ws.usage == Use::Prework {
+                String::new()
+            } else {
+                widgets::score_text(result.and_then(|r| r.score))
+            };
             let name = widgets::truncate(section.category.title(), width.saturating_sub(5));
             let style = if Some(section.category) == current_category {
                 theme.title
@@ -433,7 +565,9 @@ fn render_nav(view: &View, open: &OpenSession, ws: &WorkshopState, area: Rect, b
         let result = open.results.section(section.category, section.stage);
         let done = result.map_or(0, |r| r.completion.answered);
         let total = result.map_or(section.len, |r| r.completion.applicable);
-        let score = result.and_then(|r| r.score);
+        let score = result
+            .and_then(|r| r.score)
+            .filter(|_| ws.usage != Use::Prework);
         let here = Some(i) == current;
         let marker = if here { ">" } else { " " };
         let label = widgets::truncate(section.stage.title(), 11);

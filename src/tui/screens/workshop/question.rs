@@ -1,6 +1,7 @@
 //! The drawing of the question page: where the room is, the prompt, guidance and mappings,
 //! the votes, the readiness scale, notes and the follow-up action.
 
+use super::Use;
 use super::WorkshopState;
 use super::votes;
 use crate::domain::framework::{Category, Framework, Stage};
@@ -131,8 +132,11 @@ pub fn render(
         (false, h) if h < 30 => 2,
         _ => 3,
     };
-    let mut notes = notes_lines(view, record, width, notes_max);
-    let action = action_lines(view, record, width);
+    let mut notes = notes_lines(view, record, width, notes_max, ws.usage);
+    let action = match ws.usage {
+        Use::Prework => Vec::new(),
+        Use::Workshop | Use::Viewing => action_lines(view, record, width),
+    };
     // The prompt is never cut: the presenter's spacing goes first, then notes shrink to a line.
     let rows = |lines: usize| u16::try_from(lines).unwrap_or(u16::MAX);
     let needed = |gap: u16, notes: usize| {
@@ -145,7 +149,7 @@ pub fn render(
     };
     let gap = u16::from(ws.presenter && needed(1, notes.len()) <= area.height);
     if needed(gap, notes.len()) > area.height && notes.len() > 1 {
-        notes = notes_lines(view, record, width, 1);
+        notes = notes_lines(view, record, width, 1, ws.usage);
     }
 
     let [
@@ -341,28 +345,56 @@ fn scale_lines(view: &View, chosen: Option<Answer>, width: usize) -> Vec<Line<'s
     lines
 }
 
+/// The room's notes, then each participant's pre-work note ("Maya, pre-work: ..."), at most
+/// `max` lines.
 fn notes_lines(
     view: &View,
     record: Option<&QuestionRecord>,
     width: usize,
     max: usize,
+    usage: Use,
 ) -> Vec<Line<'static>> {
     let theme = view.theme;
     let notes = record.map(|r| r.notes.as_str()).unwrap_or_default();
-    if notes.trim().is_empty() {
-        let key = view.key(Context::Workshop, Command::EditNotes);
+    let prework: Vec<String> = record
+        .map(|r| {
+            r.prework_notes
+                .iter()
+                .map(|(name, note)| format!("{name}, pre-work: {}", note.replace('\n', " / ")))
+                .collect()
+        })
+        .unwrap_or_default();
+    if notes.trim().is_empty() && prework.is_empty() {
+        let hint = match usage {
+            Use::Viewing => "none".to_string(),
+            Use::Workshop => format!(
+                "none yet ({} to write)",
+                view.key(Context::Workshop, Command::EditNotes)
+            ),
+            Use::Prework => format!(
+                "none yet ({} to write)",
+                view.key(Context::Prework, Command::EditNotes)
+            ),
+        };
         return vec![Line::from(vec![
             Span::styled(format!("{:<LABEL$}", "Notes"), theme.dim),
-            Span::styled(format!("none yet ({key} to write)"), theme.dim),
+            Span::styled(hint, theme.dim),
         ])];
     }
-    let mut lines = labelled(
-        "Notes",
-        &notes.replace('\n', " / "),
-        width,
-        theme,
-        theme.text,
-    );
+    let mut lines = Vec::new();
+    if !notes.trim().is_empty() {
+        lines.extend(labelled(
+            "Notes",
+            &notes.replace('\n', " / "),
+            width,
+            theme,
+            theme.text,
+        ));
+    }
+    for note in prework {
+        let label = if lines.is_empty() { "Notes" } else { "" };
+        lines.extend(labelled(label, &note, width, theme, theme.dim));
+    }
     if lines.len() > max {
         lines.truncate(max);
         if let Some(last) = lines.last_mut() {

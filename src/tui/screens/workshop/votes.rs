@@ -99,15 +99,21 @@ pub fn lines(
     let mut lines = Vec::new();
     let mut used = LABEL;
     for (i, p) in open.session.participants.iter().enumerate() {
-        let vote = record
-            .and_then(|r| r.votes.get(&p.name))
-            .map_or("_", |a| vote_label(*a));
+        let vote = record.and_then(|r| r.votes.get(&p.name));
+        let prework = record.and_then(|r| r.prework_votes.get(&p.name));
         let who = if p.role.is_empty() {
             p.name.clone()
         } else {
             format!("{} ({})", p.name, p.role)
         };
-        let text = format!("{who} {vote}");
+        // A pre-work answer the room's vote overrides stays in sight.
+        let text = match (vote, prework) {
+            (Some(v), Some(pw)) if v != pw => {
+                format!("{who} {} (pre-work {})", vote_label(*v), vote_label(*pw))
+            }
+            (Some(v), _) => format!("{who} {}", vote_label(*v)),
+            (None, _) => format!("{who} _"),
+        };
         let len = text.chars().count() + 3;
         if used + len > width && used > LABEL {
             lines.push(Line::from(std::mem::take(&mut spans)));
