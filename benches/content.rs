@@ -1,7 +1,8 @@
-//! Loading and validating questionnaires: the built-in set (the bulk of start-up time), and
+//! Loading and validating questionnaires: the built-in set (parsed and validated, as the build
+//! script does, and decoded from its compiled form, as start-up does), and
 //! `questionnaires validate` on large hostile files, which must stay linear.
 
-use aiready::content::{Source, builtin_sources, load_sources};
+use aiready::content::{Source, builtin_sources, decode_bank, encode_bank, load_sources};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
@@ -11,6 +12,18 @@ fn load_builtin(c: &mut Criterion) {
         b.iter(|| match load_sources(black_box(&sources)) {
             Ok(bank) => bank.questionnaires.len(),
             Err(problems) => panic!("the built-in questionnaires do not load: {problems:?}"),
+        })
+    });
+    // What start-up does instead: decode the bank the build script validated and compiled in.
+    let compiled = match load_sources(&sources).map(|bank| encode_bank(&bank)) {
+        Ok(Ok(compiled)) => compiled,
+        Ok(Err(err)) => panic!("the bank does not encode: {err}"),
+        Err(problems) => panic!("the built-in questionnaires do not load: {problems:?}"),
+    };
+    c.bench_function("decode_compiled_builtin_questionnaires", |b| {
+        b.iter(|| match decode_bank(black_box(&compiled)) {
+            Ok(bank) => bank.questionnaires.len(),
+            Err(err) => panic!("the compiled bank does not decode: {err}"),
         })
     });
 }

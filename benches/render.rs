@@ -17,8 +17,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::Timestamp;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::hint::black_box;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 const QUESTIONS: usize = 5_000;
 const ID: &str = "bench-0001";
@@ -121,5 +123,45 @@ fn render(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, render);
+/// From an answer key to the next frame in the workshop, saving to the file store as the program
+/// does: the key looked up in the key map, the action dispatched (answer, re-score, save: encode,
+/// write, fsync, rename) and a 120x40 frame drawn. Only the answer key and its frame are timed;
+/// the step back to the same question after each one is not.
+fn key_to_frame(c: &mut Criterion, name: &str, bank: &QuestionBank) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut app = app_with_session(bank, dir.path());
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let keys = [KeyCode::Char('3'), KeyCode::Char('1')]
+        .map(|code| KeyEvent::new(code, KeyModifiers::NONE));
+    c.bench_function(name, |b| {
+        b.iter_custom(|iterations| {
+            let mut timed = Duration::ZERO;
+            for n in 0..iterations {
+                let start = Instant::now();
+                let action = app.action_for_key(keys[(n % 2) as usize]);
+                app.dispatch(action.expect("an answer key in the workshop"));
+                terminal
+                    .draw(|frame| frame.render_widget(&app, frame.area()))
+                    .unwrap();
+                timed += start.elapsed();
+                if let Some(problem) = &app.save_error {
+                    panic!("the save failed: {problem}");
+                }
+                app.dispatch(Action::Prev);
+                terminal
+                    .draw(|frame| frame.render_widget(&app, frame.area()))
+                    .unwrap();
+            }
+            timed
+        })
+    });
+}
+
+fn key_to_frame_benches(c: &mut Criterion) {
+    let builtin = aiready::content::builtin().expect("the built-in questionnaires");
+    key_to_frame(c, "key_to_frame_builtin", builtin);
+    key_to_frame(c, "key_to_frame_5000", &common::large_bank(QUESTIONS));
+}
+
+criterion_group!(benches, render, key_to_frame_benches);
 criterion_main!(benches);

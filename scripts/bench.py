@@ -3,7 +3,7 @@
 
   scripts/bench.py run NAME [BENCH...]
       runs `cargo bench --bench BENCH -- --save-baseline NAME` for each bench (all of them by
-      default: store, render, export, content), and records the load average before and after
+      default: store, render, export, content, listing), and records the load average before and after
       and the commit, so that the figures can be told apart later (e.g. a quiet run and a run
       while the host is busy).
   scripts/bench.py table NAME [NAME...] [--only REGEX]
@@ -28,7 +28,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CRITERION = os.path.join(ROOT, "target", "criterion")
 RUNS = os.path.join(CRITERION, "runs")
-BENCHES = ["store", "render", "export", "content", "compare"]
+BENCHES = ["store", "render", "export", "content", "compare", "listing"]
 
 # Benchmarks with a target: (benchmark id, what it is, target in milliseconds).
 TARGETS = [
@@ -36,6 +36,8 @@ TARGETS = [
     ("rescore_5000", "full re-score, 5,000 questions", 2.0),
     ("export_5000/md", "Markdown export, 5,000 questions", 50.0),
     ("draw_workshop_200x60_5000", "draw the workshop screen 200x60, 5,000 questions", 2.0),
+    ("key_to_frame_5000", "answer key to frame, file store, 5,000 questions", 2.0),
+    ("process/sessions list/500", "aiready sessions list, 500 sessions", 30.0),
     ("compare_5000/compare", "compare two 5,000-question sessions", 20.0),
 ]
 

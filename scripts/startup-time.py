@@ -2,7 +2,7 @@
 """Start-up of aiready against a minimal ratatui app, in the same pseudo-terminal.
 
 Each run starts a program in a fresh 120x40 pseudo-terminal with a fresh, empty data
-directory, measures the time from spawning it to reading the end of its first frame (a marker
+directory (or, with --data DIR, the saved sessions in DIR), measures the time from spawning it to reading the end of its first frame (a marker
 on the frame's last row), sends `q` and waits for it to exit. The two programs alternate run
 by run, so that a change in the host's speed hits both alike. Printed per program: the median,
 minimum and maximum time and the median peak memory (RSS); then the median of the per-round
@@ -15,8 +15,13 @@ does not change with the host's load. --keep DIR keeps the profiles, for
 
 Both programs are built in release first (cargo build --release), unless --no-build is given.
 
+With --data DIR, aiready starts on the sessions saved in DIR instead of an empty directory
+(the same directory every run, as a user's own; the untimed first run brings their summaries up
+to date). `AIREADY_BENCH_SESSIONS_DIR=DIR cargo bench --bench listing` makes DIR/5, DIR/50 and
+DIR/500.
+
 Usage:
-  scripts/startup-time.py [--runs N] [--no-build]
+  scripts/startup-time.py [--runs N] [--no-build] [--data DIR]
   scripts/startup-time.py --instructions [--runs N] [--no-build] [--keep DIR]
 """
 
@@ -76,17 +81,17 @@ def peak_rss_kib(pid):
     return int(found.group(1)) if found else None
 
 
-def run_once(command, marker, timeout):
-    """Runs `command` in a fresh pseudo-terminal with a fresh data directory. Returns the
-    seconds from spawning it to reading `marker`, and its peak RSS in KiB after the first
-    frame (None where the system does not tell)."""
+def run_once(command, marker, timeout, sessions=None):
+    """Runs `command` in a fresh pseudo-terminal with a fresh data directory, or with the data
+    directory `sessions`. Returns the seconds from spawning it to reading `marker`, and its
+    peak RSS in KiB after the first frame (None where the system does not tell)."""
     data = tempfile.mkdtemp(prefix="aiready-startup-")
     master, slave = pty.openpty()
     try:
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
         env = dict(
             os.environ,
-            AIREADY_DATA_DIR=os.path.join(data, "data"),
+            AIREADY_DATA_DIR=sessions or os.path.join(data, "data"),
             AIREADY_CONFIG_DIR=os.path.join(data, "config"),
             TERM="xterm-256color",
         )
@@ -150,16 +155,17 @@ def times(args):
     rss = {name: [] for name, _, _ in PROGRAMS}
     # One untimed run of each, so that every timed run finds the same files in the page cache.
     for _, binary, marker in PROGRAMS:
-        run_once([binary], marker, args.timeout)
+        run_once([binary], marker, args.timeout, args.data)
     load_before = os.getloadavg()[0]
     for round_ in range(args.runs):
         order = PROGRAMS if round_ % 2 == 0 else PROGRAMS[::-1]
         for name, binary, marker in order:
-            seconds, peak = run_once([binary], marker, args.timeout)
+            seconds, peak = run_once([binary], marker, args.timeout, args.data)
             elapsed[name].append(seconds * 1000)
             rss[name].append(peak)
     load_after = os.getloadavg()[0]
-    print(f"start-up to the end of the first frame, {COLS}x{ROWS} pseudo-terminal, fresh data directory,")
+    where = f"data directory {args.data}" if args.data else "fresh data directory"
+    print(f"start-up to the end of the first frame, {COLS}x{ROWS} pseudo-terminal, {where},")
     print(f"{args.runs} runs each, alternating; load average {load_before:.2f} before, {load_after:.2f} after")
     for name, _, _ in PROGRAMS:
         t = elapsed[name]
@@ -188,7 +194,7 @@ def instructions(args):
             out_file = os.path.join(out_dir, f"{os.path.basename(binary)}.{run}.callgrind")
             try:
                 command = [valgrind, "--tool=callgrind", "--quiet", f"--callgrind-out-file={out_file}", binary]
-                run_once(command, marker, max(args.timeout, 120))
+                run_once(command, marker, max(args.timeout, 120), args.data)
                 with open(out_file, encoding="utf-8", errors="replace") as f:
                     found = re.search(r"^(?:summary|totals): (\d+)", f.read(), re.MULTILINE)
                 if not found:
@@ -212,11 +218,16 @@ def main():
     parser.add_argument("--no-build", action="store_true", help="use the release binaries as they are")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for a first frame")
     parser.add_argument("--keep", metavar="DIR", help="with --instructions: keep the callgrind profiles in DIR")
+    parser.add_argument("--data", metavar="DIR", help="start aiready on the sessions saved in DIR")
     args = parser.parse_args()
     if args.runs is None:
         args.runs = 3 if args.instructions else 30
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+    if args.data:
+        args.data = os.path.abspath(args.data)
+        if not os.path.isdir(args.data):
+            parser.error(f"--data {args.data}: no such directory")
     if not args.no_build:
         build()
     for _, binary, _ in PROGRAMS:

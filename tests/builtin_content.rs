@@ -24,6 +24,56 @@ fn every_shipped_file_loads_and_validates() {
     assert_eq!(from_disk.content_hash, loaded.content_hash);
 }
 
+/// The program reads the bank the build script compiled; it is exactly the bank the loader
+/// makes of the shipped files, content hash included.
+#[test]
+fn the_compiled_bank_is_the_validated_bank() {
+    let sources = content::builtin_sources();
+    let loaded = content::load_sources(&sources).expect("built-in set validates");
+    let compiled = content::compile_builtin(&sources).expect("built-in set compiles");
+    assert_eq!(content::decode_bank(&compiled).unwrap(), loaded);
+    assert_eq!(*bank(), loaded);
+}
+
+/// The build script runs `compile_builtin` on the shipped files: a broken one fails the build
+/// with the problem located in its file, as `questionnaires validate` would print it.
+#[test]
+fn a_broken_builtin_file_fails_the_build_step() {
+    let mut sources = content::builtin_sources();
+    let security = sources
+        .iter_mut()
+        .find(|s| s.name == "security.ron")
+        .unwrap();
+    let at = security.text.find("weight: 2").unwrap();
+    security
+        .text
+        .replace_range(at..at + "weight: 2".len(), "weight: 9");
+    let err = content::compile_builtin(&sources).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        matches!(err, content::ContentError::Invalid(_)),
+        "{message}"
+    );
+    assert!(
+        message.starts_with("1 problem in the questionnaires:"),
+        "{message}"
+    );
+    assert!(message.contains("security.ron:"), "{message}");
+    assert!(message.contains(".weight"), "{message}");
+    // And a file that is not RON at all.
+    sources[1].text.push_str(" )");
+    assert!(content::compile_builtin(&sources).is_err());
+}
+
+/// A damaged compiled bank is refused with a message, never half read.
+#[test]
+fn a_damaged_compiled_bank_is_refused() {
+    let compiled = content::compile_builtin(&content::builtin_sources()).unwrap();
+    let cut = &compiled[..compiled.len() / 2];
+    let err = content::decode_bank(cut).unwrap_err();
+    assert!(err.to_string().contains("rebuild aiready"), "{err}");
+}
+
 /// How many questions each questionnaire writes, and how many each category asks once shared
 /// questions are counted in it. A change here is a content decision: update it on purpose.
 #[test]

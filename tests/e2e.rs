@@ -71,6 +71,41 @@ fn open_by_name_goes_straight_to_the_session() {
     app.assert_restored();
 }
 
+/// `open` with an exact id reads that session only: the others are not listed (no summary is
+/// made for them) unless the list of sessions is shown.
+#[test]
+fn open_by_id_reads_only_that_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let new = |name: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_aiready"))
+            .args(["new", "--name", name, "--no-tui"])
+            .env("AIREADY_DATA_DIR", &data)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let opened = new("Opened");
+    let other = new("Other");
+    // Summaries are kept only for session files that changed more than a second ago.
+    std::thread::sleep(std::time::Duration::from_millis(1_100));
+    let summary = data.join(format!(".{other}.summary"));
+
+    let mut app = Pty::spawn(&["open", &opened], dir.path(), &[]);
+    app.wait_for("question 1 of");
+    app.send("q");
+    assert!(app.wait_exit().success());
+    assert!(!summary.exists(), "open read the other session");
+
+    // The list of sessions does read it.
+    let mut app = Pty::spawn(&[], dir.path(), &[]);
+    app.wait_for("Other");
+    app.send("q");
+    assert!(app.wait_exit().success());
+    assert!(summary.exists());
+}
+
 #[test]
 fn a_report_is_exported_from_the_list_of_sessions() {
     let dir = tempfile::tempdir().unwrap();

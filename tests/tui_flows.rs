@@ -1663,3 +1663,32 @@ fn a_reassessment_starts_from_the_home_screen_and_each_confirmation_is_saved() {
     assert_eq!(store.load(&new_id).unwrap().unconfirmed_count(), 3);
     assert_eq!(app.message.as_ref().unwrap().kind, MessageKind::Info);
 }
+
+/// A list of sessions longer than the screen scrolls with the selection.
+#[test]
+fn a_long_list_of_sessions_scrolls_with_the_selection() {
+    let store = MemoryStore::new();
+    for n in 0..60 {
+        seed(
+            &store,
+            &format!("2026-01-01-listed-{n:04}"),
+            &format!("Listed {n:02}"),
+            &[],
+        );
+    }
+    let mut app = app(&store);
+    let screen = common::screen_text(&app, 80, 24);
+    assert!(screen.contains("> Listed 00"), "{screen}");
+    for _ in 0..50 {
+        app.dispatch(Action::Down);
+    }
+    let screen = common::screen_text(&app, 80, 24);
+    assert!(screen.contains("> Listed 50"), "{screen}");
+    assert!(!screen.contains("Listed 00"), "{screen}");
+    // Back up to the top, which shows again.
+    for _ in 0..50 {
+        app.dispatch(Action::Up);
+    }
+    let screen = common::screen_text(&app, 80, 24);
+    assert!(screen.contains("> Listed 00"), "{screen}");
+}

@@ -4,7 +4,7 @@
 
 use super::Cli;
 use crate::config::Paths;
-use crate::store::{FileStore, SessionStore};
+use crate::store::FileStore;
 use clap::CommandFactory;
 use clap_complete::engine::CompletionCandidate;
 use clap_complete::env::{CompleteEnv, Shells};
@@ -56,21 +56,21 @@ pub fn sessions() -> Vec<CompletionCandidate> {
     let Ok(paths) = Paths::resolve(None) else {
         return Vec::new();
     };
-    let Ok(entries) = FileStore::new(&paths.data_dir).list() else {
+    let Ok(entries) = FileStore::new(&paths.data_dir).session_names() else {
         return Vec::new();
     };
     let mut candidates = Vec::new();
     let mut names = Vec::new();
-    for entry in entries {
-        let Ok(session) = entry.session else {
+    for (id, name) in entries {
+        let Some(name) = name else {
             continue;
         };
-        let name = crate::text::value(&session.name).into_owned();
-        candidates.push(CompletionCandidate::new(&entry.id).help(Some(name.clone().into())));
+        let shown = crate::text::value(&name).into_owned();
+        candidates.push(CompletionCandidate::new(&id).help(Some(shown.into())));
         // The engine hands candidates to the shell unquoted: a name is offered only when the
         // shell reads it back as one word. Names with spaces are shown as the ids' help.
-        if is_plain_word(&session.name) {
-            names.push(session.name);
+        if is_plain_word(&name) {
+            names.push(name);
         }
     }
     names.sort();

@@ -237,6 +237,16 @@ fn man_page(path: &[String]) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Loads the `--questionnaires` set: from the cache when it holds this very set, validated
+/// already; else parsed, validated and kept there.
+fn custom_bank(dir: &std::path::Path, paths: &Paths) -> Result<QuestionBank, ContentError> {
+    let sources = content::read_paths(&[dir.to_path_buf()])?;
+    match &paths.cache_dir {
+        Some(cache_dir) => crate::store::BankCache::new(cache_dir).load(&sources),
+        None => content::load_sources(&sources).map_err(ContentError::Invalid),
+    }
+}
+
 /// Parses the arguments and runs the command; returns the process exit code.
 pub fn run() -> Result<ExitCode, CliError> {
     let cli = Cli::parse();
@@ -244,7 +254,7 @@ pub fn run() -> Result<ExitCode, CliError> {
     // A custom set is checked before anything else runs, so that a broken file is reported
     // once, up front, instead of failing half-way through a command.
     let custom_bank = match &cli.questionnaires {
-        Some(dir) => Some(content::load_dir(dir)?),
+        Some(dir) => Some(custom_bank(dir, &paths)?),
         None => None,
     };
     let context = Context {

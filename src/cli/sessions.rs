@@ -8,7 +8,7 @@ use crate::domain::session::{
 };
 use crate::domain::typed_text;
 use crate::error::CliError;
-use crate::store::{FileStore, SessionStore, StoreError, new_session_id};
+use crate::store::{FileStore, SessionStore, StoreError, Summary, new_session_id};
 use crate::text;
 use jiff::Timestamp;
 use serde_json::{Value, json};
@@ -213,20 +213,20 @@ fn whole(score: f64) -> u32 {
 }
 
 /// The fields `sessions list --json` gives for each session (also part of `sessions show --json`).
-fn summary_json(session: &Session, results: &Results) -> serde_json::Map<String, Value> {
+fn summary_json(summary: &Summary) -> serde_json::Map<String, Value> {
     let value = json!({
-        "id": session.id,
-        "name": session.name,
-        "organisation": session.organisation,
-        "system": session.system,
-        "mode": session.mode.title(),
-        "target": match session.target { Target::Type1 => "type1", Target::Type2 => "type2" },
-        "created": session.created.to_string(),
-        "updated": session.updated.to_string(),
-        "answered": results.completion.answered,
-        "applicable": results.completion.applicable,
-        "score": results.overall.map(whole),
-        "verdict": results.verdict.title(),
+        "id": summary.id,
+        "name": summary.name,
+        "organisation": summary.organisation,
+        "system": summary.system,
+        "mode": summary.mode.title(),
+        "target": match summary.target { Target::Type1 => "type1", Target::Type2 => "type2" },
+        "created": summary.created.to_string(),
+        "updated": summary.updated.to_string(),
+        "answered": summary.answered,
+        "applicable": summary.applicable,
+        "score": summary.score.map(whole),
+        "verdict": summary.verdict,
     });
     match value {
         Value::Object(map) => map,
@@ -234,25 +234,24 @@ fn summary_json(session: &Session, results: &Results) -> serde_json::Map<String,
     }
 }
 
+/// Lists the sessions from their summaries: a session is only read and scored when its summary
+/// is missing or no longer matches it.
 fn list(store: &FileStore, bank: &QuestionBank, as_json: bool) -> Result<ExitCode, CliError> {
-    let entries = store.list()?;
+    let entries = store.summaries(bank)?;
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     for entry in entries {
-        match entry.session {
-            Ok(session) => {
-                let results = scoring::score(bank, &session);
-                rows.push((session, results));
-            }
+        match entry.summary {
+            Ok(summary) => rows.push(summary),
             Err(err) => problems.push(err),
         }
     }
-    rows.sort_by(|a, b| b.0.updated.cmp(&a.0.updated).then(a.0.id.cmp(&b.0.id)));
-    let mut out = std::io::stdout().lock();
+    rows.sort_by(|a, b| b.updated.cmp(&a.updated).then(a.id.cmp(&b.id)));
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if as_json {
         let list: Vec<Value> = rows
             .iter()
-            .map(|(s, r)| Value::Object(summary_json(s, r)))
+            .map(|s| Value::Object(summary_json(s)))
             .collect();
         serde_json::to_writer_pretty(&mut out, &list).map_err(std::io::Error::from)?;
         writeln!(out)?;
@@ -265,6 +264,7 @@ fn list(store: &FileStore, bank: &QuestionBank, as_json: bool) -> Result<ExitCod
     } else if !rows.is_empty() {
         write_table(&mut out, &rows)?;
     }
+    out.flush()?;
     drop(out);
     if problems.is_empty() {
         return Ok(ExitCode::SUCCESS);
@@ -278,12 +278,16 @@ fn list(store: &FileStore, bank: &QuestionBank, as_json: bool) -> Result<ExitCod
 
 /// The table of `sessions list`, columns aligned by display width. Names shared by several
 /// sessions carry the short id.
-fn write_table(out: &mut impl Write, rows: &[(Session, Results)]) -> std::io::Result<()> {
+fn write_table(out: &mut impl Write, rows: &[Summary]) -> std::io::Result<()> {
+    let mut name_counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for s in rows {
+        *name_counts.entry(s.name.as_str()).or_default() += 1;
+    }
     let names: Vec<String> = rows
         .iter()
-        .map(|(s, _)| {
+        .map(|s| {
             let name = text::escape(&s.name);
-            let shared = rows.iter().filter(|(o, _)| o.name == s.name).count() > 1;
+            let shared = name_counts.get(s.name.as_str()).is_some_and(|&n| n > 1);
             if shared {
                 let tail = format!(" [{}]", short_id(&s.id));
                 format!("{}{tail}", fit(&name, NAME_COLUMNS - tail.width()))
@@ -300,7 +304,7 @@ fn write_table(out: &mut impl Write, rows: &[(Session, Results)]) -> std::io::Re
         .unwrap_or(4);
     let id_width = rows
         .iter()
-        .map(|(s, _)| s.id.len())
+        .map(|s| s.id.len())
         .chain([2])
         .max()
         .unwrap_or(2);
@@ -314,16 +318,20 @@ fn write_table(out: &mut impl Write, rows: &[(Session, Results)]) -> std::io::Re
         "DONE",
         "SCORE"
     )?;
-    for ((session, results), name) in rows.iter().zip(names) {
+    for (summary, name) in rows.iter().zip(names) {
+        let done = scoring::Completion {
+            answered: summary.answered,
+            applicable: summary.applicable,
+        };
         writeln!(
             out,
             "{}  {:id_width$}  {:8}  {:20}  {:>4.0}%  {:>5}",
             pad(&name, name_width),
-            session.id,
-            session.mode.title(),
-            when(session.updated),
-            results.completion.percent().floor(),
-            score_text(results.overall),
+            summary.id,
+            summary.mode.title(),
+            when(summary.updated),
+            done.percent().floor(),
+            score_text(summary.score),
         )?;
     }
     Ok(())
@@ -351,7 +359,7 @@ fn show(
 
 /// What `sessions show --json` prints: the summary of `sessions list --json` and the details.
 fn show_json(session: &Session, bank: &QuestionBank, results: &Results) -> Value {
-    let mut map = summary_json(session, results);
+    let mut map = summary_json(&Summary::of(session, results));
     let details = json!({
         "facilitator": session.facilitator,
         "participants": session.participants.iter()

@@ -7,7 +7,11 @@ mod raw;
 pub mod reference;
 mod validate;
 
-pub use builtin::{BUILTIN_FILES, builtin, builtin_sources};
+#[cfg(embedded_bank)]
+pub use builtin::builtin;
+pub use builtin::{
+    BUILTIN_FILES, EMBEDDED_BANK_FILE, builtin_sources, compile_builtin, decode_bank, encode_bank,
+};
 
 use crate::domain::framework::{Category, Framework, Stage};
 use crate::domain::questionnaire::{
@@ -85,6 +89,9 @@ pub enum ContentError {
     /// The content has problems: the first ones by file and position, and how many in all.
     #[error("{}", render_problems(.0))]
     Invalid(Problems),
+    /// A compiled bank could not be encoded or decoded.
+    #[error("the compiled question bank cannot be read ({0}); rebuild aiready")]
+    Embedded(String),
 }
 
 /// The most problems kept and printed; the rest are counted. A broken file can hold millions,
@@ -258,6 +265,11 @@ fn render_problems(problems: &Problems) -> String {
 /// Reads files and folders (every `*.ron` in a folder, not recursing) and loads them as one set.
 /// A set without a scoping profile uses the built-in one.
 pub fn load_paths(paths: &[PathBuf]) -> Result<QuestionBank, ContentError> {
+    load_sources(&read_paths(paths)?).map_err(ContentError::Invalid)
+}
+
+/// The texts of files and folders (every `*.ron` in a folder, not recursing), in order.
+pub fn read_paths(paths: &[PathBuf]) -> Result<Vec<Source>, ContentError> {
     let mut sources = Vec::new();
     for path in paths {
         if path.is_dir() {
@@ -280,7 +292,7 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<QuestionBank, ContentError> {
             sources.push(read_source(path)?);
         }
     }
-    load_sources(&sources).map_err(ContentError::Invalid)
+    Ok(sources)
 }
 
 /// Loads every `*.ron` file of one folder as a set.
@@ -699,8 +711,8 @@ fn profile_to_domain(p: &RawScopingProfile) -> ScopingProfile {
 }
 
 /// SHA-256 over every file's name and text, in name order, so that the same set always hashes
-/// the same and any edit changes it.
-fn content_hash(sources: &[Source]) -> String {
+/// the same and any edit changes it: the bank's `content_hash`.
+pub fn content_hash(sources: &[Source]) -> String {
     let mut ordered: Vec<&Source> = sources.iter().collect();
     ordered.sort_by(|a, b| file_name(&a.name).cmp(file_name(&b.name)));
     let mut hasher = Sha256::new();

@@ -426,7 +426,7 @@ pub struct CategorySection<'b> {
 }
 
 /// A complete, validated set of questionnaires with its scoping profile.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuestionBank {
     /// Questionnaires in category order.
     pub questionnaires: Vec<Questionnaire>,

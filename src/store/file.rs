@@ -26,10 +26,13 @@
 
 use super::format::{self, DecodeError};
 use super::nofollow::{self, Access, check_replaceable};
+use super::summary::{self, Stamp, Summary};
 use super::{
-    Held, ListEntry, Position, Revision, SessionLock, SessionStore, StoreError, check_id,
-    is_valid_id,
+    Held, ListEntry, Position, Revision, SessionLock, SessionStore, StoreError, SummaryEntry,
+    check_id, is_valid_id,
 };
+use crate::domain::questionnaire::QuestionBank;
+use crate::domain::scoring;
 use crate::domain::session::{Session, validate_name};
 use std::fs::{self, File};
 use std::io::{self, Read, Seek, Write};
@@ -166,15 +169,16 @@ pub(super) fn lock(names: &Names) -> Result<File, LockFailure> {
 /// Writes a document atomically: the text goes to a temporary file that is synced and renamed
 /// over the document, the previous version is kept as the backup, and the directory is synced.
 /// On failure nothing half-written is left and the document is untouched. Call it only while
-/// holding the document's lock.
-pub(super) fn write(names: &Names, text: &[u8]) -> io::Result<()> {
+/// holding the document's lock. Returns the file written, now under the document's name.
+pub(super) fn write(names: &Names, text: &[u8]) -> io::Result<File> {
     let path = names.path();
     let temp = names.temp();
-    let result = write_temp(names, &temp, text).and_then(|()| {
+    let result = write_temp(names, &temp, text).and_then(|file| {
         keep_backup(names)?;
         check_replaceable(&path)?;
         fs::rename(&temp, &path)?;
-        sync_dir(&names.dir)
+        sync_dir(&names.dir)?;
+        Ok(file)
     });
     if result.is_err() {
         // Nothing half-written is left behind; the document itself is untouched.
@@ -185,7 +189,7 @@ pub(super) fn write(names: &Names, text: &[u8]) -> io::Result<()> {
 
 /// Writes the text into the temporary file and syncs it: over the spare when there is one,
 /// else into a new file readable by its owner only.
-fn write_temp(names: &Names, temp: &Path, text: &[u8]) -> io::Result<()> {
+fn write_temp(names: &Names, temp: &Path, text: &[u8]) -> io::Result<File> {
     let mut file = match take_spare(names, temp)? {
         Some(file) => file,
         None => {
@@ -202,7 +206,8 @@ fn write_temp(names: &Names, temp: &Path, text: &[u8]) -> io::Result<()> {
     file.write_all(text)?;
     // A reused spare may be longer than the new text.
     file.set_len(text.len() as u64)?;
-    file.sync_all()
+    file.sync_all()?;
+    Ok(file)
 }
 
 /// Renames the spare to the temporary file and opens it for overwriting, if it exists and no
@@ -294,6 +299,11 @@ impl FileStore {
     /// The backup of a session's previous save.
     pub fn backup_path(&self, id: &str) -> PathBuf {
         self.names(id).backup()
+    }
+
+    /// The summary listing reads instead of the session (see [`super::summary`]).
+    pub fn summary_path(&self, id: &str) -> PathBuf {
+        self.dir.join(format!(".{id}.summary"))
     }
 
     /// The lock file of a session.
@@ -392,6 +402,15 @@ impl FileStore {
             .collect();
         let mut ids = std::collections::BTreeSet::new();
         for name in names {
+            // Summaries are only a cache: one without its session, or a temporary file of a
+            // write that never finished, is removed without a lock (a write in flight in
+            // another process just fails, and its listing rebuilds the summary next time).
+            if let Some(id) = summary_of(name)
+                && (!sessions.contains(id) || name.ends_with(summary::TEMP_SUFFIX))
+            {
+                let _ = fs::remove_file(self.dir.join(name));
+                continue;
+            }
             let temp_id = name.strip_prefix('.').and_then(|rest| {
                 TEMP_SUFFIXES
                     .iter()
@@ -413,11 +432,115 @@ impl FileStore {
         }
     }
 
+    /// The ids of the sessions in the data directory, sorted, after tidying what killed
+    /// processes left behind.
+    fn ids(&self) -> Result<Vec<String>, StoreError> {
+        if !self.check_dir()? {
+            return Ok(Vec::new());
+        }
+        let entries = match fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(source) => {
+                return Err(StoreError::Dir {
+                    path: self.dir.clone(),
+                    source,
+                });
+            }
+        };
+        let names: Vec<String> = entries
+            .flatten()
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect();
+        self.tidy(&names);
+        let mut ids: Vec<String> = names
+            .iter()
+            .filter_map(|name| {
+                let id = name.strip_suffix(".ron")?;
+                is_valid_id(id).then(|| id.to_string())
+            })
+            .collect();
+        ids.sort();
+        Ok(ids)
+    }
+
+    /// The id and name of every session, sorted by id; None for a session that cannot be
+    /// read. Names come from the summaries where they still describe their sessions.
+    pub fn session_names(&self) -> Result<Vec<(String, Option<String>)>, StoreError> {
+        Ok(self
+            .ids()?
+            .into_iter()
+            .map(|id| {
+                let name = self.name(&id);
+                (id, name)
+            })
+            .collect())
+    }
+
+    /// The stamp of a session file as it is now, if it is a regular file.
+    fn session_stamp(&self, id: &str) -> Option<Stamp> {
+        fs::symlink_metadata(self.path(id))
+            .ok()
+            .filter(fs::Metadata::is_file)
+            .map(|meta| Stamp::of(&meta))
+    }
+
+    /// The summary of a session scored with `bank`: its summary file while that still
+    /// describes the session file, else the session read and scored again (and the summary
+    /// rewritten).
+    fn summary(&self, id: &str, bank: &QuestionBank) -> Result<Summary, StoreError> {
+        if let Some(stamp) = self.session_stamp(id)
+            && let Some(summary) =
+                summary::read_fresh(&self.summary_path(id), stamp, &bank.content_hash)
+        {
+            return Ok(summary);
+        }
+        let (session, stamp) = self.read_stamped(id)?;
+        let summary = Summary::of(&session, &scoring::score(bank, &session));
+        drop(session);
+        if summary::settled(stamp) {
+            // A data directory that cannot be written to still lists; the summary is then
+            // made again next time.
+            let _ = summary::write(&self.summary_path(id), stamp, &bank.content_hash, &summary);
+        }
+        Ok(summary)
+    }
+
+    /// The name of a session, from its summary while that describes the session file, else
+    /// from the session; None when it cannot be read.
+    fn name(&self, id: &str) -> Option<String> {
+        if let Some(stamp) = self.session_stamp(id)
+            && let Some(summary) = summary::read_current(&self.summary_path(id), stamp)
+        {
+            return Some(summary.name);
+        }
+        self.read(id).ok().map(|session| session.name)
+    }
+
+    /// Saves a session under the lock that holds it; returns the stamp of the file written.
+    fn save_locked(&self, lock: &SessionLock, session: &Session) -> Result<Stamp, StoreError> {
+        check_id(&session.id)?;
+        if lock.id != session.id || !matches!(lock.held, Held::File { .. }) {
+            return Err(StoreError::WrongLock {
+                id: session.id.clone(),
+                held: lock.id.clone(),
+            });
+        }
+        self.check_dir()?;
+        self.write(session)
+    }
+
     fn read(&self, id: &str) -> Result<Session, StoreError> {
+        self.read_stamped(id).map(|(session, _)| session)
+    }
+
+    /// Reads a session with the stamp of the very file read (taken from the open file, so an
+    /// edit racing the read cannot pass for it).
+    fn read_stamped(&self, id: &str) -> Result<(Session, Stamp), StoreError> {
         check_id(id)?;
         let path = self.path(id);
-        let text = match read_file(&path) {
-            Ok(bytes) => bytes,
+        let (text, stamp) = match read_file(&path) {
+            Ok(read) => read,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 return Err(StoreError::NotFound {
                     key: id.to_string(),
@@ -452,29 +575,44 @@ impl FileStore {
                 backup,
             });
         }
-        Ok(session)
+        Ok((session, stamp))
     }
 
-    fn write(&self, session: &Session) -> Result<(), StoreError> {
+    /// Saves a session atomically; returns the stamp of the file written.
+    fn write(&self, session: &Session) -> Result<Stamp, StoreError> {
         let id = session.id.as_str();
         let text = format::encode(session).map_err(|e| StoreError::Encode {
             id: id.to_string(),
             reason: e.to_string(),
         })?;
         self.ensure_dir()?;
-        write(&self.names(id), text.as_bytes()).map_err(|source| StoreError::Write {
-            id: id.to_string(),
-            path: self.path(id),
-            source,
-        })
+        // The stamp after the rename, which changes the file's change time.
+        write(&self.names(id), text.as_bytes())
+            .and_then(|file| file.metadata())
+            .map(|meta| Stamp::of(&meta))
+            .map_err(|source| StoreError::Write {
+                id: id.to_string(),
+                path: self.path(id),
+                source,
+            })
     }
 }
 
-/// The bytes of a store file, opened without following a link.
-fn read_file(path: &Path) -> io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    nofollow::open(path, Access::Read)?.read_to_end(&mut bytes)?;
-    Ok(bytes)
+/// The bytes of a store file, opened without following a link, and its stamp.
+fn read_file(path: &Path) -> io::Result<(Vec<u8>, Stamp)> {
+    let mut file = nofollow::open(path, Access::Read)?;
+    let meta = file.metadata()?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.read_to_end(&mut bytes)?;
+    Ok((bytes, Stamp::of(&meta)))
+}
+
+/// The session id of a summary (`.<id>.summary`) or of a temporary file of a summary write
+/// (`.<id>.summary.<random>.tmp`); ids hold no dots.
+fn summary_of(name: &str) -> Option<&str> {
+    let (id, after) = name.strip_prefix('.')?.split_once(".summary")?;
+    let temp = after.starts_with('.') && after.ends_with(summary::TEMP_SUFFIX);
+    (after.is_empty() || temp).then_some(id)
 }
 
 /// Releases a lock: removes the lock file while the lock is still held, if the name still
@@ -527,39 +665,39 @@ fn file_revision(path: &Path) -> [u128; 4] {
 
 impl SessionStore for FileStore {
     fn list(&self) -> Result<Vec<ListEntry>, StoreError> {
-        if !self.check_dir()? {
-            return Ok(Vec::new());
-        }
-        let entries = match fs::read_dir(&self.dir) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(source) => {
-                return Err(StoreError::Dir {
-                    path: self.dir.clone(),
-                    source,
-                });
-            }
-        };
-        let names: Vec<String> = entries
-            .flatten()
-            .filter_map(|e| e.file_name().into_string().ok())
-            .collect();
-        self.tidy(&names);
-        let mut ids: Vec<String> = names
-            .iter()
-            .filter_map(|name| {
-                let id = name.strip_suffix(".ron")?;
-                is_valid_id(id).then(|| id.to_string())
-            })
-            .collect();
-        ids.sort();
-        Ok(ids
+        Ok(self
+            .ids()?
             .into_iter()
             .map(|id| ListEntry {
                 session: self.read(&id),
                 id,
             })
             .collect())
+    }
+
+    fn summaries(&self, bank: &QuestionBank) -> Result<Vec<SummaryEntry>, StoreError> {
+        Ok(self
+            .ids()?
+            .into_iter()
+            .map(|id| SummaryEntry {
+                summary: self.summary(&id, bank),
+                id,
+            })
+            .collect())
+    }
+
+    fn find(&self, id_or_name: &str) -> Result<String, StoreError> {
+        self.check_dir()?;
+        // An exact id is the session file's name: nothing else is read.
+        if is_valid_id(id_or_name) && fs::symlink_metadata(self.path(id_or_name)).is_ok() {
+            return Ok(id_or_name.to_string());
+        }
+        let ids = self
+            .ids()?
+            .into_iter()
+            .filter(|id| self.name(id).is_some_and(|name| name == id_or_name))
+            .collect();
+        super::match_name(id_or_name, ids)
     }
 
     fn create(&self, session: &Session) -> Result<SessionLock, StoreError> {
@@ -613,15 +751,26 @@ impl SessionStore for FileStore {
     }
 
     fn save(&self, lock: &SessionLock, session: &Session) -> Result<(), StoreError> {
-        check_id(&session.id)?;
-        if lock.id != session.id || !matches!(lock.held, Held::File { .. }) {
-            return Err(StoreError::WrongLock {
-                id: session.id.clone(),
-                held: lock.id.clone(),
-            });
-        }
-        self.check_dir()?;
-        self.write(session)
+        self.save_locked(lock, session).map(|_| ())
+    }
+
+    fn save_with_summary(
+        &self,
+        lock: &SessionLock,
+        session: &Session,
+        bank: &QuestionBank,
+        summary: &Summary,
+    ) -> Result<(), StoreError> {
+        let stamp = self.save_locked(lock, session)?;
+        // The session is saved; a summary that cannot be written is only a cache miss, and
+        // the one left from before no longer matches the session file.
+        let _ = summary::write(
+            &self.summary_path(&session.id),
+            stamp,
+            &bank.content_hash,
+            summary,
+        );
+        Ok(())
     }
 
     fn save_position(&self, lock: &SessionLock, position: &Position) -> Result<(), StoreError> {
@@ -706,6 +855,7 @@ impl SessionStore for FileStore {
         remove(&self.backup_path(id))?;
         remove(&self.names(id).spare())?;
         remove(&self.position_path(id))?;
+        remove(&self.summary_path(id))?;
         sync_dir(&self.dir).map_err(|source| StoreError::Dir {
             path: self.dir.clone(),
             source,

@@ -5,19 +5,25 @@
 //! save it, so two processes never write the same session. [`prework`] keeps participants'
 //! pre-work files with the same guarantees.
 
+mod bank_cache;
 mod error;
 mod file;
 mod format;
 mod memory;
 mod nofollow;
 pub mod prework;
+mod summary;
 
+pub use bank_cache::BankCache;
 pub use error::StoreError;
 pub use file::FileStore;
 pub use format::{DecodeError, SCHEMA_VERSION, decode, encode};
 pub use memory::MemoryStore;
 pub use nofollow::{Exposure, NotAFile, kind_of as file_kind};
+pub use summary::{CategorySummary, SUMMARY_VERSION, Summary};
 
+use crate::domain::questionnaire::QuestionBank;
+use crate::domain::scoring;
 use crate::domain::session::Session;
 use jiff::Timestamp;
 use std::hash::BuildHasher;
@@ -49,6 +55,15 @@ pub struct ListEntry {
     pub id: String,
     /// The session, or the reason it cannot be read.
     pub session: Result<Session, StoreError>,
+}
+
+/// One session in a listing: its id and summary, or why it could not be read.
+#[derive(Debug)]
+pub struct SummaryEntry {
+    /// The session id (the file name without extension).
+    pub id: String,
+    /// What the listing shows of it, or the reason it cannot be read.
+    pub summary: Result<Summary, StoreError>,
 }
 
 /// The right to save one session, held until dropped.
@@ -113,6 +128,34 @@ pub trait SessionStore {
     /// Deletes a session and its backup; refused while another process has it open.
     fn delete(&self, id: &str) -> Result<(), StoreError>;
 
+    /// What listing shows of every session, scored with `bank`, sorted by id; unreadable
+    /// ones carry their error. Only one session is held in memory at a time.
+    fn summaries(&self, bank: &QuestionBank) -> Result<Vec<SummaryEntry>, StoreError> {
+        Ok(self
+            .list()?
+            .into_iter()
+            .map(|entry| SummaryEntry {
+                summary: entry
+                    .session
+                    .map(|s| Summary::of(&s, &scoring::score(bank, &s))),
+                id: entry.id,
+            })
+            .collect())
+    }
+
+    /// Saves a session like [`SessionStore::save`] and keeps its summary, scored with
+    /// `bank`, for listing; stores without summaries just save.
+    fn save_with_summary(
+        &self,
+        lock: &SessionLock,
+        session: &Session,
+        bank: &QuestionBank,
+        summary: &Summary,
+    ) -> Result<(), StoreError> {
+        let _ = (bank, summary);
+        self.save(lock, session)
+    }
+
     /// Records where the facilitator is in a session opened for writing with this lock.
     fn save_position(&self, lock: &SessionLock, position: &Position) -> Result<(), StoreError>;
 
@@ -133,16 +176,21 @@ pub trait SessionStore {
             .filter(|e| e.session.as_ref().is_ok_and(|s| s.name == id_or_name))
             .map(|e| e.id)
             .collect();
-        match ids.len() {
-            0 => Err(StoreError::NotFound {
-                key: id_or_name.to_string(),
-            }),
-            1 => Ok(ids.into_iter().next().unwrap_or_default()),
-            _ => Err(StoreError::Ambiguous {
-                name: id_or_name.to_string(),
-                ids,
-            }),
-        }
+        match_name(id_or_name, ids)
+    }
+}
+
+/// The one id among the sessions with a name, or why there is not exactly one.
+fn match_name(name: &str, ids: Vec<String>) -> Result<String, StoreError> {
+    match ids.len() {
+        0 => Err(StoreError::NotFound {
+            key: name.to_string(),
+        }),
+        1 => Ok(ids.into_iter().next().unwrap_or_default()),
+        _ => Err(StoreError::Ambiguous {
+            name: name.to_string(),
+            ids,
+        }),
     }
 }
 

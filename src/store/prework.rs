@@ -247,6 +247,7 @@ pub fn save(lock: &PreworkLock, prework: &Prework) -> Result<(), PreworkFileErro
         reason: e.to_string(),
     })?;
     file::write(&lock.names, text.as_bytes())
+        .map(drop)
         .map_err(|source| PreworkFileError::Write { path, source })
 }
 

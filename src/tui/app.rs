@@ -30,7 +30,7 @@ use crate::domain::scoring;
 use crate::domain::session::Session;
 use crate::report::{self, Format, Options, ReportError, Template};
 use crate::store::prework::{self as prework_files, Document as FileDocument, PreworkFileError};
-use crate::store::{Position, SessionStore, StoreError, new_session_id};
+use crate::store::{Position, SessionStore, StoreError, Summary, new_session_id};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use ratatui::crossterm::event::KeyEvent;
@@ -210,14 +210,28 @@ impl<'b> App<'b> {
         theme: Theme,
         clock: Clock,
     ) -> App<'b> {
-        let mut app = App {
+        let mut app = App::unlisted(bank, store, keymap, theme, clock);
+        app.list_sessions();
+        app
+    }
+
+    /// A new app whose list of sessions is read only when it is first shown (see
+    /// [`App::list_sessions`]): for a start on one session, which needs no other.
+    pub fn unlisted(
+        bank: &'b QuestionBank,
+        store: Box<dyn SessionStore>,
+        keymap: Keymap,
+        theme: Theme,
+        clock: Clock,
+    ) -> App<'b> {
+        App {
             bank,
             store,
             keymap,
             theme,
             clock,
-            time_zone: TimeZone::system(),
-            layers: Vec::new(),
+            time_zone: crate::config::local_time_zone(),
+            layers: vec![Layer::Screen(Screen::Home(HomeState::default()))],
             open: None,
             message: None,
             save_error: None,
@@ -233,10 +247,15 @@ impl<'b> App<'b> {
             position: None,
             moved: false,
             no_screen: Screen::Home(HomeState::default()),
-        };
-        let home = app.home_state(None);
-        app.layers.push(Layer::Screen(Screen::Home(home)));
-        app
+        }
+    }
+
+    /// Reads the list of sessions into the screen at the bottom of the stack.
+    pub fn list_sessions(&mut self) {
+        let home = self.home_state(None);
+        if let Some(bottom) = self.layers.first_mut() {
+            *bottom = Layer::Screen(Screen::Home(home));
+        }
     }
 
     /// Whether the app should keep running.
@@ -708,10 +727,12 @@ impl<'b> App<'b> {
         let result = match &mut open.document {
             Document::Stored {
                 lock: Some(lock), ..
-            } => self
-                .store
-                .save(lock, &open.session)
-                .map_err(|e| e.to_string()),
+            } => {
+                let summary = Summary::of(&open.session, &open.results);
+                self.store
+                    .save_with_summary(lock, &open.session, self.bank, &summary)
+                    .map_err(|e| e.to_string())
+            }
             Document::Prework {
                 prework,
                 lock: Some(lock),
@@ -1429,14 +1450,11 @@ impl<'b> App<'b> {
     /// The list of sessions as the store has them now.
     fn home_state(&mut self, select: Option<&str>) -> HomeState {
         let mut entries = Vec::new();
-        match self.store.list() {
+        match self.store.summaries(self.bank) {
             Ok(list) => {
                 for entry in list {
-                    entries.push(match entry.session {
-                        Ok(session) => {
-                            let results = scoring::score(self.bank, &session);
-                            HomeEntry::from_session(&session, &results)
-                        }
+                    entries.push(match entry.summary {
+                        Ok(summary) => HomeEntry::from_summary(summary),
                         Err(e) => HomeEntry::unreadable(entry.id, e.to_string()),
                     });
                 }

@@ -131,7 +131,14 @@ pub fn run(
     ensure_terminal()?;
     let keymap = Keymap::load(&paths.config_dir)?;
     let theme = theme_from_env()?;
-    let mut app = App::new(bank, store, keymap, theme, Box::new(jiff::Timestamp::now));
+    let clock = Box::new(jiff::Timestamp::now);
+    // A start on one session or pre-work file reads no other session unless it cannot open.
+    let listed = matches!(start, Start::Home);
+    let mut app = if listed {
+        App::new(bank, store, keymap, theme, clock)
+    } else {
+        App::unlisted(bank, store, keymap, theme, clock)
+    };
     app.keymap_path = paths
         .config_dir
         .join(keymap::USER_KEYMAP_FILE)
@@ -143,6 +150,10 @@ pub fn run(
         Start::Session(id) => app.dispatch(Action::OpenSession(id)),
         Start::Follow(id) => app.follow_session(&id),
         Start::Prework(path) => app.open_prework(&path),
+    }
+    // Nothing could be opened: the list of sessions, not read so far, is shown instead.
+    if !listed && app.open.is_none() {
+        app.list_sessions();
     }
     let stop = watch_signals()?;
     let mut terminal = ratatui::try_init()?;

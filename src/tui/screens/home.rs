@@ -2,6 +2,7 @@
 
 use crate::domain::scoring::Results;
 use crate::domain::session::Session;
+use crate::store::Summary;
 use crate::tui::action::Action;
 use crate::tui::keymap::{Command, Context};
 use crate::tui::layer::{Effect, ExportSource, Outcome};
@@ -41,15 +42,20 @@ pub struct HomeEntry {
 impl HomeEntry {
     /// The entry of a readable session.
     pub fn from_session(session: &Session, results: &Results) -> HomeEntry {
+        HomeEntry::from_summary(Summary::of(session, results))
+    }
+
+    /// The entry of a session as its summary tells it.
+    pub fn from_summary(summary: Summary) -> HomeEntry {
         HomeEntry {
-            id: session.id.clone(),
-            name: session.name.clone(),
-            organisation: session.organisation.clone(),
-            mode: session.mode.title().to_string(),
-            answered: results.completion.answered,
-            applicable: results.completion.applicable,
-            score: results.overall,
-            updated: Some(session.updated),
+            id: summary.id,
+            name: summary.name,
+            organisation: summary.organisation,
+            mode: summary.mode.title().to_string(),
+            answered: summary.answered,
+            applicable: summary.applicable,
+            score: summary.score,
+            updated: Some(summary.updated),
             error: None,
         }
     }
@@ -238,50 +244,60 @@ impl HomeState {
             let width = widths.get(column).map_or(0, |r| usize::from(r.width));
             widgets::truncate(text, width)
         };
-        let rows = state.entries.iter().enumerate().map(|(i, e)| {
-            let style = if i == state.selected {
-                theme.selected
-            } else {
-                theme.text
-            };
-            let marker = if i == state.selected { "> " } else { "  " };
-            match &e.error {
-                Some(_) => Row::new(vec![
-                    Cell::from(fit(&format!("{marker}{}", e.id), 0)),
-                    Cell::from(fit("cannot be read: open it for details", 1)),
-                    Cell::from(""),
-                    Cell::from(""),
-                    Cell::from(""),
-                    Cell::from(""),
-                ])
-                .style(if i == state.selected {
-                    theme.selected
-                } else {
-                    theme.warn
-                }),
-                None => Row::new(vec![
-                    Cell::from(fit(&format!("{marker}{}", e.name), 0)),
-                    Cell::from(fit(&e.organisation, 1)),
-                    Cell::from(e.mode.clone()),
-                    Cell::from(format!("{}/{}", e.answered, e.applicable)),
-                    Cell::from(widgets::score_text(e.score)),
-                    Cell::from(
-                        e.updated
-                            .map(|t| {
-                                t.to_zoned_datetime(view.time_zone.clone())
-                                    .strftime("%Y-%m-%d %H:%M")
-                                    .to_string()
-                            })
-                            .unwrap_or_default(),
-                    ),
-                ])
-                .style(style),
-            }
-        });
         let [table_area, confirm_area] = inner.layout(&Layout::vertical([
             Constraint::Fill(1),
             Constraint::Length(if state.confirm_delete.is_some() { 3 } else { 0 }),
         ]));
+        // Only the rows that fit under the header are built, scrolled so that the selected one
+        // is on screen: a long list costs what one screen of it costs.
+        let shown = usize::from(table_area.height.saturating_sub(1)).max(1);
+        let first = (state.selected + 1).saturating_sub(shown);
+        let rows = state
+            .entries
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take(shown)
+            .map(|(i, e)| {
+                let style = if i == state.selected {
+                    theme.selected
+                } else {
+                    theme.text
+                };
+                let marker = if i == state.selected { "> " } else { "  " };
+                match &e.error {
+                    Some(_) => Row::new(vec![
+                        Cell::from(fit(&format!("{marker}{}", e.id), 0)),
+                        Cell::from(fit("cannot be read: open it for details", 1)),
+                        Cell::from(""),
+                        Cell::from(""),
+                        Cell::from(""),
+                        Cell::from(""),
+                    ])
+                    .style(if i == state.selected {
+                        theme.selected
+                    } else {
+                        theme.warn
+                    }),
+                    None => Row::new(vec![
+                        Cell::from(fit(&format!("{marker}{}", e.name), 0)),
+                        Cell::from(fit(&e.organisation, 1)),
+                        Cell::from(e.mode.clone()),
+                        Cell::from(format!("{}/{}", e.answered, e.applicable)),
+                        Cell::from(widgets::score_text(e.score)),
+                        Cell::from(
+                            e.updated
+                                .map(|t| {
+                                    t.to_zoned_datetime(view.time_zone.clone())
+                                        .strftime("%Y-%m-%d %H:%M")
+                                        .to_string()
+                                })
+                                .unwrap_or_default(),
+                        ),
+                    ])
+                    .style(style),
+                }
+            });
         Table::new(rows, columns)
             .header(header)
             .column_spacing(1)
