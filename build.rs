@@ -16,6 +16,7 @@ mod text;
 mod domain {
     pub mod framework;
     pub mod questionnaire;
+    pub mod reassess;
     pub mod scale;
     pub mod session;
     pub mod typed_text;

@@ -3,10 +3,10 @@
 
   scripts/bench.py run NAME [BENCH...]
       runs `cargo bench --bench BENCH -- --save-baseline NAME` for each bench (all of them by
-      default: store, render, export, content, merge, listing), and records the load average
-      before and after and the commit, so that the figures can be told apart later (e.g. a
-      quiet run and a run while the host is busy). Running some benches again under a name
-      already used replaces their figures and keeps the note of the others.
+      default: store, render, export, content, merge, compare, listing), and records the load
+      average before and after and the commit, so that the figures can be told apart later
+      (e.g. a quiet run and a run while the host is busy). Running some benches again under a
+      name already used replaces their figures and keeps the note of the others.
   scripts/bench.py table NAME [NAME...] [--only REGEX]
       every benchmark (or those whose id matches REGEX) with its figures in each named run,
       side by side: criterion's lower bound, estimate and upper bound of the mean time per
@@ -29,7 +29,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CRITERION = os.path.join(ROOT, "target", "criterion")
 RUNS = os.path.join(CRITERION, "runs")
-BENCHES = ["store", "render", "export", "content", "merge", "listing"]
+BENCHES = ["store", "render", "export", "content", "merge", "compare", "listing"]
 
 # Benchmarks with a target: (benchmark id, what it is, target in milliseconds).
 TARGETS = [
@@ -39,6 +39,7 @@ TARGETS = [
     ("draw_workshop_200x60_5000", "draw the workshop screen 200x60, 5,000 questions", 2.0),
     ("key_to_frame_5000", "answer key to frame, file store, 5,000 questions", 2.0),
     ("process/sessions list/500", "aiready sessions list, 500 sessions", 30.0),
+    ("compare_5000/compare", "compare two 5,000-question sessions", 20.0),
 ]
 
 

@@ -148,6 +148,90 @@ fn a_report_is_exported_from_the_list_of_sessions() {
 }
 
 #[test]
+fn a_reassessment_confirms_one_answer_changes_another_and_shows_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_aiready"))
+        .args(["new", "--name", "Before", "--no-tui"])
+        .env("AIREADY_DATA_DIR", dir.path().join("data"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let mut app = Pty::spawn(&["open", "Before"], dir.path(), &[]);
+    for (i, level) in ["3", "1", "4"].iter().enumerate() {
+        app.wait_for(&format!("question {} of", i + 1));
+        app.send(level);
+    }
+    app.wait_for("question 4 of");
+    app.send("q");
+    assert!(app.wait_exit().success());
+
+    // Re-assess from the list of sessions.
+    let mut app = Pty::spawn(&[], dir.path(), &[]);
+    app.wait_for("Before");
+    app.send("r");
+    app.wait_for("3 answer(s) carried over to confirm");
+    // The next answer to confirm is the first question; one key confirms it and moves on.
+    app.send("C");
+    app.wait_for("question 1 of");
+    app.wait_for("carried over: confirm.");
+    app.send("c");
+    app.wait_for("Confirmed; this is the next carried-over answer.");
+    app.wait_for("question 2 of");
+    app.wait_for("[1 Ad hoc]");
+    // The second one the room changes.
+    app.send("4");
+    app.wait_for("question 3 of");
+    app.send("r");
+    app.wait_for("since \"Before\": overall +");
+    app.wait_for("1 question(s) moved, 1 answer(s) carried over to confirm");
+    let security = app
+        .screen()
+        .lines()
+        .find(|l| l.contains("Security") && l.contains('█'))
+        .map(str::to_string)
+        .unwrap();
+    assert!(
+        security.contains(" +"),
+        "the delta beside the category: {security}"
+    );
+    // Question by question: the changed one closed its gap, the confirmed one is not listed,
+    // the third is still only carried over.
+    app.send("c");
+    app.wait_for("Changes since \"Before\"");
+    let screen = app.screen();
+    let rows: Vec<&str> = screen.lines().filter(|l| l.contains(" -> ")).collect();
+    assert_eq!(rows.len(), 2, "{screen}");
+    assert!(
+        rows[0].contains("gap closed") && rows[0].contains("1 -> 4"),
+        "{screen}"
+    );
+    assert!(
+        rows[1].contains("carried over") && rows[1].contains("4 -> 4"),
+        "{screen}"
+    );
+    app.send(ESC);
+    app.send("q");
+    assert!(app.wait_exit().success());
+    app.assert_restored();
+
+    // On disk: the new session records where it started, and the previous one is unchanged.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_aiready"))
+        .args(["sessions", "list", "--json"])
+        .env("AIREADY_DATA_DIR", dir.path().join("data"))
+        .output()
+        .unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    let before = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "Before")
+        .unwrap();
+    assert_eq!(before["answered"], 3);
+}
+
+#[test]
 fn a_second_process_gets_the_session_read_only() {
     let dir = tempfile::tempdir().unwrap();
     let mut first = Pty::spawn(&["new", "--name", "Shared"], dir.path(), &[]);

@@ -1607,6 +1607,63 @@ fn text_fields_clear_to_the_start_and_delete_words() {
     assert_eq!(popup(&app).path_text(), "xmy ");
 }
 
+#[test]
+fn a_reassessment_starts_from_the_home_screen_and_each_confirmation_is_saved() {
+    let store = MemoryStore::new();
+    seed(&store, ID, "Acme Q1", &[]);
+    let mut app = opened(&store);
+    for answer in [Answer::Implemented, Answer::AdHoc, Answer::Designed] {
+        app.dispatch(Action::Answer(answer));
+    }
+    app.dispatch(Action::Back);
+    let previous = store.load(ID).unwrap();
+    app.dispatch(Action::Reassess);
+    let new_id = app.open.as_ref().unwrap().session.id.clone();
+    assert_ne!(new_id, ID);
+    assert_eq!(
+        store.load(ID).unwrap(),
+        previous,
+        "the previous session is only read"
+    );
+    let stored = store.load(&new_id).unwrap();
+    assert_eq!(stored.started_from.as_ref().unwrap().id, ID);
+    assert_eq!(stored.unconfirmed_count(), 3);
+    assert!(stored.name.starts_with("Acme Q1 (re-assessed "));
+
+    // "Next unconfirmed" goes to a carried-over answer, from anywhere.
+    app.dispatch(Action::NextUnanswered);
+    app.dispatch(Action::NextUnconfirmed);
+    let first = current_id(&app);
+    assert!(
+        store.load(&new_id).unwrap().records[&first]
+            .unconfirmed()
+            .is_some()
+    );
+    // One key confirms it, saved at once, and moves to the next one to confirm.
+    app.dispatch(Action::ConfirmCarried);
+    let saved = store.load(&new_id).unwrap();
+    assert_eq!(saved.records[&first].carried, None);
+    assert_eq!(saved.records[&first].answer, Some(Answer::Implemented));
+    assert_eq!(saved.unconfirmed_count(), 2);
+    let second = current_id(&app);
+    assert_ne!(second, first);
+    assert!(saved.records[&second].unconfirmed().is_some());
+    // Changing an answer ends its carry-over too.
+    app.dispatch(Action::Answer(Answer::Operating));
+    assert_eq!(store.load(&new_id).unwrap().unconfirmed_count(), 1);
+    // Undo brings the carried-over answer back, marked as before.
+    app.dispatch(Action::Undo);
+    let undone = store.load(&new_id).unwrap();
+    assert_eq!(undone.records[&second].answer, Some(Answer::AdHoc));
+    assert!(undone.records[&second].unconfirmed().is_some());
+    // Confirming where nothing is carried over changes nothing.
+    app.dispatch(Action::Undo);
+    app.dispatch(Action::NextUnanswered);
+    app.dispatch(Action::ConfirmCarried);
+    assert_eq!(store.load(&new_id).unwrap().unconfirmed_count(), 3);
+    assert_eq!(app.message.as_ref().unwrap().kind, MessageKind::Info);
+}
+
 /// A list of sessions longer than the screen scrolls with the selection.
 #[test]
 fn a_long_list_of_sessions_scrolls_with_the_selection() {

@@ -360,3 +360,28 @@ fn solo_session_with_participants_shows_votes_with_unknown() {
     app.dispatch(Action::Answer(Answer::AdHoc));
     both("workshop_solo_votes", &app);
 }
+
+/// A re-assessment of the workshop in progress, started from the home screen.
+fn reassessment() -> (MemoryStore, App<'static>) {
+    let (store, mut app) = workshop();
+    app.dispatch(Action::Back);
+    app.dispatch(Action::Reassess);
+    app.message = None;
+    (store, app)
+}
+
+#[test]
+fn reassessment_screens() {
+    let (_store, mut app) = reassessment();
+    // The first carried-over answer, marked in the workshop.
+    app.dispatch(Action::NextUnconfirmed);
+    both("workshop_carried_over", &app);
+    // Confirmed: on to the next one; then changed.
+    app.dispatch(Action::ConfirmCarried);
+    app.dispatch(Action::Answer(Answer::Operating));
+    app.message = None;
+    app.dispatch(Action::Results);
+    both("results_since_the_previous_session", &app);
+    app.dispatch(Action::Changes);
+    both("popup_changes", &app);
+}

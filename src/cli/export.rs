@@ -157,27 +157,39 @@ pub fn export(context: &Context, args: &ExportArgs) -> Result<ExitCode, CliError
         },
     };
     let bytes = report::render_bytes(format, bank, &session, &options)?;
-    match output {
+    let what = format!("{format} report of \"{}\"", text::value(&session.name));
+    deliver(output, &bytes, args.force, &what)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a report to `output` through the report output rules (`-` or none: standard
+/// output), and says on standard error where a file went; `what` names the report.
+pub(super) fn deliver(
+    output: Option<&Path>,
+    report: &[u8],
+    force: bool,
+    what: &str,
+) -> Result<(), CliError> {
+    match output.filter(|p| *p != Path::new("-")) {
         Some(path) => {
-            let written = report::write_output(path, &bytes, args.force)?;
+            let written = report::write_output(path, report, force)?;
             let how = match written {
                 report::Written::Replaced | report::Written::Created => "",
                 report::Written::Streamed => " (written to directly: it is not a regular file)",
             };
             writeln!(
                 std::io::stderr().lock(),
-                "Wrote the {format} report of \"{}\" to {}{how}",
-                text::value(&session.name),
+                "Wrote the {what} to {}{how}",
                 text::escape(&path.display().to_string())
             )?;
         }
         None => {
             let mut out = std::io::stdout().lock();
-            out.write_all(&bytes)?;
+            out.write_all(report)?;
             out.flush()?;
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// Runs `aiready import`.

@@ -4,11 +4,13 @@ mod complete;
 mod export;
 mod prework;
 mod questionnaires;
+mod reassess;
 mod sessions;
 
 pub use complete::complete_if_asked;
 pub use export::{ExportArgs, FormatArg, ImportArgs};
 pub use prework::{CategoryArg, MergeArgs, Prefer, PreworkArgs};
+pub use reassess::{ActionsArgs, ChangeFormat, CompareArgs, HistoryArgs, StatusArg};
 
 use crate::config::Paths;
 use crate::content::{self, ContentError};
@@ -65,6 +67,12 @@ pub enum Command {
     Export(ExportArgs),
     /// Recreate a session from a JSON export (a new id if its id is taken).
     Import(ImportArgs),
+    /// What moved between two sessions: scores, gaps closed, new and regressed, actions.
+    Compare(CompareArgs),
+    /// The chain of sessions started from one another, with the trend of their scores.
+    History(HistoryArgs),
+    /// The follow-up actions of a session, filtered by owner, status or overdue.
+    Actions(ActionsArgs),
     /// Print a shell completion script (commands, options, session ids and names).
     Completions {
         /// The shell to complete for.
@@ -110,6 +118,11 @@ pub struct NewArgs {
     /// The session's name (any text without control characters, up to 200 characters).
     #[arg(long)]
     pub name: String,
+    /// Start from a previous session (id or exact name): its setup, answers, notes and
+    /// actions carry over, each answer to be confirmed; the previous session is not changed.
+    #[arg(long, value_name = "SESSION", add = ArgValueCandidates::new(complete::sessions),
+          conflicts_with_all = ["org", "system", "facilitator", "participants", "period_start", "period_end"])]
+    pub from: Option<String>,
     /// The organisation assessed.
     #[arg(long, value_name = "ORG")]
     pub org: Option<String>,
@@ -268,12 +281,18 @@ pub fn run() -> Result<ExitCode, CliError> {
         }
         Some(Command::Man { command }) => man_page(command),
         Some(Command::Questionnaires(command)) => questionnaires::run(&context, command),
-        Some(Command::New(args)) => sessions::new(&context, args),
+        Some(Command::New(args)) => match &args.from {
+            Some(from) => reassess::new_from(&context, args, from),
+            None => sessions::new(&context, args),
+        },
         Some(Command::Open { session, follow }) => sessions::open(&context, session, *follow),
         Some(Command::Prework(args)) => prework::prework(&context, args),
         Some(Command::Merge(args)) => prework::merge(&context, args),
         Some(Command::Sessions(command)) => sessions::run(&context, command),
         Some(Command::Export(args)) => export::export(&context, args),
         Some(Command::Import(args)) => export::import(&context, args),
+        Some(Command::Compare(args)) => reassess::compare_sessions(&context, args),
+        Some(Command::History(args)) => reassess::history(&context, args),
+        Some(Command::Actions(args)) => reassess::actions(&context, args),
     }
 }

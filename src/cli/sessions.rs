@@ -106,10 +106,20 @@ pub fn new(context: &Context, args: &NewArgs) -> Result<ExitCode, CliError> {
             "an observation period belongs to a Type 2 target; add --target type2 or leave out --period-start and --period-end".to_string(),
         ));
     }
+    store_and_open(context, bank, &session, args.no_tui)
+}
+
+/// Stores a new session, then opens it in the workshop, or with `no_tui` prints its id.
+pub(super) fn store_and_open(
+    context: &Context,
+    bank: &QuestionBank,
+    session: &Session,
+    no_tui: bool,
+) -> Result<ExitCode, CliError> {
     let store = FileStore::new(&context.paths.data_dir);
     // The lock is released at once; the workshop screen takes it again when it opens.
-    drop(store.create(&session)?);
-    if args.no_tui {
+    drop(store.create(session)?);
+    if no_tui {
         writeln!(std::io::stdout().lock(), "{}", session.id)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -117,7 +127,7 @@ pub fn new(context: &Context, args: &NewArgs) -> Result<ExitCode, CliError> {
         bank,
         Box::new(store),
         &context.paths,
-        crate::tui::Start::Session(session.id),
+        crate::tui::Start::Session(session.id.clone()),
     )?)
 }
 

@@ -240,6 +240,39 @@ impl FollowUp {
     }
 }
 
+/// Why a carried-over answer waits for the room: it came from the session this one started
+/// from, and nobody has confirmed or changed it yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Carried {
+    /// Carried over as it was; the question is asked as before.
+    Unconfirmed,
+    /// Carried over, but the question's text, weight or critical flag changed since it was
+    /// answered.
+    QuestionChanged,
+}
+
+impl Carried {
+    /// What the workshop and the reports say about it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Carried::Unconfirmed => "carried over: confirm",
+            Carried::QuestionChanged => "carried over: confirm (question changed since last time)",
+        }
+    }
+}
+
+/// The session a re-assessment started from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StartedFrom {
+    /// Its id.
+    pub id: String,
+    /// Its name then.
+    pub name: String,
+    /// When it was last changed when this one started from it.
+    pub updated: Timestamp,
+}
+
 /// Everything recorded about one question.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 // Unknown fields are refused rather than silently dropped on the next save; records written
@@ -264,6 +297,9 @@ pub struct QuestionRecord {
     /// Each participant's vote, keyed by participant name.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub votes: BTreeMap<String, Answer>,
+    /// Carried over from the session this one started from and not yet confirmed or changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carried: Option<Carried>,
     /// What each participant answered in their pre-work, as last merged; kept beside the votes
     /// so that a vote the room changed is told apart from one that came from pre-work.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -290,6 +326,7 @@ struct RecordWire {
     discuss_later: bool,
     resolved: bool,
     votes: BTreeMap<String, Answer>,
+    carried: Option<Carried>,
     prework_votes: BTreeMap<String, Answer>,
     prework_notes: BTreeMap<String, String>,
     from_prework: bool,
@@ -306,6 +343,7 @@ impl From<RecordWire> for QuestionRecord {
             discuss_later: wire.discuss_later,
             resolved: wire.resolved,
             votes: wire.votes,
+            carried: wire.carried,
             prework_votes: wire.prework_votes,
             prework_notes: wire.prework_notes,
             from_prework: wire.from_prework,
@@ -317,6 +355,12 @@ impl QuestionRecord {
     /// Whether nothing at all has been recorded.
     pub fn is_empty(&self) -> bool {
         *self == QuestionRecord::default()
+    }
+
+    /// Why the answer waits for the room's confirmation: it is carried over from the previous
+    /// session and nobody has confirmed or changed it. None for an answer of this session.
+    pub fn unconfirmed(&self) -> Option<Carried> {
+        self.carried.filter(|_| self.answer.is_some())
     }
 
     /// The difference between the highest and lowest rated vote (N/A and Unknown votes are not
@@ -504,6 +548,13 @@ pub struct Session {
     /// The question the session was on when it was last left, so it reopens there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_question: Option<String>,
+    /// The session this one started from (a re-assessment), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_from: Option<StartedFrom>,
+    /// Per question id, a digest of the question as the session's content asked it (text,
+    /// weight, critical flag), so that a later session can tell which questions changed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub question_digests: BTreeMap<String, String>,
     /// The pre-work merged so far, per participant.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub prework: BTreeMap<String, PreworkReceipt>,
@@ -537,6 +588,8 @@ impl Session {
             time_spent: BTreeMap::new(),
             agenda_minutes: BTreeMap::new(),
             last_question: None,
+            started_from: None,
+            question_digests: super::reassess::bank_digests(bank),
             prework: BTreeMap::new(),
             triage: TriagePlan::default(),
         }
@@ -596,14 +649,38 @@ impl Session {
         self.records.entry(question_id.to_string()).or_default()
     }
 
-    /// Sets (or clears, with None) the agreed answer and stamps the change.
-    /// An answer the room sets is its own, no longer one accepted from pre-work.
+    /// Sets (or clears, with None) the agreed answer and stamps the change. An answer the room
+    /// sets is its own: no longer one carried over from the previous session, nor one accepted
+    /// from pre-work.
     pub fn set_answer(&mut self, question_id: &str, answer: Option<Answer>, now: Timestamp) {
         let record = self.record_mut(question_id);
         record.answer = answer;
+        record.carried = None;
         record.from_prework = false;
         self.tidy(question_id);
         self.updated = now;
+    }
+
+    /// The room confirms a carried-over answer as it stands; true when there was one to
+    /// confirm.
+    pub fn confirm_carried(&mut self, question_id: &str, now: Timestamp) -> bool {
+        let Some(record) = self.records.get_mut(question_id) else {
+            return false;
+        };
+        if record.carried.take().is_none() {
+            return false;
+        }
+        self.tidy(question_id);
+        self.updated = now;
+        true
+    }
+
+    /// How many answers are carried over and not yet confirmed.
+    pub fn unconfirmed_count(&self) -> usize {
+        self.records
+            .values()
+            .filter(|r| r.unconfirmed().is_some())
+            .count()
     }
 
     /// Sets agreed answers accepted from unanimous votes, marked "agreed from pre-work".

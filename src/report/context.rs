@@ -126,6 +126,10 @@ pub struct SessionDetails<'a> {
     pub target_level: u8,
     /// The intended observation period, e.g. "2026-03-01 to 2026-08-31 (184 days)", or empty.
     pub period: String,
+    /// The session this one started from, as "name (id)"; empty for a first assessment.
+    pub started_from: String,
+    /// Answers carried over from that session and not yet confirmed by the room.
+    pub unconfirmed: usize,
     /// "workshop" or "solo".
     pub mode: String,
     /// Who ran it.
@@ -410,6 +414,11 @@ pub struct ActionRow<'a> {
     /// Where the action stands: "open", "in progress", "done", "won't do: reason"; empty when
     /// nothing was decided.
     pub status: String,
+    /// Past its due date (on the day the report is generated) and still open or in progress.
+    pub overdue: bool,
+    /// "carried over: confirm" while the answer is only carried over from the previous
+    /// session; empty otherwise.
+    pub carried: &'static str,
     /// Notes on the question.
     pub notes: &'a str,
     /// The record behind the row, for the votes.
@@ -500,6 +509,9 @@ pub struct AppendixQuestion<'a> {
     pub prompt: &'a str,
     /// The answer ("3 Implemented"), "open" or "not in scope".
     pub status: Cow<'static, str>,
+    /// "carried over: confirm" while the answer is only carried over from the previous
+    /// session; empty otherwise.
+    pub carried: &'static str,
     /// Whether it is critical.
     pub critical: bool,
     /// Its weight.
@@ -771,6 +783,7 @@ static EMPTY_RECORD: QuestionRecord = QuestionRecord {
     discuss_later: false,
     resolved: false,
     votes: BTreeMap::new(),
+    carried: None,
     prework_votes: BTreeMap::new(),
     prework_notes: BTreeMap::new(),
     from_prework: false,
@@ -799,6 +812,11 @@ impl<'a> ReportContext<'a> {
         let record_of =
             |id: &str| -> &'a QuestionRecord { records.get(id).copied().unwrap_or(&EMPTY_RECORD) };
         let thresholds = &bank.profile.thresholds;
+        // Overdue is judged on the day the report is generated, where the user is.
+        let today = options
+            .generated
+            .to_zoned_datetime(jiff::tz::TimeZone::system())
+            .date();
 
         let period = match (session.target, &session.observation_period) {
             (Target::Type2, Some(p)) => format!("{} to {} ({} days)", p.start, p.end, p.days()),
@@ -817,6 +835,12 @@ impl<'a> ReportContext<'a> {
             type2: session.target == Target::Type2,
             target_level: results.target_level,
             period,
+            started_from: session
+                .started_from
+                .as_ref()
+                .map(|f| format!("{} ({})", f.name, f.id))
+                .unwrap_or_default(),
+            unconfirmed: session.unconfirmed_count(),
             mode: session.mode.title().to_string(),
             facilitator: &session.facilitator,
             participants: session
@@ -1115,6 +1139,8 @@ impl<'a> ReportContext<'a> {
                 owner: &record.action.owner,
                 due: due_text(record.action.due),
                 status: status_text(&record.action),
+                overdue: record.action.is_overdue(today),
+                carried: carried_text(record),
                 due_date: record.action.due,
                 notes: &record.notes,
                 record,
@@ -1145,6 +1171,8 @@ impl<'a> ReportContext<'a> {
                 owner: &record.action.owner,
                 due: due_text(record.action.due),
                 status: status_text(&record.action),
+                overdue: record.action.is_overdue(today),
+                carried: carried_text(record),
                 due_date: record.action.due,
                 notes: &record.notes,
                 record,
@@ -1400,6 +1428,11 @@ impl<'a> ReportContext<'a> {
     }
 }
 
+/// What the report says of an answer carried over and not yet confirmed; empty otherwise.
+fn carried_text(record: &QuestionRecord) -> &'static str {
+    record.unconfirmed().map_or("", |c| c.title())
+}
+
 fn appendix_question<'a>(
     q: &'a Question,
     record: &'a QuestionRecord,
@@ -1446,6 +1479,7 @@ fn appendix_question<'a>(
         id: &q.id,
         prompt: &q.prompt,
         status,
+        carried: carried_text(record),
         critical: q.critical,
         weight: q.weight,
         maps_to,

@@ -17,8 +17,8 @@ use crate::domain::scoring::{
     self, CategoryResult, Completion, Ladder, Pending, QuestionStatus, Results, Verdict,
 };
 use crate::domain::session::{
-    ActionStatus, FollowUp, Mode, ObservationPeriod, Participant, PreworkReceipt, QuestionRecord,
-    Session, Target, TriagePlan,
+    ActionStatus, Carried, FollowUp, Mode, ObservationPeriod, Participant, PreworkReceipt,
+    QuestionRecord, Session, StartedFrom, Target, TriagePlan,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -219,12 +219,60 @@ pub struct SessionJson {
     /// The question the session was left on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_question: Option<String>,
+    /// The session this one started from (a re-assessment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_from: Option<StartedFromJson>,
+    /// Per question id, a digest of the question's text, weight and critical flag as the
+    /// session's content asked it (8 hex digits).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub question_digests: BTreeMap<String, String>,
     /// The pre-work merged so far, by participant name; absent without pre-work.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub prework: BTreeMap<String, PreworkReceiptJson>,
     /// The triage agenda's time plan; absent when nothing is planned or recorded.
     #[serde(default, skip_serializing_if = "TriagePlanJson::is_empty")]
     pub triage: TriagePlanJson,
+}
+
+/// The session a re-assessment started from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StartedFromJson {
+    /// Its id.
+    pub id: String,
+    /// Its name then.
+    pub name: String,
+    /// When it had last changed (RFC 3339).
+    #[schemars(with = "String")]
+    pub updated: Timestamp,
+}
+
+/// Why an answer carried over from the previous session waits for confirmation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CarriedJson {
+    /// Carried over as it was.
+    Unconfirmed,
+    /// Carried over; the question's text, weight or critical flag changed since.
+    QuestionChanged,
+}
+
+impl From<Carried> for CarriedJson {
+    fn from(c: Carried) -> CarriedJson {
+        match c {
+            Carried::Unconfirmed => CarriedJson::Unconfirmed,
+            Carried::QuestionChanged => CarriedJson::QuestionChanged,
+        }
+    }
+}
+
+impl From<CarriedJson> for Carried {
+    fn from(c: CarriedJson) -> Carried {
+        match c {
+            CarriedJson::Unconfirmed => Carried::Unconfirmed,
+            CarriedJson::QuestionChanged => Carried::QuestionChanged,
+        }
+    }
 }
 
 /// What a session knows of one participant's merged pre-work.
@@ -302,6 +350,9 @@ pub struct RecordJson {
     /// Each participant's vote, by name.
     #[serde(default)]
     pub votes: BTreeMap<String, AnswerJson>,
+    /// Carried over from the session this one started from and not confirmed yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carried: Option<CarriedJson>,
     /// Each participant's pre-work answer, by name; absent without pre-work.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub prework_votes: BTreeMap<String, AnswerJson>,
@@ -824,6 +875,7 @@ impl SessionJson {
                             .iter()
                             .map(|(who, a)| (who.clone(), (*a).into()))
                             .collect(),
+                        carried: r.carried.map(CarriedJson::from),
                         prework_votes: r
                             .prework_votes
                             .iter()
@@ -838,6 +890,12 @@ impl SessionJson {
             time_spent: remap(&s.time_spent),
             agenda_minutes: remap(&s.agenda_minutes),
             last_question: s.last_question.clone(),
+            started_from: s.started_from.as_ref().map(|f| StartedFromJson {
+                id: f.id.clone(),
+                name: f.name.clone(),
+                updated: f.updated,
+            }),
+            question_digests: s.question_digests.clone(),
             prework: s
                 .prework
                 .iter()
@@ -922,6 +980,7 @@ impl SessionJson {
                 discuss_later: r.discuss_later,
                 resolved: r.resolved,
                 votes,
+                carried: r.carried.map(Carried::from),
                 prework_votes,
                 prework_notes: r.prework_notes.clone(),
                 from_prework: r.from_prework && answer.is_some(),
@@ -970,6 +1029,12 @@ impl SessionJson {
             time_spent: remap(&self.time_spent),
             agenda_minutes: remap(&self.agenda_minutes),
             last_question: self.last_question.clone(),
+            started_from: self.started_from.as_ref().map(|f| StartedFrom {
+                id: f.id.clone(),
+                name: f.name.clone(),
+                updated: f.updated,
+            }),
+            question_digests: self.question_digests.clone(),
             prework: self
                 .prework
                 .iter()

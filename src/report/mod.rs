@@ -6,6 +6,7 @@
 //! The TUI and the command line both call [`render_bytes`] and then [`write_file`].
 
 mod anonymize;
+pub mod compare;
 mod context;
 pub mod csv;
 pub mod escape;

@@ -27,6 +27,12 @@
 //! Schema 3 gives the follow-up action a structure of its own (what is to be done, owner, due
 //! date, evidence, status and the day the status changed), marks flagged questions resolved, and
 //! keeps the question the session was left on. Its records are otherwise written as in schema 2.
+//! A session started from another also says which one (`started_from: StartedFrom(id: ...,
+//! name: ..., updated: ...)`), and each answer carried over from it and not yet confirmed is
+//! marked (`carried: Unconfirmed`, or `carried: QuestionChanged` when the question's text or
+//! weight changed since); every session keeps a short digest of each question as its content
+//! asked it (`question_digests: {"sec-gov-01": "3f9a1c2b", ...}`), one line per question, so that
+//! a later session can tell which questions changed.
 //!
 //! Schema 2 writes a record with as few RON values as it can while staying readable, because
 //! parsing a large session costs time per value: an answer and a due date without the
@@ -44,8 +50,8 @@ use crate::domain::framework::{Category, Stage};
 use crate::domain::questionnaire::QuestionnaireVersion;
 use crate::domain::scale::Answer;
 use crate::domain::session::{
-    ActionStatus, FollowUp, Mode, ObservationPeriod, Participant, PreworkReceipt, QuestionRecord,
-    Session, Target, TriagePlan,
+    ActionStatus, Carried, FollowUp, Mode, ObservationPeriod, Participant, PreworkReceipt,
+    QuestionRecord, Session, StartedFrom, Target, TriagePlan,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -92,6 +98,10 @@ struct SessionOut<'a> {
     agenda_minutes: &'a BTreeMap<Category, BTreeMap<Stage, u32>>,
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "bare")]
     last_question: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "bare")]
+    started_from: Option<&'a StartedFrom>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    question_digests: &'a BTreeMap<String, String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     prework: &'a BTreeMap<String, PreworkReceipt>,
     #[serde(skip_serializing_if = "TriagePlan::is_empty")]
@@ -129,6 +139,8 @@ impl<'a> From<&'a Session> for SessionOut<'a> {
             time_spent,
             agenda_minutes,
             last_question,
+            started_from,
+            question_digests,
             prework,
             triage,
         } = session;
@@ -152,6 +164,8 @@ impl<'a> From<&'a Session> for SessionOut<'a> {
             time_spent,
             agenda_minutes,
             last_question: last_question.as_deref(),
+            started_from: started_from.as_ref(),
+            question_digests,
             prework,
             triage: *triage,
         }
@@ -177,6 +191,7 @@ impl Serialize for RecordOut<'_> {
             discuss_later,
             resolved,
             votes,
+            carried,
             prework_votes,
             prework_notes,
             from_prework,
@@ -188,6 +203,7 @@ impl Serialize for RecordOut<'_> {
             + usize::from(*discuss_later)
             + usize::from(*resolved)
             + usize::from(!votes.is_empty())
+            + usize::from(carried.is_some())
             + usize::from(!prework_votes.is_empty())
             + usize::from(!prework_notes.is_empty())
             + usize::from(*from_prework);
@@ -209,6 +225,9 @@ impl Serialize for RecordOut<'_> {
         }
         if !votes.is_empty() {
             out.serialize_field("votes", &VotesOut(votes))?;
+        }
+        if let Some(carried) = carried {
+            out.serialize_field("carried", carried)?;
         }
         if !prework_votes.is_empty() {
             out.serialize_field("prework", &VotesOut(prework_votes))?;
@@ -358,6 +377,10 @@ struct SessionIn {
     agenda_minutes: BTreeMap<Category, BTreeMap<Stage, u32>>,
     #[serde(default, deserialize_with = "present")]
     last_question: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    started_from: Option<StartedFrom>,
+    #[serde(default)]
+    question_digests: BTreeMap<String, String>,
     #[serde(default)]
     prework: BTreeMap<String, PreworkReceipt>,
     #[serde(default)]
@@ -386,6 +409,8 @@ impl From<SessionIn> for Session {
             time_spent: file.time_spent,
             agenda_minutes: file.agenda_minutes,
             last_question: file.last_question,
+            started_from: file.started_from,
+            question_digests: file.question_digests,
             prework: file.prework,
             triage: file.triage,
         }
@@ -433,6 +458,8 @@ struct RecordIn {
     discuss_later: bool,
     resolved: bool,
     votes: VotesIn,
+    #[serde(deserialize_with = "present")]
+    carried: Option<Carried>,
     prework: VotesIn,
     prework_notes: BTreeMap<String, String>,
     from_prework: bool,
@@ -456,6 +483,7 @@ impl From<RecordIn> for QuestionRecord {
             discuss_later: r.discuss_later,
             resolved: r.resolved,
             votes: r.votes.0,
+            carried: r.carried,
             prework_votes: r.prework.0,
             prework_notes: r.prework_notes,
             from_prework: r.from_prework,
@@ -619,6 +647,8 @@ impl From<SessionV0> for Session {
             time_spent: BTreeMap::new(),
             agenda_minutes: BTreeMap::new(),
             last_question: None,
+            started_from: None,
+            question_digests: BTreeMap::new(),
             prework: BTreeMap::new(),
             triage: TriagePlan::default(),
         }
@@ -733,6 +763,8 @@ mod tests {
             time_spent: BTreeMap::new(),
             agenda_minutes: BTreeMap::new(),
             last_question: None,
+            started_from: None,
+            question_digests: BTreeMap::new(),
             prework: BTreeMap::new(),
             triage: TriagePlan::default(),
         };
@@ -762,6 +794,59 @@ mod tests {
         r.action.owner = "Ana".into();
         s.last_question = Some("sec-2".into());
         s
+    }
+
+    /// A re-assessment: started from another session, with answers carried over.
+    fn reassessment() -> Session {
+        let mut s = sample();
+        s.started_from = Some(StartedFrom {
+            id: "2025-10-01-acme-0a0b0c".into(),
+            name: "Acme \"bot\" Q3".into(),
+            updated: Timestamp::from_second(1_759_276_800).unwrap(),
+        });
+        s.question_digests = BTreeMap::from([
+            ("sec-1".to_string(), "3f9a1c2b".to_string()),
+            ("sec-2".to_string(), "00ff00ff".to_string()),
+        ]);
+        let r = s.record_mut("sec-3");
+        r.answer = Some(Answer::Implemented);
+        r.carried = Some(Carried::Unconfirmed);
+        let r = s.record_mut("sec-4");
+        r.answer = Some(Answer::AdHoc);
+        r.notes = "from last time".into();
+        r.carried = Some(Carried::QuestionChanged);
+        s
+    }
+
+    #[test]
+    fn a_reassessment_round_trips_with_its_origin_marks_and_digests() {
+        let s = reassessment();
+        let text = encode(&s).unwrap();
+        assert!(
+            text.contains(
+                r#"
+    started_from: StartedFrom(
+      id: "2025-10-01-acme-0a0b0c",
+      name: "Acme \"bot\" Q3",
+      updated: "2025-10-01T00:00:00Z",
+    ),
+"#
+            ),
+            "{text}"
+        );
+        assert!(text.contains("    \"sec-1\": \"3f9a1c2b\",\n"), "{text}");
+        assert!(
+            text.contains(r#""sec-3": QuestionRecord(answer: Implemented, carried: Unconfirmed),"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#""sec-4": QuestionRecord(answer: AdHoc, notes: "from last time", carried: QuestionChanged),"#),
+            "{text}"
+        );
+        assert_eq!(decode(&text), Ok(s));
+        // A session that is not a re-assessment writes none of it.
+        let plain = encode(&sample()).unwrap();
+        assert!(!plain.contains("started_from") && !plain.contains("carried"));
     }
 
     #[test]
@@ -1195,9 +1280,13 @@ mod tests {
                     prop::collection::btree_map(text(), text(), 0..3),
                     any::<bool>(),
                 ),
+                prop::option::of(prop::sample::select(vec![
+                    Carried::Unconfirmed,
+                    Carried::QuestionChanged,
+                ])),
             )
                 .prop_map(
-                    |(answer, notes, action, discuss_later, resolved, votes, prework)| {
+                    |(answer, notes, action, discuss_later, resolved, votes, prework, carried)| {
                         let (prework_votes, prework_notes, from_prework) = prework;
                         QuestionRecord {
                             answer,
@@ -1209,6 +1298,7 @@ mod tests {
                             prework_votes,
                             prework_notes,
                             from_prework,
+                            carried,
                         }
                     },
                 )
@@ -1263,6 +1353,14 @@ mod tests {
                 prop::collection::btree_map(text(), record(), 0..6),
                 per_section(any::<u64>()),
                 per_section(any::<u32>()),
+                prop::option::of(
+                    (text(), text(), timestamp()).prop_map(|(id, name, updated)| StartedFrom {
+                        id,
+                        name,
+                        updated,
+                    }),
+                ),
+                prop::collection::btree_map(text(), "[0-9a-f]{8}", 0..4),
             );
             let loop_state = (
                 prop::option::of(text()),
@@ -1273,7 +1371,15 @@ mod tests {
                 let (id, name, organisation, system, facilitator, participants) = people;
                 let ((target, period), mode, scoping, categories, questionnaires, content_hash) =
                     scope;
-                let (created, updated, records, time_spent, agenda_minutes) = work;
+                let (
+                    created,
+                    updated,
+                    records,
+                    time_spent,
+                    agenda_minutes,
+                    started_from,
+                    question_digests,
+                ) = work;
                 // Built from a new session, so that a field added later starts from its
                 // default here instead of breaking this test.
                 let mut s = Session::new(id, name, &bank(Vec::new()), created);
@@ -1298,6 +1404,8 @@ mod tests {
                 s.records = records;
                 s.time_spent = time_spent;
                 s.agenda_minutes = agenda_minutes;
+                s.started_from = started_from;
+                s.question_digests = question_digests;
                 (s.last_question, s.prework, s.triage) = loop_state;
                 s
             })

@@ -107,6 +107,14 @@ pub enum Action {
     Pick,
     /// Open the list of every follow-up action, by owner.
     Actions,
+    /// Confirm the answer carried over from the previous session as it stands.
+    ConfirmCarried,
+    /// Go to the next answer carried over and not yet confirmed.
+    NextUnconfirmed,
+    /// Start a new session from the selected one (a re-assessment).
+    Reassess,
+    /// Show the changes since the previous session, question by question.
+    Changes,
     /// Show the triage agenda.
     Triage,
     /// Preview and accept the unanimous votes as agreed levels.

@@ -19,7 +19,7 @@ use super::screens::home::{HomeEntry, HomeState};
 use super::screens::setup::Draft;
 use super::screens::workshop::{Use, WorkshopState};
 use super::session::{
-    Document, Nav, NavQuestion, NavSection, OpenSession, Watch, first_unanswered,
+    Baseline, Document, Nav, NavQuestion, NavSection, OpenSession, Watch, first_unanswered,
 };
 use super::theme::Theme;
 use super::view::View;
@@ -620,6 +620,7 @@ impl<'b> App<'b> {
             Effect::Status(message) => self.message = Some(message),
             Effect::Open(id) => self.open_session(&id),
             Effect::Create(draft) => self.create_session(&draft),
+            Effect::Reassess(id) => self.reassess(&id),
             Effect::Delete { id, name, row } => self.delete_session(&id, &name, row),
             Effect::BeginExport(source) => self.begin_export(source),
             Effect::Export(job) => self.run_export(job),
@@ -967,6 +968,16 @@ impl<'b> App<'b> {
             .unwrap_or(0);
         let orphaned = results.orphaned.len();
         let section = nav.section_of(cursor);
+        // A re-assessment is shown against the session it started from, when that is still
+        // stored; it is only read.
+        let baseline = session
+            .started_from
+            .as_ref()
+            .and_then(|from| self.store.load(&from.id).ok())
+            .map(|previous| Baseline {
+                results: scoring::score(self.bank, &previous),
+                session: previous,
+            });
         let prework = matches!(document, Document::Prework { .. });
         let usage = match &document {
             Document::Prework { .. } => Use::Prework,
@@ -985,6 +996,7 @@ impl<'b> App<'b> {
             pending_triage: Duration::ZERO,
             section,
             history: History::default(),
+            baseline,
         });
         if orphaned > 0 && self.message.is_none() && !prework {
             self.warn(format!(
@@ -1013,6 +1025,45 @@ impl<'b> App<'b> {
                 self.start_workshop(session, document);
             }
             Err(e) => self.reply(Reply::Refused(e.to_string())),
+        }
+    }
+
+    /// Starts a new session from a stored one: its setup, answers, notes and actions carried
+    /// over to be confirmed. The stored one is only read.
+    fn reassess(&mut self, id: &str) {
+        let previous = match self.store.load(id) {
+            Ok(previous) => previous,
+            Err(e) => {
+                self.error(e.to_string());
+                return;
+            }
+        };
+        let now = self.now();
+        let name = crate::domain::reassess::reassessment_name(&previous.name, self.today());
+        let session = crate::domain::reassess::start_from(
+            &previous,
+            self.bank,
+            new_session_id(&name, now),
+            name,
+            now,
+        );
+        let carried = session.unconfirmed_count();
+        match self.store.create(&session) {
+            Ok(lock) => {
+                let document = Document::Stored {
+                    lock: Some(lock),
+                    watch: None,
+                };
+                self.start_workshop(session, document);
+                let next = self
+                    .keymap
+                    .key_for(Context::Workshop, Command::NextUnconfirmed);
+                self.info(format!(
+                    "Started from \"{}\": {carried} answer(s) carried over to confirm; {next} goes to the next.",
+                    crate::text::value(&previous.name)
+                ));
+            }
+            Err(e) => self.error(e.to_string()),
         }
     }
 
@@ -1635,6 +1686,10 @@ fn command_action(command: Command, chord: &Chord) -> Option<Action> {
         Command::Redo => Action::Redo,
         Command::Pick => Action::Pick,
         Command::Actions => Action::Actions,
+        Command::ConfirmCarried => Action::ConfirmCarried,
+        Command::NextUnconfirmed => Action::NextUnconfirmed,
+        Command::Reassess => Action::Reassess,
+        Command::Changes => Action::Changes,
         Command::Triage => Action::Triage,
         Command::Consensus => Action::Consensus,
         Command::QuestionnaireOrder => Action::QuestionnaireOrder,

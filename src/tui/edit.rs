@@ -49,6 +49,11 @@ pub enum Edit {
         /// The action as it is to be.
         action: FollowUp,
     },
+    /// Confirm an answer carried over from the previous session as it stands.
+    Confirm {
+        /// The question.
+        question: String,
+    },
     /// Mark a flagged question resolved in the parking lot, or open again.
     Resolve {
         /// The question.
@@ -117,6 +122,7 @@ impl Edit {
                 }
             }
             Edit::Action { question, .. } => format!("follow-up action of {question}"),
+            Edit::Confirm { question } => format!("carried-over answer to {question} confirmed"),
             Edit::Resolve { question, resolved } => {
                 if *resolved {
                     format!("{question} resolved in the parking lot")
@@ -168,6 +174,9 @@ impl Edit {
             }
             Edit::Resolve { question, resolved } => {
                 session.record_mut(question).resolved = *resolved;
+            }
+            Edit::Confirm { question } => {
+                session.confirm_carried(question, now);
             }
             Edit::Agenda {
                 category,

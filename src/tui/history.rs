@@ -34,6 +34,7 @@ impl Part {
             | Edit::Notes { question, .. }
             | Edit::Flag { question, .. }
             | Edit::Resolve { question, .. }
+            | Edit::Confirm { question }
             | Edit::Action { question, .. } => Part::Record(
                 question.clone(),
                 session.record(question).cloned().map(Box::new),

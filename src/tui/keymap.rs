@@ -167,6 +167,14 @@ pub enum Command {
     Pick,
     /// Open the list of every follow-up action, by owner.
     Actions,
+    /// Confirm the answer carried over from the previous session.
+    ConfirmCarried,
+    /// Next answer carried over and not yet confirmed.
+    NextUnconfirmed,
+    /// Start a new session from the selected one.
+    Reassess,
+    /// The changes since the previous session, question by question.
+    Changes,
     /// Show the triage agenda.
     Triage,
     /// Accept the unanimous votes as agreed levels.

@@ -196,6 +196,8 @@ pub enum Effect {
     Open(String),
     /// Create a session from a setup and open it.
     Create(Box<Draft>),
+    /// Start a new session from a stored one (a re-assessment) and open it.
+    Reassess(String),
     /// Delete a stored session.
     Delete {
         /// Its id.

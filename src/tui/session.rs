@@ -183,6 +183,20 @@ pub fn question_at(bank: &QuestionBank, at: NavQuestion) -> Option<&Question> {
         .get(at.index)
 }
 
+/// The first question at or after `from` (wrapping around) whose record passes `wanted`.
+fn first_where(
+    nav: &Nav,
+    session: &Session,
+    bank: &QuestionBank,
+    from: usize,
+    wanted: impl Fn(Option<&crate::domain::session::QuestionRecord>) -> bool,
+) -> Option<usize> {
+    let len = nav.questions.len();
+    (0..len).map(|i| (from + i) % len).find(|&i| {
+        question_at(bank, nav.questions[i]).is_some_and(|q| wanted(session.record(&q.id)))
+    })
+}
+
 /// The first unanswered question at or after `from`, wrapping around.
 pub fn first_unanswered(
     nav: &Nav,
@@ -190,10 +204,31 @@ pub fn first_unanswered(
     bank: &QuestionBank,
     from: usize,
 ) -> Option<usize> {
-    let len = nav.questions.len();
-    (0..len).map(|i| (from + i) % len).find(|&i| {
-        question_at(bank, nav.questions[i]).is_some_and(|q| session.answer(&q.id).is_none())
+    first_where(nav, session, bank, from, |r| {
+        r.and_then(|r| r.answer).is_none()
     })
+}
+
+/// The first question at or after `from` (wrapping around) whose answer is carried over from
+/// the previous session and not yet confirmed.
+pub fn first_unconfirmed(
+    nav: &Nav,
+    session: &Session,
+    bank: &QuestionBank,
+    from: usize,
+) -> Option<usize> {
+    first_where(nav, session, bank, from, |r| {
+        r.is_some_and(|r| r.unconfirmed().is_some())
+    })
+}
+
+/// The session a re-assessment started from, scored, for the deltas on the results screen.
+#[derive(Debug)]
+pub struct Baseline<'b> {
+    /// The session as stored.
+    pub session: Session,
+    /// Its scores against the active questions.
+    pub results: Results<'b>,
 }
 
 /// A session opened in the app.
@@ -215,6 +250,8 @@ pub struct OpenSession<'b> {
     pub section: Option<NavSection>,
     /// The changes made since it was opened, for undo and redo.
     pub history: History,
+    /// The session it started from, when it is a re-assessment and that session is stored.
+    pub baseline: Option<Baseline<'b>>,
 }
 
 impl OpenSession<'_> {

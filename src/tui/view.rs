@@ -36,6 +36,19 @@ pub struct View<'a> {
 }
 
 impl<'a> View<'a> {
+    /// What moved since the session the open one started from, when it is a re-assessment
+    /// and that session is stored.
+    pub fn comparison(&self) -> Option<crate::domain::compare::Comparison<'a>> {
+        let open = self.open?;
+        let baseline = open.baseline.as_ref()?;
+        Some(crate::domain::compare::compare_scored(
+            self.bank,
+            (&baseline.session, &baseline.results),
+            (&open.session, &open.results),
+            self.today,
+        ))
+    }
+
     /// The question at a position of the open session's navigation.
     pub fn question(&self, at: NavQuestion) -> Option<&'a Question> {
         question_at(self.bank, at)

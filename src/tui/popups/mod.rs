@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod agenda;
+pub mod changes;
 pub mod consensus;
 pub mod export;
 pub mod merge;
@@ -36,6 +37,8 @@ pub enum Popup {
     Sections(sections::SectionsState),
     /// The questions flagged to discuss later.
     ParkingLot(parking_lot::ParkingLotState),
+    /// The changes since the previous session, question by question.
+    Changes(changes::ChangesState),
     /// Writing a report.
     Export(export::ExportState),
     /// Leaving with changes a failed save did not write.
@@ -58,6 +61,7 @@ impl Popup {
             Popup::Search(state) => state.update(view, action),
             Popup::Sections(state) => state.update(view, action),
             Popup::ParkingLot(state) => state.update(view, action),
+            Popup::Changes(state) => state.update(view, action),
             Popup::Export(state) => state.update(view, action),
             Popup::Unsaved(state) => state.update(view, action),
             Popup::Consensus(state) => state.update(view, action),
@@ -72,7 +76,7 @@ impl Popup {
             Popup::Notes(_) => (Context::Editor, true),
             Popup::Action(_) | Popup::Agenda(_) => (Context::Form, true),
             Popup::Search(_) => (Context::Search, true),
-            Popup::Sections(_) | Popup::ParkingLot(_) => (Context::Jump, false),
+            Popup::Sections(_) | Popup::ParkingLot(_) | Popup::Changes(_) => (Context::Jump, false),
             Popup::Export(state) => state.context(),
             Popup::Unsaved(state) => state.context(),
             Popup::Consensus(_) => (Context::Consensus, false),
@@ -90,6 +94,7 @@ impl Popup {
             Popup::Search(state) => state.render(view, area, buf),
             Popup::Sections(state) => state.render(view, area, buf),
             Popup::ParkingLot(state) => state.render(view, area, buf),
+            Popup::Changes(state) => state.render(view, area, buf),
             Popup::Export(state) => state.render(view, area, buf),
             Popup::Unsaved(state) => state.render(view, area, buf),
             Popup::Consensus(state) => state.render(view, area, buf),

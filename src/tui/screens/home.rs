@@ -144,6 +144,16 @@ impl HomeState {
                     };
                 }
             }
+            Action::Reassess => {
+                return match self.entries.get(self.selected) {
+                    None => Outcome::stay()
+                        .info("There is no session to start from yet; set up a first one."),
+                    Some(entry) => match &entry.error {
+                        Some(problem) => Outcome::stay().error(problem.clone()),
+                        None => Outcome::stay().and(Effect::Reassess(entry.id.clone())),
+                    },
+                };
+            }
             Action::New => {
                 let setup = SetupState::new(Draft::new(view.bank), true);
                 return Outcome::push(Screen::Setup(Box::new(setup)));

@@ -50,9 +50,12 @@ impl Screen {
         match self {
             Screen::Setup(state) => state.on_reply(reply),
             Screen::Workshop(state) => state.on_reply(view, reply),
-            Screen::Home(_) | Screen::Results(_) | Screen::Help(_) | Screen::Triage(_) => {
-                Outcome::stay()
-            }
+            // A question picked in a list over the results is shown in the workshop below.
+            Screen::Results(_) => match reply {
+                Reply::GoTo(position) => Outcome::close_with(Reply::GoTo(position)),
+                _ => Outcome::stay(),
+            },
+            Screen::Home(_) | Screen::Help(_) | Screen::Triage(_) => Outcome::stay(),
         }
     }
 

@@ -207,7 +207,10 @@ impl TriageState {
                 Some(s) => s.to_string(),
                 None => "-".into(),
             };
+            let carried = record.is_some_and(|r| r.unconfirmed().is_some());
             let agreed = match record.and_then(|r| r.answer.map(|a| (a, r.from_prework))) {
+                // Carried over from the previous session: to be confirmed, not yet agreed.
+                Some((answer, _)) if carried => format!("{} confirm?", answer.short()),
                 Some((answer, true)) => format!("{} pre-work", answer.short()),
                 Some((answer, false)) => answer.short().to_string(),
                 None => "-".into(),
@@ -261,6 +264,13 @@ impl TriageState {
         )];
         if question.critical {
             title.push(Span::styled("  critical", theme.warn));
+        }
+        if let Some(carried) = open
+            .session
+            .record(&question.id)
+            .and_then(|r| r.unconfirmed())
+        {
+            title.push(Span::styled(format!("  {}", carried.title()), theme.warn));
         }
         let notes: Vec<String> = open
             .session

@@ -136,6 +136,11 @@ impl ResultsState {
             Action::Down if self.selected + 1 < self.tab.len(view) => self.selected += 1,
             Action::Up => self.selected = self.selected.saturating_sub(1),
             Action::Confirm => return self.go_to(view),
+            Action::Changes => {
+                return Outcome::push(crate::tui::popups::Popup::Changes(
+                    crate::tui::popups::changes::ChangesState::default(),
+                ));
+            }
             _ => {}
         }
         Outcome::stay()

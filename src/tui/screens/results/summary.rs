@@ -1,9 +1,13 @@
 //! The summary tab of the results: overall score, a bar and verdict per category, the category
 //! x stage heatmap with a number in every cell, the most urgent gaps with their first step.
 
+use crate::domain::compare::Movement;
 use crate::domain::framework::Stage;
 use crate::domain::scale::Answer;
 use crate::domain::scoring::{CategoryResult, Gap, Ladder, Verdict};
+use crate::report::compare::signed;
+use crate::text;
+use crate::tui::keymap::{Command, Context};
 use crate::tui::theme::Theme;
 use crate::tui::view::View;
 use crate::tui::widgets::{self, score_text};
@@ -88,19 +92,62 @@ pub fn lines(view: &View, width: usize) -> Vec<Line<'static>> {
         theme.dim,
         width,
     ));
+    // A re-assessment: what moved since the session it started from.
+    let comparison = view.comparison();
+    if let Some(from) = &open.session.started_from {
+        let text = match &comparison {
+            Some(c) => {
+                let changes = view.key(Context::Results, Command::Changes);
+                let moved = c
+                    .questions
+                    .iter()
+                    .filter(|q| q.movement != Movement::Unchanged)
+                    .count();
+                format!(
+                    "   since \"{}\": overall {}, {moved} question(s) moved, {} answer(s) carried over to confirm; {changes} lists the changes",
+                    text::value(&from.name),
+                    signed(c.overall.delta()),
+                    open.session.unconfirmed_count()
+                )
+            }
+            None => format!(
+                "   started from \"{}\", which is no longer stored: no changes to show",
+                text::value(&from.name)
+            ),
+        };
+        lines.extend(widgets::wrap_styled(&text, theme.text, width));
+    }
     lines.push(Line::default());
 
     // A bar per category; the name column narrows on small screens.
     let name_w = if width >= 100 { 22 } else { 16 };
     let name = |title: &str| format!(" {:<name_w$}", widgets::truncate(title, name_w - 1));
-    let bar_w = width.saturating_sub(name_w + 32).clamp(10, 40);
+    let delta_w = if comparison.is_some() { 6 } else { 0 };
+    let bar_w = width.saturating_sub(name_w + 32 + delta_w).clamp(10, 40);
     lines.push(Line::styled(" Categories", theme.title));
     for c in &r.categories {
+        // The change since the previous session, beside the score.
+        let delta = comparison.as_ref().map(|cmp| {
+            let change = cmp.category(c.category);
+            let d = change.and_then(|x| x.change.delta());
+            let style = match d {
+                Some(d) if d > 0 => theme.ok,
+                Some(d) if d < 0 => theme.warn,
+                _ => theme.dim,
+            };
+            let flag = if change.is_some_and(|x| x.method_changed) {
+                "*"
+            } else {
+                " "
+            };
+            Span::styled(format!("{:>4}{flag} ", signed(d)), style)
+        });
         lines.push(widgets::fit(
             Line::from(vec![
                 Span::styled(name(&category_label(c)), theme.text),
                 Span::styled(widgets::bar(c.score, bar_w), theme.score(c.score)),
-                Span::styled(format!(" {:>3}  ", score_text(c.score)), theme.text),
+                Span::styled(format!(" {:>3}", score_text(c.score)), theme.text),
+                delta.unwrap_or_else(|| Span::raw("  ")),
                 Span::styled(
                     format!("{:<13}", c.verdict.title()),
                     verdict_style(theme, c.verdict),
@@ -119,6 +166,25 @@ pub fn lines(view: &View, width: usize) -> Vec<Line<'static>> {
             lines.push(Line::styled(
                 widgets::truncate(&format!(" {:<name_w$}{}", "", p.describe()), width),
                 theme.dim,
+            ));
+        }
+    }
+    if let Some(c) = &comparison {
+        let mut notes = Vec::new();
+        if c.categories.iter().any(|x| x.method_changed) {
+            notes.push("* questions changed since: part of the change comes from the method");
+        }
+        if c.method.carried > 0 {
+            notes.push("carried-over answers repeat the previous session until confirmed");
+        }
+        if c.method.target.is_some() {
+            notes.push("the target changed: gaps are measured against each session's own");
+        }
+        for note in notes {
+            lines.extend(widgets::wrap_styled(
+                &format!("   {note}"),
+                theme.dim,
+                width,
             ));
         }
     }

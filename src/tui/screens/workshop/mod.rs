@@ -22,7 +22,7 @@ use crate::tui::screens::Screen;
 use crate::tui::screens::results::{ResultsState, Tab};
 use crate::tui::screens::setup::{Draft, SetupState};
 use crate::tui::screens::triage::TriageState;
-use crate::tui::session::{OpenSession, first_unanswered};
+use crate::tui::session::{OpenSession, first_unanswered, first_unconfirmed};
 use crate::tui::view::View;
 use crate::tui::widgets;
 use ratatui::buffer::Buffer;
@@ -351,6 +351,38 @@ impl WorkshopState {
                     }
                     None => {
                         Outcome::stay().info("Every question is answered. Press r for the results.")
+                    }
+                }
+            }
+            Action::ConfirmCarried => {
+                if view.read_only() {
+                    return Outcome::stay().warn(read_only);
+                }
+                if record.and_then(|r| r.unconfirmed()).is_none() {
+                    return Outcome::stay().info(
+                        "This answer is not carried over from the previous session: nothing to confirm.",
+                    );
+                }
+                let outcome = Outcome::stay().edit(Edit::Confirm { question: id });
+                // On to the next answer that waits for the room, if any.
+                match first_unconfirmed(&open.nav, &open.session, view.bank, self.cursor + 1)
+                    .filter(|p| *p != self.cursor)
+                {
+                    Some(position) => {
+                        self.go_to(view, position);
+                        outcome.info("Confirmed; this is the next carried-over answer.")
+                    }
+                    None => outcome.info("Confirmed; every carried-over answer is confirmed now."),
+                }
+            }
+            Action::NextUnconfirmed => {
+                match first_unconfirmed(&open.nav, &open.session, view.bank, self.cursor + 1) {
+                    Some(position) => {
+                        self.go_to(view, position);
+                        Outcome::stay()
+                    }
+                    None => {
+                        Outcome::stay().info("No carried-over answer is waiting for confirmation.")
                     }
                 }
             }

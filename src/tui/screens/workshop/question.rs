@@ -111,7 +111,22 @@ pub fn render(
     } else {
         Vec::new()
     };
-    let scale = scale_lines(view, record.and_then(|r| r.answer), width);
+    let mut scale = scale_lines(view, record.and_then(|r| r.answer), width);
+    // An answer carried over from the previous session waits for the room to confirm it.
+    if let Some(carried) = record.and_then(|r| r.unconfirmed()) {
+        let confirm = view.key(Context::Workshop, Command::ConfirmCarried);
+        let next = view.key(Context::Workshop, Command::NextUnconfirmed);
+        let text = format!(
+            "{}. {confirm} confirms it, a level changes it, {next} goes to the next",
+            carried.title()
+        );
+        for line in textwrap::wrap(&text, width.saturating_sub(LABEL).max(10)) {
+            scale.push(Line::from(vec![
+                Span::raw(" ".repeat(LABEL)),
+                Span::styled(line.to_string(), theme.warn),
+            ]));
+        }
+    }
     let notes_max = match (ws.presenter, area.height) {
         (true, _) => 4,
         (false, h) if h < 30 => 2,
