@@ -207,7 +207,7 @@ fn a_summary_saved_with_the_session_is_not_believed_in_the_tick_the_session_chan
     );
     let good = expected(&session, bank());
     store
-        .save_with_summary(&lock, &session, bank(), &good)
+        .save_with_summary(&lock, &session, &bank().content_hash, &good)
         .unwrap();
     let path = summary_file(&store, &a.id);
     assert!(path.exists(), "the save writes the summary");

@@ -758,7 +758,7 @@ impl SessionStore for FileStore {
         &self,
         lock: &SessionLock,
         session: &Session,
-        bank: &QuestionBank,
+        content_hash: &str,
         summary: &Summary,
     ) -> Result<(), StoreError> {
         let stamp = self.save_locked(lock, session)?;
@@ -767,7 +767,7 @@ impl SessionStore for FileStore {
         let _ = summary::write(
             &self.summary_path(&session.id),
             stamp,
-            &bank.content_hash,
+            content_hash,
             summary,
         );
         Ok(())

@@ -61,6 +61,10 @@ use theme::{Theme, ThemeName};
 /// How long to wait for a key before the timer and the notes debounce get a tick.
 const TICK: Duration = Duration::from_millis(250);
 
+/// How long to wait for a key while a save is being written, so that its outcome (a failure
+/// above all) shows as soon as it is known.
+const SAVING_TICK: Duration = Duration::from_millis(10);
+
 /// The environment variable naming the theme (dark, light, high-contrast).
 pub const THEME_ENV: &str = "AIREADY_THEME";
 
@@ -250,7 +254,8 @@ fn event_loop(
         if std::env::var_os(PANIC_TEST_ENV).is_some() {
             panic!("panic requested by {PANIC_TEST_ENV} (a test of terminal restoration)");
         }
-        if event::poll(TICK)? {
+        let wait = if app.saving() { SAVING_TICK } else { TICK };
+        if event::poll(wait)? {
             handle(app, event::read()?);
             // Keys typed (or pasted) faster than frames are drawn are taken together.
             let mut queued = 0;
