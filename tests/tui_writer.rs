@@ -37,6 +37,21 @@ fn current_id(app: &App) -> String {
     app.question(at).unwrap().id.clone()
 }
 
+/// Holds saves back, answers the current question and waits until its save is at the gate;
+/// returns the gate and the question answered.
+fn answer_held(app: &mut App, store: &MemoryStore, answer: Answer) -> (SaveGate, String) {
+    let gate = store.hold_saves();
+    let answered = current_id(app);
+    app.dispatch(Action::Answer(answer));
+    gate.wait_for(1);
+    (gate, answered)
+}
+
+/// The answer to a question in the store.
+fn saved_answer(store: &MemoryStore, question: &str) -> Option<Answer> {
+    store.load(ID).unwrap().answer(question)
+}
+
 /// Lets the saves at the gate through from another thread once `count` wait there, while the
 /// test's thread is blocked waiting for the writer.
 fn release_when_waiting(gate: SaveGate, count: usize) -> std::thread::JoinHandle<()> {
@@ -61,7 +76,7 @@ fn the_next_frame_is_drawn_while_the_save_is_still_running() {
     // The save is under way and cannot finish until the gate opens...
     gate.wait_for(1);
     assert!(app.saving());
-    assert_eq!(store.load(ID).unwrap().answer(&first), None);
+    assert_eq!(saved_answer(&store, &first), None);
     // ...and the next frame is there already, on the next question, the answer scored.
     let second = current_id(&app);
     assert_ne!(first, second);
@@ -77,10 +92,7 @@ fn the_next_frame_is_drawn_while_the_save_is_still_running() {
     assert!(!app.saving());
     assert!(app.save_error.is_none());
     assert!(app.unsaved_changes.is_empty());
-    assert_eq!(
-        store.load(ID).unwrap().answer(&first),
-        Some(Answer::Implemented)
-    );
+    assert_eq!(saved_answer(&store, &first), Some(Answer::Implemented));
 }
 
 #[test]
@@ -150,10 +162,7 @@ fn a_failed_background_save_shows_and_the_next_one_writes_everything() {
 fn quit_waits_for_a_pending_save_and_asks_when_it_failed() {
     let store = MemoryStore::new();
     let mut app = opened(&store);
-    let gate = store.hold_saves();
-    let answered = current_id(&app);
-    app.dispatch(Action::Answer(Answer::Operating));
-    gate.wait_for(1);
+    let (gate, answered) = answer_held(&mut app, &store, Answer::Operating);
     // The disk fills up while the save waits; quit must see the failure, not the start.
     store.fail_saves(true);
     let releaser = release_when_waiting(gate, 1);
@@ -171,49 +180,34 @@ fn quit_waits_for_a_pending_save_and_asks_when_it_failed() {
     app.dispatch(Action::RetrySave);
     assert!(!app.running());
     assert_eq!(app.exit, Exit::Saved);
-    assert_eq!(
-        store.load(ID).unwrap().answer(&answered),
-        Some(Answer::Operating)
-    );
+    assert_eq!(saved_answer(&store, &answered), Some(Answer::Operating));
 }
 
 #[test]
 fn quit_after_a_save_that_works_ends_only_once_it_is_written() {
     let store = MemoryStore::new();
     let mut app = opened(&store);
-    let gate = store.hold_saves();
-    let answered = current_id(&app);
-    app.dispatch(Action::Answer(Answer::Operating));
-    gate.wait_for(1);
+    let (gate, answered) = answer_held(&mut app, &store, Answer::Operating);
     let releaser = release_when_waiting(gate, 1);
     app.dispatch(Action::Quit);
     releaser.join().unwrap();
     assert!(!app.running());
     assert_eq!(app.exit, Exit::Saved);
-    assert_eq!(
-        store.load(ID).unwrap().answer(&answered),
-        Some(Answer::Operating)
-    );
+    assert_eq!(saved_answer(&store, &answered), Some(Answer::Operating));
 }
 
 #[test]
 fn leaving_the_session_holds_its_lock_until_the_writer_is_done() {
     let store = MemoryStore::new();
     let mut app = opened(&store);
-    let gate = store.hold_saves();
-    let answered = current_id(&app);
-    app.dispatch(Action::Answer(Answer::Designed));
-    gate.wait_for(1);
+    let (gate, answered) = answer_held(&mut app, &store, Answer::Designed);
     assert!(store.is_locked(ID));
     let releaser = release_when_waiting(gate, 1);
     app.dispatch(Action::Back);
     releaser.join().unwrap();
     assert!(matches!(app.screen(), Screen::Home(_)));
     assert!(!store.is_locked(ID), "released after the last write");
-    assert_eq!(
-        store.load(ID).unwrap().answer(&answered),
-        Some(Answer::Designed)
-    );
+    assert_eq!(saved_answer(&store, &answered), Some(Answer::Designed));
 }
 
 #[test]
@@ -255,10 +249,7 @@ fn terminate_waits_for_the_writer_then_rescues_what_it_could_not_write() {
     let store = MemoryStore::new();
     let mut app = opened(&store);
     app.export_places.dir = dir.path().to_path_buf();
-    let gate = store.hold_saves();
-    let answered = current_id(&app);
-    app.dispatch(Action::Answer(Answer::AdHoc));
-    gate.wait_for(1);
+    let (gate, answered) = answer_held(&mut app, &store, Answer::AdHoc);
     store.fail_saves(true);
     let releaser = release_when_waiting(gate, 1);
     let exit = app.terminate();
@@ -289,12 +280,9 @@ fn a_panic_of_the_screens_thread_still_writes_what_it_handed_over() {
     });
     let answered = answered.recv().unwrap();
     gate.wait_for(1);
-    assert_eq!(store.load(ID).unwrap().answer(&answered), None);
+    assert_eq!(saved_answer(&store, &answered), None);
     drop(gate);
     assert!(screen.join().is_err(), "the thread panicked");
-    assert_eq!(
-        store.load(ID).unwrap().answer(&answered),
-        Some(Answer::Operating)
-    );
+    assert_eq!(saved_answer(&store, &answered), Some(Answer::Operating));
     assert!(!store.is_locked(ID));
 }
