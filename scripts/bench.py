@@ -40,6 +40,11 @@ TARGETS = [
     ("key_to_frame_5000", "answer key to frame, file store, 5,000 questions", 2.0),
     ("process/sessions list/500", "aiready sessions list, 500 sessions", 30.0),
     ("compare_5000/compare", "compare two 5,000-question sessions", 20.0),
+    ("export_5000/html", "HTML export, 5,000 questions", 100.0),
+    ("export_5000/xlsx", "Excel workbook export, 5,000 questions", 100.0),
+    ("export_5000/oscal-ar", "OSCAL assessment results, 5,000 questions", 100.0),
+    ("export_5000/oscal-poam", "OSCAL POA&M, 5,000 questions", 100.0),
+    ("merge_10_prework_into_5000", "merge ten pre-work files, with the write", 200.0),
 ]
 
 
