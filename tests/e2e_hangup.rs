@@ -144,8 +144,16 @@ fn typing_a_note(dir: &Path) -> Terminal {
     app
 }
 
-/// The session can be opened for writing again: its lock went with the program.
-fn assert_session_free(dir: &Path) {
+/// The program ended as hung up, with the note saved and the session let go of.
+fn assert_ended_after_a_save(mut app: Terminal, dir: &Path) {
+    let status = app.wait_exit();
+    // Reported as a hang-up, by the shell's convention for "ended by a signal".
+    assert_eq!(status.code(), Some(128 + 1), "{status:?}");
+    assert!(
+        saved_sessions(dir).contains("typed before the hang-up"),
+        "the note typed before the hang-up was not saved"
+    );
+    // The session can be opened for writing again: its lock went with the program.
     let out = Command::new(env!("CARGO_BIN_EXE_aiready"))
         .args(["sessions", "delete", "Hung up", "--yes"])
         .env("AIREADY_DATA_DIR", dir.join("data"))
@@ -164,14 +172,7 @@ fn a_terminal_that_goes_away_without_a_signal_ends_the_program_after_a_save() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = typing_a_note(dir.path());
     app.hang_up();
-    let status = app.wait_exit();
-    // Reported as a hang-up, by the shell's convention for "ended by a signal".
-    assert_eq!(status.code(), Some(128 + 1), "{status:?}");
-    assert!(
-        saved_sessions(dir.path()).contains("typed before the hang-up"),
-        "the note typed before the hang-up was not saved"
-    );
-    assert_session_free(dir.path());
+    assert_ended_after_a_save(app, dir.path());
 }
 
 #[test]
@@ -182,11 +183,5 @@ fn a_terminal_that_goes_away_with_the_shells_sighup_ends_the_program_after_a_sav
     // A shell that loses its terminal forwards SIGHUP to its jobs, just after the hang-up.
     let pid = rustix::process::Pid::from_child(&app.child);
     rustix::process::kill_process(pid, rustix::process::Signal::HUP).unwrap();
-    let status = app.wait_exit();
-    assert_eq!(status.code(), Some(128 + 1), "{status:?}");
-    assert!(
-        saved_sessions(dir.path()).contains("typed before the hang-up"),
-        "the note typed before the hang-up was not saved"
-    );
-    assert_session_free(dir.path());
+    assert_ended_after_a_save(app, dir.path());
 }
