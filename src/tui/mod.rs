@@ -344,7 +344,8 @@ fn event_loop(
             while handled < MAX_QUEUED && app.running() && event::poll(Duration::ZERO)? {
                 handle(app, event::read()?);
                 handled += 1;
-                // Handling a key can take a save's time; crossterm is not asked again if the
+                // Handling a key can take a while (a merge, a retry that waits for the disk);
+                // crossterm is not asked again if the
                 // terminal hung up meanwhile.
                 if wait_for_input(Duration::ZERO)? == Input::HungUp {
                     input = Input::HungUp;
