@@ -345,8 +345,7 @@ fn event_loop(
                 handle(app, event::read()?);
                 handled += 1;
                 // Handling a key can take a while (a merge, a retry that waits for the disk);
-                // crossterm is not asked again if the
-                // terminal hung up meanwhile.
+                // crossterm is not asked again if the terminal hung up meanwhile.
                 if wait_for_input(Duration::ZERO)? == Input::HungUp {
                     input = Input::HungUp;
                     break;
