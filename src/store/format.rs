@@ -56,252 +56,18 @@ use crate::domain::session::{
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::de;
-use serde::ser::{SerializeSeq, SerializeStruct};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer};
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 /// The format version this build writes; it reads this one and every older one.
 pub const SCHEMA_VERSION: u32 = 4;
 
-#[derive(Serialize)]
-#[serde(rename = "SessionFile")]
-struct FileOut<'a> {
-    schema_version: u32,
-    session: SessionOut<'a>,
-}
-
-/// A session as the current schema writes it: the session's own fields in their order, with
-/// the records in the file's layout.
-#[derive(Serialize)]
-#[serde(rename = "Session")]
-struct SessionOut<'a> {
-    id: &'a str,
-    name: &'a str,
-    organisation: &'a str,
-    system: &'a str,
-    target: Target,
-    mode: Mode,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    observation_period: Option<ObservationPeriod>,
-    facilitator: &'a str,
-    participants: &'a [Participant],
-    scoping: &'a BTreeMap<String, bool>,
-    categories: &'a BTreeSet<Category>,
-    questionnaires: &'a [QuestionnaireVersion],
-    content_hash: &'a str,
-    created: Timestamp,
-    updated: Timestamp,
-    records: RecordsOut<'a>,
-    time_spent: &'a BTreeMap<Category, BTreeMap<Stage, u64>>,
-    agenda_minutes: &'a BTreeMap<Category, BTreeMap<Stage, u32>>,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "bare")]
-    last_question: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "bare")]
-    started_from: Option<&'a StartedFrom>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    question_digests: &'a BTreeMap<String, String>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    prework: &'a BTreeMap<String, PreworkReceipt>,
-    #[serde(skip_serializing_if = "TriagePlan::is_empty")]
-    triage: TriagePlan,
-}
-
-/// A field written only when it has a value, written without the `Some(...)` around it.
-fn bare<S: Serializer, T: Serialize>(value: &Option<T>, serializer: S) -> Result<S::Ok, S::Error> {
-    match value {
-        Some(value) => value.serialize(serializer),
-        None => serializer.serialize_none(),
-    }
-}
-
-impl<'a> From<&'a Session> for SessionOut<'a> {
-    fn from(session: &'a Session) -> SessionOut<'a> {
-        // Destructured so that a new session field cannot be forgotten here.
-        let Session {
-            id,
-            name,
-            organisation,
-            system,
-            target,
-            mode,
-            observation_period,
-            facilitator,
-            participants,
-            scoping,
-            categories,
-            questionnaires,
-            content_hash,
-            created,
-            updated,
-            records,
-            time_spent,
-            agenda_minutes,
-            last_question,
-            started_from,
-            question_digests,
-            prework,
-            triage,
-        } = session;
-        SessionOut {
-            id,
-            name,
-            organisation,
-            system,
-            target: *target,
-            mode: *mode,
-            observation_period: *observation_period,
-            facilitator,
-            participants,
-            scoping,
-            categories,
-            questionnaires,
-            content_hash,
-            created: *created,
-            updated: *updated,
-            records: RecordsOut(records),
-            time_spent,
-            agenda_minutes,
-            last_question: last_question.as_deref(),
-            started_from: started_from.as_ref(),
-            question_digests,
-            prework,
-            triage: *triage,
-        }
-    }
-}
-
-struct RecordsOut<'a>(&'a BTreeMap<String, QuestionRecord>);
-
-impl Serialize for RecordsOut<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.0.iter().map(|(id, r)| (id, RecordOut(r))))
-    }
-}
-
-struct RecordOut<'a>(&'a QuestionRecord);
-
-impl Serialize for RecordOut<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let QuestionRecord {
-            answer,
-            notes,
-            action,
-            discuss_later,
-            resolved,
-            votes,
-            carried,
-            prework_votes,
-            prework_notes,
-            from_prework,
-        } = self.0;
-        // Only what was recorded is written; everything left out reads back as empty.
-        let fields = usize::from(answer.is_some())
-            + usize::from(!notes.is_empty())
-            + usize::from(!action.is_empty())
-            + usize::from(*discuss_later)
-            + usize::from(*resolved)
-            + usize::from(!votes.is_empty())
-            + usize::from(carried.is_some())
-            + usize::from(!prework_votes.is_empty())
-            + usize::from(!prework_notes.is_empty())
-            + usize::from(*from_prework);
-        let mut out = serializer.serialize_struct("QuestionRecord", fields)?;
-        if let Some(answer) = answer {
-            out.serialize_field("answer", answer)?;
-        }
-        if !notes.is_empty() {
-            out.serialize_field("notes", notes)?;
-        }
-        if !action.is_empty() {
-            out.serialize_field("action", &ActionOut(action))?;
-        }
-        if *discuss_later {
-            out.serialize_field("discuss_later", discuss_later)?;
-        }
-        if *resolved {
-            out.serialize_field("resolved", resolved)?;
-        }
-        if !votes.is_empty() {
-            out.serialize_field("votes", &VotesOut(votes))?;
-        }
-        if let Some(carried) = carried {
-            out.serialize_field("carried", carried)?;
-        }
-        if !prework_votes.is_empty() {
-            out.serialize_field("prework", &VotesOut(prework_votes))?;
-        }
-        if !prework_notes.is_empty() {
-            out.serialize_field("prework_notes", prework_notes)?;
-        }
-        if *from_prework {
-            out.serialize_field("from_prework", from_prework)?;
-        }
-        out.end()
-    }
-}
-
-/// A follow-up action with only the parts that were decided.
-struct ActionOut<'a>(&'a FollowUp);
-
-impl Serialize for ActionOut<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let FollowUp {
-            what,
-            owner,
-            due,
-            evidence,
-            status,
-            status_date,
-        } = self.0;
-        let open = *status == ActionStatus::Open;
-        let fields = usize::from(!what.is_empty())
-            + usize::from(!owner.is_empty())
-            + usize::from(due.is_some())
-            + usize::from(!evidence.is_empty())
-            + usize::from(!open)
-            + usize::from(status_date.is_some());
-        let mut out = serializer.serialize_struct("FollowUp", fields)?;
-        if !what.is_empty() {
-            out.serialize_field("what", what)?;
-        }
-        if !owner.is_empty() {
-            out.serialize_field("owner", owner)?;
-        }
-        if let Some(due) = due {
-            out.serialize_field("due", due)?;
-        }
-        if !evidence.is_empty() {
-            out.serialize_field("evidence", evidence)?;
-        }
-        if !open {
-            out.serialize_field("status", status)?;
-        }
-        if let Some(day) = status_date {
-            out.serialize_field("status_date", day)?;
-        }
-        out.end()
-    }
-}
-
-/// Votes as a list of `"name: level"` strings, in name order.
-struct VotesOut<'a>(&'a BTreeMap<String, Answer>);
-
-impl Serialize for VotesOut<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
-        let mut text = String::new();
-        for (name, answer) in self.0 {
-            text.clear();
-            text.push_str(name);
-            text.push_str(VOTE_SEPARATOR);
-            text.push_str(vote_code(*answer));
-            seq.serialize_element(text.as_str())?;
-        }
-        seq.end()
-    }
-}
+/// The encoder as earlier versions wrote files, through `ron`'s serializer: what [`encode`] must
+/// write, byte for byte.
+#[cfg(test)]
+mod through_ron;
 
 /// Between the name and the answer in a vote.
 const VOTE_SEPARATOR: &str = ": ";
@@ -665,46 +431,513 @@ pub enum DecodeError {
 }
 
 /// The text of a session file.
+///
+/// Written by hand rather than through `ron`'s serializer, which escapes every string one
+/// character at a time and costs more per value than the work itself: the text is exactly the
+/// pretty RON the serializer writes (struct names, two-space indent, values deeper than three
+/// levels on one line), so files stay byte-identical across versions of the program. The tests
+/// hold it to that against the serializer.
+///
+/// Writing into a string cannot fail; the error is `fmt::Write`'s, kept in the signature so
+/// that callers handle an encoder that could.
 pub fn encode(session: &Session) -> Result<String, ron::Error> {
-    let config = ron::ser::PrettyConfig::new()
-        .struct_names(true)
-        .indentor("  ".to_string())
-        // Deeper values (a question's record, a section's time) stay on one line.
-        .depth_limit(3);
     // Room for a typical record per question, so the text is rarely copied while it grows.
-    let mut out = Text(String::with_capacity(4096 + session.records.len() * 192));
-    ron::ser::to_writer_pretty(
-        &mut out,
-        &FileOut {
-            schema_version: SCHEMA_VERSION,
-            session: SessionOut::from(session),
-        },
-        config,
-    )?;
-    let mut text = out.0;
-    text.push('\n');
+    let mut text = String::with_capacity(4096 + session.records.len() * 192);
+    write_file(&mut text, session)?;
     Ok(text)
 }
 
-/// The encoder's output. The RON writer escapes strings one character at a time and writes
-/// each one separately; appending a single byte directly is much cheaper than the general copy.
-struct Text(String);
+/// The indentation of a session's fields, and of the entries of its lists and maps.
+const FIELD_INDENT: &str = "    ";
+const ENTRY_INDENT: &str = "      ";
 
-impl fmt::Write for Text {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        match s.as_bytes() {
-            [byte] => self.0.push(char::from(*byte)),
-            _ => self.0.push_str(s),
+fn write_file(out: &mut String, session: &Session) -> fmt::Result {
+    // Destructured so that a new session field cannot be left out of the file.
+    let Session {
+        id,
+        name,
+        organisation,
+        system,
+        target,
+        mode,
+        observation_period,
+        facilitator,
+        participants,
+        scoping,
+        categories,
+        questionnaires,
+        content_hash,
+        created,
+        updated,
+        records,
+        time_spent,
+        agenda_minutes,
+        last_question,
+        started_from,
+        question_digests,
+        prework,
+        triage,
+    } = session;
+    write!(
+        out,
+        "SessionFile(\n  schema_version: {SCHEMA_VERSION},\n  session: Session(\n"
+    )?;
+    field(out, "id", |out| push_quoted(out, id))?;
+    field(out, "name", |out| push_quoted(out, name))?;
+    field(out, "organisation", |out| push_quoted(out, organisation))?;
+    field(out, "system", |out| push_quoted(out, system))?;
+    field(out, "target", |out| push_plain(out, target_name(*target)))?;
+    field(out, "mode", |out| push_plain(out, mode_name(*mode)))?;
+    if let Some(ObservationPeriod { start, end }) = observation_period {
+        field(out, "observation_period", |out| {
+            out.push_str("Some(ObservationPeriod(\n");
+            block_field(out, "start", |out| push_display(out, start))?;
+            block_field(out, "end", |out| push_display(out, end))?;
+            out.push_str(FIELD_INDENT);
+            out.push_str("))");
+            Ok(())
+        })?;
+    }
+    field(out, "facilitator", |out| push_quoted(out, facilitator))?;
+    field(out, "participants", |out| {
+        block_list(out, ('[', ']'), participants, |out, person| {
+            let Participant { name, role } = person;
+            out.push_str("Participant(name: ");
+            push_quoted(out, name)?;
+            out.push_str(", role: ");
+            push_quoted(out, role)?;
+            push_plain(out, ")")
+        })
+    })?;
+    field(out, "scoping", |out| {
+        block_list(out, ('{', '}'), scoping, |out, (key, on)| {
+            push_quoted(out, key)?;
+            push_plain(out, if *on { ": true" } else { ": false" })
+        })
+    })?;
+    field(out, "categories", |out| {
+        block_list(out, ('[', ']'), categories, |out, category| {
+            push_plain(out, category_name(*category))
+        })
+    })?;
+    field(out, "questionnaires", |out| {
+        block_list(out, ('[', ']'), questionnaires, |out, questionnaire| {
+            let QuestionnaireVersion { id, version } = questionnaire;
+            out.push_str("QuestionnaireVersion(id: ");
+            push_quoted(out, id)?;
+            out.push_str(", version: ");
+            push_quoted(out, version)?;
+            push_plain(out, ")")
+        })
+    })?;
+    field(out, "content_hash", |out| push_quoted(out, content_hash))?;
+    field(out, "created", |out| push_display(out, created))?;
+    field(out, "updated", |out| push_display(out, updated))?;
+    field(out, "records", |out| {
+        block_list(out, ('{', '}'), records, |out, (id, record)| {
+            push_quoted(out, id)?;
+            out.push_str(": ");
+            write_record(out, record)
+        })
+    })?;
+    field(out, "time_spent", |out| write_per_section(out, time_spent))?;
+    field(out, "agenda_minutes", |out| {
+        write_per_section(out, agenda_minutes)
+    })?;
+    if let Some(question) = last_question {
+        field(out, "last_question", |out| push_quoted(out, question))?;
+    }
+    if let Some(StartedFrom { id, name, updated }) = started_from {
+        field(out, "started_from", |out| {
+            out.push_str("StartedFrom(\n");
+            block_field(out, "id", |out| push_quoted(out, id))?;
+            block_field(out, "name", |out| push_quoted(out, name))?;
+            block_field(out, "updated", |out| push_display(out, updated))?;
+            out.push_str(FIELD_INDENT);
+            push_plain(out, ")")
+        })?;
+    }
+    if !question_digests.is_empty() {
+        field(out, "question_digests", |out| {
+            block_list(out, ('{', '}'), question_digests, |out, (id, digest)| {
+                push_quoted(out, id)?;
+                out.push_str(": ");
+                push_quoted(out, digest)
+            })
+        })?;
+    }
+    if !prework.is_empty() {
+        field(out, "prework", |out| {
+            block_list(out, ('{', '}'), prework, |out, (person, receipt)| {
+                let PreworkReceipt {
+                    updated,
+                    digest,
+                    assigned,
+                    answered,
+                } = receipt;
+                push_quoted(out, person)?;
+                out.push_str(": PreworkReceipt(updated: ");
+                push_display(out, updated)?;
+                out.push_str(", digest: ");
+                push_quoted(out, digest)?;
+                write!(out, ", assigned: {assigned}, answered: {answered})")
+            })
+        })?;
+    }
+    if !triage.is_empty() {
+        let TriagePlan {
+            minutes,
+            spent,
+            decided,
+        } = triage;
+        field(out, "triage", |out| {
+            out.push_str("TriagePlan(\n");
+            block_field(out, "minutes", |out| match minutes {
+                Some(minutes) => write!(out, "Some({minutes})"),
+                None => push_plain(out, "None"),
+            })?;
+            block_field(out, "spent", |out| write!(out, "{spent}"))?;
+            block_field(out, "decided", |out| write!(out, "{decided}"))?;
+            out.push_str(FIELD_INDENT);
+            push_plain(out, ")")
+        })?;
+    }
+    out.push_str("  ),\n)\n");
+    Ok(())
+}
+
+/// One of the session's fields, on a line of its own.
+fn field(
+    out: &mut String,
+    name: &str,
+    value: impl FnOnce(&mut String) -> fmt::Result,
+) -> fmt::Result {
+    out.push_str(FIELD_INDENT);
+    out.push_str(name);
+    out.push_str(": ");
+    value(out)?;
+    push_plain(out, ",\n")
+}
+
+/// A field of a structure written over several lines (the observation period, where the
+/// session started from, the triage plan).
+fn block_field(
+    out: &mut String,
+    name: &str,
+    value: impl FnOnce(&mut String) -> fmt::Result,
+) -> fmt::Result {
+    out.push_str(ENTRY_INDENT);
+    out.push_str(name);
+    out.push_str(": ");
+    value(out)?;
+    push_plain(out, ",\n")
+}
+
+/// A list or map that is a session field: one entry a line, or the brackets alone when empty.
+fn block_list<I: IntoIterator>(
+    out: &mut String,
+    (open, close): (char, char),
+    entries: I,
+    mut entry: impl FnMut(&mut String, I::Item) -> fmt::Result,
+) -> fmt::Result {
+    out.push(open);
+    let mut any = false;
+    for item in entries {
+        if !any {
+            out.push('\n');
+            any = true;
         }
-        Ok(())
+        out.push_str(ENTRY_INDENT);
+        entry(out, item)?;
+        out.push_str(",\n");
+    }
+    if any {
+        out.push_str(FIELD_INDENT);
+    }
+    out.push(close);
+    Ok(())
+}
+
+/// The values of a structure written on one line: `name: value` joined by `, `.
+struct InlineFields<'a> {
+    out: &'a mut String,
+    first: bool,
+}
+
+impl<'a> InlineFields<'a> {
+    /// Opens `Name(`.
+    fn open(out: &'a mut String, name: &str) -> InlineFields<'a> {
+        out.push_str(name);
+        out.push('(');
+        InlineFields { out, first: true }
     }
 
-    fn write_char(&mut self, c: char) -> fmt::Result {
-        self.0.push(c);
-        Ok(())
+    /// Starts the next field and gives the text to write its value into.
+    fn field(&mut self, name: &str) -> &mut String {
+        if !self.first {
+            self.out.push_str(", ");
+        }
+        self.first = false;
+        self.out.push_str(name);
+        self.out.push_str(": ");
+        self.out
+    }
+
+    fn close(self) {
+        self.out.push(')');
     }
 }
 
+/// A question's record on one line, with only what was recorded.
+fn write_record(out: &mut String, record: &QuestionRecord) -> fmt::Result {
+    let QuestionRecord {
+        answer,
+        notes,
+        action,
+        discuss_later,
+        resolved,
+        votes,
+        carried,
+        prework_votes,
+        prework_notes,
+        from_prework,
+    } = record;
+    let mut fields = InlineFields::open(out, "QuestionRecord");
+    if let Some(answer) = answer {
+        push_plain(fields.field("answer"), answer_name(*answer))?;
+    }
+    if !notes.is_empty() {
+        push_quoted(fields.field("notes"), notes)?;
+    }
+    if !action.is_empty() {
+        write_action(fields.field("action"), action)?;
+    }
+    if *discuss_later {
+        push_plain(fields.field("discuss_later"), "true")?;
+    }
+    if *resolved {
+        push_plain(fields.field("resolved"), "true")?;
+    }
+    if !votes.is_empty() {
+        write_votes(fields.field("votes"), votes)?;
+    }
+    if let Some(carried) = carried {
+        push_plain(fields.field("carried"), carried_name(*carried))?;
+    }
+    if !prework_votes.is_empty() {
+        write_votes(fields.field("prework"), prework_votes)?;
+    }
+    if !prework_notes.is_empty() {
+        let out = fields.field("prework_notes");
+        out.push('{');
+        for (n, (person, note)) in prework_notes.iter().enumerate() {
+            if n > 0 {
+                out.push_str(", ");
+            }
+            push_quoted(out, person)?;
+            out.push_str(": ");
+            push_quoted(out, note)?;
+        }
+        out.push('}');
+    }
+    if *from_prework {
+        push_plain(fields.field("from_prework"), "true")?;
+    }
+    fields.close();
+    Ok(())
+}
+
+/// A follow-up action with only the parts that were decided.
+fn write_action(out: &mut String, action: &FollowUp) -> fmt::Result {
+    let FollowUp {
+        what,
+        owner,
+        due,
+        evidence,
+        status,
+        status_date,
+    } = action;
+    let mut fields = InlineFields::open(out, "FollowUp");
+    if !what.is_empty() {
+        push_quoted(fields.field("what"), what)?;
+    }
+    if !owner.is_empty() {
+        push_quoted(fields.field("owner"), owner)?;
+    }
+    if let Some(due) = due {
+        push_display(fields.field("due"), due)?;
+    }
+    if !evidence.is_empty() {
+        let out = fields.field("evidence");
+        out.push('[');
+        for (n, item) in evidence.iter().enumerate() {
+            if n > 0 {
+                out.push_str(", ");
+            }
+            push_quoted(out, item)?;
+        }
+        out.push(']');
+    }
+    match status {
+        ActionStatus::Open => {}
+        ActionStatus::InProgress => push_plain(fields.field("status"), "InProgress")?,
+        ActionStatus::Done => push_plain(fields.field("status"), "Done")?,
+        ActionStatus::WontDo(reason) => {
+            let out = fields.field("status");
+            out.push_str("WontDo(");
+            push_quoted(out, reason)?;
+            out.push(')');
+        }
+    }
+    if let Some(day) = status_date {
+        push_display(fields.field("status_date"), day)?;
+    }
+    fields.close();
+    Ok(())
+}
+
+/// Votes as a list of `"name: level"` strings, in name order.
+fn write_votes(out: &mut String, votes: &BTreeMap<String, Answer>) -> fmt::Result {
+    out.push('[');
+    for (n, (name, answer)) in votes.iter().enumerate() {
+        if n > 0 {
+            out.push_str(", ");
+        }
+        // The separator and the codes need no escaping, so the name's escaped text followed
+        // by them is the escaped text of the whole vote.
+        push_quoted(out, name)?;
+        out.pop();
+        out.push_str(VOTE_SEPARATOR);
+        out.push_str(vote_code(*answer));
+        out.push('"');
+    }
+    out.push(']');
+    Ok(())
+}
+
+/// Time or minutes per section: `Security: {Storage: 90}`, one category a line.
+fn write_per_section<T: fmt::Display>(
+    out: &mut String,
+    per_section: &BTreeMap<Category, BTreeMap<Stage, T>>,
+) -> fmt::Result {
+    block_list(out, ('{', '}'), per_section, |out, (category, stages)| {
+        out.push_str(category_name(*category));
+        out.push_str(": {");
+        for (n, (stage, value)) in stages.iter().enumerate() {
+            if n > 0 {
+                out.push_str(", ");
+            }
+            write!(out, "{}: {value}", stage_name(*stage))?;
+        }
+        push_plain(out, "}")
+    })
+}
+
+fn push_plain(out: &mut String, text: &str) -> fmt::Result {
+    out.push_str(text);
+    Ok(())
+}
+
+/// A date or a time in quotes, as serde writes them (their display form, which never needs
+/// escaping).
+fn push_display(out: &mut String, value: &impl fmt::Display) -> fmt::Result {
+    write!(out, "\"{value}\"")
+}
+
+/// A string in quotes, escaped as `ron` escapes it: every character as `char::escape_debug`
+/// writes it. Most strings need no escaping and are copied in one piece; in the others, the
+/// runs between the characters that do are.
+fn push_quoted(out: &mut String, text: &str) -> fmt::Result {
+    out.push('"');
+    let bytes = text.as_bytes();
+    let mut plain_from = 0;
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        if written_as_is(byte) {
+            at += 1;
+            continue;
+        }
+        let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        let escaped = c.escape_debug();
+        // Most characters beyond ASCII are written as they are, and stay in the run.
+        if escaped.len() != 1 {
+            out.push_str(text.get(plain_from..at).unwrap_or_default());
+            out.extend(escaped);
+            plain_from = at + c.len_utf8();
+        }
+        at += c.len_utf8();
+    }
+    out.push_str(text.get(plain_from..).unwrap_or_default());
+    out.push('"');
+    Ok(())
+}
+
+/// Whether `char::escape_debug` leaves this byte as it is: printable ASCII but the quotes and
+/// the backslash.
+fn written_as_is(byte: u8) -> bool {
+    matches!(byte, b' '..=b'~') && !matches!(byte, b'"' | b'\'' | b'\\')
+}
+
+// The names serde gives the variants. Each match lists every variant, so a new one cannot be
+// written under a wrong name.
+
+fn target_name(target: Target) -> &'static str {
+    match target {
+        Target::Type1 => "Type1",
+        Target::Type2 => "Type2",
+    }
+}
+
+fn mode_name(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Workshop => "Workshop",
+        Mode::Solo => "Solo",
+    }
+}
+
+fn category_name(category: Category) -> &'static str {
+    match category {
+        Category::Security => "Security",
+        Category::Availability => "Availability",
+        Category::ProcessingIntegrity => "ProcessingIntegrity",
+        Category::Confidentiality => "Confidentiality",
+        Category::Privacy => "Privacy",
+        Category::AiRisk => "AiRisk",
+    }
+}
+
+fn stage_name(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Governance => "Governance",
+        Stage::Collection => "Collection",
+        Stage::Storage => "Storage",
+        Stage::Training => "Training",
+        Stage::Sharing => "Sharing",
+        Stage::Monitoring => "Monitoring",
+        Stage::Disposal => "Disposal",
+    }
+}
+
+fn answer_name(answer: Answer) -> &'static str {
+    match answer {
+        Answer::NotInPlace => "NotInPlace",
+        Answer::AdHoc => "AdHoc",
+        Answer::Designed => "Designed",
+        Answer::Implemented => "Implemented",
+        Answer::Operating => "Operating",
+        Answer::NotApplicable => "NotApplicable",
+        Answer::Unknown => "Unknown",
+    }
+}
+
+fn carried_name(carried: Carried) -> &'static str {
+    match carried {
+        Carried::Unconfirmed => "Unconfirmed",
+        Carried::QuestionChanged => "QuestionChanged",
+    }
+}
 /// The session in a file's text, migrated to the current model.
 pub fn decode(text: &str) -> Result<Session, DecodeError> {
     // A current file, the common case, costs a single parse.
@@ -816,6 +1049,61 @@ mod tests {
         r.notes = "from last time".into();
         r.carried = Some(Carried::QuestionChanged);
         s
+    }
+
+    #[test]
+    fn sessions_are_written_as_the_ron_writer_writes_them() {
+        let t = Timestamp::from_second(1_767_225_600).unwrap();
+        let empty = Session::new(
+            String::new(),
+            String::new(),
+            &crate::domain::session::tests::bank(Vec::new()),
+            Timestamp::UNIX_EPOCH,
+        );
+        let mut everything = reassessment();
+        everything.observation_period = Some(ObservationPeriod {
+            start: jiff::civil::date(2026, 3, 1),
+            end: jiff::civil::date(2026, 8, 31),
+        });
+        let r = everything.record_mut("sec-1");
+        r.notes = "it's the \"owner's\" call\\ Сессия e\u{301} \u{7}".into();
+        r.prework_votes.insert("Ana".into(), Answer::Unknown);
+        r.prework_notes.insert("Ana".into(), "no idea".into());
+        r.prework_notes.insert("Ben".into(), String::new());
+        r.from_prework = true;
+        r.action.evidence.push("T-2".into());
+        everything.record_mut("sec-5");
+        everything.prework.insert(
+            "Ana".into(),
+            PreworkReceipt {
+                updated: t,
+                digest: "00ff".into(),
+                assigned: 40,
+                answered: 38,
+            },
+        );
+        everything.triage = TriagePlan {
+            minutes: None,
+            spent: 610,
+            decided: 4,
+        };
+        everything.time_spent.entry(Category::Privacy).or_default();
+        for s in [empty, sample_v2(), sample(), reassessment(), everything] {
+            assert_eq!(encode(&s).unwrap(), through_ron::encode(&s).unwrap());
+        }
+    }
+
+    #[test]
+    fn every_character_is_escaped_as_the_ron_writer_escapes_it() {
+        let all: Vec<char> = (0..=u32::from(char::MAX))
+            .filter_map(char::from_u32)
+            .collect();
+        for chunk in all.chunks(64) {
+            let text: String = chunk.iter().collect();
+            let mut quoted = String::new();
+            push_quoted(&mut quoted, &text).unwrap();
+            assert_eq!(quoted, ron::to_string(&text).unwrap(), "{chunk:?}");
+        }
     }
 
     #[test]
@@ -1137,7 +1425,6 @@ mod tests {
 
     mod properties {
         use super::*;
-        use crate::domain::session::tests::bank;
         use crate::domain::session::{ActionStatus, FollowUp, ObservationPeriod};
         use proptest::prelude::*;
 
@@ -1380,34 +1667,40 @@ mod tests {
                     started_from,
                     question_digests,
                 ) = work;
-                // Built from a new session, so that a field added later starts from its
-                // default here instead of breaking this test.
-                let mut s = Session::new(id, name, &bank(Vec::new()), created);
-                s.organisation = organisation;
-                s.system = system;
-                s.target = target;
-                s.observation_period = period;
-                s.mode = mode;
-                s.facilitator = facilitator;
-                s.participants = participants
-                    .into_iter()
-                    .map(|(name, role)| Participant { name, role })
-                    .collect();
-                s.scoping = scoping;
-                s.categories = categories;
-                s.questionnaires = questionnaires
-                    .into_iter()
-                    .map(|(id, version)| QuestionnaireVersion { id, version })
-                    .collect();
-                s.content_hash = content_hash;
-                s.updated = updated;
-                s.records = records;
-                s.time_spent = time_spent;
-                s.agenda_minutes = agenda_minutes;
-                s.started_from = started_from;
-                s.question_digests = question_digests;
-                (s.last_question, s.prework, s.triage) = loop_state;
-                s
+                let (last_question, prework, triage) = loop_state;
+                // Every field named, so that a field added later must be generated here too
+                // and the encoder is compared with the RON writer on it.
+                Session {
+                    id,
+                    name,
+                    organisation,
+                    system,
+                    target,
+                    mode,
+                    observation_period: period,
+                    facilitator,
+                    participants: participants
+                        .into_iter()
+                        .map(|(name, role)| Participant { name, role })
+                        .collect(),
+                    scoping,
+                    categories,
+                    questionnaires: questionnaires
+                        .into_iter()
+                        .map(|(id, version)| QuestionnaireVersion { id, version })
+                        .collect(),
+                    content_hash,
+                    created,
+                    updated,
+                    records,
+                    time_spent,
+                    agenda_minutes,
+                    last_question,
+                    started_from,
+                    question_digests,
+                    prework,
+                    triage,
+                }
             })
         }
 
@@ -1416,6 +1709,14 @@ mod tests {
             fn encode_then_decode_gives_the_same_session(s in session()) {
                 let text = encode(&s).map_err(|e| TestCaseError::fail(e.to_string()))?;
                 prop_assert_eq!(decode(&text), Ok(s));
+            }
+
+            #[test]
+            fn the_text_is_what_the_ron_writer_writes(s in session()) {
+                let text = encode(&s).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let expected =
+                    through_ron::encode(&s).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                prop_assert_eq!(text, expected);
             }
         }
     }
