@@ -26,11 +26,15 @@ mod domain {
 #[path = "src/content/mod.rs"]
 mod content;
 
+#[allow(dead_code)]
+#[path = "src/tui/keymap/bindings.rs"]
+mod keymap;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    // The questionnaires and every source file above are compiled into this script
+    // The questionnaires, the key map and every source file above are compiled into this script
     // (`include_str!` and `#[path]`), so a change to any of them rebuilds and reruns it.
     println!("cargo::rerun-if-changed=build.rs");
     let Some(out_dir) = std::env::var_os("OUT_DIR").map(PathBuf::from) else {
@@ -47,6 +51,19 @@ fn main() -> ExitCode {
     };
     let path = out_dir.join(content::EMBEDDED_BANK_FILE);
     if let Err(err) = std::fs::write(&path, bytes) {
+        eprintln!("cannot write {}: {err}", path.display());
+        return ExitCode::FAILURE;
+    }
+    let keymap_path = std::path::Path::new("assets/keymap.ron");
+    let keymap = match keymap::check_defaults(include_str!("assets/keymap.ron"), keymap_path) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            eprintln!("the default key map is invalid:\n{err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let path = out_dir.join(keymap::COMPILED_DEFAULTS_FILE);
+    if let Err(err) = std::fs::write(&path, keymap) {
         eprintln!("cannot write {}: {err}", path.display());
         return ExitCode::FAILURE;
     }
