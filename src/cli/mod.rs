@@ -212,9 +212,15 @@ pub struct Context {
 impl Context {
     /// The active question bank: the `--questionnaires` folder, else the built-in set.
     pub fn bank(&self) -> Result<&QuestionBank, ContentError> {
+        self.lazy_bank().get()
+    }
+
+    /// The active question bank, the built-in set decoded only when first needed: for
+    /// commands that may need no more than its content hash (listing sessions).
+    pub fn lazy_bank(&self) -> content::Bank<'_> {
         match &self.custom_bank {
-            Some(bank) => Ok(bank),
-            None => content::builtin(),
+            Some(bank) => content::Bank::Loaded(bank),
+            None => content::Bank::Builtin,
         }
     }
 }
@@ -269,7 +275,7 @@ pub fn run() -> Result<ExitCode, CliError> {
             // whole message on the terminal rather than cut in a status line.
             store.check()?;
             Ok(crate::tui::run(
-                context.bank()?,
+                &context.lazy_bank(),
                 store,
                 &context.paths,
                 crate::tui::Start::Home,
