@@ -8,10 +8,11 @@ by run, so that a change in the host's speed hits both alike. Printed per progra
 minimum and maximum time and the median peak memory (RSS); then the median of the per-round
 differences.
 
-With --instructions each program runs under `valgrind --tool=callgrind` instead, and the total
-number of instructions it executed (start, first frame, `q`, exit) is printed: a figure that
-does not change with the host's load. --keep DIR keeps the profiles, for
-`callgrind_annotate --inclusive=yes DIR/aiready.1.callgrind` to show where they go.
+With --instructions each program runs under `valgrind --tool=callgrind` instead, and the number
+of instructions it executed up to the end of its first frame, and from start to exit (first
+frame, `q`, exit), is printed: figures that do not change with the host's load. --keep DIR keeps
+the profiles, for `callgrind_annotate --inclusive=yes DIR/aiready.1.callgrind.1` to show where
+the first frame's go (the `.1` part ends with the first frame).
 
 Both programs are built in release first (cargo build --release), unless --no-build is given.
 
@@ -180,35 +181,62 @@ def times(args):
     print(f"  {first} minus {second}: median {statistics.median(diffs):.2f} ms per round")
 
 
+# Callgrind writes a profile part each time the first call of this function returns: the first
+# part counts what a program did up to the end of its first frame (ratatui's draw has written
+# and flushed it).
+FIRST_FRAME_DUMP = "*Terminal<B>>::try_draw"
+
+
+def callgrind_total(path):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        found = re.search(r"^(?:summary|totals): (\d+)", f.read(), re.MULTILINE)
+    if not found:
+        raise SystemExit(f"no instruction total in {path}")
+    return int(found.group(1))
+
+
 def instructions(args):
     valgrind = shutil.which("valgrind")
     if valgrind is None:
         raise SystemExit("valgrind is not installed (on Debian or Ubuntu: apt-get install valgrind)")
     if args.keep:
         os.makedirs(args.keep, exist_ok=True)
-    print(f"instructions executed from start to exit (first frame, then q), callgrind, {args.runs} runs each")
+    print(f"instructions executed (callgrind), {args.runs} runs each: up to the end of the first frame, and from start to exit (first frame, then q)")
     for name, binary, marker in PROGRAMS:
-        counts = []
+        first_frames, totals = [], []
         for run in range(1, args.runs + 1):
             out_dir = args.keep or tempfile.mkdtemp(prefix="aiready-callgrind-")
             out_file = os.path.join(out_dir, f"{os.path.basename(binary)}.{run}.callgrind")
             try:
-                command = [valgrind, "--tool=callgrind", "--quiet", f"--callgrind-out-file={out_file}", binary]
+                command = [
+                    valgrind,
+                    "--tool=callgrind",
+                    "--quiet",
+                    f"--callgrind-out-file={out_file}",
+                    f"--dump-after={FIRST_FRAME_DUMP}",
+                    binary,
+                ]
                 run_once(command, marker, max(args.timeout, 120), args.data)
-                with open(out_file, encoding="utf-8", errors="replace") as f:
-                    found = re.search(r"^(?:summary|totals): (\d+)", f.read(), re.MULTILINE)
-                if not found:
-                    raise SystemExit(f"no instruction total in {out_file}")
-                counts.append(int(found.group(1)))
+                # out_file.1 is the first part (to the end of the first frame), out_file.2 and
+                # on the parts of later frames, out_file itself the part up to the exit.
+                parts = sorted(
+                    (p for p in os.listdir(out_dir) if p.startswith(os.path.basename(out_file) + ".")),
+                    key=lambda p: int(p.rsplit(".", 1)[1]),
+                )
+                if not parts:
+                    raise SystemExit(f"{binary}: callgrind wrote no part at the end of the first frame")
+                first_frames.append(callgrind_total(os.path.join(out_dir, parts[0])))
+                totals.append(sum(callgrind_total(os.path.join(out_dir, p)) for p in parts) + callgrind_total(out_file))
             finally:
                 if not args.keep:
                     shutil.rmtree(out_dir, ignore_errors=True)
         print(
-            f"  {name:16} median {statistics.median(counts) / 1e6:7.2f} million   "
-            f"min {min(counts) / 1e6:7.2f}   max {max(counts) / 1e6:7.2f}"
+            f"  {name:16} first frame: median {statistics.median(first_frames) / 1e6:6.2f} million "
+            f"(min {min(first_frames) / 1e6:.2f}, max {max(first_frames) / 1e6:.2f});   "
+            f"to exit: median {statistics.median(totals) / 1e6:6.2f} million"
         )
     if args.keep:
-        print(f"profiles kept in {args.keep}: callgrind_annotate --inclusive=yes {args.keep}/aiready.1.callgrind")
+        print(f"profiles kept in {args.keep}: callgrind_annotate --inclusive=yes {args.keep}/aiready.1.callgrind.1 (first frame)")
 
 
 def main():

@@ -20,6 +20,30 @@ pub const MIN_WIDTH: u16 = 80;
 /// The smallest terminal height the screens are laid out for.
 pub const MIN_HEIGHT: u16 = 24;
 
+/// Splits `rows` rows off the bottom of `area` (fewer when it has fewer): the rest and the
+/// bottom part. Plain arithmetic for the frame's fixed bands: a first frame spent more on the
+/// layout solver for them than on drawing its text.
+pub fn split_bottom(area: Rect, rows: u16) -> (Rect, Rect) {
+    let rows = rows.min(area.height);
+    let rest = Rect {
+        height: area.height - rows,
+        ..area
+    };
+    let bottom = Rect {
+        y: area.y + rest.height,
+        height: rows,
+        ..area
+    };
+    (rest, bottom)
+}
+
+/// Splits `rows` rows off the top of `area` (fewer when it has fewer): the top part and the
+/// rest (see [`split_bottom`]).
+pub fn split_top(area: Rect, rows: u16) -> (Rect, Rect) {
+    let (top, rest) = split_bottom(area, area.height.saturating_sub(rows));
+    (top, rest)
+}
+
 /// Types a key into a text field. On top of the editor's own keys: Ctrl-u clears to the start
 /// of the line, Ctrl-z undoes typing and Ctrl-y redoes it. A control character that arrives as
 /// text (pasted C0 or C1 codes) is dropped, never stored: the session's rule for typed text.
