@@ -648,8 +648,7 @@ impl FileStore {
 
 /// The bytes of a store file, opened without following a link, and its stamp.
 fn read_file(path: &Path) -> io::Result<(Vec<u8>, Stamp)> {
-    let mut file = nofollow::open(path, Access::Read)?;
-    let meta = file.metadata()?;
+    let (mut file, meta) = nofollow::open_with_metadata(path, Access::Read)?;
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     file.read_to_end(&mut bytes)?;
     Ok((bytes, Stamp::of(&meta)))

@@ -197,13 +197,14 @@ impl Record {
 /// another version or not a regular file. A record that is not settled still has to be checked
 /// against the session file's bytes ([`Record::made_from`]).
 pub fn read(path: &Path, id: &str, session: Stamp) -> Option<Record> {
-    let file = nofollow::open(path, Access::Read).ok()?;
-    let len = file.metadata().ok()?.len();
-    if len > MAX_SUMMARY_BYTES {
+    let (mut file, meta) = nofollow::open_with_metadata(path, Access::Read).ok()?;
+    if meta.len() > MAX_SUMMARY_BYTES {
         return None;
     }
-    let mut bytes = Vec::with_capacity(len as usize);
-    file.take(MAX_SUMMARY_BYTES).read_to_end(&mut bytes).ok()?;
+    // The length the open file has: summaries are replaced by renames, never written in place,
+    // so one read of it is the whole file (anything else fails to decode).
+    let mut bytes = vec![0; usize::try_from(meta.len()).ok()?];
+    file.read_exact(&mut bytes).ok()?;
     let record = decode(&bytes)?;
     (record.session == session && record.summary.id == id).then_some(record)
 }

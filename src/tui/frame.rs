@@ -17,15 +17,7 @@ use ratatui::widgets::{Paragraph, Widget};
 
 impl Widget for &App<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        if area == buf.area {
-            // The whole screen, cell after cell: `Buffer::set_style` finds each cell by its
-            // position, which cost a seventh of the first frame.
-            for cell in &mut buf.content {
-                cell.set_style(self.theme.text);
-            }
-        } else {
-            buf.set_style(area, self.theme.text);
-        }
+        widgets::fill_style(buf, area, self.theme.text);
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             (&TooSmall {
                 theme: &self.theme,

@@ -236,9 +236,8 @@ pub fn assume_blank<B: ratatui::backend::Backend>(
         return;
     }
     let blank = terminal.current_buffer_mut();
-    for cell in &mut blank.content {
-        cell.set_style(style);
-    }
+    let area = blank.area;
+    widgets::fill_style(blank, area, style);
     // The blank buffer becomes the one the first frame is compared with.
     terminal.swap_buffers();
 }

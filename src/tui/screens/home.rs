@@ -58,7 +58,7 @@ impl Columns {
     /// Draws one row: the style across the whole row, each cell in its column. The name and
     /// organisation are cut with "…" when too long; the fixed columns hold short values.
     fn draw(&self, cells: [String; 6], style: Style, row: Rect, buf: &mut Buffer) {
-        buf.set_style(row, style);
+        widgets::fill_style(buf, row, style);
         for (column, (text, (x, width))) in cells.iter().zip(self.spans).enumerate() {
             let cut;
             let text = if column < 2 {
@@ -67,7 +67,9 @@ impl Columns {
             } else {
                 text
             };
-            buf.set_stringn(x, row.y, text, usize::from(width), Style::new());
+            if !text.is_empty() {
+                buf.set_stringn(x, row.y, text, usize::from(width), Style::new());
+            }
         }
     }
 }
@@ -272,9 +274,23 @@ impl HomeState {
                     ),
                 ]),
             ];
+            // The message takes a few rows, and a paragraph styles every cell of its area:
+            // given the whole list area, that cost more than drawing the text. A line wider
+            // than the area wraps into at most twice the rows its width needs, plus one, as
+            // long as its words are shorter than half a row.
+            let width = usize::from(inner.width.max(1));
+            let rows: usize = lines
+                .iter()
+                .map(|line| match line.width() {
+                    w if w <= width => 1,
+                    w => 2 * (w / width) + 1,
+                })
+                .sum();
+            let height = u16::try_from(rows).unwrap_or(u16::MAX);
+            let (message, _) = widgets::split_top(inner, height);
             Paragraph::new(lines)
                 .wrap(Wrap { trim: false })
-                .render(inner, buf);
+                .render(message, buf);
             return;
         }
         let columns = Columns::at(inner);

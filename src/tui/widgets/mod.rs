@@ -20,6 +20,24 @@ pub const MIN_WIDTH: u16 = 80;
 /// The smallest terminal height the screens are laid out for.
 pub const MIN_HEIGHT: u16 = 24;
 
+/// Gives every cell of `area` the style `style`, row by row: the cells of a row lie side by side
+/// in the buffer, where `Buffer::set_style` finds each cell by its position, which cost more
+/// than anything else in drawing a blank screen or a list's rows.
+pub fn fill_style(buf: &mut Buffer, area: Rect, style: Style) {
+    let area = buf.area.intersection(area);
+    if area.is_empty() {
+        return;
+    }
+    for y in area.top()..area.bottom() {
+        let start = buf.index_of(area.x, y);
+        if let Some(row) = buf.content.get_mut(start..start + usize::from(area.width)) {
+            for cell in row {
+                cell.set_style(style);
+            }
+        }
+    }
+}
+
 /// Splits `rows` rows off the bottom of `area` (fewer when it has fewer): the rest and the
 /// bottom part. Plain arithmetic for the frame's fixed bands: a first frame spent more on the
 /// layout solver for them than on drawing its text.
