@@ -292,9 +292,10 @@ impl FileStore {
         Names::new(&self.dir, format!("{id}.ron"))
     }
 
-    /// The file of a session.
+    /// The file of a session (what [`Names::path`] gives, without building every other name:
+    /// listing asks for it once per session).
     pub fn path(&self, id: &str) -> PathBuf {
-        self.names(id).path()
+        self.dir.join(format!("{id}.ron"))
     }
 
     /// The backup of a session's previous save.

@@ -366,3 +366,55 @@ impl HomeState {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_fill_the_width_one_space_apart_and_never_leave_it() {
+        for width in [0, 1, 20, 46, 47, 78, 80, 118, 200, 500] {
+            let area = Rect::new(1, 1, width, 3);
+            let columns = Columns::at(area);
+            let mut end = area.x;
+            for (i, (x, w)) in columns.spans.into_iter().enumerate() {
+                assert!(x >= end, "column {i} at {width}: {:?}", columns.spans);
+                assert!(x + w <= area.right(), "column {i} at {width}");
+                end = x + w;
+            }
+            if width >= 46 {
+                // Every column as wide as asked, the name 3 to 2 against the organisation.
+                let widths = columns.spans.map(|(_, w)| w);
+                assert_eq!(widths[2..], FIXED);
+                assert_eq!(widths[0] + widths[1], width - 46, "{widths:?}");
+                assert_eq!(widths[0], (width - 46) * 3 / 5, "{widths:?}");
+                assert_eq!(end, area.right());
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_name_is_cut_with_an_ellipsis_and_a_row_carries_its_style() {
+        let area = Rect::new(0, 0, 80, 1);
+        let columns = Columns::at(area);
+        let mut buf = Buffer::empty(area);
+        let style = Style::new().fg(ratatui::style::Color::Black);
+        let name = "A very long session name that does not fit".to_string();
+        let cells = [
+            name,
+            "Org".into(),
+            "workshop".into(),
+            "4/178".into(),
+            "37".into(),
+            "2026-01-01 00:00".into(),
+        ];
+        columns.draw(cells, style, area, &mut buf);
+        let text: String = (0..80).map(|x| buf[(x, 0)].symbol().to_string()).collect();
+        let name_width = usize::from(columns.spans[0].1);
+        assert!(text.starts_with("A very long"), "{text}");
+        assert_eq!(text.chars().nth(name_width - 1), Some('…'), "{text}");
+        assert!(text.contains(" Org "), "{text}");
+        assert!(text.trim_end().ends_with("2026-01-01 00:00"), "{text}");
+        assert!((0..80).all(|x| buf[(x, 0)].fg == ratatui::style::Color::Black));
+    }
+}

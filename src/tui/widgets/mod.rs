@@ -456,6 +456,52 @@ pub fn pick_list(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ratatui::style::{Color, Modifier};
+
+    #[test]
+    fn fill_style_styles_what_set_style_styles() {
+        let style = Style::new()
+            .fg(Color::Gray)
+            .bg(Color::Blue)
+            .add_modifier(Modifier::BOLD);
+        let whole = Rect::new(2, 1, 30, 12);
+        for area in [
+            whole,
+            Rect::new(5, 3, 10, 4),
+            Rect::new(0, 0, 8, 5),
+            Rect::new(25, 10, 20, 20),
+            Rect::new(4, 4, 0, 3),
+            Rect::new(100, 100, 5, 5),
+        ] {
+            let mut want = Buffer::empty(whole);
+            want.set_style(area, style);
+            let mut got = Buffer::empty(whole);
+            fill_style(&mut got, area, style);
+            assert_eq!(got, want, "{area:?}");
+        }
+    }
+
+    #[test]
+    fn bands_are_cut_as_the_layout_solver_cuts_them() {
+        let area = Rect::new(3, 2, 50, 20);
+        for (top, bottom) in [(1, 3), (0, 0), (2, 1), (20, 0), (5, 25)] {
+            let (head, rest) = split_top(area, top);
+            let (body, foot) = split_bottom(rest, bottom);
+            let [want_head, want_body, want_foot] = area.layout(&Layout::vertical([
+                Constraint::Length(top),
+                Constraint::Fill(1),
+                Constraint::Length(bottom),
+            ]));
+            if top + bottom <= area.height {
+                assert_eq!((head, body, foot), (want_head, want_body, want_foot));
+            }
+            // Never more than the area, whatever is asked.
+            for part in [head, body, foot] {
+                assert_eq!(area.union(part), area, "{part:?}");
+            }
+            assert_eq!(head.height + body.height + foot.height, area.height);
+        }
+    }
 
     #[test]
     fn bars_and_scores_read_without_colour() {
