@@ -42,30 +42,33 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     let sources = content::builtin_sources();
-    let bytes = match content::compile_builtin(&sources) {
-        Ok(bytes) => bytes,
-        Err(err) => {
-            eprintln!("the built-in questionnaires are invalid:\n{err}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let path = out_dir.join(content::EMBEDDED_BANK_FILE);
-    if let Err(err) = std::fs::write(&path, bytes) {
-        eprintln!("cannot write {}: {err}", path.display());
-        return ExitCode::FAILURE;
-    }
     let keymap_path = std::path::Path::new("assets/keymap.ron");
-    let keymap = match keymap::check_defaults(include_str!("assets/keymap.ron"), keymap_path) {
-        Ok(bytes) => bytes,
-        Err(err) => {
-            eprintln!("the default key map is invalid:\n{err}");
+    let compiled = [
+        (
+            "the built-in questionnaires are invalid",
+            content::EMBEDDED_BANK_FILE,
+            content::compile_builtin(&sources).map_err(|e| e.to_string()),
+        ),
+        (
+            "the default key map is invalid",
+            keymap::COMPILED_DEFAULTS_FILE,
+            keymap::check_defaults(include_str!("assets/keymap.ron"), keymap_path)
+                .map_err(|e| e.to_string()),
+        ),
+    ];
+    for (invalid, file, result) in compiled {
+        let bytes = match result {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                eprintln!("{invalid}:\n{err}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let path = out_dir.join(file);
+        if let Err(err) = std::fs::write(&path, bytes) {
+            eprintln!("cannot write {}: {err}", path.display());
             return ExitCode::FAILURE;
         }
-    };
-    let path = out_dir.join(keymap::COMPILED_DEFAULTS_FILE);
-    if let Err(err) = std::fs::write(&path, keymap) {
-        eprintln!("cannot write {}: {err}", path.display());
-        return ExitCode::FAILURE;
     }
     println!("cargo::rustc-cfg=embedded_bank");
     // Banks cached from custom sets with no scoping profile of their own hold the built-in one.
