@@ -1,11 +1,14 @@
 //! Saving and loading a large session, and re-scoring it: the work done after every answer.
+//! Also what the screen's thread pays after an answer at 5,000 questions: re-scoring only the
+//! changed question, and handing the change to the writer (against copying the session).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
-use aiready::domain::scoring;
+use aiready::domain::scale::Answer;
+use aiready::domain::scoring::{self, Tally};
 use aiready::domain::session::Session;
-use aiready::store::{FileStore, SessionLock, SessionStore};
+use aiready::store::{FileStore, Patch, SessionLock, SessionStore, Summary};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
@@ -40,6 +43,59 @@ fn store(c: &mut Criterion) {
     });
     c.bench_function("rescore_5000", |b| {
         b.iter(|| black_box(scoring::score(black_box(&bank), black_box(&session))))
+    });
+    after_one_answer(c, &bank, &session);
+}
+
+/// One answer changed, then what the screen's thread does with it: re-score that question
+/// only (checked against a full scoring first), and hand the change to the writer: the patch
+/// and the summary, against a copy of the whole session.
+fn after_one_answer(
+    c: &mut Criterion,
+    bank: &aiready::domain::questionnaire::QuestionBank,
+    session: &Session,
+) {
+    let ids: Vec<String> = bank.questions().map(|q| q.id.clone()).collect();
+    let mut session = session.clone();
+    let (mut results, mut tally) = Tally::score(bank, &session);
+    let answers = [
+        Answer::Designed,
+        Answer::Operating,
+        Answer::NotApplicable,
+        Answer::Unknown,
+    ];
+    let change = |n: usize, session: &mut Session| {
+        // Questions spread over every section, each answer in turn.
+        let id = &ids[(n * 997) % ids.len()];
+        session.set_answer(id, Some(answers[n % answers.len()]), session.updated);
+        id.clone()
+    };
+    for n in 0..50 {
+        let id = change(n, &mut session);
+        tally.rescore(bank, &session, &mut results, &[id.as_str()]);
+    }
+    assert_eq!(
+        results,
+        scoring::score(bank, &session),
+        "re-scoring equals a full scoring"
+    );
+    let mut n = 0;
+    c.bench_function("rescore_incremental_5000", |b| {
+        b.iter(|| {
+            n += 1;
+            let id = change(n, &mut session);
+            tally.rescore(bank, &session, &mut results, &[id.as_str()]);
+        })
+    });
+    let id = ids[ids.len() / 2].clone();
+    c.bench_function("hand_over_patch_5000", |b| {
+        b.iter(|| {
+            let patch = Patch::parts(black_box(&session), [id.as_str()]);
+            black_box((patch, Summary::of(&session, &results)))
+        })
+    });
+    c.bench_function("clone_session_5000", |b| {
+        b.iter(|| black_box(session.clone()))
     });
 }
 

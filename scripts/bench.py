@@ -35,11 +35,18 @@ BENCHES = ["store", "render", "export", "content", "merge", "compare", "listing"
 TARGETS = [
     ("save_and_load_5000", "save + load, 5,000-question session", 30.0),
     ("rescore_5000", "full re-score, 5,000 questions", 2.0),
+    ("rescore_incremental_5000", "re-score after one answer, 5,000 questions", 0.2),
     ("export_5000/md", "Markdown export, 5,000 questions", 50.0),
     ("draw_workshop_200x60_5000", "draw the workshop screen 200x60, 5,000 questions", 2.0),
     ("key_to_frame_5000", "answer key to frame, file store, 5,000 questions", 2.0),
+    ("key_to_frame_back_to_back_5000", "answer keys back to back to frame, file store, 5,000 questions", 2.0),
     ("process/sessions list/500", "aiready sessions list, 500 sessions", 30.0),
     ("compare_5000/compare", "compare two 5,000-question sessions", 20.0),
+    ("export_5000/html", "HTML export, 5,000 questions", 100.0),
+    ("export_5000/xlsx", "Excel workbook export, 5,000 questions", 100.0),
+    ("export_5000/oscal-ar", "OSCAL assessment results, 5,000 questions", 100.0),
+    ("export_5000/oscal-poam", "OSCAL POA&M, 5,000 questions", 100.0),
+    ("merge_10_prework_into_5000", "merge ten pre-work files, with the write", 200.0),
 ]
 
 

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::pty::{CTRL_C, CTRL_S, ESC, LEFT, Pty, RIGHT};
+use common::pty::{CTRL_C, CTRL_S, CTRL_U, ESC, LEFT, Pty, RIGHT};
 use std::path::Path;
 
 #[test]
@@ -447,6 +447,37 @@ fn q_quits_while_a_report_template_runs_for_ever() {
     app.send("q");
     assert!(app.wait_exit().success());
     app.assert_restored();
+}
+
+#[cfg(unix)]
+#[test]
+fn q_quits_while_a_report_waits_for_a_pipe_nobody_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = dir.path().join("pipe.md");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let mut app = Pty::spawn(&["new", "--name", "Piped report"], dir.path(), &[]);
+    app.wait_for("question 1 of");
+    app.send("X");
+    app.wait_for("Export a report");
+    // The file name field has the focus while the report is written.
+    app.send("\t");
+    app.send(CTRL_U);
+    app.send(pipe.to_str().unwrap());
+    app.wait_for("pipe.md");
+    app.send("\r");
+    app.wait_for("Writing the report");
+    app.send("q");
+    assert!(app.wait_exit().success());
+    app.assert_restored();
+    let kind = std::fs::symlink_metadata(&pipe).unwrap().file_type();
+    assert!(
+        std::os::unix::fs::FileTypeExt::is_fifo(&kind),
+        "the pipe was replaced"
+    );
 }
 
 #[test]

@@ -233,7 +233,7 @@ fn a_summary_saved_with_the_session_is_believed_only_while_the_file_holds_what_w
     );
     let good = expected(&session, bank());
     store
-        .save_with_summary(&lock, &session, bank(), &good)
+        .save_with_summary(&lock, &session, &bank().content_hash, &good)
         .unwrap();
     let path = summary_file(&store, &a.id);
     assert!(path.exists(), "the save writes the summary");

@@ -9,10 +9,15 @@
 use super::framework::{Category, Stage};
 use super::questionnaire::{Question, QuestionBank, Thresholds, VerdictRule};
 use super::scale::Answer;
-use super::session::{Session, Target};
+use super::session::{QuestionRecord, Session, Target};
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+
+mod tally;
+
+pub use tally::Tally;
+use tally::{Counted, SectionTally};
 
 /// The vote spread from which a question counts as a disagreement.
 pub const DISAGREEMENT_SPREAD: u8 = 2;
@@ -516,7 +521,7 @@ fn judge(
 }
 
 /// The open questions of a category, as far as its verdict is concerned.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Open {
     count: usize,
     critical: usize,
@@ -579,10 +584,204 @@ fn outlook(
 
 /// Scores a session against a question bank.
 pub fn score<'b>(bank: &'b QuestionBank, session: &Session) -> Results<'b> {
-    let thresholds = &bank.profile.thresholds;
-    let scoping = session.resolved_scoping(bank);
-    let target_level = session.target.level();
-    let ai_risk_ladder = if scoping
+    score_with(bank, session, None)
+}
+
+/// The totals of one section, or of a category (its sections merged): what scores, completion
+/// and verdicts are computed from. All integers, so that totals merged in any order agree.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Totals {
+    sum: WeightedSum,
+    completion: Completion,
+    /// Applicable critical questions, N/A ones excluded.
+    critical: usize,
+    critical_min_level: Option<u8>,
+    open: Open,
+}
+
+impl Totals {
+    /// Counts one question of a section: whether it applies in the section's category, and
+    /// its agreed answer.
+    fn count(
+        &mut self,
+        question: &Question,
+        applies: bool,
+        answer: Option<Answer>,
+        thresholds: &Thresholds,
+    ) {
+        if !applies {
+            return;
+        }
+        self.completion.applicable += 1;
+        self.completion.answered += usize::from(answer.is_some());
+        match status_of(true, answer) {
+            QuestionStatus::Scored { level, .. } => {
+                if let Some(p) = answer.and_then(|a| points(a, thresholds)) {
+                    self.sum.add(p, question.weight);
+                }
+                if question.critical {
+                    self.critical += 1;
+                    self.critical_min_level =
+                        Some(self.critical_min_level.map_or(level, |m| m.min(level)));
+                }
+            }
+            QuestionStatus::Open => {
+                self.open.count += 1;
+                self.open.weight += u64::from(question.weight);
+                if question.critical {
+                    self.critical += 1;
+                    self.open.critical += 1;
+                }
+            }
+            QuestionStatus::NotApplicable | QuestionStatus::Hidden => {}
+        }
+    }
+
+    fn merge(&mut self, other: Totals) {
+        self.sum.merge(other.sum);
+        self.completion.add(other.completion);
+        self.critical += other.critical;
+        self.critical_min_level = match (self.critical_min_level, other.critical_min_level) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.open.count += other.open.count;
+        self.open.critical += other.open.critical;
+        self.open.weight += other.open.weight;
+    }
+
+    /// The section's result.
+    fn section(self, category: Category, stage: Stage) -> SectionResult {
+        SectionResult {
+            category,
+            stage,
+            score: self.sum.score(),
+            completion: self.completion,
+        }
+    }
+
+    /// The category's result, its totals being these.
+    fn category(
+        self,
+        category: Category,
+        ladder: Ladder,
+        sections: Vec<SectionResult>,
+        thresholds: &Thresholds,
+    ) -> CategoryResult {
+        let (verdict, pending) = outlook(
+            ladder,
+            self.sum,
+            self.critical_min_level,
+            self.open,
+            thresholds,
+        );
+        CategoryResult {
+            category,
+            score: self.sum.score(),
+            verdict,
+            ladder,
+            pending,
+            completion: self.completion,
+            critical: self.critical,
+            critical_min_level: self.critical_min_level,
+            sections,
+        }
+    }
+}
+
+/// What the results list of one question, where it is written: its status and points, and its
+/// entry among the gaps, the follow-ups and the disagreements, if it has one.
+struct Listed<'b> {
+    score: QuestionScore<'b>,
+    gap: Option<Gap<'b>>,
+    follow_up: Option<FollowUp<'b>>,
+    disagreement: Option<Disagreement<'b>>,
+}
+
+/// Lists a question: `applies` tells whether it applies in the category whose questionnaire
+/// it is written in.
+fn listed<'b>(
+    question: &'b Question,
+    applies: bool,
+    record: Option<&QuestionRecord>,
+    session: &Session,
+    scoping: &BTreeMap<String, bool>,
+    thresholds: &Thresholds,
+    target_level: u8,
+) -> Listed<'b> {
+    let answer = record.and_then(|r| r.answer);
+    // A question whose own category is out of scope is listed where it is shared, if it
+    // applies there.
+    let status = if applies {
+        status_of(true, answer)
+    } else {
+        status_of(session.applies(question, scoping), answer)
+    };
+    let points = match status {
+        QuestionStatus::Scored { .. } => answer.and_then(|a| points(a, thresholds)),
+        _ => None,
+    };
+    // Listed under its own category, or the first one it is shared with that is in scope when
+    // its own is not.
+    let shown = question
+        .categories()
+        .find(|c| session.in_scope(*c))
+        .unwrap_or(question.category);
+    let gap = match status {
+        QuestionStatus::Scored { level, .. } if level < target_level => {
+            Some(gap(question, shown, answer, level, target_level))
+        }
+        _ => None,
+    };
+    let mut follow_up = None;
+    let mut disagreement = None;
+    if let Some(record) = record
+        && status != QuestionStatus::Hidden
+    {
+        let unknown = answer == Some(Answer::Unknown);
+        // A flag resolved in the parking lot no longer asks for follow-up.
+        let flagged = record.discuss_later && !record.resolved;
+        if unknown || flagged {
+            follow_up = Some(FollowUp {
+                question_id: &question.id,
+                category: shown,
+                stage: question.stage,
+                unknown,
+                flagged,
+            });
+        }
+        if let Some(spread) = record.vote_spread()
+            && spread >= DISAGREEMENT_SPREAD
+        {
+            disagreement = Some(Disagreement {
+                question_id: &question.id,
+                category: shown,
+                stage: question.stage,
+                spread,
+                median: record.vote_median(),
+            });
+        }
+    }
+    Listed {
+        score: QuestionScore {
+            id: &question.id,
+            category: shown,
+            stage: question.stage,
+            weight: question.weight,
+            critical: question.critical,
+            status,
+            points,
+        },
+        gap,
+        follow_up,
+        disagreement,
+    }
+}
+
+/// The ladder of the AI risk category: SOC 2 when the scoping puts AI risk in the service
+/// commitments, maturity otherwise.
+fn ai_risk_ladder(scoping: &BTreeMap<String, bool>) -> Ladder {
+    if scoping
         .get(AI_RISK_IN_COMMITMENTS)
         .copied()
         .unwrap_or(false)
@@ -590,7 +789,18 @@ pub fn score<'b>(bank: &'b QuestionBank, session: &Session) -> Results<'b> {
         Ladder::Soc2
     } else {
         Ladder::Maturity
-    };
+    }
+}
+
+/// Scores a session; with a [`Tally`] to fill, also keeps what re-scoring one question needs.
+fn score_with<'b>(
+    bank: &'b QuestionBank,
+    session: &Session,
+    mut tally: Option<&mut Tally<'b>>,
+) -> Results<'b> {
+    let thresholds = &bank.profile.thresholds;
+    let scoping = session.resolved_scoping(bank);
+    let target_level = session.target.level();
 
     let mut categories = Vec::new();
     let mut questions = Vec::with_capacity(bank.questions().size_hint().0);
@@ -601,122 +811,59 @@ pub fn score<'b>(bank: &'b QuestionBank, session: &Session) -> Results<'b> {
 
     for category in Category::ALL {
         let in_scope = session.in_scope(category);
-        let mut cat_sum = WeightedSum::default();
-        let mut cat_completion = Completion::default();
-        let mut critical = 0;
-        let mut critical_min_level: Option<u8> = None;
-        let mut open = Open::default();
+        // Where the category's result goes, if it is in scope.
+        let at = categories.len();
+        let mut totals = Totals::default();
         let mut sections = Vec::new();
+        let mut tallied = Vec::new();
 
         // The category's own questions and those shared with it (see
         // `QuestionBank::category_sections`).
         for section in bank.category_sections(category) {
-            let mut sum = WeightedSum::default();
-            let mut sec_completion = Completion::default();
+            let mut section_totals = Totals::default();
+            let mut counted = Vec::new();
             for member in &section.members {
                 let question = member.question;
                 let record = session.records.get(&question.id);
                 let answer = record.and_then(|r| r.answer);
                 let applies = session.applies_in(question, category, &scoping);
-                let status = status_of(applies, answer);
-                let pts = match status {
-                    QuestionStatus::Scored { .. } => answer.and_then(|a| points(a, thresholds)),
-                    _ => None,
-                };
                 // A question is listed, ranked as a gap and followed up once, where it is
                 // written, even when it counts only in a category it is shared with.
                 if !member.shared {
                     matched += usize::from(record.is_some());
-                    let status = if applies {
-                        status
-                    } else {
-                        status_of(session.applies(question, &scoping), answer)
-                    };
-                    let pts = match status {
-                        QuestionStatus::Scored { .. } => answer.and_then(|a| points(a, thresholds)),
-                        _ => None,
-                    };
-                    // Listed under its own category, or the first one it is shared with that
-                    // is in scope when its own is not.
-                    let shown = question
-                        .categories()
-                        .find(|c| session.in_scope(*c))
-                        .unwrap_or(question.category);
-                    questions.push(QuestionScore {
-                        id: &question.id,
-                        category: shown,
-                        stage: question.stage,
-                        weight: question.weight,
-                        critical: question.critical,
-                        status,
-                        points: pts,
+                    let listing = listed(
+                        question,
+                        applies,
+                        record,
+                        session,
+                        &scoping,
+                        thresholds,
+                        target_level,
+                    );
+                    if let Some(tally) = tally.as_deref_mut() {
+                        tally.list(question, questions.len(), applies);
+                    }
+                    questions.push(listing.score);
+                    gaps.extend(listing.gap);
+                    follow_ups.extend(listing.follow_up);
+                    disagreements.extend(listing.disagreement);
+                }
+                section_totals.count(question, applies, answer, thresholds);
+                if in_scope && let Some(tally) = tally.as_deref_mut() {
+                    tally.place(question, at, sections.len(), counted.len());
+                    counted.push(Counted {
+                        question,
+                        applies,
+                        answer,
                     });
-                    if let QuestionStatus::Scored { level, .. } = status
-                        && level < target_level
-                    {
-                        gaps.push(gap(question, shown, answer, level, target_level));
-                    }
-                    if let Some(record) = record
-                        && status != QuestionStatus::Hidden
-                    {
-                        let unknown = answer == Some(Answer::Unknown);
-                        // A flag resolved in the parking lot no longer asks for follow-up.
-                        let flagged = record.discuss_later && !record.resolved;
-                        if unknown || flagged {
-                            follow_ups.push(FollowUp {
-                                question_id: &question.id,
-                                category: shown,
-                                stage: question.stage,
-                                unknown,
-                                flagged,
-                            });
-                        }
-                        if let Some(spread) = record.vote_spread()
-                            && spread >= DISAGREEMENT_SPREAD
-                        {
-                            disagreements.push(Disagreement {
-                                question_id: &question.id,
-                                category: shown,
-                                stage: question.stage,
-                                spread,
-                                median: record.vote_median(),
-                            });
-                        }
-                    }
-                }
-                if !applies {
-                    continue;
-                }
-                sec_completion.applicable += 1;
-                if answer.is_some() {
-                    sec_completion.answered += 1;
-                }
-                if let Some(p) = pts {
-                    sum.add(p, question.weight);
-                }
-                if let QuestionStatus::Scored { level, .. } = status {
-                    if question.critical {
-                        critical += 1;
-                        critical_min_level =
-                            Some(critical_min_level.map_or(level, |m| m.min(level)));
-                    }
-                } else if status == QuestionStatus::Open {
-                    open.count += 1;
-                    open.weight += u64::from(question.weight);
-                    if question.critical {
-                        critical += 1;
-                        open.critical += 1;
-                    }
                 }
             }
-            cat_sum.merge(sum);
-            cat_completion.add(sec_completion);
+            totals.merge(section_totals);
             if in_scope {
-                sections.push(SectionResult {
-                    category,
-                    stage: section.stage,
-                    score: sum.score(),
-                    completion: sec_completion,
+                sections.push(section_totals.section(category, section.stage));
+                tallied.push(SectionTally {
+                    members: counted,
+                    totals: section_totals,
                 });
             }
         }
@@ -725,38 +872,22 @@ pub fn score<'b>(bank: &'b QuestionBank, session: &Session) -> Results<'b> {
             continue;
         }
         let ladder = if category == Category::AiRisk {
-            ai_risk_ladder
+            ai_risk_ladder(&scoping)
         } else {
             Ladder::Soc2
         };
-        let (verdict, pending) = outlook(ladder, cat_sum, critical_min_level, open, thresholds);
-        categories.push(CategoryResult {
-            category,
-            score: cat_sum.score(),
-            verdict,
-            ladder,
-            pending,
-            completion: cat_completion,
-            critical,
-            critical_min_level,
-            sections,
-        });
+        categories.push(totals.category(category, ladder, sections, thresholds));
+        if let Some(tally) = tally.as_deref_mut() {
+            tally.sections.push(tallied);
+        }
     }
 
     // Each applicable question once, however many categories it counts in.
     let mut completion = Completion::default();
     for q in &questions {
-        match q.status {
-            QuestionStatus::Hidden => {}
-            QuestionStatus::Open => completion.applicable += 1,
-            _ => completion.add(Completion {
-                answered: 1,
-                applicable: 1,
-            }),
-        }
+        completion.add(listed_completion(q.status));
     }
-    let scored: Vec<f64> = categories.iter().filter_map(|c| c.score).collect();
-    let overall = (!scored.is_empty()).then(|| scored.iter().sum::<f64>() / scored.len() as f64);
+    let (overall, overall_basis) = overall_score(&categories);
     let (verdict, pending) = overall_verdict(&categories);
 
     rank_gaps(&mut gaps);
@@ -773,12 +904,15 @@ pub fn score<'b>(bank: &'b QuestionBank, session: &Session) -> Results<'b> {
     } else {
         Vec::new()
     };
+    if let Some(tally) = tally {
+        tally.scoping = scoping;
+    }
 
     Results {
         target: session.target,
         target_level,
         overall,
-        overall_basis: scored.len(),
+        overall_basis,
         verdict,
         pending,
         completion,
@@ -789,6 +923,28 @@ pub fn score<'b>(bank: &'b QuestionBank, session: &Session) -> Results<'b> {
         disagreements,
         orphaned,
     }
+}
+
+/// What one listed question adds to the overall completion.
+fn listed_completion(status: QuestionStatus) -> Completion {
+    match status {
+        QuestionStatus::Hidden => Completion::default(),
+        QuestionStatus::Open => Completion {
+            answered: 0,
+            applicable: 1,
+        },
+        _ => Completion {
+            answered: 1,
+            applicable: 1,
+        },
+    }
+}
+
+/// The overall score, the plain mean of the category scores, and how many it is the mean of.
+fn overall_score(categories: &[CategoryResult]) -> (Option<f64>, usize) {
+    let scored: Vec<f64> = categories.iter().filter_map(|c| c.score).collect();
+    let overall = (!scored.is_empty()).then(|| scored.iter().sum::<f64>() / scored.len() as f64);
+    (overall, scored.len())
 }
 
 /// The overall SOC 2 verdict from the categories on the SOC 2 ladder: the weakest of them,

@@ -32,7 +32,6 @@ use super::{
     check_id, is_valid_id,
 };
 use crate::content::Bank;
-use crate::domain::questionnaire::QuestionBank;
 use crate::domain::scoring;
 use crate::domain::session::{Session, validate_name};
 use std::fs::{self, File};
@@ -806,14 +805,14 @@ impl SessionStore for FileStore {
         &self,
         lock: &SessionLock,
         session: &Session,
-        bank: &QuestionBank,
+        content_hash: &str,
         summary: &Summary,
     ) -> Result<(), StoreError> {
         let (stamp, text) = self.save_locked(lock, session)?;
         // Made in the tick the session changed: listing checks it against the file's bytes
         // until the session has settled (see `summary`).
         let record = summary::Record {
-            bank: bank.content_hash.clone(),
+            bank: content_hash.to_string(),
             session: stamp,
             digest: summary::digest(text.as_bytes()),
             settled: false,

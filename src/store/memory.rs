@@ -1,12 +1,13 @@
 //! Sessions kept in memory, for tests of everything above the store. It follows the same rules
 //! as the file store (locks, names, ids) and can be told to fail saves, to test how callers
-//! handle a full disk.
+//! handle a full disk. Its saves cost nothing, so the open session is saved on the caller's
+//! thread unless it is told to save in the background like the file store.
 
 use super::{Held, ListEntry, Position, Revision, SessionLock, SessionStore, StoreError, check_id};
 use crate::domain::session::{Session, validate_name};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 /// An in-memory store; clones share the same sessions.
 #[derive(Debug, Clone, Default)]
@@ -17,6 +18,57 @@ pub struct MemoryStore {
     saves: Arc<Mutex<usize>>,
     positions: Arc<Mutex<BTreeMap<String, Position>>>,
     revisions: Arc<Mutex<BTreeMap<String, u128>>>,
+    background: Arc<Mutex<bool>>,
+    hold: Arc<(Mutex<Hold>, Condvar)>,
+}
+
+/// Saves held back by a [`SaveGate`].
+#[derive(Debug, Default)]
+struct Hold {
+    /// Saves wait until let through.
+    holding: bool,
+    /// Saves that may still go through.
+    permits: usize,
+    /// Saves waiting now.
+    waiting: usize,
+}
+
+/// Holds every save of a [`MemoryStore`] back until it is let through, as a slow disk would:
+/// for tests of what happens while a save runs. Dropping it lets every save through.
+#[derive(Debug)]
+pub struct SaveGate {
+    hold: Arc<(Mutex<Hold>, Condvar)>,
+}
+
+impl SaveGate {
+    /// How many saves are waiting at the gate.
+    pub fn waiting(&self) -> usize {
+        guard(&self.hold.0).waiting
+    }
+
+    /// Waits until `count` saves are waiting at the gate.
+    pub fn wait_for(&self, count: usize) {
+        let (hold, changed) = &*self.hold;
+        let mut held = guard(hold);
+        while held.waiting < count {
+            held = changed
+                .wait(held)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+    }
+
+    /// Lets one save through.
+    pub fn let_one_through(&self) {
+        guard(&self.hold.0).permits += 1;
+        self.hold.1.notify_all();
+    }
+}
+
+impl Drop for SaveGate {
+    fn drop(&mut self) {
+        guard(&self.hold.0).holding = false;
+        self.hold.1.notify_all();
+    }
 }
 
 fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -32,6 +84,41 @@ impl MemoryStore {
     /// Makes every following save fail (as a full disk would) until called with false.
     pub fn fail_saves(&self, failing: bool) {
         *guard(&self.failing) = failing;
+    }
+
+    /// Makes the open session be saved on a thread of its own, as with the file store.
+    pub fn save_in_background(&self, background: bool) {
+        *guard(&self.background) = background;
+    }
+
+    /// Holds saves back until the gate lets them through (or is dropped).
+    pub fn hold_saves(&self) -> SaveGate {
+        *guard(&self.hold.0) = Hold {
+            holding: true,
+            ..Hold::default()
+        };
+        SaveGate {
+            hold: Arc::clone(&self.hold),
+        }
+    }
+
+    /// Waits at the gate, if saves are held.
+    fn pass_gate(&self) {
+        let (hold, changed) = &*self.hold;
+        let mut held = guard(hold);
+        if !held.holding {
+            return;
+        }
+        held.waiting += 1;
+        changed.notify_all();
+        while held.holding && held.permits == 0 {
+            held = changed
+                .wait(held)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+        held.permits = held.permits.saturating_sub(1);
+        held.waiting -= 1;
+        changed.notify_all();
     }
 
     /// How many saves succeeded so far.
@@ -140,6 +227,7 @@ impl SessionStore for MemoryStore {
 
     fn save(&self, lock: &SessionLock, session: &Session) -> Result<(), StoreError> {
         self.check_lock(lock, &session.id)?;
+        self.pass_gate();
         self.write(session)
     }
 
@@ -162,6 +250,10 @@ impl SessionStore for MemoryStore {
 
     fn position(&self, id: &str) -> Option<Position> {
         guard(&self.positions).get(id).cloned()
+    }
+
+    fn saves_in_background(&self) -> bool {
+        *guard(&self.background)
     }
 
     fn revision(&self, id: &str) -> Option<Revision> {

@@ -13,17 +13,18 @@ mod memory;
 mod nofollow;
 pub mod prework;
 mod summary;
+mod writer;
 
 pub use bank_cache::BankCache;
 pub use error::StoreError;
 pub use file::FileStore;
 pub use format::{DecodeError, SCHEMA_VERSION, decode, encode};
-pub use memory::MemoryStore;
+pub use memory::{MemoryStore, SaveGate};
 pub use nofollow::{Exposure, NotAFile, kind_of as file_kind};
 pub use summary::{CategorySummary, SUMMARY_VERSION, Summary};
+pub use writer::{Outcome as SaveOutcome, Patch, SessionWriter};
 
 use crate::content::Bank;
-use crate::domain::questionnaire::QuestionBank;
 use crate::domain::scoring;
 use crate::domain::session::Session;
 use jiff::Timestamp;
@@ -109,8 +110,8 @@ impl Drop for SessionLock {
     }
 }
 
-/// Keeps sessions.
-pub trait SessionStore {
+/// Keeps sessions. A store is shared with the thread that saves the open session.
+pub trait SessionStore: Send + Sync {
     /// Every session in the store, sorted by id; unreadable ones carry their error.
     fn list(&self) -> Result<Vec<ListEntry>, StoreError>;
 
@@ -145,17 +146,24 @@ pub trait SessionStore {
             .collect())
     }
 
-    /// Saves a session like [`SessionStore::save`] and keeps its summary, scored with
-    /// `bank`, for listing; stores without summaries just save.
+    /// Saves a session like [`SessionStore::save`] and keeps its summary, scored with the
+    /// questionnaires whose content hash is `content_hash`, for listing; stores without
+    /// summaries just save.
     fn save_with_summary(
         &self,
         lock: &SessionLock,
         session: &Session,
-        bank: &QuestionBank,
+        content_hash: &str,
         summary: &Summary,
     ) -> Result<(), StoreError> {
-        let _ = (bank, summary);
+        let _ = (content_hash, summary);
         self.save(lock, session)
+    }
+
+    /// Whether the open session is best saved on a thread of its own (see
+    /// [`SessionWriter`]), so that the screen never waits for the disk.
+    fn saves_in_background(&self) -> bool {
+        true
     }
 
     /// Records where the facilitator is in a session opened for writing with this lock.

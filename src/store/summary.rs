@@ -362,7 +362,7 @@ mod tests {
         let bank = crate::content::builtin().unwrap();
         let summary = Summary::of(&opened, &scoring::score(bank, &opened));
         store
-            .save_with_summary(&lock, &opened, bank, &summary)
+            .save_with_summary(&lock, &opened, &bank.content_hash, &summary)
             .unwrap();
         let path = store.summary_path(&session.id);
         let stamp = Stamp::of(&std::fs::symlink_metadata(store.path(&session.id)).unwrap());

@@ -27,11 +27,14 @@ use crate::content::Bank;
 use crate::domain::merge::{self, Contribution, MergeOptions};
 use crate::domain::questionnaire::{Question, QuestionBank};
 use crate::domain::scale::Answer;
-use crate::domain::scoring;
+use crate::domain::scoring::{self, Tally};
 use crate::domain::session::Session;
 use crate::report::{self, Format, Options, ReportError, Template};
 use crate::store::prework::{self as prework_files, Document as FileDocument, PreworkFileError};
-use crate::store::{Position, SessionStore, StoreError, Summary, new_session_id};
+use crate::store::{
+    Position, SaveOutcome, SessionLock, SessionStore, SessionWriter, StoreError, Summary,
+    new_session_id,
+};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use ratatui::crossterm::event::KeyEvent;
@@ -162,7 +165,7 @@ struct ExportTask {
 pub struct App<'b> {
     /// The active questions; the built-in ones are decoded when first needed.
     pub bank: &'b Bank<'b>,
-    store: Box<dyn SessionStore>,
+    store: Arc<dyn SessionStore>,
     /// The active key bindings.
     pub keymap: Keymap,
     /// The active theme.
@@ -188,6 +191,10 @@ pub struct App<'b> {
     pub exit: Exit,
     /// The changes the last successful save did not include, described for people.
     pub unsaved_changes: Vec<String>,
+    /// For each of [`App::unsaved_changes`], the hand-over to the writer that includes it.
+    unsaved_handovers: Vec<u64>,
+    /// The number of the last hand-over to the open session's writer.
+    handed: u64,
     export_task: Option<ExportTask>,
     /// The terminal's size, once known; below the minimum only quit and help act.
     size: Option<(u16, u16)>,
@@ -227,7 +234,7 @@ impl<'b> App<'b> {
     ) -> App<'b> {
         App {
             bank,
-            store,
+            store: Arc::from(store),
             keymap,
             theme,
             clock,
@@ -241,6 +248,8 @@ impl<'b> App<'b> {
             export_patience: EXPORT_PATIENCE,
             exit: Exit::Saved,
             unsaved_changes: Vec::new(),
+            unsaved_handovers: Vec::new(),
+            handed: 0,
             export_task: None,
             size: None,
             running: true,
@@ -339,7 +348,51 @@ impl<'b> App<'b> {
             keymap_path: &self.keymap_path,
             save_error: self.save_error.as_deref(),
             unsaved: &self.unsaved_changes,
+            saving: !self.unsaved_changes.is_empty(),
             today: self.today(),
+        }
+    }
+
+    /// Whether changes handed to the writer are still being written.
+    pub fn saving(&self) -> bool {
+        self.writer().is_some_and(SessionWriter::busy)
+    }
+
+    /// Waits until every change handed to the writer is written or has failed, and takes in
+    /// how it went (the status line, the unsaved changes).
+    pub fn wait_for_saves(&mut self) {
+        if let Some(outcome) = self.writer().map(SessionWriter::wait) {
+            self.take_outcome(outcome);
+        }
+    }
+
+    /// The writer of the open session, when this process may save it.
+    fn writer(&self) -> Option<&SessionWriter> {
+        match &self.open.as_ref()?.document {
+            Document::Stored { writer, .. } => writer.as_ref(),
+            Document::Prework { .. } => None,
+        }
+    }
+
+    /// Takes in how the saves handed over so far went, without waiting.
+    fn poll_saves(&mut self) {
+        if let Some(outcome) = self.writer().map(SessionWriter::outcome) {
+            self.take_outcome(outcome);
+        }
+    }
+
+    /// Takes in a save's outcome: a failure is shown until a later save works; the changes a
+    /// successful save included are no longer unsaved.
+    fn take_outcome(&mut self, outcome: SaveOutcome) {
+        match outcome.error {
+            Some(problem) => self.save_error = Some(problem),
+            None => {
+                self.save_error = None;
+                let mut handovers = self.unsaved_handovers.iter();
+                self.unsaved_changes
+                    .retain(|_| handovers.next().is_some_and(|h| *h > outcome.through));
+                self.unsaved_handovers.retain(|h| *h > outcome.through);
+            }
         }
     }
 
@@ -364,6 +417,7 @@ impl<'b> App<'b> {
             unsaved_changes,
             ..
         } = self;
+        let saving = !unsaved_changes.is_empty();
         let view = View {
             bank,
             open: open.as_ref(),
@@ -374,6 +428,7 @@ impl<'b> App<'b> {
             keymap_path,
             save_error: save_error.as_deref(),
             unsaved: unsaved_changes,
+            saving,
             today,
         };
         (layers, view)
@@ -413,6 +468,7 @@ impl<'b> App<'b> {
         if by_user {
             self.message = None;
         }
+        self.poll_saves();
         let before = self.cursor();
         match action {
             Action::ForceQuit | Action::Quit => self.quit(),
@@ -484,7 +540,7 @@ impl<'b> App<'b> {
     fn go_home(&mut self) {
         self.open = None;
         self.save_error = None;
-        self.unsaved_changes.clear();
+        self.forget_unsaved();
         self.layers.clear();
         let home = self.home_state(None);
         self.layers.push(Layer::Screen(Screen::Home(home)));
@@ -628,7 +684,7 @@ impl<'b> App<'b> {
             Effect::Overwrite(pending) => self.overwrite(pending),
             Effect::CancelExport => self.cancel_export(),
             Effect::RetrySave(leaving) => {
-                self.save();
+                self.save_and_wait();
                 match &self.save_error {
                     None => self.leave(leaving),
                     Some(problem) => {
@@ -719,20 +775,25 @@ impl<'b> App<'b> {
 
     // ----- the open session -----------------------------------------------------------------
 
-    /// Saves the open session; a failure is kept for the status line, and the in-memory
-    /// session stays as it is so that the next save can write it.
+    /// Saves the open session: a stored session is handed to its writer, which writes it
+    /// without holding up the next frame (its outcome is taken in at the next action or tick);
+    /// a pre-work file is written at once. A failure is kept for the status line, and the
+    /// in-memory session stays as it is so that the next save can write it.
     fn save(&mut self) {
         self.unsaved = false;
         self.moved = false;
         let Some(open) = &mut self.open else { return };
         let result = match &mut open.document {
             Document::Stored {
-                lock: Some(lock), ..
+                writer: Some(writer),
+                ..
             } => {
+                let patch = open.unsent.take(&open.session);
                 let summary = Summary::of(&open.session, &open.results);
-                self.store
-                    .save_with_summary(lock, &open.session, self.bank, &summary)
-                    .map_err(|e| e.to_string())
+                self.handed = writer.hand_over(patch, summary);
+                // The memory store of tests writes during the hand-over.
+                let outcome = writer.outcome();
+                return self.take_outcome(outcome);
             }
             Document::Prework {
                 prework,
@@ -742,15 +803,28 @@ impl<'b> App<'b> {
                 prework.take_answers(&open.session);
                 prework_files::save(lock, prework).map_err(|e| e.to_string())
             }
-            Document::Stored { lock: None, .. } | Document::Prework { lock: None, .. } => return,
+            Document::Stored { writer: None, .. } | Document::Prework { lock: None, .. } => return,
         };
         match result {
             Ok(()) => {
                 self.save_error = None;
-                self.unsaved_changes.clear();
+                self.forget_unsaved();
             }
             Err(e) => self.save_error = Some(e),
         }
+    }
+
+    /// Saves and waits until the save is written: for a retry, and before the session is
+    /// left. Without new changes the session is written again as it is.
+    fn save_and_wait(&mut self) {
+        self.save();
+        self.wait_for_saves();
+    }
+
+    /// No change waits to be saved any more (saved, or given up with the session).
+    fn forget_unsaved(&mut self) {
+        self.unsaved_changes.clear();
+        self.unsaved_handovers.clear();
     }
 
     /// Applies a change to the open session, stamps it and marks it for saving. Refused, with
@@ -776,16 +850,16 @@ impl<'b> App<'b> {
         }
         let before = Part::of(&open.session, &edit);
         edit.apply(self.bank, &mut open.session, now);
+        open.session.updated = now;
+        rescore(self.bank, open, &before);
+        if matches!(edit, Edit::Setup(_)) {
+            open.nav = Nav::of(self.bank, &open.session, &open.document);
+        }
         open.history.record(Change {
             description: edit.describe(),
             before,
             after: Part::of(&open.session, &edit),
         });
-        open.session.updated = now;
-        open.results = scoring::score(self.bank, &open.session);
-        if matches!(edit, Edit::Setup(_)) {
-            open.nav = Nav::of(self.bank, &open.session, &open.document);
-        }
         let (layers, view) = self.split();
         for layer in layers.iter_mut() {
             layer.session_changed(&view);
@@ -801,7 +875,7 @@ impl<'b> App<'b> {
         match self.store.open(id) {
             Ok((session, lock)) => {
                 let document = Document::Stored {
-                    lock: Some(lock),
+                    writer: Some(self.writer_for(lock, &session)),
                     watch: None,
                 };
                 self.start_workshop(session, document);
@@ -847,7 +921,7 @@ impl<'b> App<'b> {
                     position: None,
                 };
                 let document = Document::Stored {
-                    lock: None,
+                    writer: None,
                     watch: Some(watch),
                 };
                 self.start_workshop(session, document);
@@ -886,8 +960,9 @@ impl<'b> App<'b> {
         let description = change.description.clone();
         let question = change.before.question().map(str::to_string);
         let scope = change.before.changes_scope();
+        let part = change.before.clone();
         open.session.updated = now;
-        open.results = scoring::score(self.bank, &open.session);
+        rescore(self.bank, open, &part);
         if scope {
             open.nav = Nav::of(self.bank, &open.session, &open.document);
         }
@@ -911,10 +986,20 @@ impl<'b> App<'b> {
         self.info(format!("{done}: {description}. {key} {again} it."));
     }
 
-    /// Remembers a change until a save includes it.
+    /// Remembers a change until a save includes it: the next hand-over to the writer.
     fn note_unsaved(&mut self, change: String) {
-        if !self.unsaved_changes.contains(&change) {
-            self.unsaved_changes.push(change);
+        let handover = self.handed + 1;
+        match self.unsaved_changes.iter().position(|c| *c == change) {
+            // Made again: saved with the newer hand-over.
+            Some(at) => {
+                if let Some(handed) = self.unsaved_handovers.get_mut(at) {
+                    *handed = handover;
+                }
+            }
+            None => {
+                self.unsaved_changes.push(change);
+                self.unsaved_handovers.push(handover);
+            }
         }
     }
 
@@ -957,9 +1042,19 @@ impl<'b> App<'b> {
         }
     }
 
+    /// The writer of a session opened for writing, holding its lock.
+    fn writer_for(&self, lock: SessionLock, session: &Session) -> SessionWriter {
+        SessionWriter::new(
+            Arc::clone(&self.store),
+            lock,
+            session.clone(),
+            self.bank.content_hash().to_string(),
+        )
+    }
+
     fn start_workshop(&mut self, session: Session, document: Document) {
         let nav = Nav::of(self.bank, &session, &document);
-        let results = scoring::score(self.bank, &session);
+        let (results, tally) = Tally::score(self.bank, &session);
         // Back where it was left; else at the first question not answered yet.
         let cursor = session
             .last_question
@@ -982,17 +1077,19 @@ impl<'b> App<'b> {
         let prework = matches!(document, Document::Prework { .. });
         let usage = match &document {
             Document::Prework { .. } => Use::Prework,
-            Document::Stored { lock: None, .. } => Use::Viewing,
+            Document::Stored { writer: None, .. } => Use::Viewing,
             Document::Stored { .. } => Use::Workshop,
         };
         self.position = None;
         self.save_error = None;
-        self.unsaved_changes.clear();
+        self.forget_unsaved();
         self.open = Some(OpenSession {
             session,
             document,
             nav,
             results,
+            tally,
+            unsent: Default::default(),
             pending_time: Duration::ZERO,
             pending_triage: Duration::ZERO,
             section,
@@ -1020,7 +1117,7 @@ impl<'b> App<'b> {
         match self.store.create(&session) {
             Ok(lock) => {
                 let document = Document::Stored {
-                    lock: Some(lock),
+                    writer: Some(self.writer_for(lock, &session)),
                     watch: None,
                 };
                 self.start_workshop(session, document);
@@ -1052,7 +1149,7 @@ impl<'b> App<'b> {
         match self.store.create(&session) {
             Ok(lock) => {
                 let document = Document::Stored {
-                    lock: Some(lock),
+                    writer: Some(self.writer_for(lock, &session)),
                     watch: None,
                 };
                 self.start_workshop(session, document);
@@ -1089,6 +1186,8 @@ impl<'b> App<'b> {
         if self.unsaved || self.save_error.is_some() || self.moved {
             self.save();
         }
+        // Whatever the writer still has in hand is written before anything is decided.
+        self.wait_for_saves();
     }
 
     /// Adds the time spent on the current section to the session; true when something was
@@ -1171,6 +1270,7 @@ impl<'b> App<'b> {
 
     fn tick(&mut self, elapsed: Duration) {
         self.poll_export(Duration::ZERO);
+        self.poll_saves();
         // Notes are saved a moment after the last keystroke.
         if let Some(Popup::Notes(notes)) = self.layers.last_mut().and_then(Layer::popup_mut)
             && let Some(edit) = notes.tick(elapsed)
@@ -1235,28 +1335,22 @@ impl<'b> App<'b> {
             return;
         }
         let Some(OpenSession {
-            document: Document::Stored {
-                lock: Some(lock), ..
-            },
+            document:
+                Document::Stored {
+                    writer: Some(writer),
+                    ..
+                },
             ..
-        }) = &self.open
+        }) = &mut self.open
         else {
             return;
         };
-        // Following is a convenience: a position that cannot be written is tried again at
-        // the next move and never gets in the way of the workshop.
-        if self
-            .store
-            .save_position(
-                lock,
-                &Position {
-                    question: question.clone(),
-                },
-            )
-            .is_ok()
-        {
-            self.position = Some(question);
-        }
+        // Following is a convenience: the writer tries a position that cannot be written again
+        // with its next save, and never lets it get in the way of the workshop.
+        writer.position(Position {
+            question: question.clone(),
+        });
+        self.position = Some(question);
     }
 
     /// A read-only window takes in the saves of the process that holds the session: the
@@ -1286,7 +1380,7 @@ impl<'b> App<'b> {
             .map(|q| q.id.clone());
         let Some(open) = &mut self.open else { return };
         open.nav = Nav::of(self.bank, &session, &open.document);
-        open.results = scoring::score(self.bank, &session);
+        (open.results, open.tally) = Tally::score(self.bank, &session);
         open.session = session;
         let (follow, paused) = match &mut open.document {
             Document::Stored {
@@ -1628,6 +1722,20 @@ impl<'b> App<'b> {
             state.failed(problem.clone());
         }
         self.error(problem);
+    }
+}
+
+/// Takes in a change to a part of the open session: re-scores only the questions whose records
+/// it holds (everything, when it may have touched anything) and notes it for the writer.
+fn rescore<'b>(bank: &'b QuestionBank, open: &mut OpenSession<'b>, part: &Part) {
+    open.unsent.touched(part);
+    match part.questions() {
+        // Planned minutes: no score changes.
+        Some(questions) if questions.is_empty() => {}
+        Some(questions) => open
+            .tally
+            .rescore(bank, &open.session, &mut open.results, &questions),
+        None => (open.results, open.tally) = Tally::score(bank, &open.session),
     }
 }
 

@@ -101,6 +101,17 @@ impl Part {
         }
     }
 
+    /// The questions whose records this part is: None for a part that is more than records
+    /// (the whole session); empty for one that holds none (planned minutes).
+    pub fn questions(&self) -> Option<Vec<&str>> {
+        match self {
+            Part::Record(question, _) => Some(vec![question.as_str()]),
+            Part::Records(records) => Some(records.iter().map(|(q, _)| q.as_str()).collect()),
+            Part::Agenda(..) | Part::TriageMinutes(_) => Some(Vec::new()),
+            Part::Whole(_) => None,
+        }
+    }
+
     /// Whether putting this part back changes which questions apply.
     pub fn changes_scope(&self) -> bool {
         matches!(self, Part::Whole(_))

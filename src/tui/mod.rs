@@ -62,6 +62,10 @@ use theme::{Theme, ThemeName};
 /// How long to wait for a key before the timer and the notes debounce get a tick.
 const TICK: Duration = Duration::from_millis(250);
 
+/// How long to wait for a key while a save is being written, so that its outcome (a failure
+/// above all) shows as soon as it is known.
+const SAVING_TICK: Duration = Duration::from_millis(10);
+
 /// The environment variable naming the theme (dark, light, high-contrast).
 pub const THEME_ENV: &str = "AIREADY_THEME";
 
@@ -175,9 +179,15 @@ pub fn run(
     } else {
         app.exit.clone()
     };
+    if !std::io::stdin().is_terminal() {
+        // The terminal hung up (a draw may have failed on it first). It can be neither
+        // restored nor written to, and ratatui's clean-up would print its failure and abort:
+        // the terminal is left as it is. What was unsaved went to a rescue copy.
+        std::mem::forget(terminal);
+        return Ok(ExitCode::from(128 + HANG_UP));
+    }
     let restored = ratatui::try_restore();
     if let Some(report) = exit.report() {
-        // After a hang-up there may be nobody to read this; the rescue copy is there anyway.
         let _ = write!(std::io::stderr(), "{report}");
     }
     result?;
@@ -287,6 +297,72 @@ fn handle(app: &mut App, event: Event) {
     }
 }
 
+/// The signal number a hang-up is reported with, as if SIGHUP had come (1 on every Unix).
+const HANG_UP: u8 = 1;
+
+/// What the terminal's input holds after a wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Input {
+    /// Keys, a resize or a signal may be waiting: crossterm is asked.
+    Maybe,
+    /// Nothing came before the tick.
+    Nothing,
+    /// The terminal is gone: its window was closed or the connection dropped.
+    HungUp,
+}
+
+/// Waits until the terminal has input, a signal arrives or `timeout` passes, reading nothing.
+///
+/// crossterm's reader loops for ever on a terminal that has hung up (each read returns at once
+/// with nothing), and a SIGHUP does not always come (a window closed under a multiplexer whose
+/// shell has gone), so the hang-up is seen here before crossterm is asked. A signal ends the
+/// wait (poll is never restarted), so a resize is not delayed and a stop request is seen.
+#[cfg(unix)]
+fn wait_for_input(timeout: Duration) -> std::io::Result<Input> {
+    match poll_terminal(timeout) {
+        // A signal ended the wait: a resize for crossterm to report, or a request to stop for
+        // the loop. The terminal is looked at once more, since a hang-up sends a signal too.
+        Err(rustix::io::Errno::INTR) => match poll_terminal(Duration::ZERO) {
+            Ok(Input::HungUp) => Ok(Input::HungUp),
+            Ok(_) | Err(rustix::io::Errno::INTR) => Ok(Input::Maybe),
+            Err(error) => Err(error.into()),
+        },
+        other => other.map_err(Into::into),
+    }
+}
+
+/// One poll of the terminal's input (standard input, which crossterm reads).
+#[cfg(unix)]
+fn poll_terminal(timeout: Duration) -> rustix::io::Result<Input> {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    let stdin = std::io::stdin();
+    let mut fds = [PollFd::new(&stdin, PollFlags::IN)];
+    let timeout = Timespec::try_from(timeout).unwrap_or(Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    });
+    Ok(match poll(&mut fds, Some(&timeout))? {
+        0 => Input::Nothing,
+        _ if fds[0]
+            .revents()
+            .intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL) =>
+        {
+            Input::HungUp
+        }
+        _ => Input::Maybe,
+    })
+}
+
+/// Without Unix poll, crossterm waits; a hang-up ends the program through its error.
+#[cfg(not(unix))]
+fn wait_for_input(timeout: Duration) -> std::io::Result<Input> {
+    Ok(if event::poll(timeout)? {
+        Input::Maybe
+    } else {
+        Input::Nothing
+    })
+}
+
 /// In debug builds, set to make the program panic after its first frame, so that tests can
 /// check that a panic leaves the terminal usable.
 #[cfg(debug_assertions)]
@@ -294,6 +370,7 @@ pub const PANIC_TEST_ENV: &str = "AIREADY_TEST_PANIC";
 
 fn event_loop(terminal: &mut Terminal, app: &mut App, stop: &AtomicUsize) -> Result<(), TuiError> {
     let mut last = Instant::now();
+    let mut backlog = false;
     let size = terminal.size()?;
     app.resize(size.width, size.height);
     while app.running() {
@@ -309,15 +386,36 @@ fn event_loop(terminal: &mut Terminal, app: &mut App, stop: &AtomicUsize) -> Res
         if std::env::var_os(PANIC_TEST_ENV).is_some() {
             panic!("panic requested by {PANIC_TEST_ENV} (a test of terminal restoration)");
         }
-        if event::poll(TICK)? {
-            handle(app, event::read()?);
+        // After a full batch, events crossterm has read but not handed out yet may wait,
+        // which the terminal does not show: the wait is skipped.
+        let wait = match (backlog, app.saving()) {
+            (true, _) => Duration::ZERO,
+            (false, true) => SAVING_TICK,
+            (false, false) => TICK,
+        };
+        let mut input = wait_for_input(wait)?;
+        if backlog && input == Input::Nothing {
+            input = Input::Maybe;
+        }
+        let mut handled = 0;
+        if input == Input::Maybe {
             // Keys typed (or pasted) faster than frames are drawn are taken together.
-            let mut queued = 0;
-            while queued < MAX_QUEUED && app.running() && event::poll(Duration::ZERO)? {
+            while handled < MAX_QUEUED && app.running() && event::poll(Duration::ZERO)? {
                 handle(app, event::read()?);
-                queued += 1;
+                handled += 1;
+                // Handling a key can take a while (a merge, a retry that waits for the disk);
+                // crossterm is not asked again if the terminal hung up meanwhile.
+                if wait_for_input(Duration::ZERO)? == Input::HungUp {
+                    input = Input::HungUp;
+                    break;
+                }
             }
         }
+        if input == Input::HungUp {
+            app.terminate();
+            break;
+        }
+        backlog = handled == MAX_QUEUED;
         let now = Instant::now();
         app.dispatch(Action::Tick(now - last));
         last = now;

@@ -6,10 +6,12 @@ use crate::domain::framework::{Category, Stage};
 use crate::domain::prework::Prework;
 use crate::domain::questionnaire::{Question, QuestionBank};
 use crate::domain::scoring::Results;
+use crate::domain::scoring::Tally;
 use crate::domain::session::Session;
 use crate::store::prework::PreworkLock;
-use crate::store::{Revision, SessionLock};
+use crate::store::{Patch, Revision, SessionWriter};
 use crate::tui::history::History;
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -25,8 +27,8 @@ pub const FOLLOW_MESSAGE: &str = "Read-only: this window follows the facilitator
 pub enum Document {
     /// A session in the store.
     Stored {
-        /// The right to save; None when shown read-only.
-        lock: Option<SessionLock>,
+        /// What saves it, holding the session's lock; None when shown read-only.
+        writer: Option<SessionWriter>,
         /// For a read-only session: the stored state last shown, to notice saves by the
         /// process that holds it.
         watch: Option<Watch>,
@@ -222,6 +224,38 @@ pub fn first_unconfirmed(
     })
 }
 
+/// The parts of the open session changed since it was last handed to its writer: some
+/// records, or (after a change that can touch anything, such as the setup) the whole session.
+/// Everything else a change can touch (time, position, agenda) goes with every hand-over.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Unsent {
+    records: BTreeSet<String>,
+    whole: bool,
+}
+
+impl Unsent {
+    /// Notes the parts a change touched, given as [`Part`](crate::tui::history::Part) of it.
+    pub fn touched(&mut self, part: &crate::tui::history::Part) {
+        match part.questions() {
+            Some(questions) => {
+                self.records
+                    .extend(questions.into_iter().map(str::to_string));
+            }
+            None => self.whole = true,
+        }
+    }
+
+    /// The patch that brings the writer's copy up to `session`; nothing is unsent afterwards.
+    pub fn take(&mut self, session: &Session) -> Patch {
+        let unsent = std::mem::take(self);
+        if unsent.whole {
+            Patch::whole(session)
+        } else {
+            Patch::parts(session, unsent.records.iter().map(String::as_str))
+        }
+    }
+}
+
 /// The session a re-assessment started from, scored, for the deltas on the results screen.
 #[derive(Debug)]
 pub struct Baseline<'b> {
@@ -240,8 +274,12 @@ pub struct OpenSession<'b> {
     pub document: Document,
     /// Its questions, in the order they are asked.
     pub nav: Nav,
-    /// Scores, recomputed after every change.
+    /// Scores, brought up to date after every change.
     pub results: Results<'b>,
+    /// What re-scoring only the questions a change touched needs.
+    pub tally: Tally<'b>,
+    /// What changed since the session was last handed to its writer.
+    pub unsent: Unsent,
     /// Time on the current section not yet written to the session.
     pub pending_time: Duration,
     /// Time with the triage agenda's order active, not yet written to the session.
@@ -259,7 +297,7 @@ impl OpenSession<'_> {
     /// file), or this window follows the facilitator.
     pub fn read_only(&self) -> bool {
         match &self.document {
-            Document::Stored { lock, .. } => lock.is_none(),
+            Document::Stored { writer, .. } => writer.is_none(),
             Document::Prework { lock, .. } => lock.is_none(),
         }
     }

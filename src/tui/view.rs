@@ -32,6 +32,8 @@ pub struct View<'a> {
     pub save_error: Option<&'a str>,
     /// The changes the last successful save did not include, described for people.
     pub unsaved: &'a [String],
+    /// Changes are waiting for a save to include them (being written, or failed).
+    pub saving: bool,
     /// Today, where the facilitator is: for due dates.
     pub today: Date,
 }

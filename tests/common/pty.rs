@@ -187,3 +187,5 @@ pub const RIGHT: &str = "\x1b[C";
 pub const CTRL_C: &str = "\x03";
 /// Ctrl-S.
 pub const CTRL_S: &str = "\x13";
+/// Ctrl-U.
+pub const CTRL_U: &str = "\x15";

@@ -187,8 +187,9 @@ impl ExportState {
     pub fn context(&self) -> (Context, bool) {
         if self.overwrite.is_some() {
             (Context::Confirm, false)
-        } else if self.focus == ExportField::Path {
-            // The file name is a text field: arrows move in it, as in every other form.
+        } else if self.focus == ExportField::Path && !self.busy {
+            // The file name is a text field: arrows move in it, as in every other form. While
+            // the report is written nothing is typed, so that `q` quits as the popup says.
             (Context::Form, true)
         } else {
             (Context::Export, false)

@@ -154,6 +154,9 @@ impl NotesState {
         } else if view.save_error.is_some() {
             // "Saved" only when the last save worked.
             ("NOT SAVED, see below".to_string(), theme.error)
+        } else if view.saving {
+            // Handed to the writer, not yet known to be on disk.
+            ("saving".to_string(), theme.dim)
         } else {
             ("saved".to_string(), theme.dim)
         };
