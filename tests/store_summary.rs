@@ -331,3 +331,65 @@ fn an_exact_id_reads_that_session_only() {
     // A name goes through the summaries.
     assert_eq!(store.find("Beta").unwrap(), b.id);
 }
+
+/// Tools that copy or restore files (`touch -r`, `rsync -t`, a backup restore) can put the old
+/// modification time back on a changed file: the size or the change time still tells.
+#[test]
+fn a_change_behind_a_restored_modification_time_is_noticed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = FileStore::new(tmp.path().join("data"));
+    let a = stored(&store, "Acme", 3);
+    settle();
+    assert_eq!(listed(&store, bank())[0].name, "Acme");
+    let file = store.path(&a.id);
+    let rewrite = |text: &str| {
+        let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
+        let handle = std::fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(&file)
+            .unwrap();
+        std::io::Write::write_all(&mut &handle, text.as_bytes()).unwrap();
+        handle.set_modified(modified).unwrap();
+        drop(handle);
+        assert_eq!(
+            std::fs::metadata(&file).unwrap().modified().unwrap(),
+            modified
+        );
+    };
+    let text = std::fs::read_to_string(&file).unwrap();
+
+    // Same size, same inode, same modification time: only the change time moved.
+    let same_size = text.replace("name: \"Acme\"", "name: \"Acmf\"");
+    assert_eq!(same_size.len(), text.len());
+    rewrite(&same_size);
+    assert_eq!(listed(&store, bank())[0].name, "Acmf");
+
+    // Another size behind the same modification time.
+    settle();
+    listed(&store, bank());
+    rewrite(&text.replace("name: \"Acme\"", "name: \"Acme Corp\""));
+    assert_eq!(listed(&store, bank())[0].name, "Acme Corp");
+}
+
+/// A summary that claims this session file's very stamps but names another session (copied
+/// over from a hard-linked or restored file) is not believed.
+#[test]
+fn a_summary_naming_another_session_is_not_believed_even_with_matching_stamps() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = FileStore::new(tmp.path().join("data"));
+    let a = stored(&store, "Acme", 3);
+    let b = stored(&store, "Beta", 3);
+    assert_eq!(a.id.len(), b.id.len());
+    settle();
+    let want = listed(&store, bank());
+    let path = summary_file(&store, &a.id);
+    tamper(&path, "Acme", "Zeta");
+    assert_eq!(
+        listed(&store, bank())[0].name,
+        "Zeta",
+        "the summary is read"
+    );
+    tamper(&path, &a.id, &b.id);
+    assert_eq!(listed(&store, bank()), want);
+}
