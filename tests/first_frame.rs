@@ -1,7 +1,8 @@
 //! The first frame on a freshly cleared screen: told that the screen is blank in the text style
 //! (`tui::assume_blank`), the terminal writes far less and the screen ends up the same, cell for
 //! cell, as with a full first frame: text, colours and attributes wherever something shows.
-//! A style that shows on blank cells (a painted background) is left alone.
+//! A style that shows on blank cells (a painted background) is left alone. The screen is
+//! cleared explicitly, since not every terminal clears its alternate screen (or has one).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -9,8 +10,8 @@ mod common;
 
 use aiready::store::MemoryStore;
 use aiready::tui::app::App;
-use aiready::tui::assume_blank;
 use aiready::tui::theme::{Theme, ThemeName};
+use aiready::tui::{assume_blank, enter_screen};
 use common::{app, seed};
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
@@ -135,4 +136,32 @@ fn a_painted_background_is_written_in_full() {
             "{name:?}"
         );
     }
+}
+
+/// A terminal without an alternate screen (the Linux console ignores the request) or with it
+/// turned off (tmux's `alternate-screen off`) still shows the shell's text when the program
+/// starts; the program clears it, so the first frame looks as it does on a fresh screen.
+#[test]
+fn a_screen_not_cleared_by_the_terminal_is_cleared_before_the_first_frame() {
+    let store = MemoryStore::new();
+    seed(&store, "2026-01-01-acme-000001", "Acme support bot", &[]);
+    let app = app(&store);
+    let mut entering = Vec::new();
+    enter_screen(&mut entering).unwrap();
+    let switch = b"\x1b[?1049h";
+    let at = entering
+        .windows(switch.len())
+        .position(|w| w == switch)
+        .expect("the alternate screen is asked for");
+    entering.drain(at..at + switch.len());
+
+    let size = |n| NonZeroU16::new(n).unwrap();
+    let mut kept = vt100::Parser::new(size(HEIGHT), size(WIDTH), 0);
+    // The shell's text, in colour, on every line.
+    for line in 0..HEIGHT {
+        kept.process(format!("\x1b[{};1H\x1b[41m$ ls -l {line:=<100}", line + 1).as_bytes());
+    }
+    kept.process(&entering);
+    kept.process(&first_frame(&app, true));
+    assert_same_look(&screen(&first_frame(&app, false)), &kept);
 }

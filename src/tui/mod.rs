@@ -222,20 +222,34 @@ fn init_terminal() -> Result<Terminal, TuiError> {
         report(info);
     }));
     ratatui::crossterm::terminal::enable_raw_mode()?;
-    ratatui::crossterm::execute!(
-        std::io::stdout(),
-        ratatui::crossterm::terminal::EnterAlternateScreen
-    )?;
+    enter_screen(&mut std::io::stdout())?;
     let output = BufWriter::with_capacity(FRAME_BUFFER, std::io::stdout());
     Ok(ratatui::Terminal::new(CrosstermBackend::new(output))?)
 }
 
+/// Switches to the alternate screen and clears it, with the attributes reset first so that the
+/// cleared cells take the terminal's own background. Most terminals clear the alternate screen
+/// when it is entered, but not all do: the Linux console has none and stays on the screen it
+/// shows, and a multiplexer with the alternate screen turned off (tmux's `alternate-screen
+/// off`) does the same; both would keep the shell's text under a first frame that writes only
+/// what is not blank (see [`assume_blank`]). The clear costs eight bytes.
+pub fn enter_screen(out: &mut impl Write) -> std::io::Result<()> {
+    use ratatui::crossterm::style::{Attribute, SetAttribute};
+    use ratatui::crossterm::terminal::{Clear, ClearType, EnterAlternateScreen};
+    ratatui::crossterm::execute!(
+        out,
+        EnterAlternateScreen,
+        SetAttribute(Attribute::Reset),
+        Clear(ClearType::All)
+    )
+}
+
 /// Tells the terminal that its screen is blank in the text style `style`, so that the first
-/// frame does not write the thousands of blank cells the frame gives that style. The alternate
-/// screen is cleared when it is entered, and a blank cell looks the same whatever its foreground
-/// colour; so this holds for a style that shows nothing on a blank cell (no background, no
-/// reversed, underlined or crossed-out look), and is skipped for any other. A resize redraws
-/// everything, as always.
+/// frame does not write the thousands of blank cells the frame gives that style. The screen is
+/// cleared when it is entered ([`enter_screen`]), and a blank cell looks the same whatever its
+/// foreground colour; so this holds for a style that shows nothing on a blank cell (no
+/// background, no reversed, underlined or crossed-out look), and is skipped for any other. A
+/// resize redraws everything, as always.
 pub fn assume_blank<B: ratatui::backend::Backend>(
     terminal: &mut ratatui::Terminal<B>,
     style: ratatui::style::Style,
