@@ -332,4 +332,27 @@ mod tests {
         let parsed = Cli::try_parse_from(["aiready"]).unwrap();
         assert_eq!(format!("{:?}", no_arguments()), format!("{parsed:?}"));
     }
+
+    /// What clap makes of no arguments can depend on the environment (an argument's `env`) or
+    /// on a default; a start without arguments skips clap, so no top-level argument may take
+    /// either. Environment variables are read by `Paths::resolve` and the interface instead.
+    #[test]
+    fn no_top_level_argument_takes_a_value_from_the_environment_or_a_default() {
+        use clap::CommandFactory;
+        let command = Cli::command();
+        for arg in command.get_arguments() {
+            assert!(
+                arg.get_env().is_none(),
+                "{} reads the environment",
+                arg.get_id()
+            );
+            assert!(
+                arg.get_default_values().is_empty(),
+                "{} has a default",
+                arg.get_id()
+            );
+        }
+        assert!(!command.is_subcommand_required_set());
+        assert!(!command.is_arg_required_else_help_set());
+    }
 }
