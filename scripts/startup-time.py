@@ -43,15 +43,19 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROWS, COLS = 40, 120
 
-# (name, binary, marker). The marker is the last text of the program's first frame, so the
-# whole frame has arrived when it is read: aiready starts on the list of sessions, whose footer
-# ends with "help"; the minimal app draws its marker on its last row.
+# (name, binary, marker, first frame function). The marker is the last text of the program's
+# first frame, so the whole frame has arrived when it is read: aiready starts on the list of
+# sessions, whose footer ends with "help"; the minimal app draws its marker on its last row.
+# Callgrind writes a profile part each time the first call of the function returns: the first
+# part counts what a program did up to the end of its first frame (drawn, written and flushed).
+# aiready's is a function of its own that is never inlined; the minimal app's is ratatui's draw.
 PROGRAMS = [
-    ("aiready", os.path.join(ROOT, "target", "release", "aiready"), b"help"),
+    ("aiready", os.path.join(ROOT, "target", "release", "aiready"), b"help", "aiready::tui::draw_frame"),
     (
         "minimal ratatui",
         os.path.join(ROOT, "target", "release", "examples", "minimal_ratatui"),
         b"minimal-ratatui-ready",
+        "*Terminal<B>>::try_draw",
     ),
 ]
 
@@ -152,15 +156,15 @@ def run_once(command, marker, timeout, sessions=None):
 
 
 def times(args):
-    elapsed = {name: [] for name, _, _ in PROGRAMS}
-    rss = {name: [] for name, _, _ in PROGRAMS}
+    elapsed = {name: [] for name, _, _, _ in PROGRAMS}
+    rss = {name: [] for name, _, _, _ in PROGRAMS}
     # One untimed run of each, so that every timed run finds the same files in the page cache.
-    for _, binary, marker in PROGRAMS:
+    for _, binary, marker, _ in PROGRAMS:
         run_once([binary], marker, args.timeout, args.data)
     load_before = os.getloadavg()[0]
     for round_ in range(args.runs):
         order = PROGRAMS if round_ % 2 == 0 else PROGRAMS[::-1]
-        for name, binary, marker in order:
+        for name, binary, marker, _ in order:
             seconds, peak = run_once([binary], marker, args.timeout, args.data)
             elapsed[name].append(seconds * 1000)
             rss[name].append(peak)
@@ -168,7 +172,7 @@ def times(args):
     where = f"data directory {args.data}" if args.data else "fresh data directory"
     print(f"start-up to the end of the first frame, {COLS}x{ROWS} pseudo-terminal, {where},")
     print(f"{args.runs} runs each, alternating; load average {load_before:.2f} before, {load_after:.2f} after")
-    for name, _, _ in PROGRAMS:
+    for name, _, _, _ in PROGRAMS:
         t = elapsed[name]
         peaks = [p for p in rss[name] if p is not None]
         memory = f"   peak RSS {statistics.median(peaks) / 1024:5.1f} MiB" if peaks else ""
@@ -179,12 +183,6 @@ def times(args):
     (first, _, _), (second, _, _) = PROGRAMS
     diffs = [a - b for a, b in zip(elapsed[first], elapsed[second])]
     print(f"  {first} minus {second}: median {statistics.median(diffs):.2f} ms per round")
-
-
-# Callgrind writes a profile part each time the first call of this function returns: the first
-# part counts what a program did up to the end of its first frame (ratatui's draw has written
-# and flushed it).
-FIRST_FRAME_DUMP = "*Terminal<B>>::try_draw"
 
 
 def callgrind_total(path):
@@ -202,7 +200,7 @@ def instructions(args):
     if args.keep:
         os.makedirs(args.keep, exist_ok=True)
     print(f"instructions executed (callgrind), {args.runs} runs each: up to the end of the first frame, and from start to exit (first frame, then q)")
-    for name, binary, marker in PROGRAMS:
+    for name, binary, marker, first_frame in PROGRAMS:
         first_frames, totals = [], []
         for run in range(1, args.runs + 1):
             out_dir = args.keep or tempfile.mkdtemp(prefix="aiready-callgrind-")
@@ -213,7 +211,7 @@ def instructions(args):
                     "--tool=callgrind",
                     "--quiet",
                     f"--callgrind-out-file={out_file}",
-                    f"--dump-after={FIRST_FRAME_DUMP}",
+                    f"--dump-after={first_frame}",
                     binary,
                 ]
                 run_once(command, marker, max(args.timeout, 120), args.data)
@@ -258,7 +256,7 @@ def main():
             parser.error(f"--data {args.data}: no such directory")
     if not args.no_build:
         build()
-    for _, binary, _ in PROGRAMS:
+    for _, binary, _, _ in PROGRAMS:
         if not os.access(binary, os.X_OK):
             raise SystemExit(f"{binary} is missing; build it with: cargo build --release --bin aiready --example minimal_ratatui")
     if args.instructions:

@@ -382,6 +382,15 @@ fn wait_for_input(timeout: Duration) -> std::io::Result<Input> {
 #[cfg(debug_assertions)]
 pub const PANIC_TEST_ENV: &str = "AIREADY_TEST_PANIC";
 
+/// Draws one frame and writes it to the terminal. Never inlined: `scripts/startup-time.py
+/// --instructions` counts the instructions up to the first return from it (callgrind's
+/// `--dump-after`), and ratatui's own draw is inlined into the loop.
+#[inline(never)]
+fn draw_frame(terminal: &mut Terminal, app: &App) -> std::io::Result<()> {
+    terminal.draw(|frame| frame.render_widget(app, frame.area()))?;
+    Ok(())
+}
+
 fn event_loop(terminal: &mut Terminal, app: &mut App, stop: &AtomicUsize) -> Result<(), TuiError> {
     let mut last = Instant::now();
     let mut backlog = false;
@@ -392,7 +401,7 @@ fn event_loop(terminal: &mut Terminal, app: &mut App, stop: &AtomicUsize) -> Res
             app.terminate();
             break;
         }
-        terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
+        draw_frame(terminal, app)?;
         // Decoded once the first frame is up (nothing at all after that); a build whose
         // compiled-in questionnaires cannot be read stops here with the reason.
         app.bank.get()?;

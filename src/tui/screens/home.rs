@@ -68,7 +68,7 @@ impl Columns {
                 text
             };
             if !text.is_empty() {
-                buf.set_stringn(x, row.y, text, usize::from(width), Style::new());
+                widgets::put_text(buf, x, row.y, text, usize::from(width));
             }
         }
     }
@@ -244,12 +244,8 @@ impl HomeState {
     pub fn render(&self, view: &View, area: Rect, buf: &mut Buffer) {
         let theme = view.theme;
         let state = self;
-        let block = Block::new()
-            .borders(Borders::ALL)
-            .border_style(theme.border)
-            .title(Span::styled(" Sessions ", theme.title));
-        let inner = block.inner(area);
-        block.render(area, buf);
+        let title = Span::styled(" Sessions ", theme.title);
+        let inner = widgets::bordered(buf, area, theme.border, &title);
         if state.entries.is_empty() {
             let new = view.key(Context::Home, Command::New);
             let help = view.key(Context::Global, Command::Help);
@@ -325,11 +321,7 @@ impl HomeState {
                         format!("{}/{}", e.answered, e.applicable),
                         widgets::score_text(e.score),
                         e.updated
-                            .map(|t| {
-                                t.to_zoned_datetime(view.time_zone.clone())
-                                    .strftime("%Y-%m-%d %H:%M")
-                                    .to_string()
-                            })
+                            .map(|t| widgets::minute_text(t, &view.time_zone))
                             .unwrap_or_default(),
                     ],
                     theme.text,

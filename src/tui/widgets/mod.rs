@@ -38,6 +38,94 @@ pub fn fill_style(buf: &mut Buffer, area: Rect, style: Style) {
     }
 }
 
+/// Writes `text` from (`x`, `y`), at most `width` columns of it, as `Buffer::set_stringn` does
+/// with no style. Printable ASCII, one cell a character, goes straight into the row's cells:
+/// ratatui's way, splitting the text into graphemes and looking up each one's width, cost most
+/// of drawing a row of the list of sessions. Any other text goes ratatui's way.
+pub fn put_text(buf: &mut Buffer, x: u16, y: u16, text: &str, width: usize) {
+    let area = buf.area;
+    let inside = area.contains(ratatui::layout::Position { x, y });
+    if !inside || !text.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        buf.set_stringn(x, y, text, width, Style::new());
+        return;
+    }
+    let room = usize::from(area.right() - x).min(width);
+    let start = buf.index_of(x, y);
+    for (cell, byte) in buf.content[start..start + room]
+        .iter_mut()
+        .zip(text.bytes())
+    {
+        cell.set_char(char::from(byte));
+    }
+}
+
+/// Draws what `Block::bordered().border_style(border).title(title)` draws around `area` (plain
+/// lines, the title at the top left) and returns the area inside. The block styles every cell
+/// of its area first, which cost as much as drawing all the rows of the list of sessions; here
+/// only the border and title cells are touched. Areas too small for a border and titles that
+/// are not printable ASCII go to the block itself.
+pub fn bordered(buf: &mut Buffer, area: Rect, border: Style, title: &Span<'_>) -> Rect {
+    let area = area.intersection(buf.area);
+    let plain = |b: u8| (b' '..=b'~').contains(&b);
+    if area.width < 2 || area.height < 2 || !title.content.bytes().all(plain) {
+        let block = Block::bordered().border_style(border).title(title.clone());
+        let inner = block.inner(area);
+        block.render(area, buf);
+        return inner;
+    }
+    let symbols = ratatui::symbols::border::PLAIN;
+    let (left, right) = (area.left(), area.right() - 1);
+    let (top, bottom) = (area.top(), area.bottom() - 1);
+    let mut put = |x: u16, y: u16, symbol: &str| {
+        buf[(x, y)].set_symbol(symbol).set_style(border);
+    };
+    for x in left + 1..right {
+        put(x, top, symbols.horizontal_top);
+        put(x, bottom, symbols.horizontal_bottom);
+    }
+    for y in top + 1..bottom {
+        put(left, y, symbols.vertical_left);
+        put(right, y, symbols.vertical_right);
+    }
+    put(left, top, symbols.top_left);
+    put(right, top, symbols.top_right);
+    put(left, bottom, symbols.bottom_left);
+    put(right, bottom, symbols.bottom_right);
+    let room = usize::from(area.width - 2);
+    for (x, byte) in (left + 1..).zip(title.content.bytes().take(room)) {
+        buf[(x, top)]
+            .set_char(char::from(byte))
+            .set_style(title.style);
+    }
+    Rect {
+        x: left + 1,
+        y: top + 1,
+        width: area.width - 2,
+        height: area.height - 2,
+    }
+}
+
+/// A moment as the minute it falls in, `YYYY-MM-DD HH:MM` in the time zone `zone`: what
+/// `strftime("%Y-%m-%d %H:%M")` writes for years 0 to 9999, without building a zoned time
+/// and interpreting a format for every row of a list.
+pub fn minute_text(moment: jiff::Timestamp, zone: &jiff::tz::TimeZone) -> String {
+    let local = zone.to_datetime(moment);
+    if !(0..=9999).contains(&local.year()) {
+        return moment
+            .to_zoned_datetime(zone.clone())
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string();
+    }
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        local.year(),
+        local.month(),
+        local.day(),
+        local.hour(),
+        local.minute()
+    )
+}
+
 /// Splits `rows` rows off the bottom of `area` (fewer when it has fewer): the rest and the
 /// bottom part. Plain arithmetic for the frame's fixed bands: a first frame spent more on the
 /// layout solver for them than on drawing its text.
@@ -478,6 +566,85 @@ mod tests {
             let mut got = Buffer::empty(whole);
             fill_style(&mut got, area, style);
             assert_eq!(got, want, "{area:?}");
+        }
+    }
+
+    #[test]
+    fn put_text_writes_what_set_stringn_writes() {
+        let area = Rect::new(2, 1, 20, 3);
+        let texts = [
+            "Workshop 12",
+            "",
+            "exactly twenty chars",
+            "longer than the twenty columns there are",
+            "Café ünïcode",
+            "wide 漢字 text",
+            "tab\there",
+            "~!@#$%^&*()_+{}|:<>?",
+        ];
+        for text in texts {
+            for (x, y, width) in [(2, 1, 20), (5, 2, 4), (18, 3, 10), (21, 1, 5), (2, 3, 0)] {
+                let mut want = Buffer::empty(area);
+                want.set_style(area, Style::new().fg(ratatui::style::Color::Red));
+                let mut got = want.clone();
+                want.set_stringn(x, y, text, width, Style::new());
+                put_text(&mut got, x, y, text, width);
+                assert_eq!(got, want, "{text:?} at ({x}, {y}), {width} wide");
+            }
+        }
+    }
+
+    #[test]
+    fn bordered_draws_what_a_bordered_block_draws() {
+        use ratatui::style::Color;
+        let whole = Rect::new(1, 2, 40, 12);
+        let under = Style::new().fg(Color::Gray).bg(Color::Black);
+        let border = Style::new().fg(Color::Blue);
+        let titles = [
+            Span::styled(" Sessions ", Style::new().fg(Color::Yellow).bg(Color::Red)),
+            Span::raw(""),
+            Span::raw(" a title far longer than the forty columns of the area "),
+            Span::styled(" Sessíons ", Style::new().add_modifier(Modifier::BOLD)),
+        ];
+        for title in &titles {
+            for area in [
+                whole,
+                Rect::new(3, 4, 12, 5),
+                Rect::new(5, 5, 2, 2),
+                Rect::new(5, 5, 1, 4),
+                Rect::new(30, 10, 20, 20),
+            ] {
+                let mut want = Buffer::empty(whole);
+                want.set_style(whole, under);
+                let mut got = want.clone();
+                let block = Block::bordered().border_style(border).title(title.clone());
+                let want_inner = block.inner(area.intersection(whole));
+                block.render(area, &mut want);
+                let inner = bordered(&mut got, area, border, title);
+                assert_eq!(got, want, "{title:?} around {area:?}");
+                assert_eq!(inner, want_inner, "{title:?} around {area:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn minute_text_is_what_strftime_writes() {
+        let zones = [
+            jiff::tz::TimeZone::UTC,
+            jiff::tz::TimeZone::fixed(jiff::tz::offset(-9)),
+            jiff::tz::TimeZone::get("Asia/Kolkata").unwrap_or(jiff::tz::TimeZone::UTC),
+        ];
+        let mut second = -62_000_000_000_i64;
+        while second < 253_000_000_000 {
+            let moment = jiff::Timestamp::from_second(second).unwrap();
+            for zone in &zones {
+                let want = moment
+                    .to_zoned_datetime(zone.clone())
+                    .strftime("%Y-%m-%d %H:%M")
+                    .to_string();
+                assert_eq!(minute_text(moment, zone), want, "{moment} in {zone:?}");
+            }
+            second += 987_654_321;
         }
     }
 
