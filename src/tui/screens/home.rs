@@ -321,7 +321,7 @@ impl HomeState {
                         format!("{}/{}", e.answered, e.applicable),
                         widgets::score_text(e.score),
                         e.updated
-                            .map(|t| widgets::minute_text(t, &view.time_zone))
+                            .map(|t| widgets::minute_text(t, view.time_zone))
                             .unwrap_or_default(),
                     ],
                     theme.text,
