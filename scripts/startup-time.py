@@ -180,7 +180,7 @@ def times(args):
             f"  {name:16} median {statistics.median(t):6.2f} ms   min {min(t):6.2f} ms   "
             f"max {max(t):6.2f} ms{memory}"
         )
-    (first, _, _), (second, _, _) = PROGRAMS
+    (first, _, _, _), (second, _, _, _) = PROGRAMS
     diffs = [a - b for a, b in zip(elapsed[first], elapsed[second])]
     print(f"  {first} minus {second}: median {statistics.median(diffs):.2f} ms per round")
 
