@@ -21,7 +21,7 @@ pub use file::FileStore;
 pub use format::{DecodeError, SCHEMA_VERSION, decode, encode};
 pub use memory::{MemoryStore, SaveGate};
 pub use nofollow::{Exposure, NotAFile, kind_of as file_kind};
-pub use summary::{CategorySummary, SUMMARY_VERSION, Summary};
+pub use summary::{SUMMARY_VERSION, Summary};
 pub use writer::{Outcome as SaveOutcome, Patch, SessionWriter};
 
 use crate::content::Bank;

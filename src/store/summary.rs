@@ -38,7 +38,7 @@ use std::path::Path;
 
 /// The version of the summary format and of what it is computed from; a summary of another
 /// version is rebuilt. Raise it when a field or a scoring rule changes.
-pub const SUMMARY_VERSION: u32 = 2;
+pub const SUMMARY_VERSION: u32 = 3;
 
 /// The first bytes of every summary file; the format version follows.
 pub const MAGIC: &[u8; 16] = b"aiready summary\n";
@@ -46,7 +46,9 @@ pub const MAGIC: &[u8; 16] = b"aiready summary\n";
 /// The largest summary file read; a longer one is not one aiready wrote.
 const MAX_SUMMARY_BYTES: u64 = 64 * 1024;
 
-/// What listing shows of a session, with the scores of the questionnaires it was made with.
+/// What listing shows of a session, with the overall score of the questionnaires it was made
+/// with. Nothing more: every field is decoded for every listed session (the scores of the
+/// categories were, until version 3, and cost a quarter of reading a summary).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     /// The session id.
@@ -75,19 +77,6 @@ pub struct Summary {
     pub score: Option<f64>,
     /// The overall verdict, as shown.
     pub verdict: String,
-    /// Score and verdict of each category in scope, by category key.
-    pub categories: Vec<CategorySummary>,
-}
-
-/// The score and verdict of one category.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CategorySummary {
-    /// The category key, e.g. `security`.
-    pub category: String,
-    /// Its score (0-100).
-    pub score: Option<f64>,
-    /// Its verdict, as shown.
-    pub verdict: String,
 }
 
 impl Summary {
@@ -106,15 +95,6 @@ impl Summary {
             applicable: results.completion.applicable,
             score: results.overall,
             verdict: results.verdict.title().to_string(),
-            categories: results
-                .categories
-                .iter()
-                .map(|c| CategorySummary {
-                    category: c.category.key().to_string(),
-                    score: c.score,
-                    verdict: c.verdict.title().to_string(),
-                })
-                .collect(),
         }
     }
 }
