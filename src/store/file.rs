@@ -294,7 +294,22 @@ impl FileStore {
     /// The file of a session (what [`Names::path`] gives, without building every other name:
     /// listing asks for it once per session).
     pub fn path(&self, id: &str) -> PathBuf {
-        self.dir.join(format!("{id}.ron"))
+        self.file_in_dir(id, &[".ron"])
+    }
+
+    /// `first` followed by `rest` in the data directory: what `dir.join(format!(..))` gives,
+    /// built in one allocation of the right size (listing builds two names per session, and
+    /// formatting and growing them cost as much as reading the summary).
+    fn file_in_dir(&self, first: &str, rest: &[&str]) -> PathBuf {
+        let len = first.len() + rest.iter().map(|part| part.len()).sum::<usize>();
+        let mut path = PathBuf::with_capacity(self.dir.as_os_str().len() + 1 + len);
+        path.push(&self.dir);
+        path.push(first);
+        let name = path.as_mut_os_string();
+        for part in rest {
+            name.push(part);
+        }
+        path
     }
 
     /// The backup of a session's previous save.
@@ -304,7 +319,7 @@ impl FileStore {
 
     /// The summary listing reads instead of the session (see [`super::summary`]).
     pub fn summary_path(&self, id: &str) -> PathBuf {
-        self.dir.join(format!(".{id}.summary"))
+        self.file_in_dir(".", &[id, ".summary"])
     }
 
     /// The lock file of a session.
@@ -915,5 +930,27 @@ impl SessionStore for FileStore {
         // in between.
         drop(lock);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_built_in_place_are_the_joined_names() {
+        let id = "2026-01-01-acme-000001";
+        for dir in ["data", "/tmp/aiready/", "", "a/b/../c", "/"] {
+            let store = FileStore::new(dir);
+            let joined = Path::new(dir).join(format!("{id}.ron"));
+            assert_eq!(store.path(id), joined, "{dir:?}");
+            assert_eq!(store.path(id), store.names(id).path(), "{dir:?}");
+            let summary = Path::new(dir).join(format!(".{id}.summary"));
+            assert_eq!(store.summary_path(id), summary, "{dir:?}");
+            assert_eq!(
+                store.summary_path(id).as_os_str().len(),
+                summary.as_os_str().len()
+            );
+        }
     }
 }
