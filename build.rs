@@ -26,11 +26,15 @@ mod domain {
 #[path = "src/content/mod.rs"]
 mod content;
 
+#[allow(dead_code)]
+#[path = "src/tui/keymap/bindings.rs"]
+mod keymap;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    // The questionnaires and every source file above are compiled into this script
+    // The questionnaires, the key map and every source file above are compiled into this script
     // (`include_str!` and `#[path]`), so a change to any of them rebuilds and reruns it.
     println!("cargo::rerun-if-changed=build.rs");
     let Some(out_dir) = std::env::var_os("OUT_DIR").map(PathBuf::from) else {
@@ -38,17 +42,33 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     let sources = content::builtin_sources();
-    let bytes = match content::compile_builtin(&sources) {
-        Ok(bytes) => bytes,
-        Err(err) => {
-            eprintln!("the built-in questionnaires are invalid:\n{err}");
+    let keymap_path = std::path::Path::new("assets/keymap.ron");
+    let compiled = [
+        (
+            "the built-in questionnaires are invalid",
+            content::EMBEDDED_BANK_FILE,
+            content::compile_builtin(&sources).map_err(|e| e.to_string()),
+        ),
+        (
+            "the default key map is invalid",
+            keymap::COMPILED_DEFAULTS_FILE,
+            keymap::check_defaults(include_str!("assets/keymap.ron"), keymap_path)
+                .map_err(|e| e.to_string()),
+        ),
+    ];
+    for (invalid, file, result) in compiled {
+        let bytes = match result {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                eprintln!("{invalid}:\n{err}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let path = out_dir.join(file);
+        if let Err(err) = std::fs::write(&path, bytes) {
+            eprintln!("cannot write {}: {err}", path.display());
             return ExitCode::FAILURE;
         }
-    };
-    let path = out_dir.join(content::EMBEDDED_BANK_FILE);
-    if let Err(err) = std::fs::write(&path, bytes) {
-        eprintln!("cannot write {}: {err}", path.display());
-        return ExitCode::FAILURE;
     }
     println!("cargo::rustc-cfg=embedded_bank");
     // Banks cached from custom sets with no scoping profile of their own hold the built-in one.

@@ -10,6 +10,7 @@
 
 mod common;
 
+use aiready::content::Bank;
 use aiready::domain::questionnaire::QuestionBank;
 use aiready::store::{FileStore, SessionStore};
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
@@ -36,7 +37,10 @@ fn data(bank: &QuestionBank, count: usize) -> Data {
         }
     };
     let store = FileStore::new(&dir);
-    let have = store.summaries(bank).map(|list| list.len()).unwrap_or(0);
+    let have = store
+        .summaries(&Bank::Loaded(bank))
+        .map(|list| list.len())
+        .unwrap_or(0);
     if have != count {
         let template = common::answered_session(bank);
         for n in have..count {
@@ -46,9 +50,10 @@ fn data(bank: &QuestionBank, count: usize) -> Data {
             session.updated += jiff::SignedDuration::from_mins(n as i64);
             drop(store.create(&session).unwrap());
         }
-        // Summaries are only kept for session files that changed more than a second ago.
+        // Summaries are settled (believed on the files' stamps alone) once the session files
+        // have not changed for a second.
         std::thread::sleep(Duration::from_millis(1_100));
-        let listed = store.summaries(bank).unwrap();
+        let listed = store.summaries(&Bank::Loaded(bank)).unwrap();
         assert_eq!(listed.len(), count);
         assert!(listed.iter().all(|e| e.summary.is_ok()));
     }
@@ -86,7 +91,7 @@ fn listing(c: &mut Criterion) {
     for (count, set) in &sets {
         let store = FileStore::new(&set.dir);
         group.bench_with_input(BenchmarkId::new("current", count), count, |b, _| {
-            b.iter(|| black_box(store.summaries(bank).unwrap().len()))
+            b.iter(|| black_box(store.summaries(&Bank::Loaded(bank)).unwrap().len()))
         });
     }
     for (count, set) in &sets {
@@ -94,7 +99,7 @@ fn listing(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("rebuilt", count), count, |b, _| {
             b.iter_batched(
                 || drop_summaries(&set.dir),
-                |()| black_box(store.summaries(bank).unwrap().len()),
+                |()| black_box(store.summaries(&Bank::Loaded(bank)).unwrap().len()),
                 BatchSize::PerIteration,
             )
         });

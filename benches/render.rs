@@ -6,6 +6,7 @@
 
 mod common;
 
+use aiready::content::Bank;
 use aiready::domain::questionnaire::QuestionBank;
 use aiready::domain::scale::Answer;
 use aiready::domain::session::{Participant, Session};
@@ -27,7 +28,7 @@ const QUESTIONS: usize = 5_000;
 const ID: &str = "bench-0001";
 
 /// The app with a half-answered session open, saving to a file store in `dir`.
-fn app_with_session<'b>(bank: &'b QuestionBank, dir: &Path) -> App<'b> {
+fn app_with_session<'b>(bank: &'b Bank<'b>, dir: &Path) -> App<'b> {
     let store = FileStore::new(dir);
     let now = Timestamp::from_second(1_767_225_600).unwrap();
     let mut session = Session::new(ID.into(), "Bench".into(), bank, now);
@@ -61,6 +62,7 @@ fn app_with_session<'b>(bank: &'b QuestionBank, dir: &Path) -> App<'b> {
 
 fn render(c: &mut Criterion) {
     let bank = common::large_bank(QUESTIONS);
+    let bank = Bank::Loaded(&bank);
     let dir = tempfile::tempdir().expect("a temporary directory");
     let mut app = app_with_session(&bank, dir.path());
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
@@ -135,8 +137,9 @@ fn render(c: &mut Criterion) {
 /// each other as fast as they are handled while saves run beside them, and the writer writes
 /// only the newest state. Either way the file holds every answer at the end.
 fn key_to_frame(c: &mut Criterion, name: &str, bank: &QuestionBank, settle: bool) {
+    let loaded = Bank::Loaded(bank);
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let mut app = app_with_session(bank, dir.path());
+    let mut app = app_with_session(&loaded, dir.path());
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let keys = [KeyCode::Char('3'), KeyCode::Char('1')]
         .map(|code| KeyEvent::new(code, KeyModifiers::NONE));

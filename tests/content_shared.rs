@@ -6,7 +6,7 @@
 
 mod common;
 
-use aiready::content::{self, Source};
+use aiready::content::{self, Bank, Source};
 use aiready::domain::framework::Category;
 use aiready::domain::questionnaire::QuestionBank;
 use aiready::domain::scale::Answer;
@@ -193,7 +193,7 @@ fn draw(app: &App<'_>) -> String {
 }
 
 /// The app over `bank` with the test session open on its first question.
-fn open_app(bank: &QuestionBank) -> App<'_> {
+fn open_app<'b>(bank: &'b Bank<'b>) -> App<'b> {
     let store = MemoryStore::new();
     drop(store.create(&session(bank)).unwrap());
     let mut app = App::new(
@@ -210,6 +210,7 @@ fn open_app(bank: &QuestionBank) -> App<'_> {
 #[test]
 fn the_workshop_marks_shared_questions_and_shows_the_audit_guide() {
     let bank = bank();
+    let bank = Bank::Loaded(&bank);
     let mut app = open_app(&bank);
     let screen = draw(&app);
     assert!(
@@ -244,6 +245,7 @@ fn the_workshop_marks_shared_questions_and_shows_the_audit_guide() {
 #[test]
 fn search_lists_a_shared_question_once() {
     let bank = bank();
+    let bank = Bank::Loaded(&bank);
     let mut app = open_app(&bank);
     app.dispatch(Action::Search);
     common::type_text(&mut app, "conf-dsp-10");

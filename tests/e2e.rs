@@ -106,6 +106,27 @@ fn open_by_id_reads_only_that_session() {
     assert!(summary.exists());
 }
 
+/// Keys typed before the first frame, while the built-in questionnaires are not decoded yet,
+/// are neither lost nor a cause of a panic: here the session is opened from the list and its
+/// first question answered, all typed at once as the program starts.
+#[test]
+fn keys_typed_before_the_first_frame_are_all_handled() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_aiready"))
+        .args(["new", "--name", "Typed ahead", "--no-tui"])
+        .env("AIREADY_DATA_DIR", dir.path().join("data"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let mut app = Pty::spawn(&[], dir.path(), &[]);
+    app.send("o3");
+    app.wait_for("question 2 of");
+    app.wait_for("Typed ahead");
+    app.send("q");
+    assert!(app.wait_exit().success());
+    app.assert_restored();
+}
+
 #[test]
 fn a_report_is_exported_from_the_list_of_sessions() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,17 +1,21 @@
 //! Session summaries: listing reads them instead of the sessions while they describe the session
-//! files as they are, and never believes one that does not (stale, missing, corrupt, foreign,
-//! another version, another question bank, written in the tick the session changed). They
-//! follow the store's rules for files: no link followed, no special file read or written
-//! through, readable by the owner only.
+//! files as they are, and never believes one that does not (stale, missing, corrupt, cut,
+//! foreign, another version, another question bank, made from other bytes than the file holds
+//! in the tick the session changed). They follow the store's rules for files: no link
+//! followed, no special file read or written through, readable by the owner only.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use aiready::content::Bank;
 use aiready::domain::questionnaire::QuestionBank;
 use aiready::domain::scale::Answer;
 use aiready::domain::scoring;
 use aiready::domain::session::Session;
-use aiready::store::{FileStore, SessionStore, StoreError, Summary, new_session_id};
+use aiready::store::{
+    FileStore, SUMMARY_VERSION, SessionStore, StoreError, Summary, new_session_id,
+};
 use jiff::Timestamp;
+use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -45,7 +49,7 @@ fn expected(session: &Session, bank: &QuestionBank) -> Summary {
 
 fn listed(store: &FileStore, bank: &QuestionBank) -> Vec<Summary> {
     store
-        .summaries(bank)
+        .summaries(&Bank::Loaded(bank))
         .unwrap()
         .into_iter()
         .map(|e| e.summary.unwrap())
@@ -61,11 +65,24 @@ fn settle() {
     std::thread::sleep(Duration::from_millis(1_100));
 }
 
-/// Replaces `from` by `to` in a summary file, as a program editing the cache would.
+/// The first bytes of a summary file of this version: its magic and version.
+fn header() -> Vec<u8> {
+    let mut header = b"aiready summary\n".to_vec();
+    header.extend_from_slice(&SUMMARY_VERSION.to_le_bytes());
+    header
+}
+
+/// Replaces `from` by `to` (as long) in a summary file, as a program editing the cache would.
 fn tamper(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{text}");
-    std::fs::write(path, text.replace(from, to)).unwrap();
+    assert_eq!(from.len(), to.len(), "the record keeps its layout");
+    let bytes = std::fs::read(path).unwrap();
+    let at = bytes
+        .windows(from.len())
+        .position(|w| w == from.as_bytes())
+        .unwrap_or_else(|| panic!("{from} is not in {}", path.display()));
+    let mut changed = bytes;
+    changed[at..at + to.len()].copy_from_slice(to.as_bytes());
+    std::fs::write(path, changed).unwrap();
 }
 
 #[test]
@@ -101,9 +118,9 @@ fn a_summary_that_matches_its_session_is_used_and_any_change_to_the_session_is_n
     listed(&store, bank());
     let path = summary_file(&store, &a.id);
     // The summary is what listing reads: a name changed in it shows.
-    tamper(&path, "\"name\":\"Acme\"", "\"name\":\"From the summary\"");
-    assert_eq!(listed(&store, bank())[0].name, "From the summary");
-    assert_eq!(store.find("From the summary").unwrap(), a.id);
+    tamper(&path, "Acme", "Zeta");
+    assert_eq!(listed(&store, bank())[0].name, "Zeta");
+    assert_eq!(store.find("Zeta").unwrap(), a.id);
 
     // Another program edits the session in place, same size: read again.
     let file = store.path(&a.id);
@@ -114,7 +131,7 @@ fn a_summary_that_matches_its_session_is_used_and_any_change_to_the_session_is_n
     assert_eq!(listed(&store, bank())[0].name, "Acmf");
     assert_eq!(store.find("Acmf").unwrap(), a.id);
     assert!(matches!(
-        store.find("From the summary"),
+        store.find("Zeta"),
         Err(StoreError::NotFound { .. })
     ));
 
@@ -142,23 +159,32 @@ fn missing_corrupt_foreign_and_other_version_summaries_are_rebuilt() {
     assert_eq!(listed(&store, bank()), want);
     assert!(pa.exists(), "a missing summary is written again");
 
-    std::fs::write(&pa, b"{\"version\":1,\"bank\":").unwrap();
+    // Cut short, as a full disk or a crash could leave it.
+    let whole = std::fs::read(&pa).unwrap();
+    std::fs::write(&pa, &whole[..whole.len() / 2]).unwrap();
     assert_eq!(listed(&store, bank()), want);
-    assert!(std::fs::read_to_string(&pa).unwrap().ends_with('}'));
+    assert_eq!(std::fs::read(&pa).unwrap(), whole);
+
+    // Garbage after a valid header; and the summary of version 1, which was JSON.
+    let mut garbage = header();
+    garbage.extend_from_slice(&[0xff; 300]);
+    std::fs::write(&pa, garbage).unwrap();
+    assert_eq!(listed(&store, bank()), want);
+    std::fs::write(&pa, b"{\"version\":1,\"bank\":\"\"}").unwrap();
+    assert_eq!(listed(&store, bank()), want);
+    assert!(std::fs::read(&pa).unwrap().starts_with(&header()));
 
     // Another session's summary under this name.
     std::fs::copy(&pb, &pa).unwrap();
     assert_eq!(listed(&store, bank()), want);
 
-    tamper(&pa, "\"version\":1", "\"version\":99");
-    let name_in_summary = std::fs::read_to_string(&pa).unwrap();
-    assert!(name_in_summary.contains("\"version\":99"));
+    // Another version of the format, whatever it holds.
+    let mut other_version = std::fs::read(&pa).unwrap();
+    let at = header().len() - 4;
+    other_version[at..at + 4].copy_from_slice(&99u32.to_le_bytes());
+    std::fs::write(&pa, other_version).unwrap();
     assert_eq!(listed(&store, bank()), want);
-    assert!(
-        std::fs::read_to_string(&pa)
-            .unwrap()
-            .contains("\"version\":1")
-    );
+    assert!(std::fs::read(&pa).unwrap().starts_with(&header()));
 
     // A summary far longer than any aiready writes is not read.
     std::fs::write(&pa, vec![b' '; 100_000]).unwrap();
@@ -195,7 +221,7 @@ fn a_summary_scored_with_other_questionnaires_is_scored_again() {
 }
 
 #[test]
-fn a_summary_saved_with_the_session_is_not_believed_in_the_tick_the_session_changed() {
+fn a_summary_saved_with_the_session_is_believed_only_while_the_file_holds_what_was_saved() {
     let tmp = tempfile::tempdir().unwrap();
     let store = FileStore::new(tmp.path().join("data"));
     let a = stored(&store, "Acme", 2);
@@ -211,24 +237,23 @@ fn a_summary_saved_with_the_session_is_not_believed_in_the_tick_the_session_chan
         .unwrap();
     let path = summary_file(&store, &a.id);
     assert!(path.exists(), "the save writes the summary");
-    // Give the summary file the session file's change time: the two cannot be told apart in
-    // time, so the summary is checked against the session.
-    let session_meta = std::fs::metadata(store.path(&a.id)).unwrap();
-    tamper(&path, "\"name\":\"Acme\"", "\"name\":\"Racy\"");
-    let summary = std::fs::File::options().write(true).open(&path).unwrap();
-    summary
-        .set_modified(session_meta.modified().unwrap())
-        .unwrap();
-    drop(summary);
     assert_eq!(listed(&store, bank()), vec![good.clone()]);
-    // A tick later the same summary is believed.
-    let summary = std::fs::File::options().write(true).open(&path).unwrap();
-    summary
-        .set_modified(session_meta.modified().unwrap() + Duration::from_millis(50))
-        .unwrap();
-    drop(summary);
-    #[cfg(unix)]
+    // Made from the bytes the file holds: what the summary says is shown, nothing is scored.
+    tamper(&path, "Acme", "Racy");
     assert_eq!(listed(&store, bank())[0].name, "Racy");
+    // A second change in the clock tick of the save leaves every stamp of the session file
+    // as it was; only its bytes tell. The summary made from the first bytes is not believed.
+    let saved = std::fs::read(store.path(&a.id)).unwrap();
+    let digest: [u8; 32] = Sha256::digest(&saved).into();
+    let mut bytes = std::fs::read(&path).unwrap();
+    let at = bytes
+        .windows(32)
+        .position(|w| w == digest)
+        .expect("the summary records the digest of the session file");
+    bytes[at] ^= 0xff;
+    std::fs::write(&path, bytes).unwrap();
+    assert_eq!(listed(&store, bank()), vec![good]);
+    assert_eq!(listed(&store, bank())[0].name, "Acme");
     drop(lock);
 }
 
@@ -265,7 +290,7 @@ fn summaries_are_never_read_or_written_through_links_or_special_files() {
     // A link to a file elsewhere, holding a summary that would match.
     let outside = tmp.path().join("outside.summary");
     std::fs::copy(summary_file(&store, &a.id), &outside).unwrap();
-    tamper(&outside, "\"name\":\"Acme\"", "\"name\":\"Through a link\"");
+    tamper(&outside, "Acme", "Link");
     let before = std::fs::read(&outside).unwrap();
     std::fs::remove_file(summary_file(&store, &a.id)).unwrap();
     std::os::unix::fs::symlink(&outside, summary_file(&store, &a.id)).unwrap();
@@ -305,4 +330,66 @@ fn an_exact_id_reads_that_session_only() {
     assert!(!summary_file(&store, &a.id).exists());
     // A name goes through the summaries.
     assert_eq!(store.find("Beta").unwrap(), b.id);
+}
+
+/// Tools that copy or restore files (`touch -r`, `rsync -t`, a backup restore) can put the old
+/// modification time back on a changed file: the size or the change time still tells.
+#[test]
+fn a_change_behind_a_restored_modification_time_is_noticed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = FileStore::new(tmp.path().join("data"));
+    let a = stored(&store, "Acme", 3);
+    settle();
+    assert_eq!(listed(&store, bank())[0].name, "Acme");
+    let file = store.path(&a.id);
+    let rewrite = |text: &str| {
+        let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
+        let handle = std::fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(&file)
+            .unwrap();
+        std::io::Write::write_all(&mut &handle, text.as_bytes()).unwrap();
+        handle.set_modified(modified).unwrap();
+        drop(handle);
+        assert_eq!(
+            std::fs::metadata(&file).unwrap().modified().unwrap(),
+            modified
+        );
+    };
+    let text = std::fs::read_to_string(&file).unwrap();
+
+    // Same size, same inode, same modification time: only the change time moved.
+    let same_size = text.replace("name: \"Acme\"", "name: \"Acmf\"");
+    assert_eq!(same_size.len(), text.len());
+    rewrite(&same_size);
+    assert_eq!(listed(&store, bank())[0].name, "Acmf");
+
+    // Another size behind the same modification time.
+    settle();
+    listed(&store, bank());
+    rewrite(&text.replace("name: \"Acme\"", "name: \"Acme Corp\""));
+    assert_eq!(listed(&store, bank())[0].name, "Acme Corp");
+}
+
+/// A summary that claims this session file's very stamps but names another session (copied
+/// over from a hard-linked or restored file) is not believed.
+#[test]
+fn a_summary_naming_another_session_is_not_believed_even_with_matching_stamps() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = FileStore::new(tmp.path().join("data"));
+    let a = stored(&store, "Acme", 3);
+    let b = stored(&store, "Beta", 3);
+    assert_eq!(a.id.len(), b.id.len());
+    settle();
+    let want = listed(&store, bank());
+    let path = summary_file(&store, &a.id);
+    tamper(&path, "Acme", "Zeta");
+    assert_eq!(
+        listed(&store, bank())[0].name,
+        "Zeta",
+        "the summary is read"
+    );
+    tamper(&path, &a.id, &b.id);
+    assert_eq!(listed(&store, bank()), want);
 }

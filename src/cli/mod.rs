@@ -212,9 +212,15 @@ pub struct Context {
 impl Context {
     /// The active question bank: the `--questionnaires` folder, else the built-in set.
     pub fn bank(&self) -> Result<&QuestionBank, ContentError> {
+        self.lazy_bank().get()
+    }
+
+    /// The active question bank, the built-in set decoded only when first needed: for
+    /// commands that may need no more than its content hash (listing sessions).
+    pub fn lazy_bank(&self) -> content::Bank<'_> {
         match &self.custom_bank {
-            Some(bank) => Ok(bank),
-            None => content::builtin(),
+            Some(bank) => content::Bank::Loaded(bank),
+            None => content::Bank::Builtin,
         }
     }
 }
@@ -247,9 +253,29 @@ fn custom_bank(dir: &std::path::Path, paths: &Paths) -> Result<QuestionBank, Con
     }
 }
 
+/// The command line. Without any argument (the workshop screens, the usual start) there is
+/// nothing to parse: building clap's description of every command and option to parse nothing
+/// cost a sixth of the instructions before the first frame.
+fn arguments() -> Cli {
+    if std::env::args_os().len() <= 1 {
+        no_arguments()
+    } else {
+        Cli::parse()
+    }
+}
+
+/// What clap makes of a command line without arguments.
+fn no_arguments() -> Cli {
+    Cli {
+        questionnaires: None,
+        data_dir: None,
+        command: None,
+    }
+}
+
 /// Parses the arguments and runs the command; returns the process exit code.
 pub fn run() -> Result<ExitCode, CliError> {
-    let cli = Cli::parse();
+    let cli = arguments();
     let paths = Paths::resolve(cli.data_dir.as_deref())?;
     // A custom set is checked before anything else runs, so that a broken file is reported
     // once, up front, instead of failing half-way through a command.
@@ -269,7 +295,7 @@ pub fn run() -> Result<ExitCode, CliError> {
             // whole message on the terminal rather than cut in a status line.
             store.check()?;
             Ok(crate::tui::run(
-                context.bank()?,
+                &context.lazy_bank(),
                 store,
                 &context.paths,
                 crate::tui::Start::Home,
@@ -294,5 +320,39 @@ pub fn run() -> Result<ExitCode, CliError> {
         Some(Command::Compare(args)) => reassess::compare_sessions(&context, args),
         Some(Command::History(args)) => reassess::history(&context, args),
         Some(Command::Actions(args)) => reassess::actions(&context, args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_arguments_are_what_clap_makes_of_none() {
+        let parsed = Cli::try_parse_from(["aiready"]).unwrap();
+        assert_eq!(format!("{:?}", no_arguments()), format!("{parsed:?}"));
+    }
+
+    /// What clap makes of no arguments can depend on the environment (an argument's `env`) or
+    /// on a default; a start without arguments skips clap, so no top-level argument may take
+    /// either. Environment variables are read by `Paths::resolve` and the interface instead.
+    #[test]
+    fn no_top_level_argument_takes_a_value_from_the_environment_or_a_default() {
+        use clap::CommandFactory;
+        let command = Cli::command();
+        for arg in command.get_arguments() {
+            assert!(
+                arg.get_env().is_none(),
+                "{} reads the environment",
+                arg.get_id()
+            );
+            assert!(
+                arg.get_default_values().is_empty(),
+                "{} has a default",
+                arg.get_id()
+            );
+        }
+        assert!(!command.is_subcommand_required_set());
+        assert!(!command.is_arg_required_else_help_set());
     }
 }

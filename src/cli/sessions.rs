@@ -1,6 +1,7 @@
 //! `aiready new` and `aiready sessions list | show | delete`.
 
 use super::{Context, ModeArg, NewArgs, SessionsCommand, TargetArg};
+use crate::content::Bank;
 use crate::domain::questionnaire::QuestionBank;
 use crate::domain::scoring::{self, Results};
 use crate::domain::session::{
@@ -29,7 +30,7 @@ const SHORT_ID: usize = 6;
 pub fn run(context: &Context, command: &SessionsCommand) -> Result<ExitCode, CliError> {
     let store = FileStore::new(&context.paths.data_dir);
     match command {
-        SessionsCommand::List { json } => list(&store, context.bank()?, *json),
+        SessionsCommand::List { json } => list(&store, &context.lazy_bank(), *json),
         SessionsCommand::Show { session, json } => show(&store, context.bank()?, session, *json),
         SessionsCommand::Delete { session, yes } => delete(&store, session, *yes),
     }
@@ -124,7 +125,7 @@ pub(super) fn store_and_open(
         return Ok(ExitCode::SUCCESS);
     }
     Ok(crate::tui::run(
-        bank,
+        &Bank::Loaded(bank),
         Box::new(store),
         &context.paths,
         crate::tui::Start::Session(session.id.clone()),
@@ -158,7 +159,7 @@ pub fn open(context: &Context, session: &str, follow: bool) -> Result<ExitCode, 
         }
     };
     Ok(crate::tui::run(
-        bank,
+        &Bank::Loaded(bank),
         Box::new(store),
         &context.paths,
         start,
@@ -236,7 +237,7 @@ fn summary_json(summary: &Summary) -> serde_json::Map<String, Value> {
 
 /// Lists the sessions from their summaries: a session is only read and scored when its summary
 /// is missing or no longer matches it.
-fn list(store: &FileStore, bank: &QuestionBank, as_json: bool) -> Result<ExitCode, CliError> {
+fn list(store: &FileStore, bank: &Bank<'_>, as_json: bool) -> Result<ExitCode, CliError> {
     let entries = store.summaries(bank)?;
     let mut rows = Vec::new();
     let mut problems = Vec::new();

@@ -84,9 +84,72 @@ pub fn builtin() -> Result<&'static QuestionBank, ContentError> {
         .map_err(|message| ContentError::Embedded(message.clone()))
 }
 
+/// The active questionnaires of a run: a set loaded already, or the built-in set, which is
+/// decoded only when first needed. Listing sessions needs no more than the content hash, which
+/// the built-in set has without decoding (the build script computed it), so the list of
+/// sessions can be shown before the bank is decoded. Dereferences to the bank.
+#[cfg(embedded_bank)]
+#[derive(Debug, Clone, Copy)]
+pub enum Bank<'b> {
+    /// The built-in set.
+    Builtin,
+    /// A set loaded and validated already: a custom set, or one made for a test.
+    Loaded(&'b QuestionBank),
+}
+
+#[cfg(embedded_bank)]
+impl<'b> Bank<'b> {
+    /// The content hash of the set, without decoding it.
+    pub fn content_hash(&self) -> &'b str {
+        match self {
+            Bank::Builtin => env!("AIREADY_BUILTIN_HASH"),
+            Bank::Loaded(bank) => &bank.content_hash,
+        }
+    }
+
+    /// The set, decoded now if it was not yet; a defective build is reported here.
+    pub fn get(&self) -> Result<&'b QuestionBank, ContentError> {
+        match self {
+            Bank::Builtin => builtin(),
+            Bank::Loaded(bank) => Ok(bank),
+        }
+    }
+}
+
+#[cfg(embedded_bank)]
+impl std::ops::Deref for Bank<'_> {
+    type Target = QuestionBank;
+
+    /// The set, decoded now if it was not yet. Whoever shows the interface calls
+    /// [`Bank::get`] first, right after the first frame, and stops with the error if the
+    /// compiled-in set cannot be read; after that this cannot fail. Before it, a failure here
+    /// is a build that cannot have passed its own checks.
+    fn deref(&self) -> &QuestionBank {
+        match self.get() {
+            Ok(bank) => bank,
+            Err(err) => panic!("{err}"),
+        }
+    }
+}
+
 /// The built-in scoping profile as written, used when a custom set brings none.
 pub(super) fn raw_profile() -> Option<RawScopingProfile> {
     super::raw::options()
         .from_str::<RawScopingProfile>(BUILTIN_FILES[0].1)
         .ok()
+}
+
+#[cfg(all(test, embedded_bank))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_handle_knows_the_content_hash_of_the_decoded_bank() {
+        let decoded = builtin().unwrap();
+        assert_eq!(Bank::Builtin.content_hash(), decoded.content_hash);
+        assert!(std::ptr::eq(Bank::Builtin.get().unwrap(), decoded));
+        assert!(std::ptr::eq(&*Bank::Builtin, decoded));
+        let loaded = Bank::Loaded(decoded);
+        assert_eq!(loaded.content_hash(), decoded.content_hash);
+    }
 }

@@ -7,11 +7,11 @@ mod raw;
 pub mod reference;
 mod validate;
 
-#[cfg(embedded_bank)]
-pub use builtin::builtin;
 pub use builtin::{
     BUILTIN_FILES, EMBEDDED_BANK_FILE, builtin_sources, compile_builtin, decode_bank, encode_bank,
 };
+#[cfg(embedded_bank)]
+pub use builtin::{Bank, builtin};
 
 use crate::domain::framework::{Category, Framework, Stage};
 use crate::domain::questionnaire::{

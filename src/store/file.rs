@@ -31,7 +31,7 @@ use super::{
     Held, ListEntry, Position, Revision, SessionLock, SessionStore, StoreError, SummaryEntry,
     check_id, is_valid_id,
 };
-use crate::domain::questionnaire::QuestionBank;
+use crate::content::Bank;
 use crate::domain::scoring;
 use crate::domain::session::{Session, validate_name};
 use std::fs::{self, File};
@@ -291,9 +291,25 @@ impl FileStore {
         Names::new(&self.dir, format!("{id}.ron"))
     }
 
-    /// The file of a session.
+    /// The file of a session (what [`Names::path`] gives, without building every other name:
+    /// listing asks for it once per session).
     pub fn path(&self, id: &str) -> PathBuf {
-        self.names(id).path()
+        self.file_in_dir(id, &[".ron"])
+    }
+
+    /// `first` followed by `rest` in the data directory: what `dir.join(format!(..))` gives,
+    /// built in one allocation of the right size (listing builds two names per session, and
+    /// formatting and growing them cost as much as reading the summary).
+    fn file_in_dir(&self, first: &str, rest: &[&str]) -> PathBuf {
+        let len = first.len() + rest.iter().map(|part| part.len()).sum::<usize>();
+        let mut path = PathBuf::with_capacity(self.dir.as_os_str().len() + 1 + len);
+        path.push(&self.dir);
+        path.push(first);
+        let name = path.as_mut_os_string();
+        for part in rest {
+            name.push(part);
+        }
+        path
     }
 
     /// The backup of a session's previous save.
@@ -303,7 +319,7 @@ impl FileStore {
 
     /// The summary listing reads instead of the session (see [`super::summary`]).
     pub fn summary_path(&self, id: &str) -> PathBuf {
-        self.dir.join(format!(".{id}.summary"))
+        self.file_in_dir(".", &[id, ".summary"])
     }
 
     /// The lock file of a session.
@@ -488,37 +504,74 @@ impl FileStore {
     /// The summary of a session scored with `bank`: its summary file while that still
     /// describes the session file, else the session read and scored again (and the summary
     /// rewritten).
-    fn summary(&self, id: &str, bank: &QuestionBank) -> Result<Summary, StoreError> {
-        if let Some(stamp) = self.session_stamp(id)
-            && let Some(summary) =
-                summary::read_fresh(&self.summary_path(id), stamp, &bank.content_hash)
-        {
-            return Ok(summary);
-        }
-        let (session, stamp) = self.read_stamped(id)?;
-        let summary = Summary::of(&session, &scoring::score(bank, &session));
-        drop(session);
-        if summary::settled(stamp) {
-            // A data directory that cannot be written to still lists; the summary is then
-            // made again next time.
-            let _ = summary::write(&self.summary_path(id), stamp, &bank.content_hash, &summary);
-        }
-        Ok(summary)
+    fn summary(&self, id: &str, bank: &Bank<'_>) -> Result<Summary, StoreError> {
+        let cached = match self.cached_summary(id) {
+            Some(record) if record.bank != bank.content_hash() => None,
+            Some(record) if record.settled => return Ok(record.summary),
+            other => other,
+        };
+        let (bytes, stamp) = self.read_bytes(id)?;
+        let digest = summary::digest(&bytes);
+        let settled = summary::settled(stamp);
+        let summary = match cached {
+            // Made from these very bytes: nothing to parse or score. Once the session has
+            // settled the summary is rewritten as settled, so that the next listing reads it
+            // alone.
+            Some(record) if record.made_from(stamp, &digest) => {
+                if !settled {
+                    return Ok(record.summary);
+                }
+                record.summary
+            }
+            _ => {
+                let session = self.decode(id, bytes)?;
+                Summary::of(&session, &scoring::score(bank, &session))
+            }
+        };
+        let record = summary::Record {
+            bank: bank.content_hash().to_string(),
+            session: stamp,
+            digest,
+            settled,
+            summary,
+        };
+        // A data directory that cannot be written to still lists; the summary is then made
+        // again next time.
+        let _ = summary::write(&self.summary_path(id), &record);
+        Ok(record.summary)
+    }
+
+    /// The summary file of a session while its stamps match the session file as it is now,
+    /// whatever questionnaires it was scored with.
+    fn cached_summary(&self, id: &str) -> Option<summary::Record> {
+        let stamp = self.session_stamp(id)?;
+        summary::read(&self.summary_path(id), id, stamp)
     }
 
     /// The name of a session, from its summary while that describes the session file, else
-    /// from the session; None when it cannot be read.
+    /// from the session; None when it cannot be read. Names and dates do not depend on the
+    /// questionnaires.
     fn name(&self, id: &str) -> Option<String> {
-        if let Some(stamp) = self.session_stamp(id)
-            && let Some(summary) = summary::read_current(&self.summary_path(id), stamp)
-        {
-            return Some(summary.name);
+        let cached = match self.cached_summary(id) {
+            Some(record) if record.settled => return Some(record.summary.name),
+            other => other,
+        };
+        let (bytes, stamp) = self.read_bytes(id).ok()?;
+        match cached {
+            Some(record) if record.made_from(stamp, &summary::digest(&bytes)) => {
+                Some(record.summary.name)
+            }
+            _ => self.decode(id, bytes).ok().map(|session| session.name),
         }
-        self.read(id).ok().map(|session| session.name)
     }
 
-    /// Saves a session under the lock that holds it; returns the stamp of the file written.
-    fn save_locked(&self, lock: &SessionLock, session: &Session) -> Result<Stamp, StoreError> {
+    /// Saves a session under the lock that holds it; returns the stamp and text of the file
+    /// written.
+    fn save_locked(
+        &self,
+        lock: &SessionLock,
+        session: &Session,
+    ) -> Result<(Stamp, String), StoreError> {
         check_id(&session.id)?;
         if lock.id != session.id || !matches!(lock.held, Held::File { .. }) {
             return Err(StoreError::WrongLock {
@@ -537,20 +590,29 @@ impl FileStore {
     /// Reads a session with the stamp of the very file read (taken from the open file, so an
     /// edit racing the read cannot pass for it).
     fn read_stamped(&self, id: &str) -> Result<(Session, Stamp), StoreError> {
+        let (bytes, stamp) = self.read_bytes(id)?;
+        Ok((self.decode(id, bytes)?, stamp))
+    }
+
+    /// The bytes of a session file, with the stamp of the very file read.
+    fn read_bytes(&self, id: &str) -> Result<(Vec<u8>, Stamp), StoreError> {
         check_id(id)?;
         let path = self.path(id);
-        let (text, stamp) = match read_file(&path) {
-            Ok(read) => read,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Err(StoreError::NotFound {
-                    key: id.to_string(),
-                });
-            }
-            Err(source) => return Err(StoreError::Read { path, source }),
-        };
+        match read_file(&path) {
+            Ok(read) => Ok(read),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Err(StoreError::NotFound {
+                key: id.to_string(),
+            }),
+            Err(source) => Err(StoreError::Read { path, source }),
+        }
+    }
+
+    /// The session in the bytes read from the file of session `id`.
+    fn decode(&self, id: &str, bytes: Vec<u8>) -> Result<Session, StoreError> {
+        let path = self.path(id);
         let backup = Some(self.backup_path(id))
             .filter(|b| fs::symlink_metadata(b).is_ok_and(|m| m.is_file()));
-        let text = String::from_utf8(text).map_err(|e| StoreError::Corrupt {
+        let text = String::from_utf8(bytes).map_err(|e| StoreError::Corrupt {
             path: path.clone(),
             reason: format!("not UTF-8 text at byte {}", e.utf8_error().valid_up_to()),
             backup: backup.clone(),
@@ -575,11 +637,11 @@ impl FileStore {
                 backup,
             });
         }
-        Ok((session, stamp))
+        Ok(session)
     }
 
-    /// Saves a session atomically; returns the stamp of the file written.
-    fn write(&self, session: &Session) -> Result<Stamp, StoreError> {
+    /// Saves a session atomically; returns the stamp and text of the file written.
+    fn write(&self, session: &Session) -> Result<(Stamp, String), StoreError> {
         let id = session.id.as_str();
         let text = format::encode(session).map_err(|e| StoreError::Encode {
             id: id.to_string(),
@@ -587,21 +649,21 @@ impl FileStore {
         })?;
         self.ensure_dir()?;
         // The stamp after the rename, which changes the file's change time.
-        write(&self.names(id), text.as_bytes())
+        let stamp = write(&self.names(id), text.as_bytes())
             .and_then(|file| file.metadata())
             .map(|meta| Stamp::of(&meta))
             .map_err(|source| StoreError::Write {
                 id: id.to_string(),
                 path: self.path(id),
                 source,
-            })
+            })?;
+        Ok((stamp, text))
     }
 }
 
 /// The bytes of a store file, opened without following a link, and its stamp.
 fn read_file(path: &Path) -> io::Result<(Vec<u8>, Stamp)> {
-    let mut file = nofollow::open(path, Access::Read)?;
-    let meta = file.metadata()?;
+    let (mut file, meta) = nofollow::open_with_metadata(path, Access::Read)?;
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     file.read_to_end(&mut bytes)?;
     Ok((bytes, Stamp::of(&meta)))
@@ -675,7 +737,7 @@ impl SessionStore for FileStore {
             .collect())
     }
 
-    fn summaries(&self, bank: &QuestionBank) -> Result<Vec<SummaryEntry>, StoreError> {
+    fn summaries(&self, bank: &Bank<'_>) -> Result<Vec<SummaryEntry>, StoreError> {
         Ok(self
             .ids()?
             .into_iter()
@@ -761,15 +823,19 @@ impl SessionStore for FileStore {
         content_hash: &str,
         summary: &Summary,
     ) -> Result<(), StoreError> {
-        let stamp = self.save_locked(lock, session)?;
+        let (stamp, text) = self.save_locked(lock, session)?;
+        // Made in the tick the session changed: listing checks it against the file's bytes
+        // until the session has settled (see `summary`).
+        let record = summary::Record {
+            bank: content_hash.to_string(),
+            session: stamp,
+            digest: summary::digest(text.as_bytes()),
+            settled: false,
+            summary: summary.clone(),
+        };
         // The session is saved; a summary that cannot be written is only a cache miss, and
         // the one left from before no longer matches the session file.
-        let _ = summary::write(
-            &self.summary_path(&session.id),
-            stamp,
-            content_hash,
-            summary,
-        );
+        let _ = summary::write(&self.summary_path(&session.id), &record);
         Ok(())
     }
 
@@ -864,5 +930,27 @@ impl SessionStore for FileStore {
         // in between.
         drop(lock);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_built_in_place_are_the_joined_names() {
+        let id = "2026-01-01-acme-000001";
+        for dir in ["data", "/tmp/aiready/", "", "a/b/../c", "/"] {
+            let store = FileStore::new(dir);
+            let joined = Path::new(dir).join(format!("{id}.ron"));
+            assert_eq!(store.path(id), joined, "{dir:?}");
+            assert_eq!(store.path(id), store.names(id).path(), "{dir:?}");
+            let summary = Path::new(dir).join(format!(".{id}.summary"));
+            assert_eq!(store.summary_path(id), summary, "{dir:?}");
+            assert_eq!(
+                store.summary_path(id).as_os_str().len(),
+                summary.as_os_str().len()
+            );
+        }
     }
 }

@@ -21,10 +21,10 @@ pub use file::FileStore;
 pub use format::{DecodeError, SCHEMA_VERSION, decode, encode};
 pub use memory::{MemoryStore, SaveGate};
 pub use nofollow::{Exposure, NotAFile, kind_of as file_kind};
-pub use summary::{CategorySummary, SUMMARY_VERSION, Summary};
+pub use summary::{SUMMARY_VERSION, Summary};
 pub use writer::{Outcome as SaveOutcome, Patch, SessionWriter};
 
-use crate::domain::questionnaire::QuestionBank;
+use crate::content::Bank;
 use crate::domain::scoring;
 use crate::domain::session::Session;
 use jiff::Timestamp;
@@ -131,8 +131,9 @@ pub trait SessionStore: Send + Sync {
     fn delete(&self, id: &str) -> Result<(), StoreError>;
 
     /// What listing shows of every session, scored with `bank`, sorted by id; unreadable
-    /// ones carry their error. Only one session is held in memory at a time.
-    fn summaries(&self, bank: &QuestionBank) -> Result<Vec<SummaryEntry>, StoreError> {
+    /// ones carry their error. Only one session is held in memory at a time. A store that
+    /// keeps summaries decodes the bank only when a session has to be scored again.
+    fn summaries(&self, bank: &Bank<'_>) -> Result<Vec<SummaryEntry>, StoreError> {
         Ok(self
             .list()?
             .into_iter()

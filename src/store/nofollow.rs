@@ -98,8 +98,14 @@ pub fn check_replaceable(path: &Path) -> io::Result<bool> {
 
 /// Opens a store file without following a symbolic link; anything but a regular file is
 /// refused with its path and kind.
-#[cfg(unix)]
 pub fn open(path: &Path, access: Access) -> io::Result<File> {
+    open_with_metadata(path, access).map(|(file, _)| file)
+}
+
+/// Opens a store file like [`open`], with the metadata of the open file (read for the check
+/// anyway, so a reader needs no second look).
+#[cfg(unix)]
+pub fn open_with_metadata(path: &Path, access: Access) -> io::Result<(File, Metadata)> {
     use rustix::fs::{Mode, OFlags};
     // NONBLOCK: opening a planted FIFO must fail or return at once, never wait for a writer.
     let mut flags = OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;
@@ -114,7 +120,7 @@ pub fn open(path: &Path, access: Access) -> io::Result<File> {
             let file = File::from(fd);
             let meta = file.metadata()?;
             if meta.is_file() {
-                Ok(file)
+                Ok((file, meta))
             } else {
                 Err(not_a_file(path, &meta))
             }
@@ -130,9 +136,10 @@ pub fn open(path: &Path, access: Access) -> io::Result<File> {
     }
 }
 
-/// Opens a store file; without `O_NOFOLLOW` the file type is checked after opening.
+/// Opens a store file, with its metadata; without `O_NOFOLLOW` the file type is checked after
+/// opening.
 #[cfg(not(unix))]
-pub fn open(path: &Path, access: Access) -> io::Result<File> {
+pub fn open_with_metadata(path: &Path, access: Access) -> io::Result<(File, Metadata)> {
     check_replaceable(path)?;
     let mut options = fs::OpenOptions::new();
     match access {
@@ -144,7 +151,7 @@ pub fn open(path: &Path, access: Access) -> io::Result<File> {
     let file = options.open(path)?;
     let meta = file.metadata()?;
     if meta.is_file() {
-        Ok(file)
+        Ok((file, meta))
     } else {
         Err(not_a_file(path, &meta))
     }

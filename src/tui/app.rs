@@ -23,6 +23,7 @@ use super::session::{
 };
 use super::theme::Theme;
 use super::view::View;
+use crate::content::Bank;
 use crate::domain::merge::{self, Contribution, MergeOptions};
 use crate::domain::questionnaire::{Question, QuestionBank};
 use crate::domain::scale::Answer;
@@ -162,8 +163,8 @@ struct ExportTask {
 
 /// The whole application.
 pub struct App<'b> {
-    /// The active questions.
-    pub bank: &'b QuestionBank,
+    /// The active questions; the built-in ones are decoded when first needed.
+    pub bank: &'b Bank<'b>,
     store: Arc<dyn SessionStore>,
     /// The active key bindings.
     pub keymap: Keymap,
@@ -211,7 +212,7 @@ pub struct App<'b> {
 impl<'b> App<'b> {
     /// A new app on the list of sessions.
     pub fn new(
-        bank: &'b QuestionBank,
+        bank: &'b Bank<'b>,
         store: Box<dyn SessionStore>,
         keymap: Keymap,
         theme: Theme,
@@ -225,7 +226,7 @@ impl<'b> App<'b> {
     /// A new app whose list of sessions is read only when it is first shown (see
     /// [`App::list_sessions`]): for a start on one session, which needs no other.
     pub fn unlisted(
-        bank: &'b QuestionBank,
+        bank: &'b Bank<'b>,
         store: Box<dyn SessionStore>,
         keymap: Keymap,
         theme: Theme,
@@ -1047,7 +1048,7 @@ impl<'b> App<'b> {
             Arc::clone(&self.store),
             lock,
             session.clone(),
-            self.bank.content_hash.clone(),
+            self.bank.content_hash().to_string(),
         )
     }
 
@@ -1618,7 +1619,7 @@ impl<'b> App<'b> {
             generated: self.now(),
             ..Options::now()
         };
-        let bank = self.bank.clone();
+        let bank = QuestionBank::clone(self.bank);
         let cancel = Arc::new(AtomicBool::new(false));
         let (send, done) = mpsc::channel();
         let stop = Arc::clone(&cancel);

@@ -11,13 +11,13 @@ use crate::tui::session::OpenSession;
 use crate::tui::view::View;
 use crate::tui::widgets::{self, MIN_HEIGHT, MIN_WIDTH, TooSmall};
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 impl Widget for &App<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        buf.set_style(area, self.theme.text);
+        widgets::fill_style(buf, area, self.theme.text);
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             (&TooSmall {
                 theme: &self.theme,
@@ -48,12 +48,9 @@ impl Widget for &App<'_> {
         let status_lines =
             widgets::status_lines(&self.theme, save_error, self.message.as_ref(), area.width);
         let status_height = u16::try_from(status_lines.len()).unwrap_or(1);
-        let [header, body, status, foot] = area.layout(&Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Fill(1),
-            Constraint::Length(status_height),
-            Constraint::Length(footer_height),
-        ]));
+        let (header, rest) = widgets::split_top(area, 1);
+        let (rest, foot) = widgets::split_bottom(rest, footer_height);
+        let (body, status) = widgets::split_bottom(rest, status_height);
         render_header(&view, self.screen(), header, buf);
         // The top screen, then every popup opened over it.
         let base = self
@@ -128,10 +125,12 @@ fn render_header(view: &View, screen: &Screen, area: Rect, buf: &mut Buffer) {
         left.push(Span::styled(badge, theme.warn));
     }
     Paragraph::new(Line::from(left)).render(area, buf);
-    let [_, right_area] = area.layout(&Layout::horizontal([
-        Constraint::Fill(1),
-        Constraint::Length(u16::try_from(right_width).unwrap_or(0)),
-    ]));
+    let right_width = u16::try_from(right_width).unwrap_or(area.width);
+    let right_area = Rect {
+        x: area.right().saturating_sub(right_width),
+        width: right_width.min(area.width),
+        ..area
+    };
     Paragraph::new(right).render(right_area, buf);
 }
 

@@ -45,13 +45,14 @@ pub mod view;
 pub mod widgets;
 
 use crate::config::Paths;
-use crate::domain::questionnaire::QuestionBank;
+use crate::content::{Bank, ContentError};
 use crate::store::SessionStore;
 use action::Action;
 use app::App;
 use keymap::{Keymap, KeymapError};
+use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{self, Event};
-use std::io::{IsTerminal, Write};
+use std::io::{BufWriter, IsTerminal, Stdout, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -82,6 +83,9 @@ pub enum TuiError {
     /// The user's key map is broken.
     #[error(transparent)]
     Keymap(#[from] KeymapError),
+    /// The compiled-in questionnaires cannot be read.
+    #[error(transparent)]
+    Content(#[from] ContentError),
     /// The theme named in the environment is unknown.
     #[error("{THEME_ENV}=\"{0}\" is not a theme; use dark, light or high-contrast")]
     Theme(String),
@@ -126,18 +130,24 @@ pub fn ensure_terminal() -> Result<(), TuiError> {
 /// request to terminate (both save first, or write a rescue copy), and a panic (ratatui's hook
 /// restores it before the error reporter installed in `main` prints). When changes could not
 /// be saved, what became of them is printed on standard error and the status is not zero.
+///
+/// On the list of sessions the built-in questionnaires are decoded only after the first frame
+/// is shown (listing needs their content hash alone); any other start needs them at once.
 pub fn run(
-    bank: &QuestionBank,
+    bank: &Bank<'_>,
     store: Box<dyn SessionStore>,
     paths: &Paths,
     start: Start,
 ) -> Result<ExitCode, TuiError> {
     ensure_terminal()?;
+    // A start on one session or pre-work file reads no other session unless it cannot open.
+    let listed = matches!(start, Start::Home);
+    if !listed {
+        bank.get()?;
+    }
     let keymap = Keymap::load(&paths.config_dir)?;
     let theme = theme_from_env()?;
     let clock = Box::new(jiff::Timestamp::now);
-    // A start on one session or pre-work file reads no other session unless it cannot open.
-    let listed = matches!(start, Start::Home);
     let mut app = if listed {
         App::new(bank, store, keymap, theme, clock)
     } else {
@@ -160,7 +170,8 @@ pub fn run(
         app.list_sessions();
     }
     let stop = watch_signals()?;
-    let mut terminal = ratatui::try_init()?;
+    let mut terminal = init_terminal()?;
+    assume_blank(&mut terminal, app.theme.text);
     let result = event_loop(&mut terminal, &mut app, &stop);
     // Whatever happened, what is in flight is written before the terminal is handed back.
     let exit = if app.running() {
@@ -190,6 +201,69 @@ pub fn run(
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// The terminal the interface draws on: each frame is put together in memory and written at
+/// once.
+type Terminal = ratatui::Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+
+/// Room for a whole frame of a large terminal, so that one is written in one go.
+const FRAME_BUFFER: usize = 64 * 1024;
+
+/// Sets the terminal up as `ratatui::try_init` does (raw mode, the alternate screen, and the
+/// terminal restored before a panic is reported) but draws through a buffer: ratatui's default
+/// terminal writes each cell's text to standard output by itself, taking its lock and looking
+/// for a line end every time, which cost a third of the first frame. The backend flushes the
+/// buffer at the end of every frame.
+fn init_terminal() -> Result<Terminal, TuiError> {
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        ratatui::restore();
+        report(info);
+    }));
+    ratatui::crossterm::terminal::enable_raw_mode()?;
+    enter_screen(&mut std::io::stdout())?;
+    let output = BufWriter::with_capacity(FRAME_BUFFER, std::io::stdout());
+    Ok(ratatui::Terminal::new(CrosstermBackend::new(output))?)
+}
+
+/// Switches to the alternate screen and clears it, with the attributes reset first so that the
+/// cleared cells take the terminal's own background. Most terminals clear the alternate screen
+/// when it is entered, but not all do: the Linux console has none and stays on the screen it
+/// shows, and a multiplexer with the alternate screen turned off (tmux's `alternate-screen
+/// off`) does the same; both would keep the shell's text under a first frame that writes only
+/// what is not blank (see [`assume_blank`]). The clear costs eight bytes.
+pub fn enter_screen(out: &mut impl Write) -> std::io::Result<()> {
+    use ratatui::crossterm::style::{Attribute, SetAttribute};
+    use ratatui::crossterm::terminal::{Clear, ClearType, EnterAlternateScreen};
+    ratatui::crossterm::execute!(
+        out,
+        EnterAlternateScreen,
+        SetAttribute(Attribute::Reset),
+        Clear(ClearType::All)
+    )
+}
+
+/// Tells the terminal that its screen is blank in the text style `style`, so that the first
+/// frame does not write the thousands of blank cells the frame gives that style. The screen is
+/// cleared when it is entered ([`enter_screen`]), and a blank cell looks the same whatever its
+/// foreground colour; so this holds for a style that shows nothing on a blank cell (no
+/// background, no reversed, underlined or crossed-out look), and is skipped for any other. A
+/// resize redraws everything, as always.
+pub fn assume_blank<B: ratatui::backend::Backend>(
+    terminal: &mut ratatui::Terminal<B>,
+    style: ratatui::style::Style,
+) {
+    use ratatui::style::Modifier;
+    let shows = Modifier::REVERSED | Modifier::UNDERLINED | Modifier::CROSSED_OUT;
+    if style.bg.is_some() || style.add_modifier.intersects(shows) {
+        return;
+    }
+    let blank = terminal.current_buffer_mut();
+    let area = blank.area;
+    widgets::fill_style(blank, area, style);
+    // The blank buffer becomes the one the first frame is compared with.
+    terminal.swap_buffers();
 }
 
 /// Notes a hang-up, terminate or interrupt signal (its number) for the event loop, which then
@@ -308,11 +382,16 @@ fn wait_for_input(timeout: Duration) -> std::io::Result<Input> {
 #[cfg(debug_assertions)]
 pub const PANIC_TEST_ENV: &str = "AIREADY_TEST_PANIC";
 
-fn event_loop(
-    terminal: &mut ratatui::DefaultTerminal,
-    app: &mut App,
-    stop: &AtomicUsize,
-) -> Result<(), TuiError> {
+/// Draws one frame and writes it to the terminal. Never inlined: `scripts/startup-time.py
+/// --instructions` counts the instructions up to the first return from it (callgrind's
+/// `--dump-after`), and ratatui's own draw is inlined into the loop.
+#[inline(never)]
+fn draw_frame(terminal: &mut Terminal, app: &App) -> std::io::Result<()> {
+    terminal.draw(|frame| frame.render_widget(app, frame.area()))?;
+    Ok(())
+}
+
+fn event_loop(terminal: &mut Terminal, app: &mut App, stop: &AtomicUsize) -> Result<(), TuiError> {
     let mut last = Instant::now();
     let mut backlog = false;
     let size = terminal.size()?;
@@ -322,7 +401,10 @@ fn event_loop(
             app.terminate();
             break;
         }
-        terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
+        draw_frame(terminal, app)?;
+        // Decoded once the first frame is up (nothing at all after that); a build whose
+        // compiled-in questionnaires cannot be read stops here with the reason.
+        app.bank.get()?;
         #[cfg(debug_assertions)]
         if std::env::var_os(PANIC_TEST_ENV).is_some() {
             panic!("panic requested by {PANIC_TEST_ENV} (a test of terminal restoration)");

@@ -1,7 +1,8 @@
 //! What a screen or popup may read: the question bank, the open session with its scores, the
 //! theme and key bindings. Handed to every layer's update and drawing instead of the app.
 
-use crate::domain::questionnaire::{Question, QuestionBank};
+use crate::content::Bank;
+use crate::domain::questionnaire::Question;
 use crate::domain::session::QuestionRecord;
 use crate::tui::keymap::{Command, Context, Keymap};
 use crate::tui::popups::export::ExportPlaces;
@@ -14,7 +15,7 @@ use jiff::tz::TimeZone;
 #[derive(Clone, Copy)]
 pub struct View<'a> {
     /// The active questions.
-    pub bank: &'a QuestionBank,
+    pub bank: &'a Bank<'a>,
     /// The session being worked on.
     pub open: Option<&'a OpenSession<'a>>,
     /// The active theme.

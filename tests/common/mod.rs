@@ -23,9 +23,8 @@ pub fn t0() -> Timestamp {
 
 /// An app on the list of sessions of `store`.
 pub fn app(store: &MemoryStore) -> App<'static> {
-    let bank = content::builtin().unwrap();
     let mut app = App::new(
-        bank,
+        &content::Bank::Builtin,
         Box::new(store.clone()),
         Keymap::defaults().unwrap(),
         Theme::new(ThemeName::Dark, false),

@@ -20,6 +20,136 @@ pub const MIN_WIDTH: u16 = 80;
 /// The smallest terminal height the screens are laid out for.
 pub const MIN_HEIGHT: u16 = 24;
 
+/// Gives every cell of `area` the style `style`, row by row: the cells of a row lie side by side
+/// in the buffer, where `Buffer::set_style` finds each cell by its position, which cost more
+/// than anything else in drawing a blank screen or a list's rows.
+pub fn fill_style(buf: &mut Buffer, area: Rect, style: Style) {
+    let area = buf.area.intersection(area);
+    if area.is_empty() {
+        return;
+    }
+    for y in area.top()..area.bottom() {
+        let start = buf.index_of(area.x, y);
+        if let Some(row) = buf.content.get_mut(start..start + usize::from(area.width)) {
+            for cell in row {
+                cell.set_style(style);
+            }
+        }
+    }
+}
+
+/// Writes `text` from (`x`, `y`), at most `width` columns of it, as `Buffer::set_stringn` does
+/// with no style. Printable ASCII, one cell a character, goes straight into the row's cells:
+/// ratatui's way, splitting the text into graphemes and looking up each one's width, cost most
+/// of drawing a row of the list of sessions. Any other text goes ratatui's way.
+pub fn put_text(buf: &mut Buffer, x: u16, y: u16, text: &str, width: usize) {
+    let area = buf.area;
+    let inside = area.contains(ratatui::layout::Position { x, y });
+    if !inside || !text.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        buf.set_stringn(x, y, text, width, Style::new());
+        return;
+    }
+    let room = usize::from(area.right() - x).min(width);
+    let start = buf.index_of(x, y);
+    for (cell, byte) in buf.content[start..start + room]
+        .iter_mut()
+        .zip(text.bytes())
+    {
+        cell.set_char(char::from(byte));
+    }
+}
+
+/// Draws what `Block::bordered().border_style(border).title(title)` draws around `area` (plain
+/// lines, the title at the top left) and returns the area inside. The block styles every cell
+/// of its area first, which cost as much as drawing all the rows of the list of sessions; here
+/// only the border and title cells are touched. Areas too small for a border and titles that
+/// are not printable ASCII go to the block itself.
+pub fn bordered(buf: &mut Buffer, area: Rect, border: Style, title: &Span<'_>) -> Rect {
+    let area = area.intersection(buf.area);
+    let plain = |b: u8| (b' '..=b'~').contains(&b);
+    if area.width < 2 || area.height < 2 || !title.content.bytes().all(plain) {
+        let block = Block::bordered().border_style(border).title(title.clone());
+        let inner = block.inner(area);
+        block.render(area, buf);
+        return inner;
+    }
+    let symbols = ratatui::symbols::border::PLAIN;
+    let (left, right) = (area.left(), area.right() - 1);
+    let (top, bottom) = (area.top(), area.bottom() - 1);
+    let mut put = |x: u16, y: u16, symbol: &str| {
+        buf[(x, y)].set_symbol(symbol).set_style(border);
+    };
+    for x in left + 1..right {
+        put(x, top, symbols.horizontal_top);
+        put(x, bottom, symbols.horizontal_bottom);
+    }
+    for y in top + 1..bottom {
+        put(left, y, symbols.vertical_left);
+        put(right, y, symbols.vertical_right);
+    }
+    put(left, top, symbols.top_left);
+    put(right, top, symbols.top_right);
+    put(left, bottom, symbols.bottom_left);
+    put(right, bottom, symbols.bottom_right);
+    let room = usize::from(area.width - 2);
+    for (x, byte) in (left + 1..).zip(title.content.bytes().take(room)) {
+        buf[(x, top)]
+            .set_char(char::from(byte))
+            .set_style(title.style);
+    }
+    Rect {
+        x: left + 1,
+        y: top + 1,
+        width: area.width - 2,
+        height: area.height - 2,
+    }
+}
+
+/// A moment as the minute it falls in, `YYYY-MM-DD HH:MM` in the time zone `zone`: what
+/// `strftime("%Y-%m-%d %H:%M")` writes for years 0 to 9999, without building a zoned time
+/// and interpreting a format for every row of a list.
+pub fn minute_text(moment: jiff::Timestamp, zone: &jiff::tz::TimeZone) -> String {
+    let local = zone.to_datetime(moment);
+    if !(0..=9999).contains(&local.year()) {
+        return moment
+            .to_zoned_datetime(zone.clone())
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string();
+    }
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        local.year(),
+        local.month(),
+        local.day(),
+        local.hour(),
+        local.minute()
+    )
+}
+
+/// Splits `rows` rows off the bottom of `area` (fewer when it has fewer): the rest and the
+/// bottom part. Plain arithmetic for the frame's fixed bands: a first frame spent more on the
+/// layout solver for them than on drawing its text.
+pub fn split_bottom(area: Rect, rows: u16) -> (Rect, Rect) {
+    let rows = rows.min(area.height);
+    let rest = Rect {
+        height: area.height - rows,
+        ..area
+    };
+    let bottom = Rect {
+        y: area.y + rest.height,
+        height: rows,
+        ..area
+    };
+    (rest, bottom)
+}
+
+/// Splits `rows` rows off the top of `area` (fewer when it has fewer): the top part and the
+/// rest (see [`split_bottom`]).
+pub fn split_top(area: Rect, rows: u16) -> (Rect, Rect) {
+    let (top, rest) = split_bottom(area, area.height.saturating_sub(rows));
+    (top, rest)
+}
+
 /// Types a key into a text field. On top of the editor's own keys: Ctrl-u clears to the start
 /// of the line, Ctrl-z undoes typing and Ctrl-y redoes it. A control character that arrives as
 /// text (pasted C0 or C1 codes) is dropped, never stored: the session's rule for typed text.
@@ -414,6 +544,131 @@ pub fn pick_list(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ratatui::style::{Color, Modifier};
+
+    #[test]
+    fn fill_style_styles_what_set_style_styles() {
+        let style = Style::new()
+            .fg(Color::Gray)
+            .bg(Color::Blue)
+            .add_modifier(Modifier::BOLD);
+        let whole = Rect::new(2, 1, 30, 12);
+        for area in [
+            whole,
+            Rect::new(5, 3, 10, 4),
+            Rect::new(0, 0, 8, 5),
+            Rect::new(25, 10, 20, 20),
+            Rect::new(4, 4, 0, 3),
+            Rect::new(100, 100, 5, 5),
+        ] {
+            let mut want = Buffer::empty(whole);
+            want.set_style(area, style);
+            let mut got = Buffer::empty(whole);
+            fill_style(&mut got, area, style);
+            assert_eq!(got, want, "{area:?}");
+        }
+    }
+
+    #[test]
+    fn put_text_writes_what_set_stringn_writes() {
+        let area = Rect::new(2, 1, 20, 3);
+        let texts = [
+            "Workshop 12",
+            "",
+            "exactly twenty chars",
+            "longer than the twenty columns there are",
+            "Café ünïcode",
+            "wide 漢字 text",
+            "tab\there",
+            "~!@#$%^&*()_+{}|:<>?",
+        ];
+        for text in texts {
+            for (x, y, width) in [(2, 1, 20), (5, 2, 4), (18, 3, 10), (21, 1, 5), (2, 3, 0)] {
+                let mut want = Buffer::empty(area);
+                want.set_style(area, Style::new().fg(ratatui::style::Color::Red));
+                let mut got = want.clone();
+                want.set_stringn(x, y, text, width, Style::new());
+                put_text(&mut got, x, y, text, width);
+                assert_eq!(got, want, "{text:?} at ({x}, {y}), {width} wide");
+            }
+        }
+    }
+
+    #[test]
+    fn bordered_draws_what_a_bordered_block_draws() {
+        use ratatui::style::Color;
+        let whole = Rect::new(1, 2, 40, 12);
+        let under = Style::new().fg(Color::Gray).bg(Color::Black);
+        let border = Style::new().fg(Color::Blue);
+        let titles = [
+            Span::styled(" Sessions ", Style::new().fg(Color::Yellow).bg(Color::Red)),
+            Span::raw(""),
+            Span::raw(" a title far longer than the forty columns of the area "),
+            Span::styled(" Sessíons ", Style::new().add_modifier(Modifier::BOLD)),
+        ];
+        for title in &titles {
+            for area in [
+                whole,
+                Rect::new(3, 4, 12, 5),
+                Rect::new(5, 5, 2, 2),
+                Rect::new(5, 5, 1, 4),
+                Rect::new(30, 10, 20, 20),
+            ] {
+                let mut want = Buffer::empty(whole);
+                want.set_style(whole, under);
+                let mut got = want.clone();
+                let block = Block::bordered().border_style(border).title(title.clone());
+                let want_inner = block.inner(area.intersection(whole));
+                block.render(area, &mut want);
+                let inner = bordered(&mut got, area, border, title);
+                assert_eq!(got, want, "{title:?} around {area:?}");
+                assert_eq!(inner, want_inner, "{title:?} around {area:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn minute_text_is_what_strftime_writes() {
+        let zones = [
+            jiff::tz::TimeZone::UTC,
+            jiff::tz::TimeZone::fixed(jiff::tz::offset(-9)),
+            jiff::tz::TimeZone::get("Asia/Kolkata").unwrap_or(jiff::tz::TimeZone::UTC),
+        ];
+        let mut second = -62_000_000_000_i64;
+        while second < 253_000_000_000 {
+            let moment = jiff::Timestamp::from_second(second).unwrap();
+            for zone in &zones {
+                let want = moment
+                    .to_zoned_datetime(zone.clone())
+                    .strftime("%Y-%m-%d %H:%M")
+                    .to_string();
+                assert_eq!(minute_text(moment, zone), want, "{moment} in {zone:?}");
+            }
+            second += 987_654_321;
+        }
+    }
+
+    #[test]
+    fn bands_are_cut_as_the_layout_solver_cuts_them() {
+        let area = Rect::new(3, 2, 50, 20);
+        for (top, bottom) in [(1, 3), (0, 0), (2, 1), (20, 0), (5, 25)] {
+            let (head, rest) = split_top(area, top);
+            let (body, foot) = split_bottom(rest, bottom);
+            let [want_head, want_body, want_foot] = area.layout(&Layout::vertical([
+                Constraint::Length(top),
+                Constraint::Fill(1),
+                Constraint::Length(bottom),
+            ]));
+            if top + bottom <= area.height {
+                assert_eq!((head, body, foot), (want_head, want_body, want_foot));
+            }
+            // Never more than the area, whatever is asked.
+            for part in [head, body, foot] {
+                assert_eq!(area.union(part), area, "{part:?}");
+            }
+            assert_eq!(head.height + body.height + foot.height, area.height);
+        }
+    }
 
     #[test]
     fn bars_and_scores_read_without_colour() {
