@@ -1,6 +1,7 @@
 //! The Excel workbook read back with a spreadsheet reader (calamine): its sheets, headers and
 //! row counts, numbers as numbers, dates as dates, and text people typed as string cells, never
-//! formulas; and from the package itself, frozen header rows, filters and the heatmap colours.
+//! formulas; and from the package itself, frozen header rows, filters, the heatmap colours and
+//! table cells and columns that wrap text inside a border.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -278,4 +279,60 @@ fn the_command_line_writes_the_workbook_to_a_file_or_a_pipe() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(out.stdout.starts_with(b"PK"));
     assert_eq!(open(&out.stdout).sheet_names(), xlsx::SHEETS);
+}
+
+/// The attribute `name` of an XML start tag's text, e.g. `s` of `<c r="A2" s="3" t="s">`.
+fn attribute<'t>(tag: &'t str, name: &str) -> Option<&'t str> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    let len = tag[start..].find('"')?;
+    Some(&tag[start..start + len])
+}
+
+/// The start tags named `name` in `xml`, each up to its closing `>`.
+fn tags<'x>(xml: &'x str, name: &str) -> Vec<&'x str> {
+    let open = format!("<{name} ");
+    xml.match_indices(&open)
+        .filter_map(|(at, _)| xml[at..].find('>').map(|end| &xml[at..at + end]))
+        .collect()
+}
+
+#[test]
+fn table_cells_and_their_columns_are_wrapped_and_bordered() {
+    let bytes = workbook_bytes(&fixture::session(), &fixture::options());
+    // The cell formats by index, and which of them wrap text inside a border.
+    let styles = part(&bytes, "xl/styles.xml");
+    let cell_xfs = styles
+        .split_once("<cellXfs")
+        .and_then(|(_, rest)| rest.split_once("</cellXfs>"))
+        .unwrap()
+        .0;
+    let boxed: Vec<bool> = cell_xfs
+        .split("<xf ")
+        .skip(1)
+        .map(|xf| {
+            xf.contains(r#"wrapText="1""#)
+                && attribute(&format!(" {xf}"), "borderId").is_some_and(|b| b != "0")
+        })
+        .collect();
+    let is_boxed = |style: Option<&str>| {
+        style
+            .and_then(|s| s.parse::<usize>().ok())
+            .is_some_and(|s| boxed.get(s) == Some(&true))
+    };
+    for n in 2..=5 {
+        let sheet = part(&bytes, &format!("xl/worksheets/sheet{n}.xml"));
+        // Every column of the table carries the format, so a cell left empty looks like the
+        // others, and so does a row added below the table.
+        let cols = tags(&sheet, "col");
+        assert!(!cols.is_empty(), "sheet {n} sets its columns");
+        for col in cols {
+            assert!(is_boxed(attribute(col, "style")), "sheet {n}: {col}");
+        }
+        let mut cells = 0;
+        for cell in tags(&sheet, "c") {
+            assert!(is_boxed(attribute(cell, "s")), "sheet {n}: {cell}");
+            cells += 1;
+        }
+        assert!(cells > 10, "sheet {n} has {cells} cells");
+    }
 }
