@@ -523,9 +523,19 @@ fn build(context: &ReportContext) -> Result<Vec<u8>, XlsxError> {
         controls_sheet,
         evidence_sheet,
     ] = &mut sheets;
-    // Each sheet is filled on its own (their formats are registered with the workbook once, at
-    // the tables' headers), so the register, the largest sheet, is filled on a second thread
-    // beside the others.
+    // The tables' formats are numbered in the workbook here, in this order, not by whichever
+    // thread reaches one first, so two exports of the same session are the same bytes.
+    for format in [
+        &styles.header,
+        &styles.text,
+        &styles.number,
+        &styles.decimal,
+        &styles.date,
+    ] {
+        workbook.register_format(format);
+    }
+    // Each sheet is filled on its own, so the register, the largest sheet, is filled on a
+    // second thread beside the others.
     std::thread::scope(|scope| {
         let register_filled = scope.spawn(|| {
             register(
