@@ -13,6 +13,7 @@ use calamine::{Data, Reader, Xlsx};
 use common::fixture_session as fixture;
 use common::report_cli::{aiready, stderr, with_session};
 use std::io::{Cursor, Read};
+use std::process::Command;
 
 fn workbook_bytes(session: &Session, options: &Options) -> Vec<u8> {
     report::render_bytes(Format::Xlsx, fixture::bank(), session, options).unwrap()
@@ -283,6 +284,30 @@ fn the_command_line_writes_the_workbook_to_a_file_or_a_pipe() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(out.stdout.starts_with(b"PK"));
     assert_eq!(open(&out.stdout).sheet_names(), xlsx::SHEETS);
+}
+
+#[test]
+fn without_a_writable_temporary_folder_the_workbook_is_still_written() {
+    let dir = with_session(&fixture::session());
+    let expected = workbook_bytes(&fixture::session(), &fixture::options());
+    let out = Command::new(env!("CARGO_BIN_EXE_aiready"))
+        .args(["export", fixture::ID, "-f", "xlsx"])
+        .current_dir(dir.path())
+        .env("AIREADY_DATA_DIR", dir.path().join("data"))
+        .env("AIREADY_CONFIG_DIR", dir.path().join("config"))
+        .env("TMPDIR", dir.path().join("no such folder"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut book = open(&out.stdout);
+    assert_eq!(book.sheet_names(), xlsx::SHEETS);
+    for sheet in xlsx::SHEETS {
+        assert_eq!(
+            rows(&mut book, sheet).len(),
+            rows(&mut open(&expected), sheet).len(),
+            "{sheet}"
+        );
+    }
 }
 
 /// The attribute `name` of an XML start tag's text, e.g. `s` of `<c r="A2" s="3" t="s">`.
