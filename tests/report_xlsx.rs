@@ -1,6 +1,7 @@
 //! The Excel workbook read back with a spreadsheet reader (calamine): its sheets, headers and
 //! row counts, numbers as numbers, dates as dates, and text people typed as string cells, never
-//! formulas; and from the package itself, frozen header rows, filters and the heatmap colours.
+//! formulas; and from the package itself, frozen header rows, filters, the heatmap colours and
+//! table cells and columns that wrap text inside a border.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -12,6 +13,7 @@ use calamine::{Data, Reader, Xlsx};
 use common::fixture_session as fixture;
 use common::report_cli::{aiready, stderr, with_session};
 use std::io::{Cursor, Read};
+use std::process::Command;
 
 fn workbook_bytes(session: &Session, options: &Options) -> Vec<u8> {
     report::render_bytes(Format::Xlsx, fixture::bank(), session, options).unwrap()
@@ -239,9 +241,13 @@ fn header_rows_are_frozen_and_filtered_and_the_heatmap_is_coloured() {
 
 #[test]
 fn two_exports_are_the_same_bytes_and_anonymized_ones_have_no_names() {
+    // Sheets are filled on two threads: whichever reaches a cell format first must not decide
+    // its number in the workbook, so a few more exports are compared too.
     let a = workbook_bytes(&fixture::session(), &fixture::options());
-    let b = workbook_bytes(&fixture::session(), &fixture::options());
-    assert_eq!(a, b);
+    for _ in 0..20 {
+        let b = workbook_bytes(&fixture::session(), &fixture::options());
+        assert!(a == b, "two exports of the same session differ");
+    }
     let anonymized = Options {
         anonymize: true,
         ..fixture::options()
@@ -278,4 +284,84 @@ fn the_command_line_writes_the_workbook_to_a_file_or_a_pipe() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(out.stdout.starts_with(b"PK"));
     assert_eq!(open(&out.stdout).sheet_names(), xlsx::SHEETS);
+}
+
+#[test]
+fn without_a_writable_temporary_folder_the_workbook_is_still_written() {
+    let dir = with_session(&fixture::session());
+    let expected = workbook_bytes(&fixture::session(), &fixture::options());
+    let out = Command::new(env!("CARGO_BIN_EXE_aiready"))
+        .args(["export", fixture::ID, "-f", "xlsx"])
+        .current_dir(dir.path())
+        .env("AIREADY_DATA_DIR", dir.path().join("data"))
+        .env("AIREADY_CONFIG_DIR", dir.path().join("config"))
+        .env("TMPDIR", dir.path().join("no such folder"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut book = open(&out.stdout);
+    assert_eq!(book.sheet_names(), xlsx::SHEETS);
+    for sheet in xlsx::SHEETS {
+        assert_eq!(
+            rows(&mut book, sheet).len(),
+            rows(&mut open(&expected), sheet).len(),
+            "{sheet}"
+        );
+    }
+}
+
+/// The attribute `name` of an XML start tag's text, e.g. `s` of `<c r="A2" s="3" t="s">`.
+fn attribute<'t>(tag: &'t str, name: &str) -> Option<&'t str> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    let len = tag[start..].find('"')?;
+    Some(&tag[start..start + len])
+}
+
+/// The start tags named `name` in `xml`, each up to its closing `>`.
+fn tags<'x>(xml: &'x str, name: &str) -> Vec<&'x str> {
+    let open = format!("<{name} ");
+    xml.match_indices(&open)
+        .filter_map(|(at, _)| xml[at..].find('>').map(|end| &xml[at..at + end]))
+        .collect()
+}
+
+#[test]
+fn table_cells_and_their_columns_are_wrapped_and_bordered() {
+    let bytes = workbook_bytes(&fixture::session(), &fixture::options());
+    // The cell formats by index, and which of them wrap text inside a border.
+    let styles = part(&bytes, "xl/styles.xml");
+    let cell_xfs = styles
+        .split_once("<cellXfs")
+        .and_then(|(_, rest)| rest.split_once("</cellXfs>"))
+        .unwrap()
+        .0;
+    let boxed: Vec<bool> = cell_xfs
+        .split("<xf ")
+        .skip(1)
+        .map(|xf| {
+            xf.contains(r#"wrapText="1""#)
+                && attribute(&format!(" {xf}"), "borderId").is_some_and(|b| b != "0")
+        })
+        .collect();
+    let is_boxed = |style: Option<&str>| {
+        style
+            .and_then(|s| s.parse::<usize>().ok())
+            .is_some_and(|s| boxed.get(s) == Some(&true))
+    };
+    for n in 2..=5 {
+        let sheet = part(&bytes, &format!("xl/worksheets/sheet{n}.xml"));
+        // Every column of the table carries the format, so a cell left empty looks like the
+        // others, and so does a row added below the table.
+        let cols = tags(&sheet, "col");
+        assert!(!cols.is_empty(), "sheet {n} sets its columns");
+        for col in cols {
+            assert!(is_boxed(attribute(col, "style")), "sheet {n}: {col}");
+        }
+        let mut cells = 0;
+        for cell in tags(&sheet, "c") {
+            assert!(is_boxed(attribute(cell, "s")), "sheet {n}: {cell}");
+            cells += 1;
+        }
+        assert!(cells > 10, "sheet {n} has {cells} cells");
+    }
 }
