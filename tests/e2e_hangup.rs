@@ -32,7 +32,7 @@ struct Terminal {
 impl Terminal {
     /// `aiready args` in a 120x40 terminal, its data and config under `dir`. The program is
     /// not made the terminal's session leader: no SIGHUP comes unless a test sends one.
-    fn spawn(args: &[&str], dir: &Path) -> Terminal {
+    fn spawn(args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Terminal {
         let master =
             openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC).unwrap();
         grantpt(&master).unwrap();
@@ -61,6 +61,7 @@ impl Terminal {
             .env("TERM", "xterm-256color")
             .env_remove("NO_COLOR")
             .env_remove("AIREADY_THEME")
+            .envs(env.iter().copied())
             .stdin(stdio(&slave))
             .stdout(stdio(&slave))
             .stderr(stdio(&slave))
@@ -133,9 +134,10 @@ fn saved_sessions(dir: &Path) -> String {
         .collect()
 }
 
-/// A session with a note typed and not yet saved (the notes editor is still open).
-fn typing_a_note(dir: &Path) -> Terminal {
-    let mut app = Terminal::spawn(&["new", "--name", "Hung up"], dir);
+/// A session with a note typed and not yet saved (the notes editor is still open), the program
+/// started with `env`.
+fn typing_a_note(dir: &Path, env: &[(&str, &str)]) -> Terminal {
+    let mut app = Terminal::spawn(&["new", "--name", "Hung up"], dir, env);
     app.wait_for("question 1 of");
     app.send("e");
     app.wait_for("Enter: new line");
@@ -170,7 +172,25 @@ fn assert_ended_after_a_save(mut app: Terminal, dir: &Path) {
 #[test]
 fn a_terminal_that_goes_away_without_a_signal_ends_the_program_after_a_save() {
     let dir = tempfile::tempdir().unwrap();
-    let mut app = typing_a_note(dir.path());
+    let mut app = typing_a_note(dir.path(), &[]);
+    app.hang_up();
+    assert_ended_after_a_save(app, dir.path());
+}
+
+/// A hang-up can come after the event loop last looked at the terminal and before crossterm
+/// reads it, whose reader then loops for ever. That window is short, so the program is made to
+/// leave every hang-up to its watching thread (a debug build's switch), which has to end it
+/// just as the loop would.
+#[test]
+fn a_hang_up_that_comes_while_crossterm_reads_ends_the_program_after_a_save() {
+    if !cfg!(debug_assertions) {
+        eprintln!(
+            "skipped: the switch that leaves hang-ups to the watching thread is in debug builds only"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = typing_a_note(dir.path(), &[("AIREADY_TEST_HANG_UP_WATCH_ONLY", "1")]);
     app.hang_up();
     assert_ended_after_a_save(app, dir.path());
 }
@@ -178,7 +198,7 @@ fn a_terminal_that_goes_away_without_a_signal_ends_the_program_after_a_save() {
 #[test]
 fn a_terminal_that_goes_away_with_the_shells_sighup_ends_the_program_after_a_save() {
     let dir = tempfile::tempdir().unwrap();
-    let mut app = typing_a_note(dir.path());
+    let mut app = typing_a_note(dir.path(), &[]);
     app.hang_up();
     // A shell that loses its terminal forwards SIGHUP to its jobs, just after the hang-up.
     let pid = rustix::process::Pid::from_child(&app.child);

@@ -286,3 +286,32 @@ fn a_panic_of_the_screens_thread_still_writes_what_it_handed_over() {
     assert_eq!(saved_answer(&store, &answered), Some(Answer::Operating));
     assert!(!store.is_locked(ID));
 }
+
+#[test]
+fn a_session_opened_after_another_says_saved_once_its_own_saves_are_written() {
+    let store = MemoryStore::new();
+    let mut app = opened(&store);
+    // The first session's writer counts a few hand-overs.
+    for answer in [
+        Answer::Designed,
+        Answer::Operating,
+        Answer::Designed,
+        Answer::Operating,
+    ] {
+        app.dispatch(Action::Answer(answer));
+        app.wait_for_saves();
+    }
+    app.dispatch(Action::Back);
+    assert!(matches!(app.screen(), Screen::Home(_)));
+    const OTHER: &str = "2026-01-02-beta-000002";
+    seed(&store, OTHER, "Beta", &[("Ben", "Security")]);
+    app.dispatch(Action::OpenSession(OTHER.into()));
+    assert!(matches!(app.screen(), Screen::Workshop(_)));
+    app.dispatch(Action::EditNotes);
+    type_text(&mut app, "Second session");
+    app.dispatch(Action::Tick(Duration::from_millis(1600)));
+    app.wait_for_saves();
+    let screen = screen_text(&app, 120, 40);
+    assert!(screen.contains("(saved)"), "{screen}");
+    assert!(!screen.contains("(saving)"), "{screen}");
+}

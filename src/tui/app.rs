@@ -1083,6 +1083,8 @@ impl<'b> App<'b> {
         self.position = None;
         self.save_error = None;
         self.forget_unsaved();
+        // The session's writer counts its hand-overs from the start.
+        self.handed = 0;
         self.open = Some(OpenSession {
             session,
             document,

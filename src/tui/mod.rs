@@ -283,6 +283,61 @@ fn watch_signals() -> Result<Arc<AtomicUsize>, TuiError> {
     Ok(which)
 }
 
+/// Watches the terminal on a thread of its own for a hang-up that comes while crossterm is
+/// reading: the event loop looks at the terminal before it asks crossterm, but a hang-up just
+/// after that look finds crossterm reading, and its reader loops for ever on a hung-up
+/// terminal (every read returns at once with nothing). Then the terminal's input is replaced by
+/// an empty pipe that never ends, on which crossterm's read finds nothing and returns, and the
+/// hang-up is noted for the loop as if SIGHUP had come (unless a signal came first).
+#[cfg(unix)]
+fn watch_hang_up(stop: &Arc<AtomicUsize>) -> std::io::Result<()> {
+    use rustix::event::{PollFd, PollFlags, poll};
+    use rustix::pipe::{PipeFlags, pipe_with};
+    // Made before the thread starts, so that a failure is reported now.
+    let (empty, never_written) = pipe_with(PipeFlags::NONBLOCK | PipeFlags::CLOEXEC)?;
+    let stop = Arc::clone(stop);
+    std::thread::Builder::new()
+        .name("hang-up watch".into())
+        .spawn(move || {
+            let stdin = std::io::stdin();
+            loop {
+                // No event is asked for: a poll reports a hang-up or an error in any case.
+                let mut fds = [PollFd::new(&stdin, PollFlags::empty())];
+                match poll(&mut fds, None) {
+                    Ok(_) if fds[0].revents().intersects(gone()) => break,
+                    Ok(_) | Err(rustix::io::Errno::INTR) => {}
+                    // Nothing to watch with: the event loop's own look still sees a hang-up.
+                    Err(_) => return,
+                }
+            }
+            if rustix::stdio::dup2_stdin(&empty).is_ok() {
+                let _ = stop.compare_exchange(
+                    0,
+                    usize::from(HANG_UP),
+                    Ordering::SeqCst,
+                    Ordering::SeqCst,
+                );
+            }
+            // The pipe's writing end stays open for the program's life: its reading end,
+            // now the input, never reaches an end.
+            std::mem::forget(never_written);
+        })?;
+    Ok(())
+}
+
+/// Without Unix poll, a hang-up ends the program through crossterm's error.
+#[cfg(not(unix))]
+fn watch_hang_up(_stop: &Arc<AtomicUsize>) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// What a poll of the terminal reports once it has gone.
+#[cfg(unix)]
+fn gone() -> rustix::event::PollFlags {
+    use rustix::event::PollFlags;
+    PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL
+}
+
 /// Without Unix signals, only the keys stop the program.
 #[cfg(not(unix))]
 fn watch_signals() -> Result<Arc<AtomicUsize>, TuiError> {
@@ -357,12 +412,7 @@ fn poll_terminal(timeout: Duration) -> rustix::io::Result<Input> {
     });
     Ok(match poll(&mut fds, Some(&timeout))? {
         0 => Input::Nothing,
-        _ if fds[0]
-            .revents()
-            .intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL) =>
-        {
-            Input::HungUp
-        }
+        _ if fds[0].revents().intersects(gone()) && !hang_up_left_to_the_watch() => Input::HungUp,
         _ => Input::Maybe,
     })
 }
@@ -375,6 +425,23 @@ fn wait_for_input(timeout: Duration) -> std::io::Result<Input> {
     } else {
         Input::Nothing
     })
+}
+
+/// In debug builds, set to make the event loop leave hang-ups to the watching thread alone, as
+/// when a hang-up comes between the loop's look at the terminal and crossterm's read, so that
+/// tests can show that the thread ends such a program.
+#[cfg(debug_assertions)]
+pub const HANG_UP_WATCH_ONLY_ENV: &str = "AIREADY_TEST_HANG_UP_WATCH_ONLY";
+
+#[cfg(all(unix, debug_assertions))]
+fn hang_up_left_to_the_watch() -> bool {
+    static LEFT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *LEFT.get_or_init(|| std::env::var_os(HANG_UP_WATCH_ONLY_ENV).is_some())
+}
+
+#[cfg(all(unix, not(debug_assertions)))]
+fn hang_up_left_to_the_watch() -> bool {
+    false
 }
 
 /// In debug builds, set to make the program panic after its first frame, so that tests can
@@ -391,9 +458,14 @@ fn draw_frame(terminal: &mut Terminal, app: &App) -> std::io::Result<()> {
     Ok(())
 }
 
-fn event_loop(terminal: &mut Terminal, app: &mut App, stop: &AtomicUsize) -> Result<(), TuiError> {
+fn event_loop(
+    terminal: &mut Terminal,
+    app: &mut App,
+    stop: &Arc<AtomicUsize>,
+) -> Result<(), TuiError> {
     let mut last = Instant::now();
     let mut backlog = false;
+    let mut watching = false;
     let size = terminal.size()?;
     app.resize(size.width, size.height);
     while app.running() {
@@ -405,6 +477,11 @@ fn event_loop(terminal: &mut Terminal, app: &mut App, stop: &AtomicUsize) -> Res
         // Decoded once the first frame is up (nothing at all after that); a build whose
         // compiled-in questionnaires cannot be read stops here with the reason.
         app.bank.get()?;
+        if !watching {
+            // Started once the first frame is up, which it does not delay.
+            watch_hang_up(stop)?;
+            watching = true;
+        }
         #[cfg(debug_assertions)]
         if std::env::var_os(PANIC_TEST_ENV).is_some() {
             panic!("panic requested by {PANIC_TEST_ENV} (a test of terminal restoration)");
