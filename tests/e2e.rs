@@ -298,6 +298,39 @@ fn a_panic_restores_the_terminal() {
 }
 
 #[test]
+fn a_panic_on_another_thread_leaves_the_screen_working() {
+    if !cfg!(debug_assertions) {
+        eprintln!(
+            "skipped a_panic_on_another_thread_leaves_the_screen_working: release builds cannot be made to panic on request; run it without --release"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = Pty::spawn(&[], dir.path(), &[("AIREADY_TEST_PANIC", "thread")]);
+    app.wait_for("No sessions yet");
+    // The panic comes right after the first frame, before the program waits for a key.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    {
+        let raw = String::from_utf8_lossy(&app.raw.lock().unwrap()).to_string();
+        assert!(
+            !raw.contains("\x1b[?1049l"),
+            "the alternate screen was left while the program ran"
+        );
+        assert!(
+            !raw.contains("panic requested"),
+            "the report was written over the screen"
+        );
+    }
+    app.send("q");
+    assert!(app.wait_exit().success());
+    app.assert_restored();
+    // The report comes once the terminal is handed back.
+    let raw = String::from_utf8_lossy(&app.raw.lock().unwrap()).to_string();
+    let left = raw.rfind("\x1b[?1049l").unwrap();
+    assert!(raw[left..].contains("panic requested"), "{}", &raw[left..]);
+}
+
+#[test]
 fn a_small_terminal_shows_a_message_and_recovers_on_resize() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = Pty::spawn(&[], dir.path(), &[]);

@@ -54,8 +54,8 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{self, Event};
 use std::io::{BufWriter, IsTerminal, Stdout, Write};
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, LockResult, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 use theme::{Theme, ThemeName};
 
@@ -187,6 +187,12 @@ pub fn run(
         return Ok(ExitCode::from(128 + HANG_UP));
     }
     let restored = ratatui::try_restore();
+    for panic in later_panics()
+        .unwrap_or_else(PoisonError::into_inner)
+        .drain(..)
+    {
+        let _ = writeln!(std::io::stderr(), "a background task stopped: {panic}");
+    }
     if let Some(report) = exit.report() {
         let _ = write!(std::io::stderr(), "{report}");
     }
@@ -201,6 +207,12 @@ pub fn run(
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Reports of panics on other threads than the screen's, printed once the terminal is restored.
+fn later_panics() -> LockResult<MutexGuard<'static, Vec<String>>> {
+    static LATER: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    LATER.lock()
 }
 
 /// The terminal the interface draws on: each frame is put together in memory and written at
@@ -218,8 +230,16 @@ const FRAME_BUFFER: usize = 64 * 1024;
 fn init_terminal() -> Result<Terminal, TuiError> {
     let report = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        ratatui::restore();
-        report(info);
+        if std::thread::current().name() == Some("main") {
+            ratatui::restore();
+            report(info);
+        } else {
+            // A save or an export stopped: the screen says so and goes on, so the terminal
+            // stays as it is and the report waits until the terminal is handed back.
+            later_panics()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(info.to_string());
+        }
     }));
     ratatui::crossterm::terminal::enable_raw_mode()?;
     enter_screen(&mut std::io::stdout())?;
@@ -449,6 +469,11 @@ fn hang_up_left_to_the_watch() -> bool {
 #[cfg(debug_assertions)]
 pub const PANIC_TEST_ENV: &str = "AIREADY_TEST_PANIC";
 
+/// The value of [`PANIC_TEST_ENV`] that makes a thread other than the screen's panic instead,
+/// once, as a failing save or export would.
+#[cfg(debug_assertions)]
+pub const PANIC_ON_A_THREAD: &str = "thread";
+
 /// Draws one frame and writes it to the terminal. Never inlined: `scripts/startup-time.py
 /// --instructions` counts the instructions up to the first return from it (callgrind's
 /// `--dump-after`), and ratatui's own draw is inlined into the loop.
@@ -481,9 +506,16 @@ fn event_loop(
             // Started once the first frame is up, which it does not delay.
             watch_hang_up(stop)?;
             watching = true;
+            #[cfg(debug_assertions)]
+            if std::env::var_os(PANIC_TEST_ENV).is_some_and(|v| v == PANIC_ON_A_THREAD) {
+                let _ = std::thread::spawn(|| {
+                    panic!("panic requested by {PANIC_TEST_ENV} on a background thread")
+                })
+                .join();
+            }
         }
         #[cfg(debug_assertions)]
-        if std::env::var_os(PANIC_TEST_ENV).is_some() {
+        if std::env::var_os(PANIC_TEST_ENV).is_some_and(|v| v != PANIC_ON_A_THREAD) {
             panic!("panic requested by {PANIC_TEST_ENV} (a test of terminal restoration)");
         }
         // After a full batch, events crossterm has read but not handed out yet may wait,
