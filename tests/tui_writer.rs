@@ -315,3 +315,24 @@ fn a_session_opened_after_another_says_saved_once_its_own_saves_are_written() {
     assert!(screen.contains("(saved)"), "{screen}");
     assert!(!screen.contains("(saving)"), "{screen}");
 }
+
+#[test]
+fn a_save_finished_between_two_ticks_counts_as_saving_until_its_outcome_is_taken_in() {
+    let store = MemoryStore::new();
+    let mut app = opened(&store);
+    let (gate, answered) = answer_held(&mut app, &store, Answer::Designed);
+    gate.let_one_through();
+    while saved_answer(&store, &answered) != Some(Answer::Designed) {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    // The writer is done (or about to be), but the screen has not heard: it keeps polling
+    // quickly, however long the next tick takes to come.
+    for _ in 0..50 {
+        assert!(app.saving(), "the outcome would wait for a slow tick");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    app.dispatch(Action::Tick(Duration::from_millis(10)));
+    assert!(!app.saving());
+    assert!(app.unsaved_changes.is_empty());
+    drop(gate);
+}

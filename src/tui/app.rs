@@ -353,9 +353,13 @@ impl<'b> App<'b> {
         }
     }
 
-    /// Whether changes handed to the writer are still being written.
+    /// Whether changes handed to the writer are still being written, or written without their
+    /// outcome taken in yet: the event loop polls often until it is, so that a failure (or the
+    /// end of "saving") shows at once rather than on the next slow tick.
     pub fn saving(&self) -> bool {
-        self.writer().is_some_and(SessionWriter::busy)
+        let outcome_due =
+            self.save_error.is_none() && self.unsaved_handovers.iter().any(|&h| h <= self.handed);
+        outcome_due || self.writer().is_some_and(SessionWriter::busy)
     }
 
     /// Waits until every change handed to the writer is written or has failed, and takes in
